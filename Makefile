@@ -1,0 +1,58 @@
+# Renouveau du Bassin Minier — `make help` lists the commands.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+MANAGE := $(PY) manage.py
+
+.DEFAULT_GOAL := help
+
+help: ## List the commands
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock ".[test]"
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(VENV)/.installed node_modules/.installed ## Create the virtualenv and install Python and npm packages
+
+chromium: ## Install Debian's chromium for the browser tests when it is missing
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+run: install ## Run the site with demo content and the task worker on http://127.0.0.1:$(PORT)
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo_content
+	$(MANAGE) ensure_dev_admin
+	@echo "Site : http://127.0.0.1:$(PORT)/  (Ctrl-C arrête le serveur et le worker)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(MANAGE) db_worker --queue-name '*' & \
+	$(MANAGE) runserver 127.0.0.1:$(PORT) & \
+	wait
+
+test: install chromium ## Lint, check, and run the whole test suite (DATABASE_URL selects the database)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=renouveau.settings.test $(MANAGE) check
+	DJANGO_SETTINGS_MODULE=renouveau.settings.test $(MANAGE) makemigrations --check --dry-run
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+format: install ## Format the code with ruff
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+lock: ## Refresh requirements.lock from a clean install of pyproject.toml
+	rm -rf /tmp/lock-venv && $(PYTHON) -m venv /tmp/lock-venv
+	/tmp/lock-venv/bin/pip install --quiet ".[test]"
+	/tmp/lock-venv/bin/pip freeze --exclude-editable | grep -v '^renouveau' > requirements.lock
+
+bench: install ## Run the benchmarks in bench/ (they print their figures)
+	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+.PHONY: help install chromium run test format lock bench

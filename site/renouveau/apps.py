@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class RenouveauConfig(AppConfig):
+    name = "renouveau"
+    verbose_name = "Site"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,12 @@
+"""ASGI entry point, run from the repository root with site/ on the import path."""
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # site/
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "renouveau.settings.production")
+
+from django.core.asgi import get_asgi_application  # noqa: E402
+
+application = get_asgi_application()

@@ -1,0 +1,160 @@
+"""Site-wide models: the page base every page type shares, home page, generic page, settings."""
+
+from django.db import models
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images.models import AbstractImage, AbstractRendition, Image
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import BaseStreamBlock, LinkBlock, SocialLinkBlock
+
+
+class SiteImage(AbstractImage):
+    """Wagtail image with its credit, shown wherever the image is published."""
+
+    credit = models.CharField(
+        "crédit",
+        max_length=150,
+        blank=True,
+        help_text="Par exemple : « Crédit ville Condé-sur-Escaut ».",
+    )
+
+    admin_form_fields = Image.admin_form_fields + ("credit",)
+
+    class Meta(AbstractImage.Meta):
+        verbose_name = "image"
+        verbose_name_plural = "images"
+
+
+class SiteRendition(AbstractRendition):
+    image = models.ForeignKey(SiteImage, on_delete=models.CASCADE, related_name="renditions")
+
+    class Meta:
+        unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+
+class BasePage(Page):
+    """What every public page shares: a teaser (text and image) used by listings, search,
+    social cards and newsletter teasers. Other apps read pages only through these fields."""
+
+    teaser_text = models.TextField(
+        "texte d'accroche",
+        blank=True,
+        max_length=400,
+        help_text="Deux ou trois phrases reprises dans les listes, la recherche et la lettre.",
+    )
+    teaser_image = models.ForeignKey(
+        SiteImage,
+        verbose_name="image d'accroche",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    promote_panels = [
+        *Page.promote_panels,
+        MultiFieldPanel(
+            [FieldPanel("teaser_text"), FieldPanel("teaser_image")], heading="Accroche"
+        ),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("teaser_text")]
+
+    class Meta:
+        abstract = True
+
+    def get_teaser_text(self) -> str:
+        return self.teaser_text or self.search_description or ""
+
+    def get_teaser_image(self) -> SiteImage | None:
+        return self.teaser_image
+
+
+class HomePage(BasePage):
+    hero_title = models.CharField("titre d'accueil", max_length=200, default="S'engager ensemble")
+    hero_text = RichTextField("texte d'accueil", blank=True, features=["bold", "italic", "link"])
+    hero_image = models.ForeignKey(
+        SiteImage,
+        verbose_name="image d'accueil",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = StreamField(BaseStreamBlock(), verbose_name="contenu", blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("hero_title"), FieldPanel("hero_text"), FieldPanel("hero_image")],
+            heading="Bandeau d'accueil",
+        ),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("hero_text"),
+        index.SearchField("body"),
+    ]
+    max_count = 1
+    parent_page_types = ["wagtailcore.Page"]
+
+    class Meta:
+        verbose_name = "page d'accueil"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Apps above site/ contribute home-page sections through a registry, so that this
+        # module never imports them (dependencies flow one way).
+        from .home_sections import home_sections
+
+        context["home_sections"] = home_sections(self, request)
+        return context
+
+
+class StandardPage(BasePage):
+    """A generic content page (the programme, legal pages…)."""
+
+    intro = models.TextField("chapô", blank=True, max_length=600)
+    body = StreamField(BaseStreamBlock(), verbose_name="contenu", blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*BasePage.search_fields, index.SearchField("intro"), index.SearchField("body")]
+
+    class Meta:
+        verbose_name = "page de contenu"
+        verbose_name_plural = "pages de contenu"
+
+
+@register_setting(icon="cog")
+class SiteSettings(BaseSiteSetting):
+    contact_email = models.EmailField(
+        "adresse de contact", default="contact@renouveaubassinminier.fr"
+    )
+    contact_address = models.TextField("adresse postale", blank=True)
+    footer_text = models.TextField(
+        "texte du pied de page",
+        blank=True,
+        default="L'Engagement pour le Renouveau du Bassin Minier (2017-2027) réunit l'État, "
+        "la Région Hauts-de-France, les Départements du Nord et du Pas-de-Calais et "
+        "huit intercommunalités.",
+    )
+    social_links = StreamField(
+        [("link", SocialLinkBlock())], verbose_name="réseaux sociaux", blank=True
+    )
+    legal_links = StreamField(
+        [("link", LinkBlock())], verbose_name="liens légaux du pied de page", blank=True
+    )
+
+    panels = [
+        FieldPanel("contact_email"),
+        FieldPanel("contact_address"),
+        FieldPanel("footer_text"),
+        FieldPanel("social_links"),
+        FieldPanel("legal_links"),
+    ]
+
+    class Meta:
+        verbose_name = "réglages du site"

@@ -1,0 +1,36 @@
+from django.apps import apps
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.module_loading import module_has_submodule
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from . import views
+
+handler404 = "renouveau.views.page_not_found"
+handler500 = "renouveau.views.server_error"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("django-admin/", admin.site.urls),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+]
+
+# Each installed app may add URLs (feeds, forms, webhooks) in an optional `public_urls` module;
+# discovering them keeps this ground-floor package free of imports of the apps above it.
+for app_config in apps.get_app_configs():
+    if module_has_submodule(app_config.module, "public_urls"):
+        urlpatterns.append(path("", include(f"{app_config.name}.public_urls")))
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns.append(path("", include(wagtail_urls)))

@@ -1,0 +1,78 @@
+"""Shared fixtures: a real moto_server for SES, the page tree, the browser."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.moto import MotoServer, apply_environ
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls made by the
+# test itself (fixtures, assertions) are still synchronous and safe there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def moto_server():
+    """One moto_server for the session; boto3 (and any worker subprocess) talks to it over HTTP."""
+    server = MotoServer()
+    previous = {key: os.environ.get(key) for key in server.environ()}
+    apply_environ(server)
+    # Django's test set-up swaps the mail backend for an in-memory one; the site's real path
+    # (SES through boto3) is what the tests exercise, against this server.
+    from django.conf import settings
+
+    settings.EMAIL_BACKEND = "anymail.backends.amazon_ses.EmailBackend"
+    yield server
+    server.stop()
+    for key, value in previous.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.fixture
+def ses(moto_server, settings):
+    """A clean SES outbox with the site's sender verified; `ses.messages()` reads it back."""
+    from email.utils import parseaddr
+
+    moto_server.reset()
+    moto_server.verify_sender(parseaddr(settings.DEFAULT_FROM_EMAIL)[1])
+    return moto_server
+
+
+@pytest.fixture
+def home_page(db):
+    """The site's home page, as the demo content builds it (the one tree-building entry point)."""
+    from renouveau.demo import ensure_home_page
+
+    return ensure_home_page()
+
+
+# --- Browser (Playwright driving Debian's chromium) ---------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "fr-FR"}

@@ -1,0 +1,29 @@
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture
+def demo_site(transactional_db):
+    """The demo content, loaded into the database the live server reads."""
+    call_command("load_demo_content", verbosity=0)
+
+
+@pytest.fixture
+def editor(transactional_db, django_user_model):
+    return django_user_model.objects.create_superuser(
+        "redaction", "redaction@example.org", "mot-de-passe-solide", first_name="Claire"
+    )
+
+
+@pytest.fixture
+def admin_login(live_server, editor):
+    """Log a page into the Wagtail admin as the editor."""
+
+    def login(page):
+        page.goto(f"{live_server.url}/admin/login/")
+        page.locator("#id_username").fill("redaction")
+        page.locator("#id_password").fill("mot-de-passe-solide")
+        page.locator("form button[type=submit]").click()
+        page.wait_for_url(f"{live_server.url}/admin/")
+
+    return login
