@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "cites_pages",
     "documents",
     "newsletter",
+    "mailing",
     "search",
     # Wagtail
     "wagtail.contrib.forms",

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class MailingConfig(AppConfig):
+    """Subscribers, consent, campaigns and deliveries: who receives the newsletter, and how."""
+
+    name = "mailing"
+    verbose_name = "Abonnés et envois"
+    default_auto_field = "django.db.models.BigAutoField"
