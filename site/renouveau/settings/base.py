@@ -227,3 +227,4 @@ LOGGING = {
 }
 
 WAGTAILIMAGES_IMAGE_MODEL = "renouveau.SiteImage"
+WAGTAILDOCS_DOCUMENT_MODEL = "site_documents.LibraryDocument"
