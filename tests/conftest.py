@@ -44,6 +44,28 @@ def ses(moto_server, settings):
     return moto_server
 
 
+@pytest.fixture(scope="session")
+def sns_server():
+    """Our own SNS stand-in: a certificate served over local HTTP (tests/sns.py)."""
+    from tests.sns import SNSTestServer
+
+    server = SNSTestServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sns(sns_server, settings):
+    """Signs SNS messages that renouveau.sns accepts: `sns.notification(payload)`."""
+    from renouveau.sns import clear_certificate_cache
+
+    sns_server.apply(settings)
+    sns_server.reset()
+    clear_certificate_cache()
+    yield sns_server
+    clear_certificate_cache()
+
+
 @pytest.fixture
 def home_page(db):
     """The site's home page, as the demo content builds it (the one tree-building entry point)."""
