@@ -1,0 +1,28 @@
+"""A page of its own for « le programme en chiffres » (computed live from the cités)."""
+
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+
+from renouveau.blocks import BaseStreamBlock
+from renouveau.models import BasePage
+
+
+class ProgrammeFiguresPage(BasePage):
+    intro = models.TextField("chapô", blank=True, max_length=800)
+    body = StreamField(
+        BaseStreamBlock(),
+        verbose_name="texte complémentaire",
+        blank=True,
+        help_text="Les chiffres eux-mêmes sont calculés à partir des fiches des cités.",
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    parent_page_types = ["renouveau.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = "page « le programme en chiffres »"
+        verbose_name_plural = "pages « le programme en chiffres »"
