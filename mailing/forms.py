@@ -1,0 +1,57 @@
+"""The public subscription form (French labels and messages)."""
+
+from django import forms
+from django.apps import apps
+
+from .models import Subscriber
+from .subscriptions import CONSENT_TEXT
+
+
+class SubscriptionForm(forms.Form):
+    email = forms.EmailField(
+        label="Adresse électronique",
+        max_length=254,
+        error_messages={
+            "required": "Saisissez votre adresse électronique.",
+            "invalid": "Saisissez une adresse électronique valide, par exemple nom@exemple.fr.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    first_name = forms.CharField(
+        label="Prénom (facultatif)",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    profile = forms.ChoiceField(
+        label="Vous êtes (facultatif)",
+        choices=[("", "—")] + list(Subscriber.Profile.choices),
+        required=False,
+    )
+    communes = forms.ModelMultipleChoiceField(
+        label="Communes qui vous intéressent (facultatif)",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choisissez des communes de la liste."},
+    )
+    consent = forms.BooleanField(
+        label=CONSENT_TEXT,
+        error_messages={"required": "Cochez la case pour confirmer votre accord."},
+    )
+    # Honeypot: hidden from people by CSS (`.honeypot`), filled in by naive bots.
+    website = forms.CharField(label="Ne pas remplir ce champ", required=False)
+    source = forms.CharField(required=False, widget=forms.HiddenInput, max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        commune_model = apps.get_model("cites_pages", "Commune")
+        self.fields["communes"].queryset = commune_model.objects.order_by("name")
+
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
+    def clean_source(self) -> str:
+        # Only a local path is recorded as the consent source.
+        source = self.cleaned_data.get("source") or ""
+        return source if source.startswith("/") and not source.startswith("//") else ""

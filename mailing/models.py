@@ -1,0 +1,166 @@
+"""Who receives the newsletter (subscribers and their consent) and how each issue went out
+(campaigns, one delivery per recipient)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class Subscriber(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "En attente de confirmation"
+        CONFIRMED = "confirmed", "Abonné (confirmé)"
+        UNSUBSCRIBED = "unsubscribed", "Désabonné"
+        BOUNCED = "bounced", "Adresse en échec (rebond)"
+        COMPLAINED = "complained", "Plainte pour spam"
+
+    class Profile(models.TextChoices):
+        HABITANT = "habitant", "Habitant ou habitante"
+        ELU = "elu", "Élu ou élue"
+        BAILLEUR = "bailleur", "Bailleur"
+        ASSOCIATION = "association", "Association"
+        PROFESSIONNEL = "professionnel", "Professionnel ou professionnelle"
+        AUTRE = "autre", "Autre"
+
+    # Stored lower-cased (see subscriptions.normalize_email); unique case-insensitively too.
+    email = models.EmailField("adresse électronique", max_length=254)
+    first_name = models.CharField("prénom", max_length=100, blank=True)
+    profile = models.CharField("profil", max_length=20, choices=Profile.choices, blank=True)
+    communes = models.ManyToManyField(
+        "cites_pages.Commune",
+        verbose_name="communes d'intérêt",
+        blank=True,
+        related_name="subscribers",
+    )
+    status = models.CharField(
+        "statut", max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    created_at = models.DateTimeField("inscrit le", auto_now_add=True)
+    # Consent proof (CNIL): when, where, which wording, and when it was confirmed.
+    consent_at = models.DateTimeField("consentement donné le", null=True, blank=True)
+    consent_source = models.CharField("source du consentement", max_length=300, blank=True)
+    consent_text_version = models.CharField("version du texte de consentement", max_length=40)
+    consent_ip_hash = models.CharField(
+        "empreinte de l'adresse IP",
+        max_length=64,
+        blank=True,
+        help_text="Empreinte (HMAC) de l'adresse IP, jamais l'adresse elle-même.",
+    )
+    confirmed_at = models.DateTimeField("confirmé le", null=True, blank=True)
+    unsubscribed_at = models.DateTimeField("désabonné le", null=True, blank=True)
+    last_interaction_at = models.DateTimeField("dernière interaction", null=True, blank=True)
+    renewal_flagged_at = models.DateTimeField(
+        "à renouveler depuis",
+        null=True,
+        blank=True,
+        help_text="Aucune interaction depuis trois ans : consentement à renouveler.",
+    )
+    transient_bounce_count = models.PositiveIntegerField("rebonds temporaires", default=0)
+    suppression_reason = models.CharField("motif de suppression", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "abonné"
+        verbose_name_plural = "abonnés"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="mailing_subscriber_email_ci_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Campaign(models.Model):
+    """One issue sent to one segment: the rendered issue is frozen here at creation."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Brouillon"
+        SENDING = "sending", "Envoi en cours"
+        PAUSED = "paused", "En pause"
+        CANCELLED = "cancelled", "Annulée"
+        DONE = "done", "Terminée"
+
+    issue = models.ForeignKey(
+        "newsletter.NewsletterIssuePage",
+        verbose_name="numéro",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="campaigns",
+    )
+    subject = models.CharField("objet", max_length=300)
+    preheader = models.CharField("texte d'aperçu", max_length=300, blank=True)
+    html = models.TextField("HTML figé")
+    text = models.TextField("texte figé")
+    segment = models.JSONField("segment", default=dict, blank=True)
+    segment_label = models.CharField("destinataires", max_length=300, blank=True)
+    status = models.CharField(
+        "statut", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    pause_reason = models.CharField("motif de la pause", max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="créée par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    started_at = models.DateTimeField("commencée le", null=True, blank=True)
+    finished_at = models.DateTimeField("terminée le", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("dernière activité", null=True, blank=True)
+    # Counters kept up to date by the sender and the SES notifications webhook.
+    recipient_count = models.PositiveIntegerField("destinataires", default=0)
+    sent_count = models.PositiveIntegerField("envoyés", default=0)
+    failed_count = models.PositiveIntegerField("échecs", default=0)
+    bounce_count = models.PositiveIntegerField("rebonds définitifs", default=0)
+    complaint_count = models.PositiveIntegerField("plaintes", default=0)
+
+    class Meta:
+        verbose_name = "campagne"
+        verbose_name_plural = "campagnes"
+        ordering = ["-created_at"]
+        permissions = [("send_campaign", "Peut envoyer la lettre aux abonnés")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.created_at:%d/%m/%Y})" if self.created_at else self.subject
+
+
+class Delivery(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "À envoyer"
+        SENDING = "sending", "Envoi en cours"
+        SENT = "sent", "Envoyé"
+        FAILED = "failed", "Échec"
+        UNCERTAIN = "uncertain", "Incertain (à vérifier)"
+        SKIPPED = "skipped", "Écarté"
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="campagne", on_delete=models.CASCADE, related_name="deliveries"
+    )
+    subscriber = models.ForeignKey(
+        Subscriber, verbose_name="abonné", on_delete=models.CASCADE, related_name="deliveries"
+    )
+    status = models.CharField(
+        "statut", max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    ses_message_id = models.CharField("identifiant SES", max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField("tentatives", default=0)
+    error = models.CharField("erreur", max_length=500, blank=True)
+    claimed_by = models.CharField("pris en charge par", max_length=200, blank=True)
+    claimed_at = models.DateTimeField("pris en charge le", null=True, blank=True)
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "envoi"
+        verbose_name_plural = "envois"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "subscriber"], name="mailing_delivery_unique_recipient"
+            )
+        ]
+        indexes = [models.Index(fields=["campaign", "status"], name="mailing_delivery_progress")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} → {self.subscriber_id}"

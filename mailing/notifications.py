@@ -1,0 +1,162 @@
+"""SES notifications received over SNS: bounces, complaints, and send/delivery events.
+
+Both SES formats are read: identity notifications (`notificationType`) and configuration-set
+event publishing (`eventType`, whose `mail.tags` carry our `delivery` tag). Permanent bounces and
+complaints suppress the address; transient bounces are counted; send/delivery events reconcile
+deliveries left UNCERTAIN by a crashed worker.
+"""
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from renouveau.sns import (
+    SNSVerificationError,
+    confirm_subscription,
+    parse_sns_message,
+    verify_sns_message,
+)
+
+from .models import Campaign, Delivery, Subscriber
+from .subscriptions import normalize_email
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int
+    message: str
+
+
+def allowed_topic_arns() -> list[str]:
+    configured = getattr(settings, "MAILING_SNS_TOPIC_ARNS", None)
+    if configured is None:
+        configured = [
+            arn.strip()
+            for arn in os.environ.get("MAILING_SNS_TOPIC_ARNS", "").split(",")
+            if arn.strip()
+        ]
+    return list(configured)
+
+
+def handle_sns_request(body: bytes) -> Outcome:
+    """Verify, then apply. Anything forged or unexpected changes nothing and gets a 4xx."""
+    topics = allowed_topic_arns()
+    if not topics:
+        # Any AWS account can sign genuine SNS messages: without an allow-list of our own
+        # topics, a stranger's topic could suppress our subscribers.
+        return Outcome(403, "No SNS topic configured (MAILING_SNS_TOPIC_ARNS).")
+    try:
+        message = parse_sns_message(body)
+        verify_sns_message(message, topic_arns=topics)
+    except SNSVerificationError as exc:
+        logger.warning("Refused SNS message: %s", exc)
+        return Outcome(403, "Invalid SNS message.")
+    if message["Type"] == "SubscriptionConfirmation":
+        try:
+            confirm_subscription(message)
+        except SNSVerificationError:
+            return Outcome(400, "Subscription could not be confirmed.")
+        return Outcome(200, "Subscription confirmed.")
+    if message["Type"] != "Notification":
+        return Outcome(200, "Ignored.")
+    try:
+        payload = json.loads(message["Message"])
+    except ValueError:
+        return Outcome(400, "Notification payload is not JSON.")
+    if not isinstance(payload, dict):
+        return Outcome(400, "Notification payload is not an object.")
+    apply_ses_event(payload)
+    return Outcome(200, "OK")
+
+
+def _delivery_for(mail: dict[str, Any]) -> Delivery | None:
+    tags = mail.get("tags") or {}
+    values = tags.get("delivery") or []
+    delivery_id = values[0] if isinstance(values, list) and values else None
+    if isinstance(delivery_id, str) and delivery_id.isdigit():
+        found = Delivery.objects.filter(pk=int(delivery_id)).first()
+        if found is not None:
+            return found
+    message_id = mail.get("messageId")
+    if message_id:
+        return Delivery.objects.filter(ses_message_id=message_id).first()
+    return None
+
+
+def _addresses(items: Any) -> list[str]:
+    if not isinstance(items, list):
+        return []
+    return [
+        normalize_email(item["emailAddress"])
+        for item in items
+        if isinstance(item, dict) and isinstance(item.get("emailAddress"), str)
+    ]
+
+
+def apply_ses_event(payload: dict[str, Any]) -> None:
+    kind = payload.get("notificationType") or payload.get("eventType") or ""
+    mail = payload.get("mail") if isinstance(payload.get("mail"), dict) else {}
+    delivery = _delivery_for(mail)
+    if delivery is not None and kind in ("Send", "Delivery", "Bounce", "Complaint"):
+        reconcile(delivery, mail.get("messageId") or "")
+    if kind == "Bounce":
+        bounce = payload.get("bounce") or {}
+        recipients = _addresses(bounce.get("bouncedRecipients"))
+        if bounce.get("bounceType") == "Permanent":
+            for email in recipients:
+                if suppress(email, Subscriber.Status.BOUNCED, "Rebond définitif signalé par SES"):
+                    _count(delivery, "bounce_count")
+        else:
+            Subscriber.objects.filter(email__in=recipients).update(
+                transient_bounce_count=F("transient_bounce_count") + 1
+            )
+    elif kind == "Complaint":
+        complaint = payload.get("complaint") or {}
+        for email in _addresses(complaint.get("complainedRecipients")):
+            if suppress(email, Subscriber.Status.COMPLAINED, "Plainte pour spam signalée par SES"):
+                _count(delivery, "complaint_count")
+
+
+def reconcile(delivery: Delivery, message_id: str) -> bool:
+    """SES saw this delivery: an UNCERTAIN one (worker killed in flight) was in fact sent."""
+    updated = Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.UNCERTAIN).update(
+        status=Delivery.Status.SENT,
+        ses_message_id=message_id,
+        sent_at=timezone.now(),
+        error="Confirmé par un événement SES.",
+    )
+    if updated:
+        from .sending import refresh_counters
+
+        refresh_counters(delivery.campaign)
+    return bool(updated)
+
+
+def suppress(email: str, status: str, reason: str) -> bool:
+    """Stop mailing this address for good. False if it was already suppressed (SNS may deliver
+    a notification twice: counters must not move twice)."""
+    with transaction.atomic():
+        updated = (
+            Subscriber.objects.filter(email=normalize_email(email))
+            .exclude(status__in=[Subscriber.Status.BOUNCED, Subscriber.Status.COMPLAINED])
+            .update(status=status, suppression_reason=reason)
+        )
+    return bool(updated)
+
+
+def _count(delivery: Delivery | None, counter: str) -> None:
+    if delivery is None:
+        return
+    Campaign.objects.filter(pk=delivery.campaign_id).update(**{counter: F(counter) + 1})
+    from .sending import check_health
+
+    check_health(delivery.campaign_id)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "mailing"
+
+urlpatterns = [
+    path("lettre/abonnement/", views.subscribe, name="subscribe"),
+    path("lettre/abonnement/merci/", views.subscribe_done, name="subscribe_done"),
+    path("lettre/confirmation/<str:token>/", views.confirm, name="confirm"),
+    path("lettre/desabonnement/", views.unsubscribe_help, name="unsubscribe_help"),
+    path("lettre/desabonnement/<str:token>/", views.unsubscribe_view, name="unsubscribe"),
+    path("lettre/ses-notifications/", views.ses_notifications, name="ses_notifications"),
+]
