@@ -1,0 +1,24 @@
+"""An editor panel that shows the pre-send checks (and the Gmail size warning) of an issue."""
+
+from typing import Any
+
+from wagtail.admin.panels import Panel
+
+
+class IssueChecksPanel(Panel):
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "newsletter/admin/checks_panel.html"
+
+        def is_shown(self) -> bool:
+            # A page being created has no saved content to check yet.
+            return bool(getattr(self.instance, "pk", None))
+
+        def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
+            from .checks import check_issue
+            from .rendering import UNSUBSCRIBE_URL_PLACEHOLDER, render_issue
+
+            context = super().get_context_data(parent_context)
+            rendered = render_issue(self.instance, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
+            context["problems"] = check_issue(self.instance, rendered)
+            context["size_kb"] = round(len(rendered.html.encode()) / 1024, 1)
+            return context
