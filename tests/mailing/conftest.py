@@ -1,0 +1,52 @@
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters live in the cache; each test starts from zero."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    """Run enqueued tasks at once (django_tasks' own immediate backend) instead of a worker."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "mail"],
+        }
+    }
+
+
+@pytest.fixture
+def communes(db):
+    from cites_pages.models import Commune
+
+    return [
+        Commune.objects.create(name="Condé-sur-l'Escaut", insee_code="59153", department="59"),
+        Commune.objects.create(name="Vicq", insee_code="59616", department="59"),
+        Commune.objects.create(name="Rouvroy", insee_code="62724", department="62"),
+    ]
+
+
+def make_subscribers(n: int, *, status: str = "confirmed", prefix: str = "abonne", **fields):
+    from django.utils import timezone
+
+    from mailing.models import Subscriber
+
+    now = timezone.now()
+    return Subscriber.objects.bulk_create(
+        Subscriber(
+            email=f"{prefix}{i}@example.org",
+            status=status,
+            consent_at=now,
+            confirmed_at=now if status == "confirmed" else None,
+            consent_source="test",
+            consent_text_version="test",
+            **fields,
+        )
+        for i in range(n)
+    )
