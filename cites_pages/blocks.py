@@ -41,6 +41,7 @@ class TimelineEventBlock(blocks.StructBlock):
     class Meta:
         icon = "date"
         label = "Événement"
+        template = "cites_pages/blocks/timeline_event.html"
 
     def clean(self, value):
         value = super().clean(value)
@@ -50,8 +51,10 @@ class TimelineEventBlock(blocks.StructBlock):
             )
         return value
 
-    def get_kind_label(self, value) -> str:
-        return dict(EVENT_KINDS).get(value.get("kind"), "")
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["kind_label"] = dict(EVENT_KINDS).get(value.get("kind"), "")
+        return context
 
 
 class SpeakerBlock(blocks.StructBlock):

@@ -9,7 +9,7 @@ from django.db import models
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -31,9 +31,26 @@ class CaseStudyIndexPage(RoutablePageMixin, BasePage):
     max_count = 1
     search_fields = [*BasePage.search_fields, index.SearchField("intro")]
 
+    per_page = 12
+
     class Meta:
         verbose_name = "index des retours d'expérience"
         verbose_name_plural = "index des retours d'expérience"
+
+    @path("")
+    def index_route(self, request):
+        from ..case_studies import filter_case_studies
+        from ..listing import base_query, paginate
+
+        filters, case_studies = filter_case_studies(request.GET, self)
+        return self.render(
+            request,
+            context_overrides={
+                "filters": filters,
+                "case_studies": paginate(request, case_studies, self.per_page),
+                "base_query": base_query(filters.params()),
+            },
+        )
 
 
 class CaseStudyPageForm(WagtailAdminPageForm):
@@ -180,6 +197,19 @@ class CaseStudyPage(BasePage):
 
     def get_teaser_text(self) -> str:
         return self.teaser_text or self.intro or self.search_description or ""
+
+    def get_context(self, request, *args, **kwargs):
+        from ..case_studies import budget_of
+        from ..listing import live_pages
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            budget=budget_of(self),
+            cities=live_pages(self.cities),
+            lead_organisations=list(self.lead_organisations.all()),
+            landlords=list(self.landlords.all()),
+        )
+        return context
 
 
 class BudgetLine(Orderable):

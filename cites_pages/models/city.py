@@ -1,13 +1,15 @@
 """Cité profiles and their index (list, filters, map, open data)."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import HttpResponse, JsonResponse
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -28,10 +30,62 @@ class CitiesIndexPage(RoutablePageMixin, BasePage):
     subpage_types = ["cites_pages.CityPage"]
     max_count = 1
     search_fields = [*BasePage.search_fields, index.SearchField("intro")]
+    per_page = 24
 
     class Meta:
         verbose_name = "index des cités"
         verbose_name_plural = "index des cités"
+
+    def filtered_cities(self, request):
+        from ..registry import live_cities, parse_filters
+
+        cities = live_cities(self)
+        filters = parse_filters(request.GET, cities)
+        return filters, filters.apply(cities)
+
+    @path("")
+    def index_route(self, request):
+        from ..listing import base_query, paginate
+
+        filters, cities = self.filtered_cities(request)
+        page_obj = paginate(request, cities, self.per_page)
+        query = filters.querystring()
+        return self.render(
+            request,
+            context_overrides={
+                "filters": filters,
+                "cities": page_obj,
+                "base_query": base_query(filters.params()),
+                "csv_url": self.reverse_subpage("cities_csv") + query,
+                "geojson_url": self.reverse_subpage("cities_geojson") + query,
+                "tile_url": settings.TILE_URL,
+                "tile_attribution": getattr(
+                    settings, "TILE_ATTRIBUTION", "© les contributeurs d'OpenStreetMap"
+                ),
+            },
+        )
+
+    @path("cites.csv", name="cities_csv")
+    def csv_route(self, request):
+        from ..registry import cities_csv
+
+        _, cities = self.filtered_cities(request)
+        return HttpResponse(
+            cities_csv(cities, request),
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="cites-erbm.csv"'},
+        )
+
+    @path("cites.geojson", name="cities_geojson")
+    def geojson_route(self, request):
+        from ..registry import cities_geojson
+
+        _, cities = self.filtered_cities(request)
+        return JsonResponse(
+            cities_geojson(cities, request),
+            content_type="application/geo+json",
+            json_dumps_params={"ensure_ascii": False},
+        )
 
 
 class CityPageForm(WagtailAdminPageForm):
@@ -205,6 +259,15 @@ class CityPage(BasePage):
                 {"longitude": "Saisissez la latitude et la longitude, ou aucune des deux."}
             )
 
+    def get_context(self, request, *args, **kwargs):
+        from ..listing import mentions_of
+
+        context = super().get_context(request, *args, **kwargs)
+        context["communes"] = list(self.communes.all())
+        context["phases"] = list(self.phases.all())
+        context["mentions"] = mentions_of(self)
+        return context
+
     def save(self, *args, **kwargs):
         # The EPCI follows the commune unless the editor chose one.
         if self.epci_id is None:
@@ -239,6 +302,10 @@ class CityPhase(Orderable):
 
     def __str__(self) -> str:
         return f"{self.label} ({self.dwellings} logements)"
+
+    @property
+    def bucket_label(self) -> str:
+        return self.get_status_display()
 
     def clean(self):
         super().clean()

@@ -26,3 +26,12 @@ class ProgrammeFiguresPage(BasePage):
     class Meta:
         verbose_name = "page « le programme en chiffres »"
         verbose_name_plural = "pages « le programme en chiffres »"
+
+    def get_context(self, request, *args, **kwargs):
+        from ..figures import programme_figures
+        from .city import CitiesIndexPage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["figures"] = programme_figures()
+        context["cities_index"] = CitiesIndexPage.objects.live().public().first()
+        return context

@@ -4,10 +4,11 @@ import datetime
 
 from django import forms
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -32,9 +33,67 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
     max_count = 1
     search_fields = [*BasePage.search_fields, index.SearchField("intro")]
 
+    per_page = 12
+
     class Meta:
         verbose_name = "index des actualités"
         verbose_name_plural = "index des actualités"
+
+    def news(self):
+        return (
+            NewsPage.objects.live()
+            .public()
+            .descendant_of(self)
+            .select_related("image", "teaser_image")
+            .prefetch_related("categories", "image__renditions", "teaser_image__renditions")
+            .order_by("-date", "-pk")
+        )
+
+    def listing(self, request, news, **extra):
+        from ..listing import base_query, paginate
+
+        categories = list(
+            NewsCategory.objects.filter(news_pages__in=self.news().values("pk")).distinct()
+        )
+        slug = request.GET.get("categorie", "")
+        category = next((c for c in categories if c.slug == slug), None)
+        if category is not None:
+            news = news.filter(categories=category)
+        params = {"categorie": category.slug} if category else {}
+        return self.render(
+            request,
+            context_overrides={
+                "news_list": paginate(request, news, self.per_page),
+                "categories": categories,
+                "category": category,
+                "base_query": base_query(params),
+                "years": [d.year for d in self.news().dates("date", "year", order="DESC")],
+                **extra,
+            },
+        )
+
+    @path("")
+    def index_route(self, request):
+        return self.listing(request, self.news())
+
+    @re_path(r"^(?P<year>\d{4})/$", name="year")
+    def year_route(self, request, year):
+        news = self.news().filter(date__year=int(year))
+        if not news.exists():
+            raise Http404("Aucune actualité cette année-là.")
+        return self.listing(request, news, year=int(year))
+
+    @path("rss/", name="rss")
+    def rss_route(self, request):
+        from ..feeds import NewsFeed
+
+        return NewsFeed(self)(request)
+
+    @path("atom/", name="atom")
+    def atom_route(self, request):
+        from ..feeds import NewsAtomFeed
+
+        return NewsAtomFeed(self)(request)
 
 
 class NewsPage(BasePage):
@@ -93,3 +152,10 @@ class NewsPage(BasePage):
 
     def get_teaser_image(self) -> SiteImage | None:
         return self.teaser_image or self.image
+
+    def get_context(self, request, *args, **kwargs):
+        from ..listing import live_pages
+
+        context = super().get_context(request, *args, **kwargs)
+        context["related_cities"] = live_pages(self.related_cities)
+        return context

@@ -3,10 +3,11 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import HttpResponse
 from django.utils import timezone
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -28,9 +29,35 @@ class WebinarIndexPage(RoutablePageMixin, BasePage):
     max_count = 1
     search_fields = [*BasePage.search_fields, index.SearchField("intro")]
 
+    per_page = 12
+
     class Meta:
         verbose_name = "index des webinaires"
         verbose_name_plural = "index des webinaires"
+
+    @path("")
+    def index_route(self, request):
+        from ..listing import paginate
+        from ..webinars import past_webinars, upcoming_webinars
+
+        return self.render(
+            request,
+            context_overrides={
+                "upcoming": list(upcoming_webinars(self)),
+                "past": paginate(request, past_webinars(self), self.per_page),
+                "base_query": "",
+                "ical_url": self.reverse_subpage("ical_feed"),
+            },
+        )
+
+    @path("agenda.ics", name="ical_feed")
+    def ical_route(self, request):
+        from ..webinars import calendar, upcoming_webinars
+
+        body = calendar(
+            upcoming_webinars(self), request, name="Webinaires du Renouveau du Bassin Minier"
+        )
+        return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
 class WebinarPage(RoutablePageMixin, BasePage):
@@ -146,3 +173,30 @@ class WebinarPage(RoutablePageMixin, BasePage):
 
     def get_teaser_text(self) -> str:
         return self.teaser_text or self.intro or self.search_description or ""
+
+    def get_context(self, request, *args, **kwargs):
+        from ..listing import live_pages
+        from ..webinars import event_json_ld, location_text
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            json_ld=event_json_ld(self, request),
+            location=location_text(self),
+            related_cities=live_pages(self.related_cities),
+            related_case_studies=live_pages(self.related_case_studies),
+            partners=list(self.partners.all()),
+            partner_landlords=list(self.partner_landlords.all()),
+            themes=list(self.themes.all()),
+            ics_url=self.url + self.reverse_subpage("ics") if self.url else "",
+        )
+        return context
+
+    @path("webinaire.ics", name="ics")
+    def ics_route(self, request):
+        from ..webinars import calendar
+
+        return HttpResponse(
+            calendar([self], request),
+            content_type="text/calendar; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{self.slug}.ics"'},
+        )

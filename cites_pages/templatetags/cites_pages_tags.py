@@ -1,0 +1,26 @@
+"""Template filters of the programme's pages."""
+
+from decimal import Decimal
+
+from django import template
+
+from ..models.case_study import format_euros
+
+register = template.Library()
+
+
+@register.filter
+def euros(value) -> str:
+    """1234.5 → « 1 234,50 € »."""
+    if value in (None, ""):
+        return ""
+    return format_euros(Decimal(value))
+
+
+@register.filter
+def thousands(value) -> str:
+    """23000 → « 23 000 » (French grouping, narrow no-break space)."""
+    try:
+        return f"{int(value):,}".replace(",", "\u202f")
+    except (TypeError, ValueError):
+        return ""

@@ -1,0 +1,144 @@
+"""Webinars as calendar data: `.ics` per webinar, iCal feed of upcoming ones, schema.org Event."""
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import icalendar
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from wagtail.models import Page
+
+from .models import WebinarPage
+
+PARIS = ZoneInfo("Europe/Paris")
+PRODID = "-//Renouveau du Bassin Minier//Webinaires//FR"
+
+
+def upcoming_webinars(index: Page | None = None) -> QuerySet[WebinarPage]:
+    webinars = WebinarPage.objects.live().public().filter(end__gt=timezone.now())
+    if index is not None:
+        webinars = webinars.descendant_of(index)
+    return webinars.select_related("teaser_image").order_by("start")
+
+
+def past_webinars(index: Page | None = None) -> QuerySet[WebinarPage]:
+    webinars = WebinarPage.objects.live().public().filter(end__lte=timezone.now())
+    if index is not None:
+        webinars = webinars.descendant_of(index)
+    return webinars.select_related("teaser_image").order_by("-start")
+
+
+def _uid(webinar: WebinarPage) -> str:
+    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    return f"webinaire-{webinar.pk}@{host}"
+
+
+def location_text(webinar: WebinarPage) -> str:
+    venue = ", ".join(part for part in (webinar.venue_name, webinar.venue_address) if part)
+    if webinar.mode == WebinarPage.Mode.ONLINE:
+        return "En ligne"
+    if webinar.mode == WebinarPage.Mode.HYBRID:
+        return f"{venue} et en ligne"
+    return venue
+
+
+def webinar_event(webinar: WebinarPage, request: HttpRequest | None = None) -> icalendar.Event:
+    url = webinar.get_full_url(request)
+    event = icalendar.Event()
+    event.add("uid", _uid(webinar))
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", timezone.localtime(webinar.start, PARIS))
+    event.add("dtend", timezone.localtime(webinar.end, PARIS))
+    event.add("summary", webinar.title)
+    description = webinar.get_teaser_text()
+    event.add("description", f"{description}\n\n{url}".strip())
+    event.add("url", url)
+    event.add("location", location_text(webinar))
+    if webinar.last_published_at:
+        event.add("last-modified", webinar.last_published_at)
+    return event
+
+
+def calendar(
+    webinars: Iterable[WebinarPage], request: HttpRequest | None = None, *, name: str = ""
+) -> bytes:
+    """An iCalendar (RFC 5545) file holding these webinars, with the Europe/Paris VTIMEZONE."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    if name:
+        cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", "Europe/Paris")
+    for webinar in webinars:
+        cal.add_component(webinar_event(webinar, request))
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def _iso(value: datetime) -> str:
+    return timezone.localtime(value, PARIS).isoformat()
+
+
+# JSON inside <script> must not be able to close the element: escape <, > and & as json_script does.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def event_json_ld(webinar: WebinarPage, request: HttpRequest | None = None) -> str:
+    """schema.org Event markup for the webinar page (JSON-LD, escaped for a <script> element)."""
+    url = webinar.get_full_url(request)
+    online = {"@type": "VirtualLocation", "url": webinar.registration_url or url}
+    place = {
+        "@type": "Place",
+        "name": webinar.venue_name,
+        "address": webinar.venue_address or webinar.venue_name,
+    }
+    location: object
+    if webinar.mode == WebinarPage.Mode.ONLINE:
+        location = online
+        attendance = "https://schema.org/OnlineEventAttendanceMode"
+    elif webinar.mode == WebinarPage.Mode.VENUE:
+        location = place
+        attendance = "https://schema.org/OfflineEventAttendanceMode"
+    else:
+        location = [place, online]
+        attendance = "https://schema.org/MixedEventAttendanceMode"
+    data: dict[str, object] = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": webinar.title,
+        "description": webinar.get_teaser_text(),
+        "startDate": _iso(webinar.start),
+        "endDate": _iso(webinar.end),
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": attendance,
+        "location": location,
+        "url": url,
+        "inLanguage": "fr",
+        "organizer": {
+            "@type": "Organization",
+            "name": "Renouveau du Bassin Minier",
+            "url": settings.SITE_URL,
+        },
+    }
+    performers = [
+        {"@type": "Person", "name": speaker.value["name"]}
+        for speaker in webinar.speakers
+        if speaker.block_type == "speaker"
+    ]
+    if performers:
+        data["performer"] = performers
+    if webinar.registration_url and webinar.is_upcoming:
+        data["offers"] = {
+            "@type": "Offer",
+            "url": webinar.registration_url,
+            "price": "0",
+            "priceCurrency": "EUR",
+            "availability": "https://schema.org/InStock",
+        }
+    return json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
