@@ -1,13 +1,205 @@
-"""The document library: Wagtail documents with the metadata the public library shows."""
+"""The document library: Wagtail documents with the metadata the public library shows, the
+library page, and the requests for documents sent on request (by the form or by e-mail)."""
 
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.documents.models import AbstractDocument, Document
+from wagtail.search import index
+
+from renouveau.models import BasePage
+
+
+class DocumentKind(models.TextChoices):
+    REFERENTIEL = "referentiel", "Référentiel"
+    CAHIER_TECHNIQUE = "cahier-technique", "Cahier technique"
+    COMPTE_RENDU = "compte-rendu", "Compte rendu"
+    PRESENTATION = "presentation", "Présentation"
+    ETUDE = "etude", "Étude"
+    AUTRE = "autre", "Autre"
+
+
+class Availability(models.TextChoices):
+    PUBLIC = "public", "Téléchargement libre"
+    ON_REQUEST = "on-request", "Sur demande"
+
+
+def related_page_choices() -> Q:
+    """Cités and webinars are page types of the cites_pages app; matched by content type so that
+    this app does not import it."""
+    return Q(content_type__app_label="cites_pages")
 
 
 class LibraryDocument(AbstractDocument):
     """Every Wagtail document of the site (WAGTAILDOCS_DOCUMENT_MODEL)."""
 
-    admin_form_fields = Document.admin_form_fields
+    kind = models.CharField(
+        "type de document", max_length=20, choices=DocumentKind.choices, default=DocumentKind.AUTRE
+    )
+    date = models.DateField("date", null=True, blank=True)
+    description = models.TextField("description", blank=True, max_length=1000)
+    availability = models.CharField(
+        "disponibilité",
+        max_length=12,
+        choices=Availability.choices,
+        default=Availability.PUBLIC,
+        help_text="« Sur demande » : le fichier n'est envoyé que par un lien personnel et limité "
+        "dans le temps.",
+    )
+    keywords = models.CharField(
+        "mots-clés de reconnaissance",
+        max_length=255,
+        blank=True,
+        help_text="Séparés par des virgules. Servent à reconnaître le document demandé dans un "
+        "e-mail (objet ou texte), en plus du titre. Par exemple : « référentiel, ambitions ».",
+    )
+    theme = models.ForeignKey(
+        "cites_pages.Theme",
+        verbose_name="thème",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="documents",
+    )
+    related_pages = models.ManyToManyField(
+        "wagtailcore.Page",
+        verbose_name="cités et webinaires liés",
+        blank=True,
+        related_name="library_documents",
+        limit_choices_to=related_page_choices,
+    )
+
+    admin_form_fields = (
+        *Document.admin_form_fields,
+        "kind",
+        "date",
+        "description",
+        "theme",
+        "availability",
+        "keywords",
+        "related_pages",
+    )
+    search_fields = [
+        *AbstractDocument.search_fields,
+        index.SearchField("description"),
+        index.SearchField("keywords"),
+        index.FilterField("kind"),
+        index.FilterField("availability"),
+    ]
 
     class Meta(AbstractDocument.Meta):
         verbose_name = "document"
         verbose_name_plural = "documents"
+
+    @property
+    def is_public(self) -> bool:
+        return self.availability == Availability.PUBLIC
+
+    def keyword_list(self) -> list[str]:
+        return [word.strip() for word in self.keywords.split(",") if word.strip()]
+
+
+class DocumentLibraryPage(RoutablePageMixin, BasePage):
+    """The public library: every document, with filters, downloads and request forms."""
+
+    intro = models.TextField("chapô", blank=True, max_length=600)
+    request_intro = models.TextField(
+        "texte du formulaire de demande",
+        blank=True,
+        default="Ce document est disponible sur simple demande. Indiquez-nous qui vous êtes : "
+        "nous vous envoyons par e-mail un lien de téléchargement personnel, valable quelques "
+        "jours.",
+    )
+
+    content_panels = [*BasePage.content_panels, FieldPanel("intro"), FieldPanel("request_intro")]
+    search_fields = [*BasePage.search_fields, index.SearchField("intro")]
+    subpage_types: list[str] = []
+    max_count = 1
+    template = "documents/document_library_page.html"  # the app label is site_documents
+
+    class Meta:
+        verbose_name = "bibliothèque de documents"
+        verbose_name_plural = "bibliothèques de documents"
+
+    def get_context(self, request, *args, **kwargs):
+        from .library import library_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(library_context(request))
+        return context
+
+    @path("demande/<int:document_id>/", name="request")
+    def request_document(self, request, document_id: int):
+        from .views import request_document_view
+
+        return request_document_view(request, self, document_id)
+
+
+class RequestSource(models.TextChoices):
+    FORM = "form", "Formulaire"
+    EMAIL = "email", "E-mail"
+
+
+class RequestStatus(models.TextChoices):
+    SENT = "sent", "Lien envoyé"
+    QUEUED = "queued", "À traiter"
+    REFUSED = "refused", "Ignorée (boucle, abus)"
+
+
+class Profile(models.TextChoices):
+    HABITANT = "habitant", "Habitant·e"
+    ELU = "elu", "Élu·e ou collectivité"
+    BAILLEUR = "bailleur", "Bailleur social"
+    PROFESSIONNEL = "professionnel", "Professionnel·le (architecte, bureau d'études…)"
+    ASSOCIATION = "association", "Association"
+    ETUDIANT = "etudiant", "Étudiant·e ou chercheur·se"
+    AUTRE = "autre", "Autre"
+
+
+class DocumentRequest(models.Model):
+    """One request for a document, by the form or by e-mail. The download link sent for it is
+    signed with its id; `download_count` enforces the limited number of uses."""
+
+    document = models.ForeignKey(
+        LibraryDocument,
+        verbose_name="document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="requests",
+    )
+    source = models.CharField("origine", max_length=10, choices=RequestSource.choices)
+    status = models.CharField("statut", max_length=10, choices=RequestStatus.choices)
+    email = models.EmailField("e-mail")
+    name = models.CharField("nom", max_length=150, blank=True)
+    organisation = models.CharField("organisme", max_length=150, blank=True)
+    profile = models.CharField("profil", max_length=20, choices=Profile.choices, blank=True)
+    purpose = models.TextField("usage prévu", blank=True, max_length=1000)
+    consent_at = models.DateTimeField("consentement donné le", null=True, blank=True)
+    newsletter_requested = models.BooleanField("abonnement à la lettre demandé", default=False)
+    # E-mail requests: what staff need to handle a request the site did not recognise.
+    mail_subject = models.CharField("objet de l'e-mail", max_length=255, blank=True)
+    mail_excerpt = models.TextField("début de l'e-mail", blank=True)
+    mail_s3_key = models.CharField("clé S3 du message", max_length=512, blank=True)
+    mail_message_id = models.CharField("Message-ID", max_length=255, blank=True, db_index=True)
+    refusal_reason = models.CharField("motif", max_length=100, blank=True)
+
+    created_at = models.DateTimeField("reçue le", default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField("lien envoyé le", null=True, blank=True)
+    sent_message_id = models.CharField("identifiant SES", max_length=255, blank=True)
+    download_count = models.PositiveIntegerField("téléchargements", default=0)
+    last_download_at = models.DateTimeField("dernier téléchargement", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "demande de document"
+        verbose_name_plural = "demandes de documents"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["email", "document", "sent_at"])]
+
+    def __str__(self) -> str:
+        title = self.document.title if self.document_id else "document non reconnu"
+        return f"{self.email} — {title}"

@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so that it stores the final response (headers included) of anonymous page views.
+    "renouveau.page_cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "renouveau.urls"
@@ -161,8 +163,10 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 WAGTAILSEARCH_BACKENDS = {
     "default": {
-        "BACKEND": "wagtail.search.backends.database",
-        "SEARCH_CONFIG": "french",  # PostgreSQL text-search configuration; ignored on SQLite
+        # Wagtail's database backend tuned for French (search/backend.py, search/README.md).
+        "BACKEND": "search.backend",
+        # PostgreSQL configuration created by search's migration (french + unaccent).
+        "SEARCH_CONFIG": "french_unaccent",
     }
 }
 
@@ -187,7 +191,29 @@ TASKS = {
     }
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Cache: Redis at REDIS_URL when set (shared by every web worker), local memory otherwise.
+# Anonymous pages are cached by renouveau.page_cache (PAGE_CACHE_SECONDS, 0 disables it);
+# image renditions get their own alias so Wagtail looks them up without a query.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        alias: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": alias,
+            "TIMEOUT": 3600,
+        }
+        for alias in ("default", "renditions")
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "renditions": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "renditions",
+        },
+    }
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 
 # Security headers shared by every environment (HTTPS-only ones are in production.py).
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -228,3 +254,24 @@ LOGGING = {
 
 WAGTAILIMAGES_IMAGE_MODEL = "renouveau.SiteImage"
 WAGTAILDOCS_DOCUMENT_MODEL = "site_documents.LibraryDocument"
+
+# --- Documents and media storage (documents app, issue 8) -------------------------------------
+# Local files by default; S3 (django-storages) with MEDIA_STORAGE=s3 or a bucket name. Files stay
+# private on S3: on-request documents are only reached through the site's signed link, which
+# redirects to a presigned URL valid a few minutes.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "s3" if AWS_STORAGE_BUCKET_NAME else "local")
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+AWS_S3_REGION_NAME = AWS_REGION
+AWS_DEFAULT_ACL = None
+AWS_QUERYSTRING_AUTH = True
+AWS_QUERYSTRING_EXPIRE = int(os.environ.get("DOCUMENTS_PRESIGNED_SECONDS", "300"))
+AWS_S3_FILE_OVERWRITE = False
+DOCUMENTS_LINK_MAX_AGE_DAYS = int(os.environ.get("DOCUMENTS_LINK_MAX_AGE_DAYS", "7"))
+DOCUMENTS_LINK_MAX_USES = int(os.environ.get("DOCUMENTS_LINK_MAX_USES", "5"))
+DOCUMENTS_STAFF_NOTIFY = env_list("DOCUMENTS_STAFF_NOTIFY")  # addresses told of each request
+# SES inbound mail announced over SNS: the topics and buckets the endpoint accepts.
+DOCUMENTS_INBOUND_TOPIC_ARNS = env_list("DOCUMENTS_INBOUND_TOPIC_ARNS")
+DOCUMENTS_INBOUND_BUCKETS = env_list("DOCUMENTS_INBOUND_BUCKETS", AWS_STORAGE_BUCKET_NAME)
+# --- end of documents block -------------------------------------------------------------------

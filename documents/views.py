@@ -1,0 +1,173 @@
+"""Public views of the documents app: request form, personal download link, SES inbound webhook."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseRedirect,
+)
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
+
+from renouveau.sns import (
+    SNSVerificationError,
+    confirm_subscription,
+    parse_sns_message,
+    verify_sns_message,
+)
+
+from .forms import DocumentRequestForm
+from .links import LinkError, check_token, link_expires_at, use_token
+from .models import Availability, DocumentLibraryPage, LibraryDocument
+from .sending import request_from_form
+from .storage import presigned_url
+
+logger = logging.getLogger(__name__)
+
+RATE_PER_IP = "10/h"
+RATE_PER_ADDRESS = "3/h"
+
+
+def library_page() -> DocumentLibraryPage | None:
+    return DocumentLibraryPage.objects.live().first()
+
+
+def _email_key(group: str, request: HttpRequest) -> str:
+    return str(request.POST.get("email", "")).strip().lower()
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    # Both counters are incremented for every attempt, bots included.
+    by_ip = is_ratelimited(
+        request, group="documents-request-ip", key="ip", rate=RATE_PER_IP, increment=True
+    )
+    by_address = is_ratelimited(
+        request,
+        group="documents-request-email",
+        key=_email_key,
+        rate=RATE_PER_ADDRESS,
+        increment=True,
+    )
+    return by_ip or by_address
+
+
+@never_cache
+def request_document_view(
+    request: HttpRequest, page: DocumentLibraryPage, document_id: int
+) -> HttpResponse:
+    """The request form of an on-request document (a route of the library page)."""
+    document = LibraryDocument.objects.filter(
+        pk=document_id, availability=Availability.ON_REQUEST
+    ).first()
+    if document is None:
+        raise Http404("Document inconnu")
+    context = {"page": page, "self": page, "document": document}
+    if request.method == "POST":
+        form = DocumentRequestForm(request.POST)
+        if _rate_limited(request):
+            context["form"] = form
+            context["rate_limited"] = True
+            return render(request, "documents/request_form.html", context, status=429)
+        if form.is_bot:
+            # Pretend success: a bot learns nothing, and no mail is sent.
+            return HttpResponseRedirect(f"{request.path}?envoye=1")
+        if form.is_valid():
+            data = form.cleaned_data
+            request_from_form(
+                document=document,
+                email=data["email"],
+                name=data["name"],
+                organisation=data["organisation"],
+                profile=data["profile"],
+                purpose=data["purpose"],
+                subscribe=data["newsletter"],
+            )
+            return HttpResponseRedirect(f"{request.path}?envoye=1")
+        context["form"] = form
+        return render(request, "documents/request_form.html", context, status=400)
+    if request.GET.get("envoye") is not None:
+        return render(request, "documents/request_sent.html", context)
+    context["form"] = DocumentRequestForm()
+    return render(request, "documents/request_form.html", context)
+
+
+def _link_error(request: HttpRequest, error: LinkError, document=None) -> HttpResponse:
+    context = {
+        "reason": error.reason,
+        "document": document,
+        "library": library_page(),
+        "max_uses": settings.DOCUMENTS_LINK_MAX_USES,
+        "max_days": settings.DOCUMENTS_LINK_MAX_AGE_DAYS,
+    }
+    return render(request, "documents/link_error.html", context, status=error.status)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def download_view(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows the document and a button; POST counts one use and delivers the file.
+
+    Mail scanners that open links (GET) therefore do not use up the visitor's downloads.
+    """
+    try:
+        document_request = check_token(token) if request.method != "POST" else use_token(token)
+    except LinkError as error:
+        return _link_error(request, error)
+    document = document_request.document
+    if request.method != "POST":
+        context = {
+            "document": document,
+            "document_request": document_request,
+            "expires_at": link_expires_at(document_request),
+            "uses_left": settings.DOCUMENTS_LINK_MAX_USES - document_request.download_count,
+        }
+        response = render(request, "documents/download.html", context)
+        response["X-Robots-Tag"] = "noindex"
+        response["Referrer-Policy"] = "no-referrer"  # the token stays out of Referer headers
+        return response
+    url = presigned_url(document.file)
+    if url:
+        return HttpResponseRedirect(url, status=303)
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.filename)
+
+
+@csrf_exempt
+@require_POST
+def ses_inbound_view(request: HttpRequest) -> HttpResponse:
+    """SNS notifications of SES inbound mail (stored in S3) for document requests by e-mail."""
+    from .inbound import InboundError, handle_inbound_notification
+
+    topics = settings.DOCUMENTS_INBOUND_TOPIC_ARNS
+    if not topics:
+        raise Http404("Réception des e-mails non configurée")
+    try:
+        message = parse_sns_message(request.body)
+        verify_sns_message(message, topic_arns=topics)
+    except SNSVerificationError as exc:
+        logger.warning("Refused SNS message: %s", exc)
+        return HttpResponseForbidden("Message SNS refusé.")
+    if message["Type"] == "SubscriptionConfirmation":
+        try:
+            confirm_subscription(message)
+        except SNSVerificationError:
+            return HttpResponseBadRequest("Confirmation impossible.")
+        return HttpResponse("Abonnement confirmé.")
+    if message["Type"] != "Notification":
+        return HttpResponse("Ignoré.")
+    try:
+        handle_inbound_notification(message["Message"])
+    except InboundError as exc:
+        logger.warning("Inbound document mail not handled: %s", exc)
+        return HttpResponseBadRequest("Notification inexploitable.")
+    return HttpResponse("OK")
