@@ -23,9 +23,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.core.signals import setting_changed
 from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
+from django.dispatch import receiver
 from django.utils import timezone
 from django_tasks import task
 
@@ -113,7 +115,8 @@ class CampaignError(Exception):
 def create_campaign(issue: Any, segment: Segment, *, user: Any = None) -> Campaign:
     """Render the issue once, check it, freeze it and snapshot the recipient list (DRAFT)."""
     from newsletter.checks import check_issue
-    from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER, freeze_images, render_issue
+    from newsletter.freeze import freeze_images
+    from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER, render_issue
 
     archive_url = issue.get_full_url() if hasattr(issue, "get_full_url") else None
     rendered = render_issue(
@@ -374,12 +377,33 @@ def personalise(campaign: Campaign, subscriber_id: int) -> tuple[str, str, dict[
 
 
 _local = threading.local()
+_generation = 0
+_executor: ThreadPoolExecutor | None = None
+
+
+def reset_sending_state() -> None:
+    """Forget cached connections and the rate limiter (settings or endpoint changed)."""
+    global _generation, _limiter, _executor
+    _generation += 1
+    _limiter = None
+    if _executor is not None:
+        _executor.shutdown(wait=False)
+        _executor = None
+
+
+@receiver(setting_changed)
+def _settings_changed(setting: str, **kwargs: Any) -> None:
+    if setting.startswith(("MAILING_", "ANYMAIL", "EMAIL_")):
+        reset_sending_state()
 
 
 def _mail_connection():
     """One connection (boto3 client) per sending thread; botocore's own retries are off so
     that every attempt is ours to classify (a timed-out request may have been sent)."""
     conn = getattr(_local, "connection", None)
+    if conn is not None and getattr(_local, "generation", None) != _generation:
+        conn.close()
+        conn = None
     if conn is None:
         client_params = dict(settings.ANYMAIL.get("AMAZON_SES_CLIENT_PARAMS") or {})
         client_params["config"] = {
@@ -391,6 +415,7 @@ def _mail_connection():
         conn = get_connection(fail_silently=False, client_params=client_params)
         conn.open()
         _local.connection = conn
+        _local.generation = _generation
     return conn
 
 
@@ -526,9 +551,6 @@ def claim_batch(campaign: Campaign, size: int) -> list[Recipient]:
             attempts=F("attempts") + 1,
         )
     return batch
-
-
-_executor: ThreadPoolExecutor | None = None
 
 
 def _pool() -> ThreadPoolExecutor:

@@ -1,0 +1,260 @@
+"""Campaigns end to end: freeze once, one personalised raw mail per recipient through moto SES."""
+
+import time
+from collections import Counter
+
+import pytest
+from django.test import Client
+
+from mailing.models import Campaign, Delivery, Subscriber
+from mailing.sending import (
+    RateLimiter,
+    Segment,
+    cancel_campaign,
+    create_campaign,
+    pause_campaign,
+    progress,
+    recipients,
+    resume_campaign,
+    run_batch,
+    ses_max_send_rate,
+    start_campaign,
+)
+from tests.mailing.conftest import make_subscribers
+from tests.mailing.ses_proxy import FlakySES
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def issue(home_page):
+    from newsletter import demo
+    from newsletter.models import NewsletterIssuePage
+
+    demo.load(home_page)
+    return NewsletterIssuePage.objects.get(number=2)
+
+
+@pytest.fixture
+def fast_sending(settings):
+    settings.MAILING_MAX_SEND_RATE = 0  # no rate limit
+    settings.MAILING_RETRY_BASE_DELAY = 0.01
+    settings.MAILING_BATCH_SIZE = 4
+
+
+def send_all(campaign: Campaign, *, max_batches: int = 100) -> None:
+    """What the worker does, batch after batch, in this process."""
+    for _ in range(max_batches):
+        result = run_batch(campaign.pk, enqueue_next=False)
+        if result.claimed == 0:
+            return
+    raise AssertionError("campaign did not finish")
+
+
+def start(issue, segment: Segment | None = None, **kwargs) -> Campaign:
+    campaign = create_campaign(issue, segment or Segment(), **kwargs)
+    start_campaign(campaign)
+    return campaign
+
+
+def test_one_personalised_raw_mail_per_confirmed_subscriber(issue, ses, fast_sending):
+    confirmed = make_subscribers(5)
+    make_subscribers(2, status="pending", prefix="attente")
+    make_subscribers(1, status="unsubscribed", prefix="parti")
+    make_subscribers(1, status="bounced", prefix="rebond")
+
+    campaign = start(issue)
+    assert campaign.recipient_count == 5
+    assert campaign.status == Campaign.Status.SENDING
+    assert "__UNSUBSCRIBE_TOKEN__" in campaign.html  # frozen once, personalised per mail
+    send_all(campaign)
+
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.DONE
+    assert campaign.sent_count == 5
+    messages = ses.messages()
+    assert Counter(m["To"] for m in messages) == Counter(s.email for s in confirmed)
+    by_address = {m["To"]: m for m in messages}
+    for subscriber in confirmed:
+        message = by_address[subscriber.email]
+        delivery = Delivery.objects.get(campaign=campaign, subscriber=subscriber)
+        assert delivery.status == Delivery.Status.SENT and delivery.ses_message_id
+        assert message["Subject"].strip() == campaign.subject  # Django folds long subjects
+        unsubscribe, mailto = [part.strip(" <>") for part in message["List-Unsubscribe"].split(",")]
+        assert unsubscribe.startswith("http") and "/lettre/desabonnement/" in unsubscribe
+        assert mailto.startswith("mailto:")
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        html = message.get_body(("html",)).get_content()
+        text = message.get_body(("plain",)).get_content()
+        assert unsubscribe in html and unsubscribe in text
+        assert "__UNSUBSCRIBE_TOKEN__" not in html + text
+        assert "unsubscribe.invalid" not in html + text
+
+    # The link of one mail unsubscribes that reader, and only them.
+    first = confirmed[0]
+    link = by_address[first.email]["List-Unsubscribe"].split(",")[0].strip(" <>")
+    Client(enforce_csrf_checks=True).post(
+        "/" + link.split("/", 3)[3], {"List-Unsubscribe": "One-Click"}
+    )
+    statuses = dict(Subscriber.objects.values_list("email", "status"))
+    assert statuses[first.email] == "unsubscribed"
+    assert statuses[confirmed[1].email] == "confirmed"
+
+
+def test_segments_by_profile_and_commune(issue, communes, ses, fast_sending):
+    elus = make_subscribers(3, prefix="elu", profile="elu")
+    habitants = make_subscribers(3, prefix="habitant", profile="habitant")
+    habitants[0].communes.add(communes[0])
+    habitants[1].communes.add(communes[1])
+    elus[0].communes.add(communes[0], communes[1])
+
+    assert recipients(Segment(profiles=("elu",))).count() == 3
+    by_commune = recipients(Segment(commune_ids=(communes[0].pk, communes[1].pk)))
+    assert sorted(by_commune.values_list("email", flat=True)) == [
+        "elu0@example.org",
+        "habitant0@example.org",
+        "habitant1@example.org",
+    ]
+    campaign = start(issue, Segment(profiles=("habitant",), commune_ids=(communes[0].pk,)))
+    assert "Condé" in campaign.segment_label
+    send_all(campaign)
+    assert [m["To"] for m in ses.messages()] == ["habitant0@example.org"]
+
+
+def test_someone_who_unsubscribes_during_the_campaign_is_skipped(issue, ses, fast_sending):
+    subscribers = make_subscribers(3)
+    campaign = start(issue)
+    Subscriber.objects.filter(pk=subscribers[1].pk).update(status="unsubscribed")
+    send_all(campaign)
+    assert sorted(m["To"] for m in ses.messages()) == [subscribers[0].email, subscribers[2].email]
+    assert Delivery.objects.get(subscriber=subscribers[1]).status == Delivery.Status.SKIPPED
+
+
+def test_pause_resume_and_cancel(issue, ses, fast_sending, settings):
+    settings.MAILING_BATCH_SIZE = 2
+    make_subscribers(7)
+    campaign = start(issue)
+    run_batch(campaign.pk, enqueue_next=False)
+    assert pause_campaign(campaign)
+    assert run_batch(campaign.pk, enqueue_next=False).claimed == 0  # paused: nothing sent
+    assert len(ses.messages()) == 2
+
+    resume_campaign(campaign)
+    run_batch(campaign.pk, enqueue_next=False)
+    assert len(ses.messages()) == 4
+    state = progress(campaign)
+    assert (state.sent, state.pending, state.total) == (4, 3, 7)
+    assert state.estimated_end is not None
+
+    assert cancel_campaign(campaign)
+    assert run_batch(campaign.pk, enqueue_next=False).claimed == 0
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.CANCELLED
+    assert progress(campaign).skipped == 3
+    assert len(ses.messages()) == 4
+
+
+def test_rate_comes_from_ses_quota_unless_overridden(ses, settings):
+    settings.MAILING_MAX_SEND_RATE = None
+    assert ses_max_send_rate() == 1.0  # moto's GetSendQuota MaxSendRate
+    settings.MAILING_MAX_SEND_RATE = 14
+    assert ses_max_send_rate() == 14.0
+    settings.MAILING_MAX_SEND_RATE = 0
+    assert ses_max_send_rate() is None
+
+    limiter = RateLimiter(10)
+    started = time.monotonic()
+    for _ in range(6):
+        limiter.wait()
+    assert time.monotonic() - started >= 0.45  # 6 calls at 10/s: 5 intervals
+
+
+def test_rate_limit_is_applied_when_sending(issue, ses, settings):
+    settings.MAILING_MAX_SEND_RATE = 8
+    settings.MAILING_BATCH_SIZE = 10
+    make_subscribers(9)
+    campaign = start(issue)
+    started = time.monotonic()
+    send_all(campaign)
+    assert len(ses.messages()) == 9
+    assert time.monotonic() - started >= 0.9  # 9 sends at 8/s
+
+
+@pytest.fixture
+def flaky_ses(ses, monkeypatch):
+    proxy = FlakySES(ses.url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+    from mailing.sending import reset_sending_state
+
+    reset_sending_state()
+    yield proxy
+    proxy.stop()
+    monkeypatch.undo()
+    reset_sending_state()
+
+
+def test_throttling_and_5xx_are_retried_with_backoff(issue, flaky_ses, ses, fast_sending):
+    make_subscribers(2)
+    campaign = start(issue)
+    flaky_ses.failures = [
+        (400, "TooManyRequestsException", "Maximum sending rate exceeded."),
+        (503, "ServiceUnavailable", "Service unavailable."),
+        (429, "TooManyRequestsException", "Slow down."),
+    ]
+    send_all(campaign)
+    assert flaky_ses.failures == []
+    assert sorted(m["To"] for m in ses.messages()) == ["abonne0@example.org", "abonne1@example.org"]
+    assert flaky_ses.requests >= 5
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_permanent_failures_are_recorded_and_do_not_stop_the_others(
+    issue, flaky_ses, ses, fast_sending
+):
+    make_subscribers(4)
+    flaky_ses.reject_containing = "abonne2@example.org"
+    campaign = start(issue)
+    send_all(campaign)
+    failed = Delivery.objects.get(status=Delivery.Status.FAILED)
+    assert failed.subscriber.email == "abonne2@example.org"
+    assert "MessageRejected" in failed.error
+    assert len(ses.messages()) == 3
+    campaign.refresh_from_db()
+    assert (campaign.status, campaign.sent_count, campaign.failed_count) == ("done", 3, 1)
+
+
+def test_a_whole_batch_failing_pauses_instead_of_failing_the_list(
+    issue, flaky_ses, ses, fast_sending
+):
+    make_subscribers(6)
+    flaky_ses.reject_containing = "@example.org"  # e.g. the sender identity was revoked
+    campaign = start(issue)
+    run_batch(campaign.pk, enqueue_next=False)
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.PAUSED
+    assert "ont échoué" in campaign.pause_reason
+    assert not Delivery.objects.exclude(status=Delivery.Status.PENDING).exists()
+
+
+def test_persistent_throttling_pauses_and_keeps_deliveries_pending(
+    issue, flaky_ses, ses, fast_sending, settings
+):
+    settings.MAILING_MAX_ATTEMPTS = 2
+    make_subscribers(2)
+    campaign = start(issue)
+    flaky_ses.failures = [(400, "TooManyRequestsException", "Daily quota exceeded.")] * 10
+    run_batch(campaign.pk, enqueue_next=False)
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.PAUSED
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"pending"}
+    assert ses.messages() == []
+
+
+def test_an_issue_failing_its_checks_cannot_become_a_campaign(issue, ses):
+    from mailing.sending import CampaignError
+
+    issue.body = []
+    with pytest.raises(CampaignError) as error:
+        create_campaign(issue, Segment())
+    assert error.value.problems
+    assert not Campaign.objects.exists()
