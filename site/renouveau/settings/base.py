@@ -70,8 +70,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Last, so that it stores the final response (headers included) of anonymous page views.
-    "renouveau.page_cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "renouveau.urls"
@@ -163,10 +161,8 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 WAGTAILSEARCH_BACKENDS = {
     "default": {
-        # Wagtail's database backend tuned for French (search/backend.py, search/README.md).
-        "BACKEND": "search.backend",
-        # PostgreSQL configuration created by search's migration (french + unaccent).
-        "SEARCH_CONFIG": "french_unaccent",
+        "BACKEND": "wagtail.search.backends.database",
+        "SEARCH_CONFIG": "french",  # PostgreSQL text-search configuration; ignored on SQLite
     }
 }
 
@@ -191,29 +187,7 @@ TASKS = {
     }
 }
 
-# Cache: Redis at REDIS_URL when set (shared by every web worker), local memory otherwise.
-# Anonymous pages are cached by renouveau.page_cache (PAGE_CACHE_SECONDS, 0 disables it);
-# image renditions get their own alias so Wagtail looks them up without a query.
-REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        alias: {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": alias,
-            "TIMEOUT": 3600,
-        }
-        for alias in ("default", "renditions")
-    }
-else:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "renditions": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "renditions",
-        },
-    }
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Security headers shared by every environment (HTTPS-only ones are in production.py).
 SECURE_CONTENT_TYPE_NOSNIFF = True
