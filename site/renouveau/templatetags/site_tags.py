@@ -15,7 +15,7 @@ def main_menu(context):
     current_path = getattr(current, "url_path", "") or ""
     items = []
     if site:
-        for item in site.root_page.get_children().live().public().in_menu().specific():
+        for item in site.root_page.get_children().live().public().in_menu():
             # aria-current: "page" on the page itself, "true" inside its section.
             state = ""
             if current_path == item.url_path:
