@@ -29,6 +29,12 @@ class TimelineEventBlock(blocks.StructBlock):
     """A dated step of the residents' participation in a cité's renovation."""
 
     date = blocks.DateBlock(label="Date")
+    date_precision = blocks.ChoiceBlock(
+        label="Précision de la date",
+        choices=[("day", "Jour"), ("month", "Mois"), ("year", "Année")],
+        default="day",
+        help_text="Quand seul le mois ou l'année est connu, la date s'affiche ainsi.",
+    )
     end_date = blocks.DateBlock(
         label="Date de fin", required=False, help_text="Pour un événement sur plusieurs jours."
     )

@@ -7,6 +7,7 @@ from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils.http import urlencode
+from wagtail.models import Page
 
 from .models import CaseStudyPage, CityPage, NewsPage, WebinarPage
 
@@ -46,20 +47,25 @@ def mentions_of(city: CityPage, limit: int = 12) -> Mentions:
     """The published news, case studies and webinars that say they relate to this cité."""
     if city.pk is None:  # preview of a page never saved
         return Mentions([], [], [])
+    # One look-up of the private sections for the three lists (.public() costs one each).
+    private = Page.objects.all().private_q()
     return Mentions(
         news=list(
-            NewsPage.objects.live().public().filter(related_cities=city).order_by("-date")[:limit]
+            NewsPage.objects.live()
+            .exclude(private)
+            .filter(related_cities=city)
+            .order_by("-date")[:limit]
         ),
         case_studies=list(
             CaseStudyPage.objects.live()
-            .public()
+            .exclude(private)
             .filter(cities=city)
             .select_related("theme")
             .order_by("title")[:limit]
         ),
         webinars=list(
             WebinarPage.objects.live()
-            .public()
+            .exclude(private)
             .filter(related_cities=city)
             .order_by("-start")[:limit]
         ),

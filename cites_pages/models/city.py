@@ -65,7 +65,7 @@ class CitiesIndexPage(RoutablePageMixin, BasePage):
             },
         )
 
-    @path("cites.csv", name="cities_csv")
+    @path("export-csv/", name="cities_csv")
     def csv_route(self, request):
         from ..registry import cities_csv
 
@@ -76,7 +76,7 @@ class CitiesIndexPage(RoutablePageMixin, BasePage):
             headers={"Content-Disposition": 'attachment; filename="cites-erbm.csv"'},
         )
 
-    @path("cites.geojson", name="cities_geojson")
+    @path("export-geojson/", name="cities_geojson")
     def geojson_route(self, request):
         from ..registry import cities_geojson
 

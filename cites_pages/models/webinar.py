@@ -50,7 +50,7 @@ class WebinarIndexPage(RoutablePageMixin, BasePage):
             },
         )
 
-    @path("agenda.ics", name="ical_feed")
+    @path("agenda-ical/", name="ical_feed")
     def ical_route(self, request):
         from ..webinars import calendar, upcoming_webinars
 
@@ -191,7 +191,7 @@ class WebinarPage(RoutablePageMixin, BasePage):
         )
         return context
 
-    @path("webinaire.ics", name="ics")
+    @path("ical/", name="ics")
     def ics_route(self, request):
         from ..webinars import calendar
 
