@@ -5,3 +5,8 @@ class RenouveauConfig(AppConfig):
     name = "renouveau"
     verbose_name = "Site"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so that it stores the final response (headers included) of anonymous page views.
+    "renouveau.page_cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "renouveau.urls"
@@ -187,7 +189,29 @@ TASKS = {
     }
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Cache: Redis at REDIS_URL when set (shared by every web worker), local memory otherwise.
+# Anonymous pages are cached by renouveau.page_cache (PAGE_CACHE_SECONDS, 0 disables it);
+# image renditions get their own alias so Wagtail looks them up without a query.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        alias: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": alias,
+            "TIMEOUT": 3600,
+        }
+        for alias in ("default", "renditions")
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "renditions": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "renditions",
+        },
+    }
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 
 # Security headers shared by every environment (HTTPS-only ones are in production.py).
 SECURE_CONTENT_TYPE_NOSNIFF = True

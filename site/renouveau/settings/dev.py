@@ -14,3 +14,5 @@ if not env_bool("SEND_MAIL_VIA_SES"):
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Editors developing templates want to see every change: no page cache unless asked for.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
