@@ -181,13 +181,18 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Background work: Django's task framework (backport) with the database backend and its worker.
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default", "mail"],
-    }
-}
+# Background work: Django's task framework (backport). The database backend and its worker
+# (`manage.py db_worker`; several workers share the queue with SELECT … SKIP LOCKED on
+# PostgreSQL) by default; TASKS_BACKEND=rq switches to Redis/RQ at REDIS_URL
+# (`manage.py rqworker --job-class django_tasks_rq.Job default mail`).
+TASK_QUEUES = ["default", "mail"]
+if os.environ.get("TASKS_BACKEND", "database") == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    _rq_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    RQ_QUEUES = {queue: {"URL": _rq_url} for queue in TASK_QUEUES}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
 
 # Cache: Redis at REDIS_URL when set (shared by every web worker), local memory otherwise.
 # Anonymous pages are cached by renouveau.page_cache (PAGE_CACHE_SECONDS, 0 disables it);
