@@ -36,6 +36,21 @@ run: install ## Run the site with demo content and the task worker on http://127
 	$(MANAGE) runserver 127.0.0.1:$(PORT) & \
 	wait
 
+serve-prod: install ## Production settings locally: gunicorn (WEB_WORKERS), whitenoise, DEBUG off, PostgreSQL
+	@createdb -h 127.0.0.1 -U postgres renouveau 2>/dev/null || true
+	@export DJANGO_SETTINGS_MODULE=renouveau.settings.production \
+	  DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/renouveau} \
+	  SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')} \
+	  ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} SECURE_SSL_REDIRECT=false \
+	  SERVE_MEDIA_LOCALLY=1 SITE_URL=http://127.0.0.1:$(PORT); \
+	$(MANAGE) migrate --noinput && $(MANAGE) collectstatic --noinput -v0 && \
+	$(MANAGE) load_demo_content -v0 && \
+	trap 'kill 0' INT TERM EXIT; \
+	$(MANAGE) db_worker --queue-name '*' & \
+	$(VENV)/bin/gunicorn --pythonpath site renouveau.wsgi -w $${WEB_WORKERS:-4} \
+	  -b 127.0.0.1:$(PORT) --access-logfile - & \
+	wait
+
 test: install chromium ## Lint, check, and run the whole test suite (DATABASE_URL selects the database)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -55,4 +70,4 @@ lock: ## Refresh requirements.lock from a clean install of pyproject.toml
 bench: install ## Run the benchmarks in bench/ (they print their figures)
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
-.PHONY: help install chromium run test format lock bench
+.PHONY: help install chromium run serve-prod test format lock bench

@@ -28,9 +28,13 @@ for app_config in apps.get_app_configs():
     if module_has_submodule(app_config.module, "public_urls"):
         urlpatterns.append(path("", include(f"{app_config.name}.public_urls")))
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.DEBUG or getattr(settings, "SERVE_MEDIA_LOCALLY", False):
+    from django.urls import re_path
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Development and `make serve-prod` only; in production media live on S3 (or behind nginx).
+    urlpatterns.append(
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    )
 
 urlpatterns.append(path("", include(wagtail_urls)))

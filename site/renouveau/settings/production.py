@@ -39,3 +39,19 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Cache and page cache: set REDIS_URL so that every web worker shares them (base.py).
+
+# CDN in front of the site: CloudFront invalidations on publish (wagtail.contrib.frontend_cache
+# purges the changed pages' URLs through boto3).
+if os.environ.get("CLOUDFRONT_DISTRIBUTION_ID"):
+    INSTALLED_APPS += ["wagtail.contrib.frontend_cache"]  # noqa: F405
+    WAGTAILFRONTENDCACHE = {
+        "cloudfront": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+            "DISTRIBUTION_ID": os.environ["CLOUDFRONT_DISTRIBUTION_ID"],
+        }
+    }
+
+# `make serve-prod` on a laptop has no TLS terminator and no S3: it serves media itself.
+SERVE_MEDIA_LOCALLY = os.environ.get("SERVE_MEDIA_LOCALLY", "").lower() in {"1", "true"}
