@@ -83,7 +83,7 @@ def notify_staff(request: DocumentRequest) -> None:
     )
 
 
-def subscribe_to_newsletter(email: str, *, profile: str = "") -> bool:
+def subscribe_to_newsletter(email: str, *, profile: str = "", ip: str | None = None) -> bool:
     """Start the newsletter's double opt-in for `email` through the mailing app, if installed.
 
     Loose coupling: documents does not depend on mailing; returns False when it is absent.
@@ -102,6 +102,7 @@ def subscribe_to_newsletter(email: str, *, profile: str = "") -> bool:
         communes=(),
         source="demande-de-document",
         consent_text_version=NEWSLETTER_CONSENT_VERSION,
+        ip=ip,
     )
     return True
 
@@ -115,6 +116,7 @@ def request_from_form(
     profile: str,
     purpose: str,
     subscribe: bool,
+    ip: str | None = None,
 ) -> DocumentRequest:
     """Record a form request and send the link. Same outcome whether the address is known."""
     with transaction.atomic():
@@ -130,8 +132,12 @@ def request_from_form(
             consent_at=timezone.now(),
             newsletter_requested=subscribe,
         )
-    send_document_link(request)
+    try:
+        send_document_link(request)
+    except Exception:
+        # The visitor gets the usual answer; the request stays queued for staff to resend.
+        logger.exception("Could not send the link of document request %s", request.pk)
     if subscribe:
-        subscribe_to_newsletter(email, profile=profile)
+        subscribe_to_newsletter(email, profile=profile, ip=ip)
     notify_staff(request)
     return request

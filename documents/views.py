@@ -92,6 +92,7 @@ def request_document_view(
                 profile=data["profile"],
                 purpose=data["purpose"],
                 subscribe=data["newsletter"],
+                ip=request.META.get("REMOTE_ADDR"),
             )
             return HttpResponseRedirect(f"{request.path}?envoye=1")
         context["form"] = form

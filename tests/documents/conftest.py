@@ -1,6 +1,15 @@
 import pytest
 from django.core.files.base import ContentFile
 
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    """Rate-limit counters live in the cache: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 PDF = b"%PDF-1.4\n% Renouveau test document\n%%EOF\n"
 
 

@@ -1,0 +1,137 @@
+"""The personal download link: valid, expired, tampered, used up; local and S3 storage."""
+
+import time
+import urllib.request
+import uuid
+
+import boto3
+import pytest
+from django.core import signing
+
+from documents.links import SALT, make_token
+from documents.models import DocumentRequest, RequestSource, RequestStatus
+
+pytestmark = pytest.mark.django_db
+
+CONTENT = b"%PDF-1.4\n% le referentiel\n%%EOF\n"
+
+
+@pytest.fixture
+def document_request(make_document, library):
+    document = make_document("Référentiel", on_request=True, content=CONTENT)
+    return DocumentRequest.objects.create(
+        document=document,
+        email="jeanne@example.org",
+        source=RequestSource.FORM,
+        status=RequestStatus.SENT,
+    )
+
+
+def link(request: DocumentRequest) -> str:
+    return f"/ressources/telecharger/{make_token(request)}/"
+
+
+def test_get_shows_the_document_without_using_the_link(client, document_request):
+    for _ in range(3):  # mail scanners opening the link do not use it up
+        response = client.get(link(document_request))
+        assert response.status_code == 200
+    assert "Télécharger le document" in response.content.decode()
+    assert response["Referrer-Policy"] == "no-referrer"
+    document_request.refresh_from_db()
+    assert document_request.download_count == 0
+
+
+def test_post_delivers_the_file_and_counts_one_use(client, document_request):
+    response = client.post(link(document_request))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == CONTENT
+    assert "attachment" in response["Content-Disposition"]
+    document_request.refresh_from_db()
+    assert document_request.download_count == 1 and document_request.last_download_at
+
+
+def test_link_is_refused_once_used_up(client, document_request, settings):
+    settings.DOCUMENTS_LINK_MAX_USES = 2
+    url = link(document_request)
+    assert client.post(url).status_code == 200
+    assert client.post(url).status_code == 200
+    for response in (client.post(url), client.get(url)):
+        assert response.status_code == 410
+        html = response.content.decode()
+        assert "Ce lien a déjà servi" in html
+        assert "Demander à nouveau un document" in html
+        assert not hasattr(response, "streaming_content")
+
+
+def test_expired_link_is_refused(client, document_request, monkeypatch):
+    eight_days_ago = time.time() - 8 * 86400
+    monkeypatch.setattr(signing.time, "time", lambda: eight_days_ago)
+    url = link(document_request)
+    monkeypatch.undo()
+    for response in (client.get(url), client.post(url)):
+        assert response.status_code == 410
+        assert "Ce lien a expiré" in response.content.decode()
+    document_request.refresh_from_db()
+    assert document_request.download_count == 0
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "abc",
+        signing.dumps(1, salt="another-salt"),
+        signing.dumps(999999, salt=SALT),  # well signed, but no such request
+    ],
+)
+def test_tampered_or_unknown_links_are_refused(client, document_request, token):
+    for response in (
+        client.get(f"/ressources/telecharger/{token}/"),
+        client.post(f"/ressources/telecharger/{token}/"),
+    ):
+        assert response.status_code == 404
+        assert "Ce lien n'est pas valide" in response.content.decode()
+
+
+def test_link_with_a_changed_request_id_is_refused(client, document_request):
+    token = make_token(document_request)
+    forged = (
+        signing.dumps(document_request.pk + 1, salt=SALT).split(":", 1)[0]
+        + token[token.index(":") :]
+    )
+    assert client.get(f"/ressources/telecharger/{forged}/").status_code == 404
+
+
+@pytest.fixture
+def s3_storage(settings, moto_server):
+    bucket = f"documents-{uuid.uuid4().hex[:8]}"
+    boto3.client("s3", region_name="eu-west-3").create_bucket(
+        Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-3"}
+    )
+    settings.AWS_STORAGE_BUCKET_NAME = bucket
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "storages.backends.s3.S3Storage"},
+    }
+    return bucket
+
+
+def test_s3_round_trip_and_presigned_redirect(client, s3_storage, make_document, library):
+    document = make_document("Référentiel", on_request=True, content=CONTENT)
+    # The file really is in the bucket.
+    listing = boto3.client("s3", region_name="eu-west-3").list_objects_v2(Bucket=s3_storage)
+    assert [obj["Key"] for obj in listing["Contents"]] == [document.file.name]
+    request = DocumentRequest.objects.create(
+        document=document, email="a@example.org", source="form", status="sent"
+    )
+    response = client.post(link(request))
+    assert response.status_code == 303
+    presigned = response["Location"]
+    assert s3_storage in presigned and "Signature" in presigned and "Expires=" in presigned
+    assert "response-content-disposition=attachment" in presigned
+    with urllib.request.urlopen(presigned, timeout=10) as download:  # noqa: S310
+        assert download.read() == CONTENT
+    # An expired or used-up site link never reaches S3.
+    request.download_count = 99
+    request.save()
+    response = client.post(link(request))
+    assert response.status_code == 410 and "Location" not in response
