@@ -1,6 +1,5 @@
 """Newsletter issues as Wagtail pages: the archive (index) and one page per issue."""
 
-from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.http import HttpResponse
@@ -14,6 +13,7 @@ from renouveau.models import BasePage
 
 from .blocks import NewsletterStreamBlock
 from .panels import IssueChecksPanel
+from .rendering import page_url
 
 FRENCH_MONTHS = [
     "janvier",
@@ -156,15 +156,14 @@ class NewsletterIssuePage(RoutablePageMixin, BasePage):
         )
         return response
 
-    def get_email_url(self) -> str:
-        return self.full_url.rstrip("/") + "/email/" if self.full_url else ""
-
     def get_archive_url(self) -> str:
-        """The absolute address of the web archive page of this issue (for e-mails)."""
-        relative = self.get_url(relative_to=None) or self.url_path
-        if relative.startswith("http"):
-            return relative
-        return settings.SITE_URL + relative
+        """The absolute address of this issue's web page (for e-mails and feeds)."""
+        return page_url(self)
+
+    def get_email_url(self) -> str:
+        """The absolute address of the e-mail version of this issue."""
+        archive = self.get_archive_url()
+        return archive + "email/" if archive else ""
 
     # --- preview -------------------------------------------------------------------------------
 

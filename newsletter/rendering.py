@@ -166,6 +166,14 @@ def wrap(text: str) -> str:
 # --- preparing blocks ----------------------------------------------------------------------------
 
 
+def credit_label(credit: str) -> str:
+    """'© Jean Dupont', but 'Crédit ville de Vicq' as written (it already says what it is)."""
+    credit = credit.strip()
+    if not credit or credit.lower().startswith(("crédit", "credit", "©", "photo")):
+        return credit
+    return f"© {credit}"
+
+
 def _image(
     image: Any, *, alt: str = "", credit: str = "", caption: str = ""
 ) -> dict[str, Any] | None:
@@ -178,7 +186,7 @@ def _image(
         "width": one.width,
         "height": one.height,
         "alt": alt or image.description or "",
-        "credit": credit or getattr(image, "credit", "") or "",
+        "credit": credit_label(credit or getattr(image, "credit", "") or ""),
         "caption": caption,
     }
 
@@ -375,9 +383,15 @@ def render_text(prepared: PreparedIssue) -> str:
         f"Lire cette lettre dans votre navigateur : {prepared.archive_url}",
     ]
 
-    def section(*lines: str) -> None:
+    def section(*lines: str | None) -> None:
         out.append("")
-        out.extend(line for line in lines if line is not None)
+        for line in lines:
+            if line is None:
+                continue
+            # Long one-line items (image descriptions, titles) are wrapped like paragraphs;
+            # lines with an address are not, so the address never depends on where it falls.
+            long = len(line) > TEXT_WIDTH and "\n" not in line and "://" not in line
+            out.append(wrap(line) if long else line)
 
     def image_line(image: dict[str, Any] | None) -> str | None:
         if not image:

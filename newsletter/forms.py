@@ -1,0 +1,33 @@
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from .testsend import MAX_TEST_RECIPIENTS
+
+
+class SendTestForm(forms.Form):
+    addresses = forms.CharField(
+        label="Adresses de test",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=f"Une à {MAX_TEST_RECIPIENTS} adresses, séparées par des virgules ou des "
+        "retours à la ligne.",
+    )
+
+    def clean_addresses(self) -> list[str]:
+        raw = [part for part in re.split(r"[\s,;]+", self.cleaned_data["addresses"]) if part]
+        if not raw:
+            raise ValidationError("Saisissez au moins une adresse.")
+        invalid = []
+        for address in raw:
+            try:
+                validate_email(address)
+            except ValidationError:
+                invalid.append(address)
+        if invalid:
+            raise ValidationError("Adresse(s) non valide(s) : " + ", ".join(invalid[:5]))
+        addresses = list(dict.fromkeys(address.lower() for address in raw))
+        if len(addresses) > MAX_TEST_RECIPIENTS:
+            raise ValidationError(f"Pas plus de {MAX_TEST_RECIPIENTS} adresses pour un test.")
+        return addresses

@@ -1,0 +1,49 @@
+from django.contrib.auth.models import Permission
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.action_menu import ActionMenuItem
+
+from . import admin_views
+from .models import NewsletterIssuePage
+from .testsend import can_send_test
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [
+        path(
+            "lettre/<int:page_id>/envoyer-un-test/",
+            admin_views.send_test,
+            name="newsletter_send_test",
+        )
+    ]
+
+
+class SendTestMenuItem(ActionMenuItem):
+    label = "Envoyer un test"
+    name = "action-send-test"
+    icon_name = "mail"
+    order = 60
+
+    def is_shown(self, context):
+        page = context.get("page")
+        return (
+            context["view"] == "edit"
+            and isinstance(page, NewsletterIssuePage)
+            and can_send_test(context["request"].user, page)
+        )
+
+    def get_url(self, parent_context):
+        return reverse("newsletter_send_test", args=[parent_context["page"].pk])
+
+
+@hooks.register("register_page_action_menu_item")
+def register_send_test_menu_item():
+    return SendTestMenuItem()
+
+
+@hooks.register("register_permissions")
+def register_permissions():
+    return Permission.objects.filter(
+        content_type__app_label="newsletter", codename="send_test_issue"
+    )

@@ -1,0 +1,222 @@
+"""Rendering of issue N°2 as an e-mail (MJML → HTML, text part), its checks and image freezing."""
+
+import re
+from html import unescape
+from html.parser import HTMLParser
+
+import pytest
+from django.conf import settings
+from django.core.files.storage import default_storage
+
+from newsletter.checks import MAX_HTML_BYTES, check_html, check_issue, check_mjml
+from newsletter.freeze import FROZEN_DIR, freeze_images
+from newsletter.rendering import (
+    UNSUBSCRIBE_URL_PLACEHOLDER,
+    RenderedIssue,
+    prepare_issue,
+    render_issue,
+    render_mjml,
+)
+
+pytestmark = pytest.mark.django_db
+
+REAL_UNSUBSCRIBE = "https://www.example.org/lettre/desabonnement/Zm9v:1abc-_XYZ/"
+
+
+class Tags(HTMLParser):
+    def __init__(self, html):
+        super().__init__()
+        self.found = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, dict(attrs)))
+
+    def all(self, tag):
+        return [attrs for name, attrs in self.found if name == tag]
+
+
+def titles(issue):
+    return [b.value["title"] for b in issue.body if b.block_type in ("lead_story", "article")]
+
+
+@pytest.fixture
+def rendered(issue_2) -> RenderedIssue:
+    return render_issue(issue_2, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
+
+
+def test_subject_preheader_and_document_structure(issue_2, rendered):
+    assert rendered.subject == "Renouveau du Bassin Minier N°2 — Juillet 2019"
+    assert rendered.preheader.startswith("4e comité de pilotage")
+    html = rendered.html
+    assert html.startswith("<!doctype html>")
+    assert '<html lang="fr"' in html
+    assert "<title>Renouveau du Bassin Minier N°2 — Juillet 2019</title>" in html
+    assert rendered.preheader in unescape(html)  # the hidden preview text
+    assert "max-width:600px" in html  # 600 px layout…
+    assert "@media only screen and (min-width:480px)" in html  # …that stacks below 480 px
+    assert "prefers-color-scheme: dark" in html and 'name="color-scheme"' in html
+    assert "JUILLET 2019. N°2" in html and "S'engager ensemble" in unescape(html)
+
+
+def test_every_section_quote_and_credit_is_in_both_parts(issue_2, rendered):
+    expected = [
+        *titles(issue_2),
+        "Mode d'emploi de la rénovation intégrée",
+        "Des habitants mobilisés !",
+        "À quoi sert un référentiel d'ambitions partagées ?",
+        "Grégory Lelong",
+        "Maire de Condé-sur-Escaut",
+        "Crédit ville Condé sur Escaut",
+        "Crédit ville de Vicq",
+        "Crédit ville Drocourt",
+    ]
+    assert len(titles(issue_2)) == 5
+    html_text = unescape(rendered.html)
+    plain = " ".join(rendered.text.split())  # the text part is wrapped at 72 columns
+    for fragment in expected:
+        assert fragment in html_text, fragment
+        assert fragment in plain or fragment.upper() in plain, fragment
+    assert html_text.count("Crédit ville Drocourt") == 2
+
+
+def test_links_and_images_are_absolute_with_alt_text_and_retina_sources(rendered):
+    tags = Tags(rendered.html)
+    hrefs = [a.get("href") for a in tags.all("a")]
+    assert hrefs and all(h.startswith(("http://", "https://", "mailto:")) for h in hrefs), hrefs
+    assert all(
+        h.startswith(settings.SITE_URL) or h.startswith(("mailto:", "https://unsubscribe.invalid"))
+        for h in hrefs
+    )
+    images = tags.all("img")
+    assert len(images) == 4
+    for img in images:
+        assert img["src"].startswith(settings.SITE_URL + settings.MEDIA_URL)
+        assert img["alt"].strip()
+        assert img["width"] == "552"
+        one, two = [part.strip().split() for part in img["srcset"].split(",")]
+        assert one == [img["src"], "600w"] and two[1] == "1200w"
+        assert default_storage.exists(two[0].removeprefix(settings.SITE_URL + settings.MEDIA_URL))
+
+
+def test_text_part_is_plain_readable_text(issue_2, rendered):
+    text = rendered.text
+    assert "<" not in text.replace("« ", "").replace(" »", "")
+    assert "JUILLET 2019. N°2" in text
+    assert f"Se désabonner : {UNSUBSCRIBE_URL_PLACEHOLDER}" in text
+    assert f"Lire cette lettre dans votre navigateur : {issue_2.get_archive_url()}" in text
+    assert "« Malgré des remontées régulières" in text
+    assert "— Grégory Lelong, Maire de Condé-sur-Escaut" in text
+    assert "[Image : " in text and "(Crédit ville de Vicq)]" in text
+    assert max(len(line) for line in text.splitlines() if "http" not in line) <= 72
+
+
+def test_the_placeholder_survives_mjml_and_is_replaced_per_recipient(issue_2, rendered):
+    """The sending app renders once and str.replace's the placeholder per recipient: the
+    result must be exactly what rendering for that recipient gives."""
+    assert rendered.html.count(UNSUBSCRIBE_URL_PLACEHOLDER) == 1
+    assert rendered.text.count(UNSUBSCRIBE_URL_PLACEHOLDER) == 1
+    direct = render_issue(issue_2, unsubscribe_url=REAL_UNSUBSCRIBE)
+    assert rendered.html.replace(UNSUBSCRIBE_URL_PLACEHOLDER, REAL_UNSUBSCRIBE) == direct.html
+    assert rendered.text.replace(UNSUBSCRIBE_URL_PLACEHOLDER, REAL_UNSUBSCRIBE) == direct.text
+    assert "__UNSUBSCRIBE_TOKEN__" not in direct.html + direct.text
+
+
+def test_archive_url_defaults_to_the_issue_page_and_can_be_given(issue_2):
+    own = render_issue(issue_2, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
+    assert f'href="{settings.SITE_URL}/lettre/n2-juillet-2019/"' in own.html
+    other = render_issue(
+        issue_2, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER, archive_url="https://a.example/n2"
+    )
+    assert other.html.count('href="https://a.example/n2"') == 2
+
+
+def test_demo_issue_passes_every_check(issue_2, rendered):
+    assert check_issue(issue_2, rendered) == []
+    assert check_mjml(render_mjml(prepare_issue(issue_2, unsubscribe_url="https://x.test/"))) == []
+
+
+def test_mjml_checks_catch_what_mjml_python_accepts_silently():
+    body = (
+        "<mj-body><mj-section><mj-text>Perdu</mj-text><mj-colum></mj-colum></mj-section></mj-body>"
+    )
+    problems = check_mjml(f"<mjml>{body}</mjml>")
+    assert "Le document MJML n'indique pas sa langue (lang)." in problems
+    assert "Balise MJML <mj-text> mal placée (dans <mj-section>)." in problems
+    assert "Balise MJML inconnue : <mj-colum>." in problems
+    assert (
+        check_mjml(
+            '<mjml lang="fr"><mj-body><mj-section><mj-column><mj-text><p>ok</p>'
+            "</mj-text></mj-column></mj-section></mj-body></mjml>"
+        )
+        == []
+    )
+    assert any(p.startswith("Erreur MJML") for p in check_mjml("<mjml lang='fr'><mj-body>"))
+
+
+def test_html_checks_size_alt_text_language_and_links():
+    html = '<html lang="und"><body><img src="https://x.test/a.png"><a>x</a><a href="/rel">y</a>'
+    problems = check_html(html + "x" * MAX_HTML_BYTES)
+    assert any("Gmail la coupe" in p for p in problems)
+    assert "Une image n'a pas de texte alternatif : https://x.test/a.png" in problems
+    assert "La langue du document (lang) n'est pas indiquée." in problems
+    assert "Un lien n'a pas d'adresse (page supprimée ou non publiée ?)." in problems
+    assert "Un lien n'a pas d'adresse absolue : « /rel »." in problems
+    missing = f'<html lang="fr"><img alt="a" src="{settings.SITE_URL}/media/nope.jpg">'
+    assert check_html(missing) == [
+        f"Une image est introuvable sur le site : {settings.SITE_URL}/media/nope.jpg"
+    ]
+
+
+def test_a_link_to_an_unpublished_page_blocks_the_issue(issue_2):
+    from wagtail.models import Page
+
+    target = next(b.value["page"] for b in issue_2.body if b.block_type == "call_to_action")
+    Page.objects.get(pk=target.pk).specific.unpublish()
+    issue_2.refresh_from_db()
+    rendered = render_issue(issue_2, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
+    problems = check_issue(issue_2, rendered)
+    assert (
+        f"« Recevoir le Référentiel d'ambitions partagées » : la page « {target.title} » "
+        "n'est pas publiée ou n'a pas d'adresse." in problems
+    )
+
+
+def test_freeze_copies_images_to_content_addressed_files_that_survive_edits(issue_2, rendered):
+    frozen = freeze_images(rendered.html)
+    prefix = settings.SITE_URL + settings.MEDIA_URL + FROZEN_DIR + "/"
+    sources = [img["src"] for img in Tags(frozen).all("img")]
+    assert sources and all(src.startswith(prefix) for src in sources)
+    srcset_urls = re.findall(r'srcset="([^"]+)"', frozen)
+    assert all(part.strip().startswith(prefix) for s in srcset_urls for part in s.split(","))
+    assert freeze_images(frozen) == frozen  # idempotent
+    assert freeze_images(rendered.html) == frozen  # same content, same names
+
+    # Editing an image drops its renditions: the sent mail must still show the old picture.
+    originals = {
+        img["src"]: default_storage.open(
+            img["src"].removeprefix(settings.SITE_URL + settings.MEDIA_URL)
+        ).read()
+        for img in Tags(rendered.html).all("img")
+    }
+    from renouveau.models import SiteImage
+
+    for image in SiteImage.objects.all():
+        image.renditions.all().delete()
+    for src in sources:
+        name = src.removeprefix(settings.SITE_URL + settings.MEDIA_URL)
+        assert default_storage.exists(name)
+    old_bytes = set(originals.values())
+    new_bytes = {
+        default_storage.open(src.removeprefix(settings.SITE_URL + settings.MEDIA_URL)).read()
+        for src in sources
+    }
+    assert new_bytes == old_bytes
+
+
+def test_rendering_does_not_query_per_block(issue_2, django_assert_max_num_queries):
+    issue_2.refresh_from_db()
+    render_issue(issue_2, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)  # renditions now exist
+    issue_2.refresh_from_db()
+    with django_assert_max_num_queries(12):
+        render_issue(issue_2, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
