@@ -163,8 +163,10 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 WAGTAILSEARCH_BACKENDS = {
     "default": {
-        "BACKEND": "wagtail.search.backends.database",
-        "SEARCH_CONFIG": "french",  # PostgreSQL text-search configuration; ignored on SQLite
+        # Wagtail's database backend tuned for French (search/backend.py, search/README.md).
+        "BACKEND": "search.backend",
+        # PostgreSQL configuration created by search's migration (french + unaccent).
+        "SEARCH_CONFIG": "french_unaccent",
     }
 }
 

@@ -1,0 +1,260 @@
+"""The site search as plain functions: the view only turns a request into a call to
+`run_search()` and the outcome into HTML.
+
+Everything searched is a live, public Wagtail page (all page types inherit
+`renouveau.models.BasePage`), through the search backend configured in settings
+(`search.backend`, see its docstring and `search/README.md`).
+"""
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
+from django.db import connection, models
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.text import capfirst
+from modelsearch.conf import get_app_config
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+from wagtail.models import Page
+from wagtail.search.utils import normalise_query_string
+
+from . import places
+from .text import CleanQuery, clean_query, excerpt, highlight
+
+PER_PAGE = 10
+MAX_SUGGESTIONS = 8
+# Content fields a page's date may come from, best first; a model may also define
+# `get_search_date()`. Wagtail's own timestamps (first_published_at…) are not content dates.
+DATE_FIELD_NAMES = (
+    "date",
+    "publication_date",
+    "published_date",
+    "issue_date",
+    "start",
+    "starts_at",
+    "start_date",
+    "event_date",
+)
+
+
+@dataclass(frozen=True)
+class TypeChoice:
+    value: str  # "app_label.model"
+    label: str
+
+
+@dataclass
+class Result:
+    page: Page
+    url: str
+    type_label: str
+    date: datetime.date | None
+    title_html: SafeString
+    excerpt_html: SafeString
+
+
+@dataclass
+class Promotion:
+    title: str
+    url: str
+    description: str
+
+
+@dataclass
+class SearchOutcome:
+    query: CleanQuery
+    messages: list[str] = field(default_factory=list)
+    results: list[Result] = field(default_factory=list)
+    page_obj: PaginatorPage | None = None
+    total: int = 0
+    promotions: list[Promotion] = field(default_factory=list)
+    type_choices: list[TypeChoice] = field(default_factory=list)
+    selected_type: str = ""
+    commune_choices: list[places.PlaceChoice] = field(default_factory=list)
+    selected_commune: str = ""
+    epci_choices: list[places.PlaceChoice] = field(default_factory=list)
+    selected_epci: str = ""
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.selected_type or self.selected_commune or self.selected_epci)
+
+
+def searchable_pages() -> models.QuerySet:
+    """Every page a visitor may find: live, public, below the root."""
+    return Page.objects.live().public().filter(depth__gt=1)
+
+
+def type_choices(pages: models.QuerySet | None = None) -> list[TypeChoice]:
+    """The page types that have at least one public page (one query)."""
+    pages = searchable_pages() if pages is None else pages
+    ct_ids = set(pages.order_by().values_list("content_type_id", flat=True).distinct())
+    choices = []
+    for ct_id in ct_ids:
+        model = ContentType.objects.get_for_id(ct_id).model_class()
+        if model is None:
+            continue
+        choices.append(TypeChoice(model._meta.label_lower, capfirst(str(model._meta.verbose_name))))
+    return sorted(choices, key=lambda choice: choice.label)
+
+
+def page_date(page: Page) -> datetime.date | None:
+    """The date a visitor expects next to a result (news date, webinar day, issue date)."""
+    getter = getattr(page, "get_search_date", None)
+    value = getter() if callable(getter) else None
+    if value is None:
+        own_fields = {f.name: f for f in type(page)._meta.concrete_fields}
+        for name in DATE_FIELD_NAMES:
+            if isinstance(own_fields.get(name), models.DateField):  # DateTimeField too
+                value = getattr(page, name)
+                if value:
+                    break
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value if isinstance(value, datetime.date) else None
+
+
+def indexed_texts(pages: list[Page]) -> dict[int, str]:
+    """The plain text the search index holds for each page (all its searched fields except
+    the title), for excerpts: one query for the whole result page."""
+    text_field = {"postgresql": "body_text", "sqlite": "body"}.get(connection.vendor)
+    if not pages or text_field is None:
+        return {}
+    index_entry = get_app_config().get_model("IndexEntry")
+    rows = index_entry._default_manager.filter(
+        content_type_id__in={page.content_type_id for page in pages},
+        object_id__in=[str(page.pk) for page in pages],
+    ).values_list("content_type_id", "object_id", text_field)
+    by_key = {(ct_id, object_id): text or "" for ct_id, object_id, text in rows}
+    return {page.pk: by_key.get((page.content_type_id, str(page.pk)), "") for page in pages}
+
+
+def _result(page: Page, text: str, stems: list[str], request: Any) -> Result:
+    teaser = page.get_teaser_text() if hasattr(page, "get_teaser_text") else ""
+    return Result(
+        page=page,
+        url=page.get_url(request=request) or "",
+        type_label=capfirst(str(page._meta.verbose_name)),
+        date=page_date(page),
+        title_html=highlight(page.title, stems),
+        excerpt_html=excerpt(text or teaser, stems),
+    )
+
+
+def promotions_for(query: CleanQuery, pages: models.QuerySet | None = None) -> list[Promotion]:
+    """Staff-promoted results for this query (Wagtail's search promotions), whether the
+    visitor typed the accents or not."""
+    keys = {normalise_query_string(query.text), normalise_query_string(query.search_string)}
+    promotions = (
+        SearchPromotion.objects.filter(query__query_string__in=keys)
+        .select_related("page")
+        .order_by("query_id", "sort_order")
+    )
+    pages = searchable_pages() if pages is None else pages
+    visible_ids = set(
+        pages.filter(pk__in=[p.page_id for p in promotions if p.page_id]).values_list(
+            "pk", flat=True
+        )
+    )
+    items, seen = [], set()
+    for promotion in promotions:
+        if promotion.page_id:
+            if promotion.page_id not in visible_ids or promotion.page_id in seen:
+                continue
+            seen.add(promotion.page_id)
+            url = promotion.page.get_url() or ""
+            title = promotion.page.title
+            description = promotion.description or getattr(promotion.page, "teaser_text", "")
+        else:
+            url, title, description = (
+                promotion.external_link_url,
+                promotion.external_link_text or promotion.external_link_url,
+                promotion.description,
+            )
+        items.append(Promotion(title=title, url=url, description=description))
+    return items
+
+
+def _parse_choice(value: Any, limit: int = 150) -> str:
+    return str(value or "").strip()[:limit] if isinstance(value, str) else ""
+
+
+def run_search(
+    params: Mapping[str, Any],
+    *,
+    request: Any = None,
+    per_page: int = PER_PAGE,
+    record_hit: bool = True,
+) -> SearchOutcome:
+    """Search the site for `params["q"]`, filtered by `type`, `commune` and `epci`, and
+    return the `page`-th page of results. Never raises on bad input: what was ignored is
+    explained in `outcome.messages` (in French)."""
+    query = clean_query(params.get("q") if isinstance(params.get("q"), str) else "")
+    outcome = SearchOutcome(query=query, messages=list(query.messages))
+    visible = searchable_pages()  # evaluates the view restrictions once for the whole search
+    outcome.type_choices = type_choices(visible)
+    outcome.commune_choices = places.place_choices("commune")
+    outcome.epci_choices = places.place_choices("epci")
+
+    pages = visible
+    wanted_type = _parse_choice(params.get("type"))
+    if wanted_type:
+        known = {choice.value for choice in outcome.type_choices}
+        if wanted_type in known:
+            app_label, model_name = wanted_type.split(".", 1)
+            ct = ContentType.objects.get_by_natural_key(app_label, model_name)
+            pages = pages.filter(content_type_id=ct.pk)
+            outcome.selected_type = wanted_type
+        else:
+            outcome.messages.append(
+                "Le type de contenu demandé n'existe pas : ce filtre a été ignoré."
+            )
+    for kind, label in (("commune", "La commune"), ("epci", "L'intercommunalité")):
+        wanted = _parse_choice(params.get(kind))
+        if not wanted:
+            continue
+        place = places.find_place(kind, wanted)
+        if place is None:
+            outcome.messages.append(f"{label} demandée est inconnue : ce filtre a été ignoré.")
+            continue
+        pages = pages.filter(id__in=places.page_ids_for_place(place))
+        setattr(outcome, f"selected_{kind}", place.slug)
+
+    if not query.searchable:
+        return outcome
+
+    results = pages.specific().search(query.search_string, operator="and")
+    paginator = Paginator(results, per_page)
+    raw_page = params.get("page", "1")
+    page_obj = paginator.get_page(raw_page)
+    if str(raw_page) != str(page_obj.number) and paginator.count:
+        outcome.messages.append(
+            f"La page de résultats demandée n'existe pas : voici la page {page_obj.number}."
+        )
+    found = list(page_obj.object_list)
+    texts = indexed_texts(found)
+    stems = query.stems
+    outcome.results = [_result(page, texts.get(page.pk, ""), stems, request) for page in found]
+    outcome.page_obj = page_obj
+    outcome.total = paginator.count
+    if page_obj.number == 1:
+        outcome.promotions = promotions_for(query, visible)
+        if record_hit and str(raw_page).strip() in ("", "1"):
+            # Counted once per search (not per results page): the admin's "Search terms"
+            # report lists the popular queries.
+            Query.get(query.text).add_hit()
+    return outcome
+
+
+def suggestions(raw: str | None, *, limit: int = MAX_SUGGESTIONS) -> list[dict[str, str]]:
+    """Titles of public pages starting like what the visitor is typing (autocomplete)."""
+    query = clean_query(raw)
+    if not query.searchable:
+        return []
+    found = searchable_pages().autocomplete(query.search_string, operator="and")[:limit]
+    return [{"title": page.title, "url": page.get_url() or ""} for page in found]

@@ -1,0 +1,164 @@
+"""Plain-text helpers of the site search: query cleaning, accent folding, excerpts, highlights.
+
+Pure functions with no database access, so they are easy to test and reuse.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+MAX_QUERY_CHARS = 200
+MAX_TERMS = 10
+MIN_QUERY_CHARS = 2
+
+# Short French function words: they carry no meaning in a query, and on SQLite (no stop-word
+# list, prefix matching) "la" would match every word starting with "la".
+_STOP_WORDS_TEXT = """a au aux avec c ce ces d dans de des du en et il l la le les leur leurs n ne
+ou par pas pour qu que qui s sa se ses son sur un une y"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+
+_WORD = re.compile(r"\w+")
+
+
+def fold(text: str) -> str:
+    """Lower-case `text` without accents, keeping its length (one character for one), so that
+    positions found in the folded text are valid in the original."""
+    return "".join(_fold_char(char) for char in text)
+
+
+def _fold_char(char: str) -> str:
+    base = unicodedata.normalize("NFD", char)[0].lower()
+    return base[0] if base else char
+
+
+def search_stem(term: str) -> str:
+    """The form of a query term that matches its variants as a prefix: accent-free, lower-case,
+    singular ("Cités" → "cite", "rénovations" → "renovation", "travaux" → "travau")."""
+    term = fold(term)
+    if len(term) > 3 and term[-1] in "sx" and not term.endswith("ss"):
+        term = term[:-1]
+    return term
+
+
+@dataclass
+class CleanQuery:
+    """A visitor's query made safe to search: `text` is what to show back (escaped by the
+    template), `terms` what to search for, `messages` French explanations of what was changed."""
+
+    text: str = ""
+    terms: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def searchable(self) -> bool:
+        return bool(self.terms)
+
+    @property
+    def search_string(self) -> str:
+        return " ".join(self.terms)
+
+    @property
+    def stems(self) -> list[str]:
+        return [search_stem(term) for term in self.terms]
+
+
+def _strip_invisible(text: str) -> str:
+    """NFC, without control/format characters (NUL, RTL marks, zero-width joiners…) and
+    with whitespace collapsed."""
+    text = unicodedata.normalize("NFC", text)
+    kept = []
+    for char in text:
+        category = unicodedata.category(char)
+        if char.isspace():
+            kept.append(" ")
+        elif category[0] != "C":  # Cc, Cf, Cs, Co, Cn
+            kept.append(char)
+    return " ".join("".join(kept).split())
+
+
+def clean_query(raw: str | None) -> CleanQuery:
+    """Turn whatever arrived in `?q=` into terms to search and messages for the visitor."""
+    text = _strip_invisible(raw or "")
+    query = CleanQuery()
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS].rsplit(" ", 1)[0] or text[:MAX_QUERY_CHARS]
+        query.messages.append(
+            f"Votre recherche était très longue : seuls les {MAX_QUERY_CHARS} premiers "
+            "caractères ont été pris en compte."
+        )
+    query.text = text
+    if not text:
+        query.messages.append("Saisissez un ou plusieurs mots pour lancer la recherche.")
+        return query
+    if len(text) < MIN_QUERY_CHARS:
+        query.messages.append(
+            f"Saisissez au moins {MIN_QUERY_CHARS} caractères pour lancer la recherche."
+        )
+        return query
+    # Accents and combining marks are folded away: both backends ignore accents anyway, and
+    # stray combining characters would otherwise split words apart.
+    bare = "".join(
+        char for char in unicodedata.normalize("NFD", text) if unicodedata.category(char) != "Mn"
+    )
+    words = [fold(word) for word in _WORD.findall(bare.replace("_", " "))]
+    words = [word for word in words if len(word) > 1 or word.isdigit()]
+    meaningful = [word for word in words if word not in STOP_WORDS]
+    terms = list(dict.fromkeys(meaningful or words))  # without duplicates, in order
+    if len(terms) > MAX_TERMS:
+        terms = terms[:MAX_TERMS]
+        query.messages.append(
+            f"Seuls les {MAX_TERMS} premiers mots de votre recherche ont été pris en compte."
+        )
+    if not terms:
+        query.messages.append(
+            "Votre recherche ne contient aucun mot exploitable : essayez avec des lettres ou "
+            "des chiffres, par exemple « rénovation » ou le nom d'une commune."
+        )
+    query.terms = terms
+    return query
+
+
+def _stems_pattern(stems: list[str]) -> re.Pattern[str] | None:
+    stems = sorted({stem for stem in stems if stem}, key=len, reverse=True)
+    if not stems:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(stem) for stem in stems) + r")\w*")
+
+
+def highlight(text: str, stems: list[str]) -> SafeString:
+    """`text` escaped, with the words starting with one of `stems` (accents ignored) wrapped
+    in <mark>. Matching runs on the raw text, so markup-like text never creates tags."""
+    pattern = _stems_pattern(stems)
+    if pattern is None:
+        return escape(text)
+    parts, position = [], 0
+    for match in pattern.finditer(fold(text)):
+        parts.append(escape(text[position : match.start()]))
+        parts.append(f"<mark>{escape(text[match.start() : match.end()])}</mark>")
+        position = match.end()
+    parts.append(escape(text[position:]))
+    return mark_safe("".join(parts))  # noqa: S308 (every piece above is escaped)
+
+
+def excerpt(text: str, stems: list[str], width: int = 240) -> SafeString:
+    """About `width` characters of `text` around the first matched term, highlighted."""
+    text = " ".join(text.split())
+    if not text:
+        return mark_safe("")
+    pattern = _stems_pattern(stems)
+    match = pattern.search(fold(text)) if pattern else None
+    start = 0
+    if match and match.start() > width // 3:
+        start = text.rfind(" ", 0, match.start() - width // 3) + 1
+    end = len(text)
+    if end - start > width:
+        end = text.rfind(" ", start, start + width)
+        if end <= start:
+            end = start + width
+    snippet = text[start:end]
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    return mark_safe(prefix + highlight(snippet, stems) + suffix)  # noqa: S308
