@@ -52,7 +52,13 @@ RETRYABLE_CODES = {
 
 
 def setting(name: str, default: Any) -> Any:
-    return getattr(settings, name, default)
+    """A MAILING_* setting: Django settings first, then the environment, then the default."""
+    if hasattr(settings, name):
+        return getattr(settings, name)
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return type(default)(raw) if default is not None else float(raw)
 
 
 # --- Segments ----------------------------------------------------------------------------------
@@ -300,7 +306,7 @@ def check_health(campaign_id: int) -> str | None:
 def ses_max_send_rate() -> float | None:
     """The account's maximum rate: MAILING_MAX_SEND_RATE if set (0 = no limit), else SES's
     GetSendQuota (SES v1 API; SES v2's GetAccount gives the same figure)."""
-    configured = setting("MAILING_MAX_SEND_RATE", None)
+    configured = setting("MAILING_MAX_SEND_RATE", None)  # 0: no limit
     if configured is not None:
         return float(configured) or None
     import boto3
@@ -667,3 +673,35 @@ def send_campaign_batch(campaign_id: int) -> dict:
         "finished": result.finished,
         "paused": result.paused_reason or "",
     }
+
+
+def recover_on_worker_start() -> int:
+    """Run by `db_worker` before it polls (mailing/management/commands/db_worker.py).
+
+    Deliveries a killed worker left SENDING become UNCERTAIN, and every campaign still SENDING
+    gets a batch task queued unless one is already waiting: a worker killed between claiming a
+    task and queueing the next one would otherwise leave the campaign stalled.
+    """
+    recover_orphans()
+    sending = list(
+        Campaign.objects.filter(status=Campaign.Status.SENDING).values_list("pk", flat=True)
+    )
+    if not sending:
+        return 0
+    waiting: set[int] = set()
+    try:
+        from django_tasks_db.models import DBTaskResult
+
+        for args_kwargs in DBTaskResult.objects.ready().filter(
+            task_path=send_campaign_batch.module_path
+        ).values_list("args_kwargs", flat=True):
+            args = (args_kwargs or {}).get("args") or [None]
+            waiting.add(args[0])
+    except (ImportError, LookupError):
+        pass
+    queued = 0
+    for campaign_id in sending:
+        if campaign_id not in waiting:
+            send_campaign_batch.enqueue(campaign_id)
+            queued += 1
+    return queued
