@@ -92,9 +92,9 @@ class RequestCountsAdmin(ModelAdmin):
     menu_label = "Demandes par document"
     menu_icon = "doc-full"
     permission_helper_class = ReadOnlyPermissionHelper
-    list_display = ("title", "availability", "request_count", "sent_count", "downloads")
+    list_display = ("title", "availability_label", "request_count", "sent_count", "downloads")
     list_filter = ("availability", "kind")
-    list_export = ("title", "availability", "request_count", "sent_count", "downloads")
+    list_export = ("title", "availability_label", "request_count", "sent_count", "downloads")
     export_filename = "demandes-par-document"
     ordering = ("title",)
 
@@ -109,18 +109,24 @@ class RequestCountsAdmin(ModelAdmin):
             )
         )
 
-    def request_count(self, obj) -> int:
-        return obj.request_total
+    # Counts as text: modeladmin shows a falsy 0 as "-", which would read as "unknown".
+    def availability_label(self, obj) -> str:
+        return obj.get_availability_display()
+
+    availability_label.short_description = "disponibilité"
+
+    def request_count(self, obj) -> str:
+        return str(obj.request_total)
 
     request_count.short_description = "demandes"
 
-    def sent_count(self, obj) -> int:
-        return obj.sent_total
+    def sent_count(self, obj) -> str:
+        return str(obj.sent_total)
 
     sent_count.short_description = "liens envoyés"
 
-    def downloads(self, obj) -> int:
-        return obj.download_total or 0
+    def downloads(self, obj) -> str:
+        return str(obj.download_total or 0)
 
     downloads.short_description = "téléchargements"
 
