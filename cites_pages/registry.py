@@ -86,13 +86,19 @@ def parse_filters(params: QueryDict | dict[str, str], cities: QuerySet[CityPage]
     Costs four queries whatever the number of cités: one per filter's list of options."""
     base = cities.order_by().values("pk")
     epcis = list(
-        EPCI.objects.annotate(n=Count("cities", filter=Q(cities__in=base))).filter(n__gt=0)
+        EPCI.objects.annotate(n=Count("cities", filter=Q(cities__in=base)))
+        .filter(n__gt=0)
+        .order_by("name")
     )
     communes = list(
-        Commune.objects.annotate(n=Count("cities", filter=Q(cities__in=base))).filter(n__gt=0)
+        Commune.objects.annotate(n=Count("cities", filter=Q(cities__in=base)))
+        .filter(n__gt=0)
+        .order_by("name")
     )
     landlords = list(
-        Landlord.objects.annotate(n=Count("cities", filter=Q(cities__in=base))).filter(n__gt=0)
+        Landlord.objects.annotate(n=Count("cities", filter=Q(cities__in=base)))
+        .filter(n__gt=0)
+        .order_by("name")
     )
     status_counts = dict(
         cities.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")

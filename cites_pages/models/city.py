@@ -56,8 +56,8 @@ class CitiesIndexPage(RoutablePageMixin, BasePage):
                 "filters": filters,
                 "cities": page_obj,
                 "base_query": base_query(filters.params()),
-                "csv_url": self.reverse_subpage("cities_csv") + query,
-                "geojson_url": self.reverse_subpage("cities_geojson") + query,
+                "csv_url": self.url + self.reverse_subpage("cities_csv") + query,
+                "geojson_url": self.url + self.reverse_subpage("cities_geojson") + query,
                 "tile_url": settings.TILE_URL,
                 "tile_attribution": getattr(
                     settings, "TILE_ATTRIBUTION", "© les contributeurs d'OpenStreetMap"

@@ -46,7 +46,7 @@ class WebinarIndexPage(RoutablePageMixin, BasePage):
                 "upcoming": list(upcoming_webinars(self)),
                 "past": paginate(request, past_webinars(self), self.per_page),
                 "base_query": "",
-                "ical_url": self.reverse_subpage("ical_feed"),
+                "ical_url": self.url + self.reverse_subpage("ical_feed"),
             },
         )
 
