@@ -275,6 +275,10 @@ def refresh_counters(campaign: Campaign) -> None:
     )
 
 
+def _percent(rate: float, digits: int) -> str:
+    return f"{rate * 100:.{digits}f} %".replace(".", ",")  # French: "2,5 %"
+
+
 def check_health(campaign_id: int) -> str | None:
     """Pause the campaign when its bounce or complaint rate passes our thresholds."""
     campaign = Campaign.objects.get(pk=campaign_id)
@@ -284,15 +288,17 @@ def check_health(campaign_id: int) -> str | None:
     bounce_rate = campaign.bounce_count / campaign.sent_count
     complaint_rate = campaign.complaint_count / campaign.sent_count
     reason = None
-    if bounce_rate > setting("MAILING_BOUNCE_RATE_LIMIT", BOUNCE_RATE_LIMIT):
+    bounce_limit = setting("MAILING_BOUNCE_RATE_LIMIT", BOUNCE_RATE_LIMIT)
+    complaint_limit = setting("MAILING_COMPLAINT_RATE_LIMIT", COMPLAINT_RATE_LIMIT)
+    if bounce_rate > bounce_limit:
         reason = (
-            f"Pause automatique : taux de rebonds de {bounce_rate:.1%} "
-            f"(seuil {BOUNCE_RATE_LIMIT:.0%}). Nettoyez la liste avant de reprendre."
+            f"Pause automatique : taux de rebonds de {_percent(bounce_rate, 1)} "
+            f"(seuil {_percent(bounce_limit, 0)}). Nettoyez la liste avant de reprendre."
         )
-    elif complaint_rate > setting("MAILING_COMPLAINT_RATE_LIMIT", COMPLAINT_RATE_LIMIT):
+    elif complaint_rate > complaint_limit:
         reason = (
-            f"Pause automatique : taux de plaintes de {complaint_rate:.2%} "
-            f"(seuil {COMPLAINT_RATE_LIMIT:.2%}). Vérifiez le contenu et la liste."
+            f"Pause automatique : taux de plaintes de {_percent(complaint_rate, 2)} "
+            f"(seuil {_percent(complaint_limit, 2)}). Vérifiez le contenu et la liste."
         )
     if reason and pause_campaign(campaign, reason):
         logger.warning("Campaign %s paused: %s", campaign.pk, reason)
@@ -692,9 +698,11 @@ def recover_on_worker_start() -> int:
     try:
         from django_tasks_db.models import DBTaskResult
 
-        for args_kwargs in DBTaskResult.objects.ready().filter(
-            task_path=send_campaign_batch.module_path
-        ).values_list("args_kwargs", flat=True):
+        for args_kwargs in (
+            DBTaskResult.objects.ready()
+            .filter(task_path=send_campaign_batch.module_path)
+            .values_list("args_kwargs", flat=True)
+        ):
             args = (args_kwargs or {}).get("args") or [None]
             waiting.add(args[0])
     except (ImportError, LookupError):
