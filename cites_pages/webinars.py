@@ -92,7 +92,11 @@ _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"
 def event_json_ld(webinar: WebinarPage, request: HttpRequest | None = None) -> str:
     """schema.org Event markup for the webinar page (JSON-LD, escaped for a <script> element)."""
     url = webinar.get_full_url(request)
-    online = {"@type": "VirtualLocation", "url": webinar.registration_url or url}
+    upcoming = webinar.is_upcoming
+    online = {
+        "@type": "VirtualLocation",
+        "url": (webinar.registration_url if upcoming else "") or url,
+    }
     place = {
         "@type": "Place",
         "name": webinar.venue_name,
@@ -133,7 +137,7 @@ def event_json_ld(webinar: WebinarPage, request: HttpRequest | None = None) -> s
     ]
     if performers:
         data["performer"] = performers
-    if webinar.registration_url and webinar.is_upcoming:
+    if webinar.registration_url and upcoming:
         data["offers"] = {
             "@type": "Offer",
             "url": webinar.registration_url,
