@@ -36,7 +36,7 @@ def test_get_shows_the_document_without_using_the_link(client, document_request)
         response = client.get(link(document_request))
         assert response.status_code == 200
     assert "Télécharger le document" in response.content.decode()
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     document_request.refresh_from_db()
     assert document_request.download_count == 0
 

@@ -1,0 +1,72 @@
+"""A visitor requests the référentiel, opens the link from the mail and downloads the file; the
+same link is refused once expired."""
+
+import re
+import time
+
+import pytest
+from django.core import signing
+from playwright.sync_api import expect
+
+from tests.e2e.axe import assert_accessible
+
+pytestmark = pytest.mark.e2e
+
+TITLE = "Référentiel d'ambitions partagées de rénovation des cités minières ERBM"
+
+
+def test_a_visitor_requests_and_downloads_the_referentiel(
+    live_server, demo_site, page, ses, settings, monkeypatch, tmp_path
+):
+    from documents.models import LibraryDocument
+
+    settings.SITE_URL = live_server.url  # links in mails point at the test server
+    page.goto(f"{live_server.url}/ressources/")
+    assert_accessible(page)
+    item = page.locator(".library-item", has=page.get_by_role("heading", name=TITLE))
+    item.get_by_role("link", name="Demander ce document").click()
+
+    expect(page.locator("h1")).to_contain_text("Référentiel d'ambitions partagées")
+    newsletter = page.get_by_label("Je souhaite aussi recevoir la lettre")
+    expect(newsletter).not_to_be_checked()
+    # Submitting empty: French messages next to the fields.
+    page.get_by_role("button", name="Recevoir le lien par e-mail").click()
+    expect(page.get_by_role("alert")).to_contain_text("erreur")
+    expect(page.locator("#id_email_error")).to_contain_text("Champ requis")
+    assert_accessible(page)
+
+    page.get_by_label("Nom et prénom").fill("Jeanne Martin")
+    page.get_by_label("Adresse e-mail").fill("jeanne.martin@example.org")
+    page.get_by_label("Vous êtes").select_option("habitant")
+    page.get_by_label("Usage prévu du document").fill("Préparer la réunion du conseil citoyen")
+    page.get_by_label("J'accepte que mes coordonnées").check()
+    page.get_by_role("button", name="Recevoir le lien par e-mail").click()
+    expect(page.locator("h1")).to_have_text("Demande enregistrée")
+    assert_accessible(page)
+
+    [mail] = ses.messages()
+    assert mail["To"] == "jeanne.martin@example.org"
+    text = mail.get_body(preferencelist=("plain",)).get_content()
+    link = re.search(r"http\S+/ressources/telecharger/\S+/", text).group(0)
+    assert link.startswith(live_server.url)
+
+    page.goto(link)
+    expect(page.locator("h1")).to_contain_text("Télécharger")
+    assert_accessible(page)
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Télécharger le document").click()
+    saved = tmp_path / "referentiel.pdf"
+    download_info.value.save_as(saved)
+    document = LibraryDocument.objects.get(title=TITLE)
+    with document.open_file() as f:
+        assert saved.read_bytes() == f.read()
+    assert saved.read_bytes().startswith(b"%PDF-")
+
+    # Eight days later, the same link is refused with a way to ask again.
+    later = time.time() + 8 * 86400
+    monkeypatch.setattr(signing.time, "time", lambda: later)
+    response = page.goto(link)
+    assert response.status == 410
+    expect(page.locator("h1")).to_have_text("Ce lien a expiré")
+    expect(page.get_by_role("link", name="Demander à nouveau un document")).to_be_visible()
+    assert_accessible(page)
