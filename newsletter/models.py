@@ -119,7 +119,7 @@ class NewsletterIssuePage(RoutablePageMixin, BasePage):
     class Meta:
         verbose_name = "lettre"
         verbose_name_plural = "lettres"
-        permissions = [("send_test_issue", "Peut envoyer un test d'une lettre")]
+        permissions = [("send_test_issue", "Peut envoyer un test aux adresses de son choix")]
 
     def __str__(self) -> str:
         return self.title

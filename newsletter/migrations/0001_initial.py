@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'lettre',
                 'verbose_name_plural': 'lettres',
-                'permissions': [('send_test_issue', "Peut envoyer un test d'une lettre")],
+                'permissions': [('send_test_issue', "Peut envoyer un test aux adresses de son choix")],
             },
             bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, 'wagtailcore.page'),
         ),

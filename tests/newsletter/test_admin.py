@@ -1,0 +1,117 @@
+"""Editors in the Wagtail admin: pre-send checks in the editor, « Envoyer un test » through SES."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from wagtail.models import Page
+
+pytestmark = pytest.mark.django_db
+
+SUBJECT = "[Test] Renouveau du Bassin Minier N°2 — Juillet 2019"
+
+
+@pytest.fixture
+def editor_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser("claire", "claire@example.org", "x")
+    client.force_login(user)
+    return client
+
+
+def send_url(issue):
+    return f"/admin/lettre/{issue.pk}/envoyer-un-test/"
+
+
+def test_the_editor_shows_the_checks_and_the_send_test_action(editor_client, issue_2):
+    response = editor_client.get(f"/admin/pages/{issue_2.pk}/edit/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Envoyer un test" in html and send_url(issue_2) in html
+    assert "Aucun problème détecté" in html
+
+
+def test_the_editor_warns_when_the_html_exceeds_100_kb(editor_client, issue_2):
+    article = next(b for b in issue_2.body if b.block_type == "article")
+    issue_2.body = [("article", article.value)] * 60
+    issue_2.save_revision()
+    html = editor_client.get(f"/admin/pages/{issue_2.pk}/edit/").content.decode()
+    assert "Gmail la coupe" in html
+    assert "Cette lettre ne peut pas être envoyée en l'état" in html
+
+
+def test_a_test_send_arrives_through_ses_with_both_parts_and_headers(editor_client, issue_2, ses):
+    form = editor_client.get(send_url(issue_2))
+    assert form.status_code == 200
+    assert 'value="claire@example.org"' not in form.content.decode()  # a textarea…
+    assert "claire@example.org" in form.content.decode()  # …pre-filled with the editor's address
+    response = editor_client.post(
+        send_url(issue_2), {"addresses": "elu@example.org, Habitant@Example.org\nelu@example.org"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/pages/{issue_2.pk}/edit/"
+    messages = ses.messages()
+    assert sorted(m["To"] for m in messages) == ["elu@example.org", "habitant@example.org"]
+    for message in messages:
+        # Django/stdlib fold a long encoded subject onto a continuation line (leading space).
+        assert message["Subject"].strip() == SUBJECT
+        assert message["From"] == "Renouveau du Bassin Minier <contact@renouveaubassinminier.fr>"
+        assert message["List-Unsubscribe"].startswith("<http://")
+        assert "/lettre/desabonnement/>" in message["List-Unsubscribe"]
+        html = message.get_body(("html",)).get_content()
+        text = message.get_body(("plain",)).get_content()
+        assert '<html lang="fr"' in html and "JUILLET 2019. N°2" in html
+        assert "Diagnostic partagé à Condé-sur-Escaut" in text
+        assert "__UNSUBSCRIBE_TOKEN__" not in html + text
+
+
+def test_a_test_goes_out_with_the_latest_draft(editor_client, issue_2, ses):
+    issue_2.title = "Brouillon du N°2"
+    issue_2.save_revision()
+    editor_client.post(send_url(issue_2), {"addresses": "elu@example.org"})
+    [message] = ses.messages()
+    assert message["Subject"].strip() == "[Test] Brouillon du N°2"
+
+
+def test_bad_addresses_are_refused_in_french_and_nothing_is_sent(editor_client, issue_2, ses):
+    response = editor_client.post(
+        send_url(issue_2), {"addresses": "elu@example.org, pas-une-adresse"}
+    )
+    assert response.status_code == 200
+    assert "Adresse(s) non valide(s) : pas-une-adresse" in response.content.decode()
+    many = ", ".join(f"a{i}@example.org" for i in range(11))
+    response = editor_client.post(send_url(issue_2), {"addresses": many})
+    assert "Pas plus de 10 adresses" in response.content.decode()
+    assert ses.messages() == []
+
+
+def test_a_failing_check_blocks_the_test_with_a_clear_message(editor_client, issue_2, ses):
+    target = next(b.value["page"] for b in issue_2.body if b.block_type == "call_to_action")
+    Page.objects.get(pk=target.pk).specific.unpublish()
+    response = editor_client.post(send_url(issue_2), {"addresses": "elu@example.org"})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Rien n'a été envoyé" in html
+    assert "n&#x27;est pas publiée" in html
+    assert ses.messages() == []
+
+
+def test_only_editors_allowed_to_test_or_publish_may_send(client, django_user_model, issue_2, ses):
+    user = django_user_model.objects.create_user("visiteur", "v@example.org", "x")
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(user)
+    # Wagtail turns a PermissionDenied in an admin view into a redirect with an error message.
+    for response in (
+        client.get(send_url(issue_2)),
+        client.post(send_url(issue_2), {"addresses": "a@example.org"}),
+    ):
+        assert (response.status_code, response.get("Location")) == (302, "/admin/")
+    assert ses.messages() == []
+
+    group = Group.objects.create(name="Lettre")
+    group.permissions.add(Permission.objects.get(codename="send_test_issue"))
+    user.groups.add(group)
+    assert client.get(send_url(issue_2)).status_code == 200
+    assert client.get("/admin/lettre/999999/envoyer-un-test/").status_code == 404
+
+
+def test_the_permission_is_offered_in_group_settings(editor_client):
+    html = editor_client.get("/admin/groups/new/").content.decode()
+    assert "Peut envoyer un test aux adresses de son choix" in html

@@ -1,0 +1,154 @@
+"""The web archive: issue pages, the e-mail version, the list of issues, RSS, preview modes."""
+
+import xml.etree.ElementTree as ET
+from datetime import date
+from html import unescape
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.test import RequestFactory
+
+from newsletter.models import NewsletterIndexPage, NewsletterIssuePage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_issue_is_an_accessible_web_page_not_the_email(client, issue_2):
+    response = client.get("/lettre/n2-juillet-2019/")
+    assert response.status_code == 200
+    html = unescape(response.content.decode())
+    assert "<h1>Renouveau du Bassin Minier N°2 — Juillet 2019</h1>" in html
+    assert "<iframe" not in html and "<mj-" not in html
+    for block in issue_2.body:
+        if block.block_type in ("lead_story", "article"):
+            assert block.value["title"] in html
+    for credit in (
+        "Crédit ville Condé sur Escaut",
+        "Crédit ville de Vicq",
+        "Crédit ville Drocourt",
+    ):
+        assert credit in html
+    assert "Grégory Lelong" in html and "Maire de Condé-sur-Escaut" in html
+    assert 'href="/lettre/n2-juillet-2019/email/"' in html
+    assert "style=" not in html  # the public CSP forbids inline styles
+    assert 'rel="alternate" type="application/rss+xml"' in html
+
+
+def test_the_email_version_is_served_with_the_generic_unsubscribe_link(client, issue_2):
+    response = client.get("/lettre/n2-juillet-2019/email/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.startswith("<!doctype html>")
+    assert f'href="{settings.SITE_URL}/lettre/desabonnement/"' in html
+    assert "__UNSUBSCRIBE_TOKEN__" not in html
+    assert "style-src 'unsafe-inline'" in response["Content-Security-Policy"]
+    assert "script-src" not in response["Content-Security-Policy"]
+
+
+def test_the_archive_lists_issues_by_number_and_date(client, issue_2, home_page):
+    index = NewsletterIndexPage.objects.get()
+    for number in (1, 3):
+        issue = NewsletterIssuePage(
+            title=f"Renouveau du Bassin Minier N°{number}",
+            slug=f"n{number}",
+            number=number,
+            issue_date=date(2019, 3 * number, 1),
+        )
+        index.add_child(instance=issue)
+        issue.save_revision().publish()
+    response = client.get("/lettre/")
+    assert response.status_code == 200
+    html = unescape(response.content.decode())
+    assert html.index("N°3 — Septembre 2019") < html.index("N°2 — Juillet 2019")
+    assert html.index("N°2 — Juillet 2019") < html.index("N°1 — Mars 2019")
+    assert "1er juillet 2019" in html
+    for bad in ("abc", "999", "-1"):
+        assert client.get("/lettre/", {"page": bad}).status_code == 200
+
+
+def test_the_archive_costs_the_same_queries_for_many_issues(
+    client, issue_2, django_assert_max_num_queries
+):
+    index = NewsletterIndexPage.objects.get()
+    client.get("/lettre/")
+    with django_assert_max_num_queries(40) as few:
+        client.get("/lettre/")
+    one_issue = len(few)
+    for number in range(10, 22):
+        issue = NewsletterIssuePage(
+            title=f"N°{number}",
+            slug=f"n{number}",
+            number=number,
+            issue_date=date(2020, 1, 1),
+            teaser_image=issue_2.teaser_image,
+        )
+        index.add_child(instance=issue)
+        issue.save_revision().publish()
+    client.get("/lettre/")
+    with django_assert_max_num_queries(one_issue):
+        client.get("/lettre/")
+
+
+def test_rss_feed_lists_the_issues(client, issue_2):
+    response = client.get("/lettre/rss/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/rss+xml")
+    channel = ET.fromstring(response.content).find("channel")  # noqa: S314 (our own feed)
+    [item] = channel.findall("item")
+    assert item.findtext("title") == "Renouveau du Bassin Minier N°2 — Juillet 2019"
+    assert item.findtext("link") == f"{settings.SITE_URL}/lettre/n2-juillet-2019/"
+
+
+def test_preview_modes_web_and_email(issue_2, admin_user):
+    assert issue_2.preview_modes == [("", "Web"), ("email", "E-mail")]
+    request = RequestFactory().get("/")
+    request.user = admin_user
+    email = issue_2.serve_preview(request, "email")
+    assert email.content.decode().startswith("<!doctype html>")
+    assert b"JUILLET 2019. N\xc2\xb02" in email.content
+    web = issue_2.serve_preview(request, "")
+    web.render()
+    assert b"Voir la version e-mail" in web.content
+
+
+def test_page_tree_rules_and_unique_number(issue_2, home_page):
+    index = NewsletterIndexPage.objects.get()
+    assert NewsletterIssuePage.can_create_at(index)
+    assert not NewsletterIssuePage.can_create_at(home_page)
+    assert not NewsletterIndexPage.can_create_at(home_page)  # there is one archive already
+    assert issue_2.masthead_label == "JUILLET 2019. N°2"
+    duplicate = NewsletterIssuePage(
+        title="Doublon", slug="doublon", number=2, issue_date=date.today()
+    )
+    with pytest.raises(ValidationError) as error:
+        duplicate.full_clean()
+    assert "number" in error.value.message_dict
+
+
+def test_demo_loader_is_idempotent_and_links_the_cites_that_exist(home_page):
+    from newsletter import demo
+    from renouveau.demo import child_page
+    from renouveau.models import StandardPage
+
+    # A stand-in for the cité page another app creates: the issue links to it by slug.
+    cite = child_page(home_page, StandardPage, slug="cite-saint-pierre", title="Cité Saint-Pierre")
+    demo.load(home_page)
+    demo.load(home_page)
+    assert NewsletterIssuePage.objects.count() == 1
+    issue = NewsletterIssuePage.objects.get()
+    article = next(b for b in issue.body if b.block_type == "article")
+    assert article.value["page"].pk == cite.pk
+    assert f'linktype="page" id="{cite.pk}"' in article.value["text"].source
+    assert NewsletterIndexPage.objects.get().show_in_menus
+
+
+def test_render_newsletter_command_writes_html_and_text(issue_2, tmp_path, capsys):
+    call_command("render_newsletter", "--number", "2", "--out", str(tmp_path))
+    html = (tmp_path / "lettre-2.html").read_text()
+    text = (tmp_path / "lettre-2.txt").read_text()
+    assert '<html lang="fr"' in html and "JUILLET 2019. N°2" in text
+    assert "Attention" not in capsys.readouterr().err
+    with pytest.raises(Exception, match="Aucune lettre n°9"):
+        call_command("render_newsletter", "--number", "9", "--out", str(tmp_path))
