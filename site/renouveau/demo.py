@@ -13,7 +13,7 @@ from django.core.files.images import ImageFile
 from PIL import Image as PILImage
 from PIL import ImageDraw
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from .models import HomePage, SiteImage, SiteSettings, StandardPage
 
@@ -62,6 +62,8 @@ def ensure_home_page() -> HomePage:
         language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
     )
     root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+    if Collection.get_first_root_node() is None:  # images and documents need it
+        Collection.add_root(name="Root")
     if home is None:
         home = HomePage(
             title="Renouveau du Bassin Minier",
