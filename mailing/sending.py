@@ -61,7 +61,7 @@ def setting(name: str, default: Any) -> Any:
     return type(default)(raw) if default is not None else float(raw)
 
 
-# --- Segments ----------------------------------------------------------------------------------
+# --- Segments ---
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ def recipients(segment: Segment) -> QuerySet[Subscriber]:
     return queryset
 
 
-# --- Creating and steering campaigns -----------------------------------------------------------
+# --- Creating and steering campaigns ---
 
 
 class CampaignError(Exception):
@@ -228,7 +228,7 @@ def mark_uncertain_as_sent(campaign: Campaign, delivery_ids: Iterable[int] | Non
     return count
 
 
-# --- Progress ----------------------------------------------------------------------------------
+# --- Progress ---
 
 
 @dataclass
@@ -306,7 +306,7 @@ def check_health(campaign_id: int) -> str | None:
     return None
 
 
-# --- Rate ----------------------------------------------------------------------------------------
+# --- Rate ---
 
 
 def ses_max_send_rate() -> float | None:
@@ -361,7 +361,7 @@ def limiter() -> RateLimiter:
     return _limiter
 
 
-# --- Sending -------------------------------------------------------------------------------------
+# --- Sending ---
 
 
 class SendOutcome:
@@ -653,7 +653,8 @@ def finish_if_complete(campaign: Campaign) -> bool:
         status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING]
     ).exists()
     if busy:
-        if campaign.deliveries.filter(status=Delivery.Status.SENDING).exists():
+        in_flight = campaign.deliveries.filter(status=Delivery.Status.SENDING).exists()
+        if in_flight and send_campaign_batch.get_backend().supports_defer:
             # Another worker is still on a batch, or a claim awaits its lease: look again later.
             send_campaign_batch.using(run_after=timezone.now() + timedelta(seconds=30)).enqueue(
                 campaign.pk
@@ -667,9 +668,21 @@ def finish_if_complete(campaign: Campaign) -> bool:
     )
 
 
+def _tasks_run_in_process() -> bool:
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    return isinstance(send_campaign_batch.get_backend(), ImmediateBackend)
+
+
 @task(queue_name="mail")
 def send_campaign_batch(campaign_id: int) -> dict:
-    result = run_batch(campaign_id)
+    if _tasks_run_in_process():
+        # Immediate backend (development, some tests): no worker, so loop here rather than
+        # recurse through enqueue() once per batch.
+        while (result := run_batch(campaign_id, enqueue_next=False)).claimed:
+            pass
+    else:
+        result = run_batch(campaign_id)
     return {
         "claimed": result.claimed,
         "sent": result.sent,

@@ -51,7 +51,7 @@ def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-# --- Tokens ------------------------------------------------------------------------------------
+# --- Tokens ---
 
 
 def confirmation_token(subscriber: Subscriber) -> str:
@@ -99,7 +99,7 @@ def subscriber_from_unsubscribe_token(token: str) -> Subscriber | None:
     return Subscriber.objects.filter(pk=pk).first()
 
 
-# --- Subscribing -------------------------------------------------------------------------------
+# --- Subscribing ---
 
 
 def start_subscription(
@@ -223,7 +223,7 @@ def unsubscribe(subscriber: Subscriber) -> bool:
     return bool(updated)
 
 
-# --- Hygiene -----------------------------------------------------------------------------------
+# --- Hygiene ---
 
 
 def purge_unconfirmed(now: datetime | None = None) -> int:

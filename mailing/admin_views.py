@@ -1,0 +1,417 @@
+"""Staff side of the mailing app: wagtail-modeladmin lists (subscribers, campaigns, deliveries),
+the "Envoyer aux abonnés" flow, campaign progress, CSV import/export, GDPR erasure and the
+dashboard panel. Defined here, only registered in wagtail_hooks.py."""
+
+from __future__ import annotations
+
+from django import forms
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.admin.utils import quote
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.components import Component
+from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
+from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+
+from . import sending
+from .csv_io import IMPORT_COLUMNS, export_csv_lines, import_subscribers
+from .models import Campaign, Delivery, Subscriber
+from .subscriptions import CONSENT_TEXT_VERSION
+
+SEND_PERMISSION = "mailing.send_campaign"
+
+
+def can_send(user) -> bool:
+    return user.is_active and user.has_perm(SEND_PERMISSION)
+
+
+# --- modeladmin lists ---
+
+
+class NoCreatePermissionHelper(PermissionHelper):
+    """Subscribers come from the opt-in or an import; campaigns from an issue page."""
+
+    def user_can_create(self, user) -> bool:
+        return False
+
+
+class ReadOnlyPermissionHelper(NoCreatePermissionHelper):
+    def user_can_edit_obj(self, user, obj) -> bool:
+        return False
+
+    def user_can_delete_obj(self, user, obj) -> bool:
+        return False
+
+
+class SubscriberButtonHelper(ButtonHelper):
+    def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
+        buttons = super().get_buttons_for_obj(
+            obj, ["delete", *(exclude or [])], classnames_add, classnames_exclude
+        )
+        if self.request.user.has_perm("mailing.delete_subscriber"):
+            buttons.append(
+                {
+                    "url": reverse("mailing_admin_erase", args=[quote(obj.pk)]),
+                    "label": "Effacer (RGPD)",
+                    "classname": "button button-small button-secondary no",
+                    "title": f"Effacer toutes les données de {obj.email}",
+                }
+            )
+        return buttons
+
+
+class SubscriberAdmin(ModelAdmin):
+    model = Subscriber
+    menu_label = "Abonnés"
+    menu_icon = "user"
+    menu_order = 100
+    permission_helper_class = NoCreatePermissionHelper
+    button_helper_class = SubscriberButtonHelper
+    list_display = ("email", "first_name", "profile", "status", "consent_at", "confirmed_at")
+    list_filter = ("status", "profile", "communes", "renewal_flagged_at")
+    search_fields = ("email", "first_name")
+    list_per_page = 50
+    index_template_name = "mailing/admin/subscriber_index.html"
+    panels = [FieldPanel("first_name"), FieldPanel("profile"), FieldPanel("communes")]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("-created_at")
+
+
+class CampaignButtonHelper(ButtonHelper):
+    def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
+        return [
+            {
+                "url": reverse("mailing_admin_campaign", args=[obj.pk]),
+                "label": "Suivi",
+                "classname": "button button-small",
+                "title": f"Suivi de l'envoi « {obj.subject} »",
+            }
+        ]
+
+
+class CampaignAdmin(ModelAdmin):
+    model = Campaign
+    menu_label = "Campagnes"
+    menu_icon = "mail"
+    menu_order = 200
+    permission_helper_class = ReadOnlyPermissionHelper
+    button_helper_class = CampaignButtonHelper
+    list_display = (
+        "subject",
+        "status",
+        "segment_label",
+        "recipient_count",
+        "sent_count",
+        "failed_count",
+        "bounce_count",
+        "complaint_count",
+        "created_at",
+    )
+    list_filter = ("status",)
+    search_fields = ("subject",)
+    inspect_view_enabled = False
+
+
+class DeliveryAdmin(ModelAdmin):
+    model = Delivery
+    menu_label = "Envois"
+    menu_icon = "list-ul"
+    menu_order = 300
+    permission_helper_class = ReadOnlyPermissionHelper
+    list_display = ("subscriber", "campaign", "status", "attempts", "sent_at", "error")
+    list_filter = ("status", "campaign")
+    search_fields = ("subscriber__email", "ses_message_id")
+    list_per_page = 100
+
+    def get_queryset(self, request):
+        # One query per page however long the list (no per-row subscriber/campaign lookups).
+        return super().get_queryset(request).select_related("subscriber", "campaign")
+
+
+class MailingGroup(ModelAdminGroup):
+    menu_label = "Lettre : abonnés"
+    menu_icon = "mail"
+    menu_order = 250
+    items = (SubscriberAdmin, CampaignAdmin, DeliveryAdmin)
+
+
+# --- "Envoyer aux abonnés" ---
+
+
+class SegmentForm(forms.Form):
+    profiles = forms.MultipleChoiceField(
+        label="Profils",
+        choices=Subscriber.Profile.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Aucun coché : tous les profils.",
+    )
+    communes = forms.ModelMultipleChoiceField(
+        label="Communes d'intérêt",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Aucune cochée : toutes les communes (et les abonnés sans commune).",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["communes"].queryset = apps.get_model("cites_pages", "Commune").objects.all()
+
+    def segment(self) -> sending.Segment:
+        data = self.cleaned_data if self.is_valid() else {}
+        return sending.Segment(
+            profiles=tuple(data.get("profiles") or ()),
+            commune_ids=tuple(c.pk for c in data.get("communes") or ()),
+        )
+
+
+@require_http_methods(["GET", "POST"])
+def send_to_subscribers(request: HttpRequest, page_id: int) -> HttpResponse:
+    from newsletter.models import NewsletterIssuePage
+
+    if not can_send(request.user):
+        raise PermissionDenied
+    issue = get_object_or_404(NewsletterIssuePage, pk=page_id)
+    form = SegmentForm(request.POST if request.method == "POST" else request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return TemplateResponse(
+            request, "mailing/admin/send.html", {"issue": issue, "form": form}, status=400
+        )
+    segment = form.segment() if form.is_bound else sending.Segment()
+    audience = sending.recipients(segment)
+    problems: list[str] = []
+    if not issue.live:
+        problems.append("La lettre n'est pas publiée : publiez-la avant de l'envoyer.")
+    if request.method == "POST" and not problems:
+        if request.POST.get("confirm_count") != str(audience.count()):
+            problems.append(
+                "Le nombre de destinataires a changé depuis l'affichage : vérifiez et confirmez."
+            )
+        else:
+            try:
+                campaign = sending.create_campaign(issue, segment, user=request.user)
+            except sending.CampaignError as error:
+                problems.extend(error.problems)
+            else:
+                sending.start_campaign(campaign)
+                messages.success(
+                    request,
+                    f"Envoi de « {campaign.subject} » lancé pour "
+                    f"{campaign.recipient_count} destinataire(s).",
+                )
+                return redirect("mailing_admin_campaign", campaign.pk)
+    previous = Campaign.objects.filter(issue=issue).order_by("-created_at")[:5]
+    return TemplateResponse(
+        request,
+        "mailing/admin/send.html",
+        {
+            "issue": issue,
+            "form": form,
+            "segment_label": segment.label(),
+            "count": audience.count(),
+            "preview": audience.order_by("email").only("email", "first_name", "profile")[:20],
+            "problems": problems,
+            "previous": previous,
+            "unpublished_changes": issue.has_unpublished_changes,
+            "edit_url": reverse("wagtailadmin_pages:edit", args=[issue.pk]),
+        },
+        status=422 if problems and request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def campaign_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    if not (can_send(request.user) or request.user.has_perm("mailing.view_campaign")):
+        raise PermissionDenied
+    campaign = get_object_or_404(Campaign.objects.select_related("issue", "created_by"), pk=pk)
+    if request.method == "POST":
+        if not can_send(request.user):
+            raise PermissionDenied
+        action = request.POST.get("action")
+        if action == "pause" and sending.pause_campaign(campaign):
+            messages.success(request, "Envoi mis en pause.")
+        elif action == "resume":
+            sending.resume_campaign(campaign)
+            messages.success(request, "Envoi repris.")
+        elif action == "cancel" and sending.cancel_campaign(campaign):
+            messages.success(request, "Envoi annulé : les destinataires restants sont écartés.")
+        elif action == "resend_uncertain":
+            count = sending.resend_uncertain(campaign)
+            messages.success(request, f"{count} envoi(s) incertain(s) remis en file.")
+        elif action == "mark_uncertain_sent":
+            count = sending.mark_uncertain_as_sent(campaign)
+            messages.success(request, f"{count} envoi(s) incertain(s) marqué(s) comme envoyés.")
+        else:
+            messages.error(request, "Action impossible dans l'état actuel de l'envoi.")
+        return redirect("mailing_admin_campaign", campaign.pk)
+    state = sending.progress(campaign)
+    uncertain = campaign.deliveries.filter(status=Delivery.Status.UNCERTAIN).select_related(
+        "subscriber"
+    )[:50]
+    return TemplateResponse(
+        request,
+        "mailing/admin/progress.html",
+        {
+            "campaign": campaign,
+            "state": state,
+            "uncertain": uncertain,
+            "can_send": can_send(request.user),
+            "refresh": campaign.status == Campaign.Status.SENDING,
+            "deliveries_url": reverse("mailing_delivery_modeladmin_index")
+            + f"?campaign__id__exact={campaign.pk}",
+        },
+    )
+
+
+# --- CSV import / export, erasure ---
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Fichier CSV",
+        help_text="Colonnes : " + ", ".join(IMPORT_COLUMNS) + " (seule « email » est obligatoire).",
+    )
+    source = forms.CharField(
+        label="Source du consentement",
+        max_length=250,
+        help_text="Où et comment ces personnes ont accepté de recevoir la lettre, par exemple "
+        "« Fiches papier, réunion publique de Rouvroy, 12/05/2026 ».",
+    )
+    consent_text_version = forms.CharField(
+        label="Version du texte de consentement", max_length=40, initial=CONSENT_TEXT_VERSION
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError("Fichier trop volumineux (10 Mo au plus).")
+        raw = upload.read()
+        for encoding in ("utf-8-sig", "cp1252"):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        raise forms.ValidationError("Encodage du fichier non reconnu (UTF-8 attendu).")
+
+
+@require_http_methods(["GET", "POST"])
+def import_view(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("mailing.add_subscriber"):
+        raise PermissionDenied
+    report = None
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        report = import_subscribers(
+            form.cleaned_data["file"],
+            source=form.cleaned_data["source"],
+            consent_text_version=form.cleaned_data["consent_text_version"],
+        )
+        messages.success(
+            request,
+            f"{report.created} abonné(s) importé(s), {report.skipped} ligne(s) écartée(s).",
+        )
+    return TemplateResponse(
+        request,
+        "mailing/admin/import.html",
+        {"form": form, "report": report},
+        status=400 if request.method == "POST" and not form.is_valid() else 200,
+    )
+
+
+def filtered_subscribers(request: HttpRequest):
+    """The subscriber list as filtered in the admin list (same query-string parameters)."""
+    queryset = Subscriber.objects.order_by("email")
+    status = request.GET.get("status__exact")
+    if status in Subscriber.Status.values:
+        queryset = queryset.filter(status=status)
+    profile = request.GET.get("profile__exact")
+    if profile in Subscriber.Profile.values:
+        queryset = queryset.filter(profile=profile)
+    commune = request.GET.get("communes__id__exact", "")
+    if commune.isdigit():
+        queryset = queryset.filter(communes__id=int(commune))
+    search = request.GET.get("q", "").strip()
+    if search:
+        queryset = queryset.filter(Q(email__icontains=search) | Q(first_name__icontains=search))
+    return queryset
+
+
+def export_view(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("mailing.view_subscriber") and not request.user.has_perm(
+        "mailing.change_subscriber"
+    ):
+        raise PermissionDenied
+    response = StreamingHttpResponse(
+        export_csv_lines(filtered_subscribers(request)), content_type="text/csv; charset=utf-8"
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="abonnes-{stamp}.csv"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def erase_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm("mailing.delete_subscriber"):
+        raise PermissionDenied
+    subscriber = get_object_or_404(Subscriber, pk=pk)
+    if request.method == "POST":
+        email = subscriber.email
+        erase_subscriber(subscriber)
+        messages.success(request, f"Toutes les données de {email} ont été effacées.")
+        return redirect("mailing_subscriber_modeladmin_index")
+    return TemplateResponse(
+        request,
+        "mailing/admin/erase.html",
+        {"subscriber": subscriber, "deliveries": subscriber.deliveries.count()},
+    )
+
+
+def erase_subscriber(subscriber: Subscriber) -> None:
+    """GDPR erasure: the subscriber, their communes and their per-campaign delivery rows go;
+    campaign totals (counters stored on the campaign) stay."""
+    subscriber.delete()
+
+
+def admin_urls() -> list:
+    return [
+        path("mailing/envoyer/<int:page_id>/", send_to_subscribers, name="mailing_admin_send"),
+        path("mailing/campagne/<int:pk>/", campaign_progress, name="mailing_admin_campaign"),
+        path("mailing/abonnes/import/", import_view, name="mailing_admin_import"),
+        path("mailing/abonnes/export.csv", export_view, name="mailing_admin_export"),
+        path("mailing/abonnes/<int:pk>/effacer/", erase_view, name="mailing_admin_erase"),
+    ]
+
+
+# --- Dashboard ---
+
+
+class MailingDashboardPanel(Component):
+    name = "mailing"
+    order = 150
+    template_name = "mailing/admin/dashboard_panel.html"
+
+    def get_context_data(self, parent_context=None):
+        counts = dict(
+            Subscriber.objects.values("status")
+            .annotate(n=Count("id"))
+            .order_by()
+            .values_list("status", "n")
+        )
+        last = Campaign.objects.exclude(status=Campaign.Status.DRAFT).order_by("-created_at")
+        return {
+            "counts": [(label, counts.get(value, 0)) for value, label in Subscriber.Status.choices],
+            "to_renew": Subscriber.objects.filter(
+                status=Subscriber.Status.CONFIRMED, renewal_flagged_at__isnull=False
+            ).count(),
+            "last_campaign": last.first(),
+        }

@@ -1,0 +1,71 @@
+"""Registration only: the admin lists and views live in admin_views.py."""
+
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from wagtail import hooks
+from wagtail.admin.action_menu import ActionMenuItem
+from wagtail.admin.widgets import Button
+from wagtail_modeladmin.options import modeladmin_register
+
+from .admin_views import MailingDashboardPanel, MailingGroup, admin_urls, can_send
+
+modeladmin_register(MailingGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return admin_urls()
+
+
+def _is_issue(page) -> bool:
+    from newsletter.models import NewsletterIssuePage
+
+    return isinstance(page, NewsletterIssuePage) or (
+        getattr(page, "specific_class", None) is NewsletterIssuePage
+    )
+
+
+class SendToSubscribersMenuItem(ActionMenuItem):
+    label = "Envoyer aux abonnés"
+    name = "action-send-to-subscribers"
+    icon_name = "mail"
+    order = 70
+
+    def is_shown(self, context):
+        page = context.get("page")
+        return (
+            context["view"] == "edit"
+            and _is_issue(page)
+            and page.live
+            and can_send(context["request"].user)
+        )
+
+    def get_url(self, parent_context):
+        return reverse("mailing_admin_send", args=[parent_context["page"].pk])
+
+
+@hooks.register("register_page_action_menu_item")
+def register_send_menu_item():
+    return SendToSubscribersMenuItem()
+
+
+@hooks.register("register_page_header_buttons")
+def send_to_subscribers_header_button(page, user, view_name, next_url=None):
+    if _is_issue(page) and page.live and can_send(user):
+        yield Button(
+            "Envoyer aux abonnés",
+            reverse("mailing_admin_send", args=[page.pk]),
+            icon_name="mail",
+            priority=40,
+        )
+
+
+@hooks.register("register_permissions")
+def register_permissions():
+    return Permission.objects.filter(content_type__app_label="mailing", codename="send_campaign")
+
+
+@hooks.register("construct_homepage_panels")
+def add_dashboard_panel(request, panels):
+    if request.user.has_perm("mailing.view_subscriber") or can_send(request.user):
+        panels.append(MailingDashboardPanel())
