@@ -27,7 +27,7 @@ def communes(db):
 
     return [
         Commune.objects.create(name="Condé-sur-l'Escaut", insee_code="59153", department="59"),
-        Commune.objects.create(name="Vicq", insee_code="59616", department="59"),
+        Commune.objects.create(name="Vicq", insee_code="59613", department="59"),
         Commune.objects.create(name="Rouvroy", insee_code="62724", department="62"),
     ]
 
