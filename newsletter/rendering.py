@@ -204,21 +204,22 @@ def _credited(value: Any) -> dict[str, Any] | None:
 
 
 def _preload(issue: Any) -> tuple[dict[int, Page], dict[int, Any]]:
-    """Fetch every page and image the body references in a few queries (no N+1)."""
-    page_ids: set[int] = set()
-    image_ids: set[int] = set()
+    """Load what the body references in a few queries, whatever its length (no N+1).
+
+    The StreamField has already fetched the chosen pages and images in bulk; this adds the
+    specific pages behind teasers (for their teaser text and image) and the renditions."""
+    teaser_ids: set[int] = set()
+    images: dict[int, Any] = {}
     for block in issue.body:
         value = block.value
-        if hasattr(value, "get"):
-            for key in ("page",):
-                page = value.get(key)
-                if page is not None:
-                    page_ids.add(page.pk)
-            image_value = value if block.block_type == "image" else value.get("image")
-            if image_value and image_value.get("image"):
-                image_ids.add(image_value["image"].pk)
-    pages = {page.pk: page for page in Page.objects.filter(pk__in=page_ids).specific()}
-    # Teaser images of the referenced pages (every page inherits BasePage's teaser_image).
+        if not hasattr(value, "get"):
+            continue
+        if block.block_type == "page_teaser" and value.get("page") is not None:
+            teaser_ids.add(value["page"].pk)
+        image_value = value if block.block_type == "image" else value.get("image")
+        if image_value and image_value.get("image") is not None:
+            images.setdefault(image_value["image"].pk, image_value["image"])
+    pages = {page.pk: page for page in Page.objects.filter(pk__in=teaser_ids).specific()}
     by_class: dict[type, list[Page]] = {}
     for page in pages.values():
         if hasattr(page, "teaser_image_id"):
@@ -228,13 +229,20 @@ def _preload(issue: Any) -> tuple[dict[int, Page], dict[int, Any]]:
     for page in pages.values():
         teaser_image = page.get_teaser_image() if hasattr(page, "get_teaser_image") else None
         if teaser_image is not None:
-            image_ids.add(teaser_image.pk)
-    images = (
-        get_image_model()
-        .objects.filter(pk__in=image_ids)
-        .prefetch_renditions(IMAGE_SPEC, IMAGE_SPEC_2X)
-    )
-    return pages, {image.pk: image for image in images}
+            images.setdefault(teaser_image.pk, teaser_image)
+    if images:
+        renditions = (
+            get_image_model()
+            .get_rendition_model()
+            .objects.filter(image_id__in=images, filter_spec__in=[IMAGE_SPEC, IMAGE_SPEC_2X])
+        )
+        found: dict[int, list[Any]] = {pk: [] for pk in images}
+        for rendition in renditions:
+            found[rendition.image_id].append(rendition)
+        for pk, image in images.items():
+            # Wagtail's get_rendition() looks here first (what prefetch_renditions() fills).
+            image.prefetched_renditions = found[pk]
+    return pages, images
 
 
 def prepare_issue(
