@@ -6,3 +6,19 @@ class DocumentsConfig(AppConfig):
     label = "site_documents"
     verbose_name = "Documents"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from renouveau.page_cache import invalidate_page_cache
+
+        from .models import LibraryDocument
+
+        # Documents are not pages: Wagtail's publish signals do not cover them, yet the library
+        # page (cached for anonymous visitors) lists them.
+        uid = "documents-invalidate-page-cache"
+        post_save.connect(invalidate_page_cache, sender=LibraryDocument, dispatch_uid=uid)
+        post_delete.connect(invalidate_page_cache, sender=LibraryDocument, dispatch_uid=uid)
+        m2m_changed.connect(
+            invalidate_page_cache, sender=LibraryDocument.related_pages.through, dispatch_uid=uid
+        )

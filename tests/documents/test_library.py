@@ -99,3 +99,11 @@ def test_wagtail_document_url_serves_public_files_only(client, make_document, li
     assert response.status_code == 403
     assert "disponible sur demande" in response.content.decode()
     assert f"/ressources/demande/{private.pk}/" in response.content.decode()
+
+
+def test_cached_library_page_shows_a_new_document(client, library, make_document, settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    make_document("Premier document")
+    assert "Premier document" in client.get("/ressources/").content.decode()
+    make_document("Nouveau compte rendu")
+    assert "Nouveau compte rendu" in client.get("/ressources/").content.decode()
