@@ -1,0 +1,57 @@
+"""Newsletter in the browser: a visitor reads the archive; an editor previews N°2 as an e-mail
+and sends a test that arrives at (moto's) SES."""
+
+import pytest
+from playwright.sync_api import expect
+
+from newsletter.models import NewsletterIssuePage
+from tests.e2e.axe import assert_accessible
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_visitor_reads_the_archive_and_an_issue_on_a_phone(live_server, demo_site, browser):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(live_server.url + "/lettre/")
+    expect(page.locator("h1")).to_have_text("La lettre")
+    page.get_by_role("link", name="N°2 — Juillet 2019").click()
+    expect(page.locator("h1")).to_have_text("Renouveau du Bassin Minier N°2 — Juillet 2019")
+    expect(page.get_by_text("Crédit ville de Vicq")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_accessible(page)
+    page.get_by_role("link", name="Voir la version e-mail de cette lettre").click()
+    expect(page.get_by_text("JUILLET 2019. N°2")).to_be_visible()
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    context.close()
+
+
+def test_an_editor_previews_the_email_and_sends_a_test(
+    live_server, demo_site, admin_login, page, ses
+):
+    issue = NewsletterIssuePage.objects.get(number=2)
+    admin_login(page)
+    page.goto(f"{live_server.url}/admin/pages/{issue.pk}/edit/")
+    expect(page.get_by_text("Aucun problème détecté")).to_be_attached()
+
+    page.locator('[data-side-panel-toggle="preview"]').click()
+    page.locator("#id_preview_mode").select_option("email")
+    preview = page.frame_locator("#w-preview-iframe")
+    expect(preview.get_by_text("JUILLET 2019. N°2")).to_be_visible(timeout=15_000)
+    expect(preview.get_by_role("link", name="Se désabonner")).to_be_visible()
+
+    page.locator("footer .dropdown-toggle, [data-w-dropdown-target='toggle']").last.click()
+    page.get_by_role("link", name="Envoyer un test").click()
+    expect(page.locator("h1")).to_contain_text("Envoyer un test")
+    page.get_by_label("Adresses de test").fill("redaction@example.org, elu@example.org")
+    page.get_by_role("button", name="Envoyer le test").click()
+    expect(page.locator(".messages")).to_contain_text(
+        "envoyé à redaction@example.org, elu@example.org"
+    )
+
+    messages = ses.messages()
+    assert sorted(m["To"] for m in messages) == ["elu@example.org", "redaction@example.org"]
+    message = messages[0]
+    assert message["Subject"].strip() == "[Test] Renouveau du Bassin Minier N°2 — Juillet 2019"
+    assert "JUILLET 2019. N°2" in message.get_body(("html",)).get_content()
+    assert "Grégory Lelong" in message.get_body(("plain",)).get_content()
