@@ -90,3 +90,25 @@ def test_staff_pages_need_permission(client, django_user_model, requests_made):
     assert client.post(url, {"document": requests_made[0].pk}).status_code in (302, 403)
     queued.refresh_from_db()
     assert queued.status == RequestStatus.QUEUED
+
+
+def test_old_requests_are_purged(requests_made):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    old = requests_made[2][0]
+    DocumentRequest.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timedelta(days=400)
+    )
+    call_command("purge_document_requests", verbosity=0)
+    assert not DocumentRequest.objects.filter(pk=old.pk).exists()
+    assert DocumentRequest.objects.count() == 2
+
+
+def test_wagtail_document_form_has_the_library_fields(staff_client, requests_made):
+    ref = requests_made[0]
+    html = staff_client.get(f"/admin/documents/edit/{ref.pk}/").content.decode()
+    for field in ("kind", "date", "theme", "availability", "keywords", "related_pages"):
+        assert f'name="{field}"' in html
