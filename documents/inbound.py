@@ -99,11 +99,13 @@ def refusal_reason(mail: EmailMessage, sender: str, receipt: dict[str, Any]) -> 
     for verdict in ("spamVerdict", "virusVerdict"):
         if str(receipt.get(verdict, {}).get("status", "PASS")).upper() == "FAIL":
             return "spam ou virus"
-    # A forged From would make the site mail someone who asked for nothing: one of SPF or DKIM
-    # must vouch for the sender.
-    spf = str(receipt.get("spfVerdict", {}).get("status", "")).upper()
-    dkim = str(receipt.get("dkimVerdict", {}).get("status", "")).upper()
-    if "PASS" not in {spf, dkim}:
+    # A forged From would make the site mail someone who asked for nothing: DMARC, DKIM or SPF
+    # (as SES judged them) must vouch for the sender.
+    verdicts = {
+        str(receipt.get(name, {}).get("status", "")).upper()
+        for name in ("dmarcVerdict", "dkimVerdict", "spfVerdict")
+    }
+    if "PASS" not in verdicts:
         return "expéditeur non authentifié (SPF/DKIM)"
     return ""
 
@@ -166,7 +168,8 @@ def handle_inbound_notification(payload: str | dict[str, Any]) -> DocumentReques
     bucket, key = _s3_location(notification)
     raw = read_s3_mail(bucket, key)
     mail = message_from_bytes(raw, policy=policy.default)
-    message_id = str(mail.get("Message-ID", "") or notification["mail"].get("messageId", ""))[:255]
+    ses_mail = notification.get("mail") or {}
+    message_id = str(mail.get("Message-ID", "") or ses_mail.get("messageId", ""))[:255]
     if message_id and DocumentRequest.objects.filter(mail_message_id=message_id).exists():
         return None  # SNS delivers at least once: the same mail may come again
 

@@ -95,6 +95,14 @@ def test_recognised_request_gets_the_link_automatically(client, inbound, ses, re
     assert len(mails_to(ses, "equipe@example.org")) == 1
 
 
+def test_endpoint_needs_no_csrf_token(inbound, ses, referentiel):
+    from django.test import Client
+
+    mail = inbound.mail(subject="Référentiel d'ambitions partagées")
+    response = inbound.post(Client(enforce_csrf_checks=True), inbound.notification(mail))
+    assert response.status_code == 200
+
+
 def test_unrecognised_request_is_queued_for_staff(client, inbound, ses, referentiel):
     mail = inbound.mail(subject="Question", body="Bonjour, avez-vous le plan de la cité ?")
     assert inbound.post(client, inbound.notification(mail)).status_code == 200

@@ -70,3 +70,28 @@ def test_a_visitor_requests_and_downloads_the_referentiel(
     expect(page.locator("h1")).to_have_text("Ce lien a expiré")
     expect(page.get_by_role("link", name="Demander à nouveau un document")).to_be_visible()
     assert_accessible(page)
+
+
+def test_library_and_request_form_fit_a_phone(live_server, demo_site, browser):
+    from documents.models import LibraryDocument
+
+    referentiel = LibraryDocument.objects.get(title=TITLE)
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    for path in (
+        "/ressources/",
+        "/ressources/?type=presentation",
+        f"/ressources/demande/{referentiel.pk}/",
+        "/ressources/telecharger/lien-invalide/",
+        referentiel.url,
+    ):
+        page.goto(live_server.url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+        assert_accessible(page)
+    # The filters work without JavaScript: a plain GET form.
+    page.goto(live_server.url + "/ressources/")
+    page.get_by_label("Type de document").select_option("presentation")
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page).to_have_url(re.compile(r"type=presentation"))
+    expect(page.locator(".library-item")).to_have_count(1)
+    context.close()
