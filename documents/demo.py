@@ -74,6 +74,17 @@ def webinar_pages() -> list[Page]:
     )
 
 
+def noumea_pages() -> list[Page]:
+    """The cité Nouméa (Rouvroy), whose Citéo accompaniment the webinar slides present."""
+    return list(
+        Page.objects.filter(
+            content_type__app_label="cites_pages",
+            content_type__model="citypage",
+            slug="cite-noumea",
+        )
+    )
+
+
 DOCUMENTS = [
     {
         "title": "Référentiel d'ambitions partagées de rénovation des cités minières ERBM",
@@ -181,5 +192,10 @@ def load(home: HomePage) -> None:
     webinars = webinar_pages()
     for spec in DOCUMENTS:
         document = ensure_document(spec)
-        if spec["kind"] in (DocumentKind.PRESENTATION, DocumentKind.CAHIER_TECHNIQUE) and webinars:
-            document.related_pages.add(*webinars)
+        related = []
+        if spec["kind"] in (DocumentKind.PRESENTATION, DocumentKind.CAHIER_TECHNIQUE):
+            related += webinars
+        if spec["kind"] == DocumentKind.PRESENTATION:
+            related += noumea_pages()
+        if related:
+            document.related_pages.add(*related)

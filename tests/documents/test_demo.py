@@ -32,3 +32,15 @@ def test_demo_loads_twice_and_renders(client, home_page):
     assert "3 documents" in html
     assert "Demander ce document" in html and "Télécharger" in html
     assert client.get(f"/ressources/demande/{referentiel.pk}/").status_code == 200
+
+
+def test_full_demo_links_the_webinar_slides_to_the_webinar_and_cite_noumea(client):
+    from django.core.management import call_command
+
+    call_command("load_demo_content", verbosity=0)
+    slides = LibraryDocument.objects.get(kind="presentation")
+    related = {page.slug for page in slides.related_pages.all()}
+    assert "cite-noumea" in related and len(related) == 2  # the cité and the webinar
+    html = client.get("/ressources/", {"cite": "cite-noumea"}).content.decode()
+    assert slides.title.split(" :")[0] in html
+    assert "Cahier technique</span>" not in html
