@@ -258,3 +258,41 @@ def test_an_issue_failing_its_checks_cannot_become_a_campaign(issue, ses):
         create_campaign(issue, Segment())
     assert error.value.problems
     assert not Campaign.objects.exists()
+
+
+def test_other_mail_backends_get_the_same_mail_through_the_site_mail_path(
+    issue, fast_sending, settings, mailoutbox
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    [subscriber] = make_subscribers(1)
+    campaign = start(issue)
+    send_all(campaign)
+    [message] = mailoutbox
+    assert message.to == [subscriber.email]
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "/lettre/desabonnement/" in message.extra_headers["List-Unsubscribe"]
+    assert "__UNSUBSCRIBE_TOKEN__" not in message.body
+    assert Delivery.objects.get().status == Delivery.Status.SENT
+
+
+def test_raw_mime_is_well_formed_for_non_ascii_subjects_and_long_lines(ses, fast_sending):
+    from email import message_from_bytes, policy
+
+    from mailing.mime import build_raw, skeleton
+
+    html = "<p>" + "Cité minière é à ç — " * 200 + "</p>"
+    raw = build_raw(
+        skeleton("N°2 — Juillet 2019 : la cité Taffin à Vieux-Condé"),
+        to="lecteur@example.org",
+        text="Vous lisez la lettre.\n" * 3,
+        html=html,
+        headers={"List-Unsubscribe": "<https://a.example/x/>, <mailto:b@example.org?subject=x>"},
+    )
+    head, body = raw.split(b"\n\n", 1)
+    assert max(len(line) for line in head.split(b"\n")) <= 998  # RFC 5322
+    assert max(len(line) for line in body.split(b"\n")) <= 76  # quoted-printable
+    raw.decode("ascii")  # 7-bit clean, as SES recommends
+    message = message_from_bytes(raw, policy=policy.default)
+    assert message["Subject"].strip() == "N°2 — Juillet 2019 : la cité Taffin à Vieux-Condé"
+    assert message.get_body(("html",)).get_content() == html
+    assert message["List-Unsubscribe"] == "<https://a.example/x/>, <mailto:b@example.org?subject=x>"
