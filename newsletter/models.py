@@ -3,6 +3,7 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.http import HttpResponse
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
@@ -67,6 +68,13 @@ class NewsletterIndexPage(RoutablePageMixin, BasePage):
         except EmptyPage:
             issues = paginator.page(paginator.num_pages)
         context["issues"] = issues
+        # Apps built on top of this one (the subscription form of `mailing`) add sections to the
+        # archive through a hook, as `home_page_sections` does for the home page: a callable
+        # `(index_page, request) -> {"template": …, "order": …, …} | None`.
+        sections = [hook(self, request) for hook in hooks.get_hooks("newsletter_archive_sections")]
+        context["archive_sections"] = sorted(
+            (section for section in sections if section), key=lambda s: s.get("order", 100)
+        )
         return context
 
     @path("")

@@ -15,6 +15,13 @@ from newsletter.models import NewsletterIndexPage, NewsletterIssuePage
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    # Measure and check what the views render, not the anonymous page cache (whose entries
+    # would also outlive each test's rolled-back database).
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 def test_the_issue_is_an_accessible_web_page_not_the_email(client, issue_2):
     response = client.get("/lettre/n2-juillet-2019/")
     assert response.status_code == 200
@@ -152,3 +159,19 @@ def test_render_newsletter_command_writes_html_and_text(issue_2, tmp_path, capsy
     assert "Attention" not in capsys.readouterr().err
     with pytest.raises(Exception, match="Aucune lettre n°9"):
         call_command("render_newsletter", "--number", "9", "--out", str(tmp_path))
+
+
+def test_other_apps_add_sections_to_the_archive_through_a_hook(client, issue_2, settings, tmp_path):
+    from wagtail import hooks
+
+    (tmp_path / "form.html").write_text('<h2 id="abonnement">{{ section.title }}</h2>')
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+
+    def section(index, request):
+        return {"template": "form.html", "title": f"Abonnez-vous à « {index.title} »"}
+
+    with hooks.register_temporarily("newsletter_archive_sections", section):
+        html = client.get("/lettre/").content.decode()
+    assert '<h2 id="abonnement">Abonnez-vous à « La lettre »</h2>' in html
