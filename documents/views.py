@@ -52,6 +52,8 @@ def _rate_limited(request: HttpRequest) -> bool:
     by_ip = is_ratelimited(
         request, group="documents-request-ip", key="ip", rate=RATE_PER_IP, increment=True
     )
+    if not _email_key("", request):
+        return by_ip  # no address typed: the form only shows errors, nothing to count
     by_address = is_ratelimited(
         request,
         group="documents-request-email",
