@@ -1,0 +1,19 @@
+"""Newsletter audience and delivery: subscribers (double opt-in, consent proof, unsubscribe),
+campaigns and per-recipient deliveries, SES bounce/complaint notifications.
+
+Settings (Django settings, or environment variables of the same name; all optional):
+
+- MAILING_MAX_SEND_RATE: messages per second; unset = SES GetSendQuota's MaxSendRate, 0 = no
+  limit. The limit applies per worker process.
+- MAILING_BATCH_SIZE (50), MAILING_CONCURRENCY (4 SES calls in flight), MAILING_MAX_ATTEMPTS (5),
+  MAILING_RETRY_BASE_DELAY (0.5 s, doubled at each retry), MAILING_CLAIM_LEASE_SECONDS (600).
+- MAILING_HEALTH_MIN_SENT (100), MAILING_BOUNCE_RATE_LIMIT (0.02),
+  MAILING_COMPLAINT_RATE_LIMIT (0.0008): automatic pause of a campaign.
+- MAILING_SNS_TOPIC_ARNS: the SNS topics (list, or comma-separated in the environment) whose
+  notifications /lettre/ses-notifications/ accepts; none configured = everything refused.
+- MAILING_SUBSCRIBE_RATE_PER_IP ("10/h"), MAILING_SUBSCRIBE_RATE_PER_EMAIL ("3/d").
+- MAILING_UNSUBSCRIBE_MAILTO: address of the mailto: in List-Unsubscribe (default: the sender).
+- MAILING_SES_FAST_PATH (True): raw MIME straight to SES v2 when EMAIL_BACKEND is SES.
+
+Daily: `manage.py mailing_hygiene` (purge unconfirmed after 30 days, flag 3-year inactivity).
+"""

@@ -2,7 +2,7 @@
 
 from wagtail import blocks
 
-from .forms import SubscriptionForm
+from .forms import EMBEDDED_AUTO_ID, SubscriptionForm
 
 
 class SubscriptionFormBlock(blocks.StructBlock):
@@ -19,7 +19,9 @@ class SubscriptionFormBlock(blocks.StructBlock):
         request = (parent_context or {}).get("request")
         context.update(
             {
-                "form": SubscriptionForm(initial={"source": request.path if request else ""}),
+                "form": SubscriptionForm(
+                    auto_id=EMBEDDED_AUTO_ID, initial={"source": request.path if request else ""}
+                ),
                 "title": value.get("title"),
                 "intro": value.get("intro"),
                 "heading_level": 2,

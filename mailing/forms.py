@@ -6,6 +6,10 @@ from django.apps import apps
 from .models import Subscriber
 from .subscriptions import CONSENT_TEXT
 
+# Ids of the form when embedded in another page (block, template tag), distinct from the ids of
+# the page's own forms (a document request form also has an "email" field).
+EMBEDDED_AUTO_ID = "abonnement-%s"
+
 
 class SubscriptionForm(forms.Form):
     email = forms.EmailField(

@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..forms import SubscriptionForm
+from ..forms import EMBEDDED_AUTO_ID, SubscriptionForm
 
 register = template.Library()
 
@@ -12,7 +12,7 @@ def subscription_form(context, title: str = "Recevoir la lettre", heading_level:
     request = context.get("request")
     source = request.path if request is not None else ""
     return {
-        "form": SubscriptionForm(initial={"source": source}),
+        "form": SubscriptionForm(auto_id=EMBEDDED_AUTO_ID, initial={"source": source}),
         "title": title,
         "heading_level": heading_level if heading_level in (2, 3, 4) else 2,
         "request": request,
