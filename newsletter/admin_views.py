@@ -6,7 +6,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from .forms import SendTestForm
+from .compose import append_teasers
+from .forms import AddPagesForm, SendTestForm
 from .models import NewsletterIssuePage
 from .testsend import IssueNotReady, can_send_test, send_test_issue
 
@@ -45,4 +46,32 @@ def send_test(request, page_id: int):
             "edit_url": reverse("wagtailadmin_pages:edit", args=[page.pk]),
         },
         status=422 if problems else 200,
+    )
+
+
+def add_pages(request, page_id: int):
+    page = get_object_or_404(NewsletterIssuePage, pk=page_id)
+    if not page.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    if request.method == "POST":
+        form = AddPagesForm(request.POST)
+        if form.is_valid():
+            pages = form.cleaned_data["addresses"]
+            append_teasers(page, pages, user=request.user)
+            messages.success(
+                request,
+                f"{len(pages)} page(s) ajoutée(s) à la fin de la lettre, en brouillon : "
+                "relisez et modifiez les blocs « Page mise en avant ».",
+            )
+            return redirect("wagtailadmin_pages:edit", page.pk)
+    else:
+        form = AddPagesForm()
+    return TemplateResponse(
+        request,
+        "newsletter/admin/add_pages.html",
+        {
+            "page": page,
+            "form": form,
+            "edit_url": reverse("wagtailadmin_pages:edit", args=[page.pk]),
+        },
     )

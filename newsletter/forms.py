@@ -31,3 +31,33 @@ class SendTestForm(forms.Form):
         if len(addresses) > MAX_TEST_RECIPIENTS:
             raise ValidationError(f"Pas plus de {MAX_TEST_RECIPIENTS} adresses pour un test.")
         return addresses
+
+
+class AddPagesForm(forms.Form):
+    addresses = forms.CharField(
+        label="Adresses des pages",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Une adresse par ligne, dans l'ordre voulu (par exemple /actualites/comite/ "
+        "ou l'adresse complète copiée depuis le site). Chaque page devient un bloc « Page mise "
+        "en avant » modifiable, ajouté à la fin de la lettre.",
+    )
+
+    def clean_addresses(self) -> list:
+        from .compose import find_page_by_address
+
+        lines = [line.strip() for line in self.cleaned_data["addresses"].splitlines()]
+        lines = [line for line in lines if line]
+        if not lines:
+            raise ValidationError("Saisissez au moins une adresse.")
+        if len(lines) > 30:
+            raise ValidationError("Pas plus de 30 pages à la fois.")
+        pages, unknown = [], []
+        for line in lines:
+            page = find_page_by_address(line)
+            if page is None:
+                unknown.append(line)
+            else:
+                pages.append(page)
+        if unknown:
+            raise ValidationError("Aucune page publiée à ces adresses : " + ", ".join(unknown[:5]))
+        return pages

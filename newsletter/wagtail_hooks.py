@@ -15,7 +15,12 @@ def register_admin_urls():
             "lettre/<int:page_id>/envoyer-un-test/",
             admin_views.send_test,
             name="newsletter_send_test",
-        )
+        ),
+        path(
+            "lettre/<int:page_id>/ajouter-des-pages/",
+            admin_views.add_pages,
+            name="newsletter_add_pages",
+        ),
     ]
 
 
@@ -40,6 +45,30 @@ class SendTestMenuItem(ActionMenuItem):
 @hooks.register("register_page_action_menu_item")
 def register_send_test_menu_item():
     return SendTestMenuItem()
+
+
+class AddPagesMenuItem(ActionMenuItem):
+    label = "Ajouter des pages en teasers"
+    name = "action-add-pages"
+    icon_name = "doc-full"
+    order = 61
+
+    def is_shown(self, context):
+        page = context.get("page")
+        return (
+            context["view"] == "edit"
+            and isinstance(page, NewsletterIssuePage)
+            and not context.get("locked_for_user")
+            and self.get_user_page_permissions_tester(context).can_edit()
+        )
+
+    def get_url(self, parent_context):
+        return reverse("newsletter_add_pages", args=[parent_context["page"].pk])
+
+
+@hooks.register("register_page_action_menu_item")
+def register_add_pages_menu_item():
+    return AddPagesMenuItem()
 
 
 @hooks.register("register_permissions")

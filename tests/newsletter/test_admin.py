@@ -115,3 +115,32 @@ def test_only_editors_allowed_to_test_or_publish_may_send(client, django_user_mo
 def test_the_permission_is_offered_in_group_settings(editor_client):
     html = editor_client.get("/admin/groups/new/").content.decode()
     assert "Peut envoyer un test aux adresses de son choix" in html
+
+
+def test_an_issue_is_built_quickly_from_existing_pages_as_editable_teasers(editor_client, issue_2):
+    from renouveau.models import StandardPage
+
+    programme = StandardPage.objects.get(slug="le-programme")
+    legal = StandardPage.objects.get(slug="accessibilite")
+    url = f"/admin/lettre/{issue_2.pk}/ajouter-des-pages/"
+    assert url in editor_client.get(f"/admin/pages/{issue_2.pk}/edit/").content.decode()
+
+    response = editor_client.post(url, {"addresses": "/nulle-part/\n/le-programme/"})
+    assert "Aucune page publiée à ces adresses : /nulle-part/" in response.content.decode()
+
+    before = len(issue_2.body)
+    response = editor_client.post(
+        url, {"addresses": "http://127.0.0.1:8000/accessibilite/\n\n/le-programme"}
+    )
+    assert response.status_code == 302
+    issue_2.refresh_from_db()
+    assert len(issue_2.body) == before  # a draft: nothing published yet
+    draft = issue_2.get_latest_revision_as_object()
+    assert len(draft.body) == before + 2
+    added = [block.value["page"].pk for block in list(draft.body)[-2:]]
+    assert added == [legal.pk, programme.pk]  # in the order typed
+
+    from newsletter.rendering import render_issue
+
+    rendered = render_issue(draft, unsubscribe_url="https://x.test/u")
+    assert "L'Engagement pour le Renouveau du Bassin Minier en quelques mots." in rendered.text
