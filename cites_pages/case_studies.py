@@ -114,7 +114,8 @@ def filter_case_studies(
     if filters.organisation:
         case_studies = case_studies.filter(lead_organisations=filters.organisation)
     case_studies = (
-        case_studies.select_related("theme", "teaser_image")
+        case_studies.defer_streamfields()
+        .select_related("theme", "teaser_image")
         .prefetch_related("cities", "lead_organisations", "landlords", "teaser_image__renditions")
         .order_by("title")
     )

@@ -7,6 +7,8 @@ number of cités."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from .models import CityPage, CityPhase, Status
 
 PROGRAMME_TARGET = 23_000  # dwellings to renovate, 2017-2027
@@ -78,12 +80,12 @@ class ProgrammeFigures:
         return self.percent_of_target(self.dwellings.total)
 
 
-def programme_figures(target: int = PROGRAMME_TARGET) -> ProgrammeFigures:
+def programme_figures(target: int = PROGRAMME_TARGET, private: Q | None = None) -> ProgrammeFigures:
+    """`private`: the private sections' condition when the caller already has it."""
+    cities = CityPage.objects.live()
+    cities = cities.public() if private is None else cities.exclude(private)
     cities = list(
-        CityPage.objects.live()
-        .public()
-        .order_by()
-        .values_list("pk", "status", "dwellings", "epci__name", "epci__slug")
+        cities.order_by().values_list("pk", "status", "dwellings", "epci__name", "epci__slug")
     )
     phases: dict[int, list[tuple[str, int]]] = defaultdict(list)
     for page_id, status, dwellings in (

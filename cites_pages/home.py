@@ -1,10 +1,14 @@
-"""Home-page sections of the programme (registered through the `home_page_sections` hook)."""
+"""Home-page sections of the programme (registered through the `home_page_sections` hook).
+
+The sections share one look-up of the programme's index pages and of the private sections per
+request (see listing.py), so the home page's cost does not grow with each section."""
 
 from typing import Any
 
 from django.http import HttpRequest
 
 from .figures import programme_figures
+from .listing import private_sections, programme_pages
 from .models import NewsIndexPage, NewsPage, ProgrammeFiguresPage, WebinarIndexPage
 from .webinars import past_webinars, upcoming_webinars
 
@@ -12,13 +16,14 @@ HOME_NEWS = 3
 
 
 def news_section(home: Any, request: HttpRequest) -> dict | None:
-    index = NewsIndexPage.objects.live().public().first()
+    index = programme_pages(request).get(NewsIndexPage)
     if index is None:
         return None
     news = list(
         NewsPage.objects.live()
-        .public()
+        .exclude(private_sections(request))
         .descendant_of(index)
+        .defer_streamfields()
         .select_related("image", "teaser_image")
         .prefetch_related("categories", "image__renditions", "teaser_image__renditions")
         .order_by("-date", "-pk")[:HOME_NEWS]
@@ -34,25 +39,30 @@ def news_section(home: Any, request: HttpRequest) -> dict | None:
 
 
 def figures_section(home: Any, request: HttpRequest) -> dict | None:
-    figures = programme_figures()
+    figures = programme_figures(private=private_sections(request))
     if not figures.cities:
         return None
     return {
         "template": "cites_pages/includes/home_figures.html",
         "order": 20,
         "figures": figures,
-        "page": ProgrammeFiguresPage.objects.live().public().first(),
+        "page": programme_pages(request).get(ProgrammeFiguresPage),
     }
 
 
 def webinars_section(home: Any, request: HttpRequest) -> dict | None:
-    index = WebinarIndexPage.objects.live().public().first()
+    index = programme_pages(request).get(WebinarIndexPage)
     if index is None:
         return None
-    webinars = list(upcoming_webinars(index).prefetch_related("teaser_image__renditions")[:1])
+    private = private_sections(request)
+    webinars = list(
+        upcoming_webinars(index, private).prefetch_related("teaser_image__renditions")[:1]
+    )
     upcoming = bool(webinars)
     if not webinars:
-        webinars = list(past_webinars(index).prefetch_related("teaser_image__renditions")[:1])
+        webinars = list(
+            past_webinars(index, private).prefetch_related("teaser_image__renditions")[:1]
+        )
     if not webinars:
         return None
     return {

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.http import urlencode
 from wagtail.models import Page
@@ -21,6 +22,56 @@ def paginate(request: HttpRequest, items: Any, per_page: int) -> PaginatorPage:
 def base_query(params: dict[str, str]) -> str:
     """Query string of the active filters, to which pagination links add `page=`."""
     return urlencode(params)
+
+
+def private_sections(request: HttpRequest | None = None) -> Q:
+    """Wagtail's condition for pages in a private section, looked up once per request (each
+    `.public()` costs a query; a page that lists several things would pay it several times)."""
+    cached = getattr(request, "_cites_pages_private_q", None)
+    if cached is not None:
+        return cached
+    private = Page.objects.all().private_q()
+    if request is not None:
+        request._cites_pages_private_q = private
+    return private
+
+
+def programme_pages(request: HttpRequest | None = None) -> dict[type, Page]:
+    """The live, public page of each single-instance type (indexes, figures page), in one query
+    and once per request; plain `Page` objects (title and URL are all that links need)."""
+    cached = getattr(request, "_cites_pages_programme_pages", None)
+    if cached is not None:
+        return cached
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import (
+        CaseStudyIndexPage,
+        CitiesIndexPage,
+        NewsIndexPage,
+        ProgrammeFiguresPage,
+        WebinarIndexPage,
+    )
+
+    models = [
+        CitiesIndexPage,
+        NewsIndexPage,
+        WebinarIndexPage,
+        CaseStudyIndexPage,
+        ProgrammeFiguresPage,
+    ]
+    content_types = ContentType.objects.get_for_models(*models)  # cached by Django
+    by_type_id = {ct.pk: model for model, ct in content_types.items()}
+    pages: dict[type, Page] = {}
+    for page in (
+        Page.objects.live()
+        .filter(content_type_id__in=by_type_id)
+        .exclude(private_sections(request))
+        .order_by("path")
+    ):
+        pages.setdefault(by_type_id[page.content_type_id], page)
+    if request is not None:
+        request._cites_pages_programme_pages = pages
+    return pages
 
 
 def live_pages(manager: Any) -> list:
@@ -43,12 +94,11 @@ class Mentions:
         return bool(self.news or self.case_studies or self.webinars)
 
 
-def mentions_of(city: CityPage, limit: int = 12) -> Mentions:
+def mentions_of(city: CityPage, request: HttpRequest | None = None, limit: int = 12) -> Mentions:
     """The published news, case studies and webinars that say they relate to this cité."""
     if city.pk is None:  # preview of a page never saved
         return Mentions([], [], [])
-    # One look-up of the private sections for the three lists (.public() costs one each).
-    private = Page.objects.all().private_q()
+    private = private_sections(request)
     return Mentions(
         news=list(
             NewsPage.objects.live()

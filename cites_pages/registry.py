@@ -22,7 +22,8 @@ def live_cities(index: Page | None = None) -> QuerySet[CityPage]:
     if index is not None:
         cities = cities.descendant_of(index)
     return (
-        cities.select_related("epci", "landlord", "teaser_image")
+        cities.defer_streamfields()
+        .select_related("epci", "landlord", "teaser_image")
         .prefetch_related("communes", "teaser_image__renditions")
         .order_by("title")
     )
@@ -148,12 +149,15 @@ CSV_COLUMNS = [
 ]
 
 
-def city_record(city: CityPage, request: HttpRequest | None = None) -> dict[str, Any]:
-    """One cité as open data (the same fields in CSV and GeoJSON)."""
+def city_record(
+    city: CityPage, request: HttpRequest | None = None, index_url: str = ""
+) -> dict[str, Any]:
+    """One cité as open data (the same fields in CSV and GeoJSON). `index_url`, the full URL of
+    the cités' index, spares working out each child's URL from the tree."""
     communes = list(city.communes.all())
     return {
         "nom": city.title,
-        "adresse_web": city.get_full_url(request),
+        "adresse_web": f"{index_url}{city.slug}/" if index_url else city.get_full_url(request),
         "communes": " / ".join(c.name for c in communes),
         "codes_insee": " ".join(c.insee_code for c in communes),
         "intercommunalite": city.epci.name if city.epci else "",
@@ -168,14 +172,16 @@ def city_record(city: CityPage, request: HttpRequest | None = None) -> dict[str,
     }
 
 
-def cities_csv(cities: QuerySet[CityPage], request: HttpRequest | None = None) -> str:
+def cities_csv(
+    cities: QuerySet[CityPage], request: HttpRequest | None = None, index_url: str = ""
+) -> str:
     """CSV (comma-separated, UTF-8 with BOM for spreadsheet software, booleans as oui/non)."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for city in cities:
-        record = city_record(city, request)
+        record = city_record(city, request, index_url)
         for key, value in record.items():
             if isinstance(value, bool):
                 record[key] = "oui" if value else "non"
@@ -187,13 +193,15 @@ def cities_csv(cities: QuerySet[CityPage], request: HttpRequest | None = None) -
     return buffer.getvalue()
 
 
-def cities_geojson(cities: QuerySet[CityPage], request: HttpRequest | None = None) -> dict:
+def cities_geojson(
+    cities: QuerySet[CityPage], request: HttpRequest | None = None, index_url: str = ""
+) -> dict:
     """A GeoJSON FeatureCollection of the cités that have a position (RFC 7946: lon, lat)."""
     features = []
     for city in cities:
         if city.latitude is None or city.longitude is None:
             continue
-        record = city_record(city, request)
+        record = city_record(city, request, index_url)
         features.append(
             {
                 "type": "Feature",

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from wagtail.models import Page
@@ -18,15 +18,21 @@ PARIS = ZoneInfo("Europe/Paris")
 PRODID = "-//Renouveau du Bassin Minier//Webinaires//FR"
 
 
-def upcoming_webinars(index: Page | None = None) -> QuerySet[WebinarPage]:
-    webinars = WebinarPage.objects.live().public().filter(end__gt=timezone.now())
+def _live(private: Q | None) -> QuerySet[WebinarPage]:
+    webinars = WebinarPage.objects.live()
+    webinars = webinars.defer_streamfields()
+    return webinars.public() if private is None else webinars.exclude(private)
+
+
+def upcoming_webinars(index: Page | None = None, private: Q | None = None) -> QuerySet[WebinarPage]:
+    webinars = _live(private).filter(end__gt=timezone.now())
     if index is not None:
         webinars = webinars.descendant_of(index)
     return webinars.select_related("teaser_image").order_by("start")
 
 
-def past_webinars(index: Page | None = None) -> QuerySet[WebinarPage]:
-    webinars = WebinarPage.objects.live().public().filter(end__lte=timezone.now())
+def past_webinars(index: Page | None = None, private: Q | None = None) -> QuerySet[WebinarPage]:
+    webinars = _live(private).filter(end__lte=timezone.now())
     if index is not None:
         webinars = webinars.descendant_of(index)
     return webinars.select_related("teaser_image").order_by("-start")

@@ -71,7 +71,7 @@ class CitiesIndexPage(RoutablePageMixin, BasePage):
 
         _, cities = self.filtered_cities(request)
         return HttpResponse(
-            cities_csv(cities, request),
+            cities_csv(cities.order_by("title"), request, self.get_full_url(request)),
             content_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="cites-erbm.csv"'},
         )
@@ -82,7 +82,7 @@ class CitiesIndexPage(RoutablePageMixin, BasePage):
 
         _, cities = self.filtered_cities(request)
         return JsonResponse(
-            cities_geojson(cities, request),
+            cities_geojson(cities, request, self.get_full_url(request)),
             content_type="application/geo+json",
             json_dumps_params={"ensure_ascii": False},
         )
@@ -265,7 +265,7 @@ class CityPage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         context["communes"] = list(self.communes.all())
         context["phases"] = list(self.phases.all())
-        context["mentions"] = mentions_of(self)
+        context["mentions"] = mentions_of(self, request)
         return context
 
     def save(self, *args, **kwargs):

@@ -29,9 +29,10 @@ class ProgrammeFiguresPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         from ..figures import programme_figures
+        from ..listing import private_sections, programme_pages
         from .city import CitiesIndexPage
 
         context = super().get_context(request, *args, **kwargs)
-        context["figures"] = programme_figures()
-        context["cities_index"] = CitiesIndexPage.objects.live().public().first()
+        context["figures"] = programme_figures(private=private_sections(request))
+        context["cities_index"] = programme_pages(request).get(CitiesIndexPage)
         return context

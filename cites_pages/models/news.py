@@ -44,6 +44,7 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
             NewsPage.objects.live()
             .public()
             .descendant_of(self)
+            .defer_streamfields()
             .select_related("image", "teaser_image")
             .prefetch_related("categories", "image__renditions", "teaser_image__renditions")
             .order_by("-date", "-pk")

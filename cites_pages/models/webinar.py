@@ -30,6 +30,7 @@ class WebinarIndexPage(RoutablePageMixin, BasePage):
     search_fields = [*BasePage.search_fields, index.SearchField("intro")]
 
     per_page = 12
+    upcoming_shown = 12
 
     class Meta:
         verbose_name = "index des webinaires"
@@ -40,10 +41,13 @@ class WebinarIndexPage(RoutablePageMixin, BasePage):
         from ..listing import paginate
         from ..webinars import past_webinars, upcoming_webinars
 
+        upcoming = upcoming_webinars(self)
         return self.render(
             request,
             context_overrides={
-                "upcoming": list(upcoming_webinars(self)),
+                # A handful at most in practice; the iCal agenda holds them all.
+                "upcoming": list(upcoming[: self.upcoming_shown]),
+                "upcoming_count": upcoming.count(),
                 "past": paginate(request, past_webinars(self), self.per_page),
                 "base_query": "",
                 "ical_url": self.url + self.reverse_subpage("ical_feed"),
@@ -55,7 +59,7 @@ class WebinarIndexPage(RoutablePageMixin, BasePage):
         from ..webinars import calendar, upcoming_webinars
 
         body = calendar(
-            upcoming_webinars(self), request, name="Webinaires du Renouveau du Bassin Minier"
+            upcoming_webinars(self)[:200], request, name="Webinaires du Renouveau du Bassin Minier"
         )
         return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 

@@ -1,0 +1,195 @@
+"""Programme pages benchmark: database queries and median render time of each page type and of
+the home page, with 10 and then 500 children per index (cités, news, webinars, case studies).
+Not a test: it prints a table.
+
+    .venv/bin/python bench/pages.py
+
+Production-like: DEBUG off (cached templates), the anonymous page cache off so that every
+request really renders, warm (one request before measuring), Django test client, a throw-away
+SQLite database (or DATABASE_URL if set).
+"""
+
+import datetime
+import os
+import statistics
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "site")]
+TMP = Path(tempfile.mkdtemp(prefix="renouveau-bench-pages-"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "renouveau.settings.test")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{TMP / 'bench.sqlite3'}")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+settings.ALLOWED_HOSTS = ["*"]
+settings.MEDIA_ROOT = TMP / "media"
+settings.PAGE_CACHE_SECONDS = 0  # measure rendering, not the anonymous page cache
+ROUNDS = 30
+
+PAGES = [
+    ("home", "/"),
+    ("cités index", "/cites/"),
+    ("cités index, filtered", "/cites/?epci=communaute-dagglomeration-dhenin-carvin"),
+    ("cité (Nouméa)", "/cites/cite-noumea/"),
+    ("news index", "/actualites/"),
+    ("news", "/actualites/4e-comite-de-pilotage-20-juin-2019/"),
+    ("webinars index", "/webinaires/"),
+    ("webinar", "/webinaires/accompagnement-des-habitants-pendant-les-renovations/"),
+    ("case studies index", "/retours-d-experience/"),
+    ("case study", "/retours-d-experience/jardin-citoyen-cite-5-12-sallaumines/"),
+    ("programme in figures", "/le-programme-en-chiffres/"),
+    ("open data CSV (all cités)", "/cites/export-csv/"),
+    ("open data GeoJSON (all cités)", "/cites/export-geojson/"),
+    ("news RSS", "/actualites/rss/"),
+    ("webinars iCal feed", "/webinaires/agenda-ical/"),
+]
+
+
+def add_children(target: int) -> None:
+    """Top up every index to `target` children (live pages, no revisions: faster to build)."""
+    from cites_pages.models import (
+        BudgetLine,
+        CaseStudyIndexPage,
+        CaseStudyPage,
+        CitiesIndexPage,
+        CityPage,
+        CityPhase,
+        Commune,
+        FundingLine,
+        Landlord,
+        NewsCategory,
+        NewsIndexPage,
+        NewsPage,
+        Status,
+        Theme,
+        WebinarIndexPage,
+        WebinarPage,
+    )
+
+    communes = list(Commune.objects.select_related("epci"))
+    landlords = list(Landlord.objects.all())
+    themes = list(Theme.objects.all())
+    category = NewsCategory.objects.first()
+    statuses = [value for value, _ in Status.choices]
+    noumea = CityPage.objects.get(slug="cite-noumea")
+
+    index = CitiesIndexPage.objects.get()
+    for i in range(CityPage.objects.count(), target):
+        commune = communes[i % len(communes)]
+        page = CityPage(
+            title=f"Cité n° {i}",
+            slug=f"cite-n-{i}",
+            intro="Une cité du registre de test.",
+            epci=commune.epci,
+            landlord=landlords[i % len(landlords)],
+            dwellings=200,
+            status=statuses[i % len(statuses)],
+            latitude=Decimal("50.4") + Decimal(i) / 10000,
+            longitude=Decimal("2.9") + Decimal(i) / 10000,
+            communes=[commune],
+            phases=[
+                CityPhase(label="Tranche 1", dwellings=120, status=Status.DONE),
+                CityPhase(label="Tranche 2", dwellings=80, status=Status.WORKS),
+            ],
+        )
+        index.add_child(instance=page)
+
+    index = NewsIndexPage.objects.get()
+    for i in range(NewsPage.objects.count(), target):
+        index.add_child(
+            instance=NewsPage(
+                title=f"Actualité n° {i}",
+                slug=f"actualite-{i}",
+                date=datetime.date(2019, 1, 1) + datetime.timedelta(days=i),
+                lead="Une actualité de test.",
+                categories=[category],
+                related_cities=[noumea],  # so that Nouméa's mentions grow with N
+            )
+        )
+
+    index = WebinarIndexPage.objects.get()
+    now = timezone.now()
+    for i in range(WebinarPage.objects.count(), target):
+        start = now + datetime.timedelta(days=i - target // 2)
+        index.add_child(
+            instance=WebinarPage(
+                title=f"Webinaire n° {i}",
+                slug=f"webinaire-{i}",
+                start=start,
+                end=start + datetime.timedelta(hours=2),
+                intro="Un webinaire de test.",
+                related_cities=[noumea],
+            )
+        )
+
+    index = CaseStudyIndexPage.objects.get()
+    for i in range(CaseStudyPage.objects.count(), target):
+        index.add_child(
+            instance=CaseStudyPage(
+                title=f"Retour d'expérience n° {i}",
+                slug=f"retour-{i}",
+                theme=themes[i % len(themes)],
+                intro="Un retour d'expérience de test.",
+                cities=[noumea],
+                landlords=[landlords[0]],
+                budget_lines=[BudgetLine(item="Travaux", provider="Entreprise", amount=1000)],
+                funding_lines=[FundingLine(source="atfpb", amount=1000)],
+            )
+        )
+
+
+def measure(client: Client, url: str) -> tuple[int, float]:
+    response = client.get(url)  # warm-up
+    assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    count = len(queries)  # now: the next request's start clears the connection's query log
+    times = []
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+    return count, statistics.median(times)
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    from cites_pages import demo
+    from renouveau.demo import ensure_home_page
+
+    home = ensure_home_page()
+    demo.load(home)
+    client = Client()
+    results = {}
+    for n in (10, 500):
+        started = time.perf_counter()
+        add_children(n)
+        print(f"built {n} children per index in {time.perf_counter() - started:.0f} s", flush=True)
+        results[n] = {label: measure(client, url) for label, url in PAGES}
+
+    print()
+    print(f"{'page':32} {'N=10 queries':>13} {'N=10 ms':>9} {'N=500 queries':>14} {'N=500 ms':>9}")
+    for label, _url in PAGES:
+        q10, t10 = results[10][label]
+        q500, t500 = results[500][label]
+        flag = "  <- queries grow with N" if q500 > q10 else ""
+        print(f"{label:32} {q10:>13} {t10:>9.1f} {q500:>14} {t500:>9.1f}{flag}")
+    print(f"\nmedian of {ROUNDS} warm requests; database: {connection.vendor}")
+
+
+if __name__ == "__main__":
+    main()
