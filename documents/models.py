@@ -151,12 +151,15 @@ class RequestStatus(models.TextChoices):
 
 
 class Profile(models.TextChoices):
-    HABITANT = "habitant", "Habitant·e"
-    ELU = "elu", "Élu·e ou collectivité"
+    HABITANT = "habitant", "Habitant ou habitante"
+    ELU = "elu", "Élu ou élue, collectivité"
     BAILLEUR = "bailleur", "Bailleur social"
-    PROFESSIONNEL = "professionnel", "Professionnel·le (architecte, bureau d'études…)"
+    PROFESSIONNEL = (
+        "professionnel",
+        "Professionnel ou professionnelle (architecte, bureau d'études…)",
+    )
     ASSOCIATION = "association", "Association"
-    ETUDIANT = "etudiant", "Étudiant·e ou chercheur·se"
+    ETUDIANT = "etudiant", "Étudiant, étudiante, chercheur ou chercheuse"
     AUTRE = "autre", "Autre"
 
 

@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
                 ('email', models.EmailField(max_length=254, verbose_name='e-mail')),
                 ('name', models.CharField(blank=True, max_length=150, verbose_name='nom')),
                 ('organisation', models.CharField(blank=True, max_length=150, verbose_name='organisme')),
-                ('profile', models.CharField(blank=True, choices=[('habitant', 'Habitant·e'), ('elu', 'Élu·e ou collectivité'), ('bailleur', 'Bailleur social'), ('professionnel', "Professionnel·le (architecte, bureau d'études…)"), ('association', 'Association'), ('etudiant', 'Étudiant·e ou chercheur·se'), ('autre', 'Autre')], max_length=20, verbose_name='profil')),
+                ('profile', models.CharField(blank=True, choices=[('habitant', 'Habitant ou habitante'), ('elu', 'Élu ou élue, collectivité'), ('bailleur', 'Bailleur social'), ('professionnel', "Professionnel ou professionnelle (architecte, bureau d'études…)"), ('association', 'Association'), ('etudiant', 'Étudiant, étudiante, chercheur ou chercheuse'), ('autre', 'Autre')], max_length=20, verbose_name='profil')),
                 ('purpose', models.TextField(blank=True, max_length=1000, verbose_name='usage prévu')),
                 ('consent_at', models.DateTimeField(blank=True, null=True, verbose_name='consentement donné le')),
                 ('newsletter_requested', models.BooleanField(default=False, verbose_name='abonnement à la lettre demandé')),
