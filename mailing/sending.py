@@ -66,6 +66,8 @@ def setting(name: str, default: Any) -> Any:
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
     return type(default)(raw) if default is not None else float(raw)
 
 
@@ -698,11 +700,18 @@ def run_batch(campaign_id: int, *, enqueue_next: bool = True) -> BatchResult:
         # Queued before sending: if this worker is killed, the restarted one carries on.
         send_campaign_batch.enqueue(campaign.pk)
 
-    outcomes = _pool().map(lambda r: (r, *send_one(campaign, r)), batch)
-    for recipient, outcome, message_id, error in outcomes:
-        _record(recipient, outcome, message_id, error)
-        counter = "requeued" if outcome == SendOutcome.RETRY_LATER else outcome
-        setattr(result, counter, getattr(result, counter) + 1)
+    try:
+        outcomes = _pool().map(lambda r: (r, *send_one(campaign, r)), batch)
+        for recipient, outcome, message_id, error in outcomes:
+            _record(recipient, outcome, message_id, error)
+            counter = "requeued" if outcome == SendOutcome.RETRY_LATER else outcome
+            setattr(result, counter, getattr(result, counter) + 1)
+    except BaseException:
+        # Whatever was not recorded may or may not have gone out: uncertain, never resent.
+        Delivery.objects.filter(
+            pk__in=[r.delivery_id for r in batch], status=Delivery.Status.SENDING
+        ).update(status=Delivery.Status.UNCERTAIN, error="Erreur pendant l'envoi du lot.")
+        raise
     Campaign.objects.filter(pk=campaign.pk).update(heartbeat_at=timezone.now())
     refresh_counters(campaign)
     if result.sent == 0 and result.failed == len(batch):
