@@ -217,10 +217,17 @@ def main() -> None:
         print(f"Issue N°2: {size}")
 
         fresh_outbox(server)
-        bare = bare_boto3_loop(server, raw, BARE)
-        print(f"Bare boto3 send_email (Raw) loop, {BARE} messages: {bare:.0f} msg/s")
-
+        before = bare_boto3_loop(server, raw, BARE)
         creation, result, _ = campaign_run(issue, server, RECIPIENTS)
+        fresh_outbox(server)
+        after = bare_boto3_loop(server, raw, BARE)
+        # The machine may be shared: the loop runs before and after the worker, and the ratio
+        # is taken against the faster of the two (the conservative figure).
+        bare = max(before, after)
+        print(
+            f"Bare boto3 send_email (Raw) loop, {BARE} messages: {before:.0f} msg/s before, "
+            f"{after:.0f} msg/s after the worker run"
+        )
         print(f"\n{RECIPIENTS} recipients")
         print(f"  campaign creation (render once, checks, freeze, deliveries): {creation:.2f} s")
         print(
@@ -228,7 +235,7 @@ def main() -> None:
             f"{result['rate']:.0f} msg/s (first→last send), wall {result['wall']:.1f} s "
             "with start-up"
         )
-        print(f"  ratio to the bare boto3 loop: {result['rate'] / bare:.2f} (target ≥ 0.8)")
+        print(f"  ratio to the faster bare loop: {result['rate'] / bare:.2f} (target ≥ 0.8)")
         print(
             f"  worker memory: peak {result['peak_mb']:.0f} MB, RSS at 25 % "
             f"{result['rss_quarter_mb']:.0f} MB, at the end {result['rss_end_mb']:.0f} MB"
