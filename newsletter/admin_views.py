@@ -5,11 +5,14 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django_ratelimit.core import is_ratelimited
 
 from .compose import append_teasers
 from .forms import AddPagesForm, SendTestForm
 from .models import NewsletterIssuePage
 from .testsend import IssueNotReady, can_send_test, send_test_issue
+
+TEST_SENDS_PER_HOUR = "20/h"
 
 
 def send_test(request, page_id: int):
@@ -21,6 +24,20 @@ def send_test(request, page_id: int):
     problems: list[str] = []
     if request.method == "POST":
         form = SendTestForm(request.POST)
+        # Tests go to addresses typed freely: cap them per editor so a stolen session cannot
+        # turn the admin into a mail cannon.
+        limited = form.is_valid() and is_ratelimited(
+            request,
+            group="newsletter-send-test",
+            key="user",
+            rate=TEST_SENDS_PER_HOUR,
+            method="POST",
+            increment=True,
+        )
+        if limited:
+            form.add_error(
+                None, "Trop de tests envoyés pendant l'heure écoulée : réessayez plus tard."
+            )
         if form.is_valid():
             addresses = form.cleaned_data["addresses"]
             try:
@@ -45,7 +62,7 @@ def send_test(request, page_id: int):
             "problems": problems,
             "edit_url": reverse("wagtailadmin_pages:edit", args=[page.pk]),
         },
-        status=422 if problems else 200,
+        status=422 if problems else (429 if form.non_field_errors() else 200),
     )
 
 

@@ -144,3 +144,14 @@ def test_an_issue_is_built_quickly_from_existing_pages_as_editable_teasers(edito
 
     rendered = render_issue(draft, unsubscribe_url="https://x.test/u")
     assert "L'Engagement pour le Renouveau du Bassin Minier en quelques mots." in rendered.text
+
+
+def test_test_sends_are_rate_limited_per_editor(editor_client, issue_2, ses, monkeypatch):
+    from newsletter import admin_views
+
+    monkeypatch.setattr(admin_views, "TEST_SENDS_PER_HOUR", "1/h")
+    assert editor_client.post(send_url(issue_2), {"addresses": "a@example.org"}).status_code == 302
+    response = editor_client.post(send_url(issue_2), {"addresses": "b@example.org"})
+    assert response.status_code == 429
+    assert "Trop de tests envoyés" in response.content.decode()
+    assert [m["To"] for m in ses.messages()] == ["a@example.org"]

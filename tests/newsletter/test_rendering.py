@@ -220,3 +220,44 @@ def test_rendering_does_not_query_per_block(issue_2, django_assert_max_num_queri
     issue_2.refresh_from_db()
     with django_assert_max_num_queries(12):
         render_issue(issue_2, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
+
+
+def test_teaser_and_webinar_blocks_pull_from_any_page(issue_2):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from renouveau.demo import placeholder_image
+    from renouveau.models import StandardPage
+
+    programme = StandardPage.objects.get(slug="le-programme")
+    programme.teaser_image = placeholder_image(
+        "Cité rénovée", description="Une rue de cité rénovée.", credit="Jean Dupont", tint=5
+    )
+    programme.save_revision().publish()
+    when = timezone.make_aware(datetime(2026, 6, 22, 10, 0))
+    issue_2.body = [
+        *((b.block_type, b.value) for b in issue_2.body),
+        ("page_teaser", {"page": programme, "title": "", "text": "", "show_image": True}),
+        (
+            "webinar",
+            {
+                "page": programme,
+                "title": "L'accompagnement des habitants pendant les rénovations",
+                "date": when,
+                "text": "Présentation du cahier technique.",
+                "registration_label": "S'inscrire",
+                "registration_url": "",
+            },
+        ),
+    ]
+    issue_2.save_revision().publish()
+    issue_2.refresh_from_db()
+    rendered = render_issue(issue_2, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
+    html, text = unescape(rendered.html), " ".join(rendered.text.split())
+    assert "Le programme" in html and programme.teaser_text in html
+    assert 'alt="Une rue de cité rénovée."' in html and "© Jean Dupont" in html
+    assert f"Lire la suite : {settings.SITE_URL}/le-programme/" in text
+    assert "PROCHAIN WEBINAIRE" in text and "22 juin 2026 à 10 h 00" in text
+    assert f"S'inscrire : {settings.SITE_URL}/le-programme/" in text
+    assert check_issue(issue_2, rendered) == []
