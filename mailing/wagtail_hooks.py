@@ -69,3 +69,9 @@ def register_permissions():
 def add_dashboard_panel(request, panels):
     if request.user.has_perm("mailing.view_subscriber") or can_send(request.user):
         panels.append(MailingDashboardPanel())
+
+
+@hooks.register("newsletter_archive_sections")
+def subscription_form_on_the_archive(index_page, request):
+    """The newsletter archive (/lettre/) shows the subscription form above the issues."""
+    return {"template": "mailing/includes/archive_section.html", "order": 10}

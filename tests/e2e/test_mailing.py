@@ -88,3 +88,18 @@ def test_subscribe_confirm_receive_and_unsubscribe_in_one_click(
     expect(page.locator("h1")).to_have_text("Désabonnement enregistré")
     assert Subscriber.objects.get(email=EMAIL).status == "unsubscribed"
     context.close()
+
+
+def test_the_archive_form_is_accessible_on_a_phone(live_server, demo_site, browser):
+    context = browser.new_context(viewport={"width": 320, "height": 720})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/lettre/")
+    expect(page.get_by_role("heading", name="S'abonner à la lettre")).to_be_visible()
+    expect(page.get_by_label("Adresse électronique")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_accessible(page)
+    # Keyboard: the field shows where the focus is.
+    page.get_by_label("Adresse électronique").focus()
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    context.close()

@@ -326,3 +326,16 @@ def test_the_form_can_be_embedded_with_a_template_tag_or_a_block(rf, communes):
     rendered = block.render(value, context={"request": request, "csrf_token": token})
     assert "Abonnez-vous" in rendered and "Quatre lettres par an." in rendered
     assert 'action="/lettre/abonnement/"' in rendered
+
+
+def test_the_newsletter_archive_shows_the_subscription_form(client, home_page):
+    from newsletter import demo
+
+    demo.load(home_page)
+    response = client.get("/lettre/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "S&#x27;abonner à la lettre" in html or "S'abonner à la lettre" in html
+    assert 'action="/lettre/abonnement/"' in html
+    assert 'name="source" value="/lettre/"' in html
+    assert 'name="csrfmiddlewaretoken"' in html
