@@ -35,7 +35,7 @@ def breadcrumb(context):
     return {"ancestors": list(ancestors), "page": page, "request": context.get("request")}
 
 
-@register.filter
+@register.filter(expects_localtime=True)  # aware datetimes in Paris time, as `date` does
 def date_fr(value, fmt: str = "j F Y") -> str:
     """'20 juin 2019' (and '1er' for the first day of a month, as French typography has it)."""
     if not value:
