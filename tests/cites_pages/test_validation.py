@@ -172,3 +172,48 @@ class TestAdminValidation(ProgrammeTestCase):
         with self.assertRaises(ValidationError) as raised:
             commune.full_clean()
         self.assertIn("commence par 59 ou 62", raised.exception.message_dict["insee_code"][0])
+
+
+class TestAdminScreens(ProgrammeTestCase):
+    def setUp(self):
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.create_superuser("redaction", "r@example.org", "x")
+        self.client.force_login(user)
+
+    def test_edit_views_of_every_page_type_show_their_tabs(self):
+        from django.urls import reverse
+        from wagtail.models import Page
+
+        expected_tabs = {
+            "cite-noumea": ["Cité", "Travaux", "Participation", "Photos"],
+            "accompagnement-des-habitants-pendant-les-renovations": [
+                "Webinaire",
+                "Partenaires et liens",
+                "Replay et documents",
+            ],
+            "jardin-citoyen-cite-5-12-sallaumines": ["Retour d'expérience", "Budget"],
+            "des-habitants-mobilises": ["Article", "Cités concernées"],
+            "cites": [],
+            "le-programme-en-chiffres": [],
+        }
+        for slug, tabs in expected_tabs.items():
+            page = Page.objects.get(slug=slug)
+            response = self.client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+            self.assertEqual(response.status_code, 200, slug)
+            html = response.content.decode().replace("&#x27;", "'")
+            for tab in tabs:
+                self.assertIn(tab, html)
+        html = self.client.get(
+            reverse("wagtailadmin_pages:edit", args=[Page.objects.get(slug="cite-noumea").pk])
+        ).content.decode()
+        self.assertIn("les tranches doivent totaliser ce nombre", html)  # French help text
+
+    def test_reference_data_lists(self):
+        from django.urls import reverse
+
+        for model in ["commune", "epci", "landlord", "organisation", "theme", "newscategory"]:
+            url = reverse(f"wagtailsnippets_cites_pages_{model}:list")
+            self.assertEqual(self.client.get(url).status_code, 200, model)
+        html = self.client.get(reverse("wagtailsnippets_cites_pages_commune:list")).content.decode()
+        self.assertIn("62724", html)  # Rouvroy's INSEE code

@@ -122,3 +122,17 @@ class TestWebinars(ProgrammeTestCase):
         upcoming, replays = page.split('id="replays-titre"')
         self.assertIn("Les jardins partagés des cités", upcoming)
         self.assertIn("L'accompagnement des habitants pendant les rénovations", replays)
+
+    def test_dates_are_shown_in_paris_time(self):
+        # 00:30 in Paris on 1 July is still 30 June in UTC.
+        start = datetime.datetime(2027, 7, 1, 0, 30, tzinfo=PARIS)
+        webinar = child_page(
+            WebinarIndexPage.objects.get(),
+            WebinarPage,
+            slug="nocturne",
+            title="Webinaire nocturne",
+            start=start,
+            end=start + datetime.timedelta(hours=1),
+        )
+        page = self.html(webinar.url)
+        self.assertIn("1er juillet 2027, de 00h30", page)
