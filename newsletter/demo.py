@@ -13,7 +13,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Page
 
 from renouveau.demo import child_page, placeholder_image
-from renouveau.models import HomePage
+from renouveau.models import HomePage, SiteImage
 
 from .models import NewsletterIndexPage, NewsletterIssuePage
 from .rendering import page_url
@@ -54,14 +54,18 @@ def referentiel_request_url() -> str:
     return f"{base}demande/{document.pk}/" if base else ""
 
 
-def issue_2_body() -> list[tuple[str, dict]]:
-    conde = placeholder_image(
+def conde_image() -> SiteImage:
+    return placeholder_image(
         "Diagnostic partagé, cité Saint-Pierre",
         description="Des habitants de la cité Saint-Pierre, sous la pluie, lors du diagnostic "
         "partagé de leur quartier à Condé-sur-Escaut.",
         credit="Crédit ville Condé sur Escaut",
         tint=1,
     )
+
+
+def issue_2_body() -> list[tuple[str, dict]]:
+    conde = conde_image()
     vicq = placeholder_image(
         "Visite de cités minières par les habitants de Cuvinot",
         description="Les habitants du quartier Cuvinot en visite dans une autre cité minière "
@@ -301,4 +305,5 @@ def load(home: HomePage) -> None:
         teaser_text="Le 4e comité de pilotage, le mode d'emploi de la rénovation intégrée et des "
         "habitants mobilisés dans les cités.",
         body=issue_2_body(),
+        teaser_image=conde_image(),
     )

@@ -71,6 +71,7 @@ def test_the_archive_lists_issues_by_number_and_date(client, issue_2, home_page)
     assert html.index("N°3 — Septembre 2019") < html.index("N°2 — Juillet 2019")
     assert html.index("N°2 — Juillet 2019") < html.index("N°1 — Mars 2019")
     assert "1er juillet 2019" in html
+    assert '<span class="credit">Crédit ville Condé sur Escaut</span>' in html  # teaser image
     for bad in ("abc", "999", "-1"):
         assert client.get("/lettre/", {"page": bad}).status_code == 200
 
