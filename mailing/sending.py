@@ -46,6 +46,7 @@ from .subscriptions import list_unsubscribe_headers, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
+SES_BACKEND = "anymail.backends.amazon_ses.EmailBackend"
 BOUNCE_RATE_LIMIT = 0.02  # SES puts accounts under review at 5 %
 COMPLAINT_RATE_LIMIT = 0.0008  # … and at 0.1 %
 RETRYABLE_CODES = {
@@ -325,13 +326,21 @@ def ses_max_send_rate() -> float | None:
     configured = setting("MAILING_MAX_SEND_RATE", None)  # 0: no limit
     if configured is not None:
         return float(configured) or None
+    if settings.EMAIL_BACKEND != SES_BACKEND:
+        return None  # console or test backends: no SES account to protect
     import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
 
-    client = boto3.client("ses", region_name=settings.AWS_REGION)
     try:
-        quota = client.get_send_quota()
-    finally:
-        client.close()
+        client = boto3.client("ses", region_name=settings.AWS_REGION)
+        try:
+            quota = client.get_send_quota()
+        finally:
+            client.close()
+    except (BotoCoreError, ClientError) as exc:
+        # Sending will probably fail too, but never faster than SES's sandbox rate.
+        logger.warning("SES GetSendQuota failed (%s): sending at 1 message per second", exc)
+        return 1.0
     return float(quota["MaxSendRate"]) or None
 
 
@@ -419,7 +428,6 @@ def _settings_changed(setting: str, **kwargs: Any) -> None:
         reset_sending_state()
 
 
-SES_BACKEND = "anymail.backends.amazon_ses.EmailBackend"
 _NO_RETRIES = {
     "retries": {"total_max_attempts": 1},
     "max_pool_connections": 4,

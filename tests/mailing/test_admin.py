@@ -230,3 +230,18 @@ def test_sending_needs_the_dedicated_permission(editor_without_send_permission, 
     assert not Campaign.objects.exists()
     edit = client.get(f"/admin/pages/{issue.pk}/edit/")
     assert "Envoyer aux abonnés" not in edit.content.decode()
+
+
+def test_staff_edit_profile_and_communes_but_not_the_consent_proof(staff, communes):
+    [subscriber] = make_subscribers(1)
+    url = f"/admin/mailing/subscriber/edit/{subscriber.pk}/"
+    form = staff.get(url).content.decode()
+    assert 'name="profile"' in form and 'name="communes"' in form
+    assert 'name="consent_source"' not in form and 'name="status"' not in form
+    data = {"first_name": "Léa", "profile": "elu", "communes": [communes[1].pk]}
+    response = staff.post(url, data)
+    assert response.status_code == 302
+    subscriber.refresh_from_db()
+    assert (subscriber.first_name, subscriber.profile) == ("Léa", "elu")
+    assert list(subscriber.communes.all()) == [communes[1]]
+    assert subscriber.consent_source == "test"
