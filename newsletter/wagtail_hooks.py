@@ -2,6 +2,7 @@ from django.contrib.auth.models import Permission
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
+from wagtail.admin.widgets import Button
 
 from . import admin_views
 from .models import NewsletterIssuePage
@@ -45,6 +46,17 @@ class SendTestMenuItem(ActionMenuItem):
 @hooks.register("register_page_action_menu_item")
 def register_send_test_menu_item():
     return SendTestMenuItem()
+
+
+@hooks.register("register_page_header_buttons")
+def send_test_header_button(page, user, view_name, next_url=None):
+    if page.specific_class is NewsletterIssuePage and can_send_test(user, page):
+        yield Button(
+            "Envoyer un test",
+            reverse("newsletter_send_test", args=[page.pk]),
+            icon_name="mail",
+            priority=35,
+        )
 
 
 class AddPagesMenuItem(ActionMenuItem):
