@@ -74,13 +74,13 @@ def programme_pages(request: HttpRequest | None = None) -> dict[type, Page]:
     return pages
 
 
-def live_pages(manager: Any) -> list:
+def live_pages(manager: Any, request: HttpRequest | None = None) -> list:
     """The published, public pages of a page-to-page many-to-many field, by title.
 
     In a preview the relation is still in memory (modelcluster) and cannot be queried."""
     pages = manager.all()
     if hasattr(pages, "live"):
-        return list(pages.live().public().order_by("title"))
+        return list(pages.live().exclude(private_sections(request)).order_by("title"))
     return sorted((p for p in pages if p.live), key=lambda p: p.title)
 
 

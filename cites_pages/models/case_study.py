@@ -205,7 +205,7 @@ class CaseStudyPage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         context.update(
             budget=budget_of(self),
-            cities=live_pages(self.cities),
+            cities=live_pages(self.cities, request),
             lead_organisations=list(self.lead_organisations.all()),
             landlords=list(self.landlords.all()),
         )

@@ -158,5 +158,5 @@ class NewsPage(BasePage):
         from ..listing import live_pages
 
         context = super().get_context(request, *args, **kwargs)
-        context["related_cities"] = live_pages(self.related_cities)
+        context["related_cities"] = live_pages(self.related_cities, request)
         return context

@@ -186,8 +186,8 @@ class WebinarPage(RoutablePageMixin, BasePage):
         context.update(
             json_ld=event_json_ld(self, request),
             location=location_text(self),
-            related_cities=live_pages(self.related_cities),
-            related_case_studies=live_pages(self.related_case_studies),
+            related_cities=live_pages(self.related_cities, request),
+            related_case_studies=live_pages(self.related_case_studies, request),
             partners=list(self.partners.all()),
             partner_landlords=list(self.partner_landlords.all()),
             themes=list(self.themes.all()),

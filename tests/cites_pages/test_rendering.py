@@ -46,6 +46,25 @@ class TestCityPages(ProgrammeTestCase):
         page = html_lib.unescape(self.html("/cites/cite-noumea/"))
         self.assertNotIn("Accompagnement Citéo, cité Nouméa à Rouvroy", page)
 
+    def test_pages_in_a_private_section_are_not_mentioned(self):
+        from wagtail.models import PageViewRestriction
+
+        from cites_pages.models import CaseStudyIndexPage
+
+        PageViewRestriction.objects.create(
+            page=CaseStudyIndexPage.objects.get(),
+            restriction_type=PageViewRestriction.PASSWORD,
+            password="secret",  # noqa: S106
+        )
+        page = html_lib.unescape(self.html("/cites/cite-noumea/"))
+        self.assertNotIn("Accompagnement Citéo, cité Nouméa à Rouvroy", page)
+        self.assertIn("L'accompagnement des habitants pendant les rénovations", page)
+        webinar = html_lib.unescape(
+            self.html("/webinaires/accompagnement-des-habitants-pendant-les-renovations/")
+        )
+        self.assertNotIn("Jardin citoyen, cité 5/12 à Sallaumines", webinar)
+        self.assertIn('href="/cites/cite-5-12/"', webinar)
+
 
 class TestNewsAndCaseStudies(ProgrammeTestCase):
     def test_steering_committee_news(self):
