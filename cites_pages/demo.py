@@ -780,6 +780,38 @@ def load_webinar(index: WebinarIndexPage, ref: dict, cities: dict, case_studies:
                 "contributions lors d'un séminaire participatif en octobre 2025 ;</li><li>une "
                 "rédaction et une relecture partenariales au premier semestre 2026.</li></ul>",
             ),
+            ("heading", {"text": "Les trois enjeux abordés", "level": "h2"}),
+            ("heading", {"text": "Accompagner le changement individuel", "level": "h3"}),
+            (
+                "paragraph",
+                "<p>Une dimension émotionnelle importante dans le vécu du changement : des "
+                "objets d'affection et des parcours de vie, un besoin d'information concrète et "
+                "régulière, des finitions et une prise en main des logements et jardins à "
+                "soigner. De bonnes pratiques : <b>avant</b>, consulter, expliquer, montrer, "
+                "chercher le compromis ; <b>pendant</b>, valoriser la mémoire, offrir un point "
+                "de contact, mettre à jour les informations, recueillir des témoignages ; "
+                "<b>après</b>, corriger, aider à la prise en main, responsabiliser, accompagner "
+                "les nouveaux usages.</p>",
+            ),
+            ("heading", {"text": "Recréer un collectif à l'échelle de la cité", "level": "h3"}),
+            (
+                "paragraph",
+                "<p>Les rénovations impactent durablement la vie sociale des cités : "
+                "renouvellement du voisinage, intégration des nouveaux arrivants, appropriation "
+                "des jardins et espaces publics. Pour impliquer les habitants : <b>initier</b> "
+                "(diagnostic commun, café coin de rue, inauguration, fête de quartier), "
+                "<b>renforcer</b> (maison du projet, personnes-relais, animation régulière, "
+                "résidences), <b>autonomiser</b> (tiers-lieux, association, gestion de communs, "
+                "services de proximité).</p>",
+            ),
+            ("heading", {"text": "Mobiliser des ressources adaptées à la cité", "level": "h3"}),
+            (
+                "paragraph",
+                "<p>Des ressources humaines (savoir-faire, histoires de vie, acteurs-clés), "
+                "urbaines (lieux, bâti, nature) et financières existent dans chaque cité : "
+                "ateliers TePOP, guides de l'ADEME, abattement de TFPB, contrat de ville, "
+                "initiatives des bailleurs, fondations…</p>",
+            ),
         ],
         agenda=[
             ("item", {"time": None, "title": "Le cahier technique : objectifs et préparation"}),
