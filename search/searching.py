@@ -21,10 +21,11 @@ from django.utils.text import capfirst
 from modelsearch.conf import get_app_config
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import Page
+from wagtail.search.query import And, Or, PlainText, SearchQuery
 from wagtail.search.utils import normalise_query_string
 
 from . import places
-from .text import CleanQuery, clean_query, excerpt, highlight
+from .text import CleanQuery, clean_query, excerpt, highlight, variants
 
 PER_PAGE = 10
 MAX_SUGGESTIONS = 8
@@ -180,6 +181,17 @@ def promotions_for(query: CleanQuery, pages: models.QuerySet | None = None) -> l
     return items
 
 
+def backend_query(terms: list[str], operator: str) -> SearchQuery:
+    """Every term (or one of its synonyms) with "and", any of them with "or"."""
+    parts: list[SearchQuery] = []
+    for term in terms:
+        words = variants(term)
+        parts.append(PlainText(term) if len(words) == 1 else Or([PlainText(w) for w in words]))
+    if len(parts) == 1:
+        return parts[0]
+    return And(parts) if operator == "and" else Or(parts)
+
+
 def _parse_choice(value: Any, limit: int = 150) -> str:
     return str(value or "").strip()[:limit] if isinstance(value, str) else ""
 
@@ -228,8 +240,17 @@ def run_search(
     if not query.searchable:
         return outcome
 
-    results = pages.specific().search(query.search_string, operator="and")
+    results = pages.specific().search(backend_query(query.terms, "and"))
     paginator = Paginator(results, per_page)
+    if paginator.count == 0 and len(query.terms) > 1:
+        # No page has every word: rank the pages that have some of them, best first.
+        results = pages.specific().search(backend_query(query.terms, "or"))
+        paginator = Paginator(results, per_page)
+        if paginator.count:
+            outcome.messages.append(
+                "Aucune page ne contient tous les mots recherchés : voici les pages qui en "
+                "contiennent au moins un, les plus pertinentes d'abord."
+            )
     raw_page = params.get("page", "1")
     page_obj = paginator.get_page(raw_page)
     if str(raw_page) != str(page_obj.number) and paginator.count:

@@ -20,6 +20,14 @@ _STOP_WORDS_TEXT = """a au aux avec c ce ces d dans de des du en et il l la le l
 ou par pas pour qu que qui s sa se ses son sur un une y"""
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
+# Words the programme's texts use interchangeably (accent-free, as search terms are): a visitor
+# searching one also finds pages written with the other.
+SYNONYM_GROUPS = (
+    ("renovation", "rehabilitation"),
+    ("renover", "rehabiliter"),
+    ("renove", "rehabilite"),
+)
+
 _WORD = re.compile(r"\w+")
 
 
@@ -43,6 +51,15 @@ def search_stem(term: str) -> str:
     return term
 
 
+def variants(term: str) -> list[str]:
+    """`term` and its synonyms, `term` first."""
+    stem = search_stem(term)
+    for group in SYNONYM_GROUPS:
+        if stem in group:
+            return [term, *(word for word in group if word != stem)]
+    return [term]
+
+
 @dataclass
 class CleanQuery:
     """A visitor's query made safe to search: `text` is what to show back (escaped by the
@@ -62,7 +79,8 @@ class CleanQuery:
 
     @property
     def stems(self) -> list[str]:
-        return [search_stem(term) for term in self.terms]
+        """What to highlight: each term and its synonyms, as prefixes."""
+        return [search_stem(variant) for term in self.terms for variant in variants(term)]
 
 
 def _strip_invisible(text: str) -> str:
