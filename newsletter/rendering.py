@@ -97,6 +97,38 @@ def email_rich_text(value: Any) -> str:
     return _RELATIVE_HREF.sub(lambda m: f'{m.group(1)}="{absolute_url(m.group(2))}"', html)
 
 
+_SPACE_BEFORE = re.compile(r"[ \u00a0\u202f]+([?!:;»])")
+_SPACE_AFTER = re.compile(r"«[ \u00a0\u202f]+")
+_HTML_TEXT = re.compile(r"(^|>)([^<]+)")
+
+
+def french_spacing(text: str) -> str:
+    """Non-breaking spaces where French typography wants them (« … », ? ! : ;), so a mail
+    client never starts a line with a lone question mark or closing guillemet."""
+    return _SPACE_AFTER.sub("«\u00a0", _SPACE_BEFORE.sub("\u00a0\\1", text))
+
+
+def french_spacing_html(html: str) -> str:
+    """The same, in the text of an HTML fragment only (never in tags or attributes)."""
+    return _HTML_TEXT.sub(lambda m: m.group(1) + french_spacing(m.group(2)), html)
+
+
+# Prepared values that are text shown to the reader (not addresses).
+_TEXT_KEYS = ("kicker", "title", "text", "author", "role", "question", "label", "button_label")
+
+
+def _typeset(item: dict[str, Any]) -> dict[str, Any]:
+    for key, value in item.items():
+        if key == "html":
+            item[key] = french_spacing_html(value)
+        elif key in _TEXT_KEYS and isinstance(value, str):
+            item[key] = french_spacing(value)
+        elif key in ("entries", "figures"):
+            for entry in value:
+                _typeset(entry)
+    return item
+
+
 class _TextExtractor(HTMLParser):
     """HTML → readable plain text: paragraphs, list bullets and 'label (address)' links."""
 
@@ -343,7 +375,7 @@ def prepare_issue(
                 url=value.get("registration_url") or url,
                 button_label=value.get("registration_label") or "S'inscrire",
             )
-        prepared.items.append(item)
+        prepared.items.append(_typeset(item))
     return prepared
 
 

@@ -72,7 +72,8 @@ def test_every_section_quote_and_credit_is_in_both_parts(issue_2, rendered):
         "Crédit ville Drocourt",
     ]
     assert len(titles(issue_2)) == 5
-    html_text = unescape(rendered.html)
+    # French spacing puts non-breaking spaces before ? ! : ; » (and str.split() splits on them).
+    html_text = unescape(rendered.html).replace("\u00a0", " ")
     plain = " ".join(rendered.text.split())  # the text part is wrapped at 72 columns
     for fragment in expected:
         assert fragment in html_text, fragment
@@ -254,10 +255,24 @@ def test_teaser_and_webinar_blocks_pull_from_any_page(issue_2):
     issue_2.save_revision().publish()
     issue_2.refresh_from_db()
     rendered = render_issue(issue_2, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
-    html, text = unescape(rendered.html), " ".join(rendered.text.split())
+    html, text = unescape(rendered.html).replace("\u00a0", " "), " ".join(rendered.text.split())
     assert "Le programme" in html and programme.teaser_text in html
     assert 'alt="Une rue de cité rénovée."' in html and "© Jean Dupont" in html
     assert f"Lire la suite : {settings.SITE_URL}/le-programme/" in text
     assert "PROCHAIN WEBINAIRE" in text and "22 juin 2026 à 10 h 00" in text
     assert f"S'inscrire : {settings.SITE_URL}/le-programme/" in text
     assert check_issue(issue_2, rendered) == []
+
+
+def test_french_spacing_keeps_punctuation_with_its_word(rendered):
+    from newsletter.rendering import french_spacing, french_spacing_html
+
+    assert french_spacing("« Oui » : vraiment ?") == "«\u00a0Oui\u00a0»\u00a0: vraiment\u00a0?"
+    html = '<p title="a : b">Où ? <a href="https://x.test/a?b=1">ici !</a></p>'
+    assert french_spacing_html(html) == (
+        '<p title="a : b">Où\u00a0? <a href="https://x.test/a?b=1">ici\u00a0!</a></p>'
+    )
+    html_text = unescape(rendered.html)
+    assert "opportunités d'insertion\u00a0? Comment" in html_text
+    assert "Des habitants mobilisés\u00a0!" in html_text
+    assert "d'insertion\u00a0?" in rendered.text
