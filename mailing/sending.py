@@ -758,6 +758,13 @@ def run_batch(campaign_id: int, *, enqueue_next: bool = True) -> BatchResult:
         pause_campaign(campaign, result.paused_reason)
     else:
         result.paused_reason = check_health(campaign.pk)
+    if (
+        not result.paused_reason
+        and not campaign.deliveries.filter(status=Delivery.Status.PENDING).exists()
+    ):
+        # The last batch: whichever worker records its last send closes the campaign, rather
+        # than a deferred re-check (several workers may finish their batches together).
+        result.finished = finish_if_complete(campaign)
     return result
 
 
