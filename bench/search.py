@@ -6,8 +6,8 @@
 Creates the throw-away database `renouveau_bench_search` (dropped at the end), builds 5,000
 StandardPages from the words of the seed texts (newsletter N°2, webinar slides), times
 `update_index` (full rebuild) and the indexing of single pages (what the worker does after a
-save), ANALYZE, then the latency of `search.searching.run_search()` (count, page of results, excerpts,
-filters, promotions) and of the whole `/recherche/` page through Django's test client.
+save), ANALYZE, then the latency of `search.searching.run_search()` (count, page of results,
+excerpts, filters, promotions) and of the whole `/recherche/` page through Django's test client.
 Targets: median ≤ 50 ms, p95 ≤ 150 ms.
 """
 
@@ -46,8 +46,12 @@ def admin(sql: str) -> None:
         conn.execute(sql)
 
 
-admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-admin(f"CREATE DATABASE {DB_NAME}")
+# BENCH_REUSE=1 measures the queries again on the database a BENCH_KEEP=1 run left behind.
+REUSE = os.environ.get("BENCH_REUSE") == "1"
+KEEP = os.environ.get("BENCH_KEEP") == "1" or REUSE
+if not REUSE:
+    admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+    admin(f"CREATE DATABASE {DB_NAME}")
 os.environ["DATABASE_URL"] = f"{PG}/{DB_NAME}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "renouveau.settings.test")
 
@@ -124,30 +128,36 @@ def timed(function, runs: int) -> list[float]:
     return durations
 
 
+def build_and_index() -> None:
+    print(f"PostgreSQL {connection.pg_version}, database {DB_NAME}, {PAGES} pages")
+    seconds = build_pages(PAGES)
+    print(f"page creation: {seconds:.1f} s")
+
+    started = time.perf_counter()
+    call_command("update_index", stdout=io.StringIO())
+    seconds = time.perf_counter() - started
+    print(f"update_index (full): {seconds:.1f} s, {PAGES / seconds:.0f} pages/s")
+
+    # What autovacuum does soon after a bulk change; without fresh statistics PostgreSQL
+    # plans the page/index-entry join as a nested loop (seconds instead of milliseconds).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+    sample = list(StandardPage.objects.order_by("?")[:100])
+    started = time.perf_counter()
+    for page in sample:
+        search_index.insert_or_update_object(page)
+    per_page = (time.perf_counter() - started) * 1000 / len(sample)
+    print(f"single-page indexing (worker, after a save): {per_page:.1f} ms/page")
+
+
 def main() -> None:
     try:
         call_command("migrate", verbosity=0)
-        print(f"PostgreSQL {connection.pg_version}, database {DB_NAME}, {PAGES} pages")
-        seconds = build_pages(PAGES)
-        print(f"page creation: {seconds:.1f} s")
-
-        started = time.perf_counter()
-        call_command("update_index", stdout=io.StringIO())
-        seconds = time.perf_counter() - started
-        print(f"update_index (full): {seconds:.1f} s, {PAGES / seconds:.0f} pages/s")
-
-        # What autovacuum does soon after a bulk change; without fresh statistics PostgreSQL
-        # plans the page/index-entry join as a nested loop (seconds instead of milliseconds).
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-
-        sample = list(StandardPage.objects.order_by("?")[:100])
-        started = time.perf_counter()
-        for page in sample:
-            search_index.insert_or_update_object(page)
-        per_page = (time.perf_counter() - started) * 1000 / len(sample)
-        print(f"single-page indexing (worker, after a save): {per_page:.1f} ms/page")
-
+        if not REUSE:
+            build_and_index()
+        else:
+            print(f"(reusing {DB_NAME})")
         client = Client()
         all_function, all_view = [], []
         print(f"\n{'query':32} {'results':>7} {'median':>8} {'p95':>8} {'page med':>9}")
@@ -178,7 +188,8 @@ def main() -> None:
         )
     finally:
         connection.close()
-        admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        if not KEEP:
+            admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
 
 
 if __name__ == "__main__":

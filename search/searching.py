@@ -25,6 +25,7 @@ from wagtail.search.query import And, Or, PlainText, SearchQuery
 from wagtail.search.utils import normalise_query_string
 
 from . import places
+from .backend import search_planner_settings
 from .text import CleanQuery, clean_query, excerpt, highlight, variants
 
 PER_PAGE = 10
@@ -196,6 +197,29 @@ def _parse_choice(value: Any, limit: int = 150) -> str:
     return str(value or "").strip()[:limit] if isinstance(value, str) else ""
 
 
+def _search_page(
+    pages: models.QuerySet, query: CleanQuery, raw_page: Any, per_page: int, outcome: SearchOutcome
+) -> tuple[PaginatorPage, list[Page]]:
+    """The requested page of results (all words, or any word when none has them all)."""
+    results = pages.specific().search(backend_query(query.terms, "and"))
+    paginator = Paginator(results, per_page)
+    if paginator.count == 0 and len(query.terms) > 1:
+        # No page has every word: rank the pages that have some of them, best first.
+        results = pages.specific().search(backend_query(query.terms, "or"))
+        paginator = Paginator(results, per_page)
+        if paginator.count:
+            outcome.messages.append(
+                "Aucune page ne contient tous les mots recherchés : voici les pages qui en "
+                "contiennent au moins un, les plus pertinentes d'abord."
+            )
+    page_obj = paginator.get_page(raw_page)
+    if str(raw_page) != str(page_obj.number) and paginator.count:
+        outcome.messages.append(
+            f"La page de résultats demandée n'existe pas : voici la page {page_obj.number}."
+        )
+    return page_obj, list(page_obj.object_list)
+
+
 def run_search(
     params: Mapping[str, Any],
     *,
@@ -240,29 +264,14 @@ def run_search(
     if not query.searchable:
         return outcome
 
-    results = pages.specific().search(backend_query(query.terms, "and"))
-    paginator = Paginator(results, per_page)
-    if paginator.count == 0 and len(query.terms) > 1:
-        # No page has every word: rank the pages that have some of them, best first.
-        results = pages.specific().search(backend_query(query.terms, "or"))
-        paginator = Paginator(results, per_page)
-        if paginator.count:
-            outcome.messages.append(
-                "Aucune page ne contient tous les mots recherchés : voici les pages qui en "
-                "contiennent au moins un, les plus pertinentes d'abord."
-            )
     raw_page = params.get("page", "1")
-    page_obj = paginator.get_page(raw_page)
-    if str(raw_page) != str(page_obj.number) and paginator.count:
-        outcome.messages.append(
-            f"La page de résultats demandée n'existe pas : voici la page {page_obj.number}."
-        )
-    found = list(page_obj.object_list)
+    with search_planner_settings():
+        page_obj, found = _search_page(pages, query, raw_page, per_page, outcome)
     texts = indexed_texts(found)
     stems = query.stems
     outcome.results = [_result(page, texts.get(page.pk, ""), stems, request) for page in found]
     outcome.page_obj = page_obj
-    outcome.total = paginator.count
+    outcome.total = page_obj.paginator.count
     if page_obj.number == 1:
         outcome.promotions = promotions_for(query, visible)
         if record_hit and str(raw_page).strip() in ("", "1"):
@@ -277,5 +286,6 @@ def suggestions(raw: str | None, *, limit: int = MAX_SUGGESTIONS) -> list[dict[s
     query = clean_query(raw)
     if not query.searchable:
         return []
-    found = searchable_pages().autocomplete(query.search_string, operator="and")[:limit]
+    with search_planner_settings():
+        found = list(searchable_pages().autocomplete(query.search_string, operator="and")[:limit])
     return [{"title": page.title, "url": page.get_url() or ""} for page in found]
