@@ -183,11 +183,17 @@ def promotions_for(query: CleanQuery, pages: models.QuerySet | None = None) -> l
 
 
 def backend_query(terms: list[str], operator: str) -> SearchQuery:
-    """Every term (or one of its synonyms) with "and", any of them with "or"."""
+    """Every term (or one of its synonyms) with "and", any of them with "or". Terms without
+    synonyms stay in one PlainText: the backend then ranks each page once per field, not once
+    per term and field (3 times cheaper for 3 words on PostgreSQL, bench/search.py)."""
+    plain = [term for term in terms if len(variants(term)) == 1]
     parts: list[SearchQuery] = []
+    if plain:
+        parts.append(PlainText(" ".join(plain), operator=operator))
     for term in terms:
         words = variants(term)
-        parts.append(PlainText(term) if len(words) == 1 else Or([PlainText(w) for w in words]))
+        if len(words) > 1:
+            parts.append(Or([PlainText(word) for word in words]))
     if len(parts) == 1:
         return parts[0]
     return And(parts) if operator == "and" else Or(parts)
