@@ -35,8 +35,12 @@ def test_an_editor_previews_the_email_and_sends_a_test(
     expect(page.get_by_text("Aucun problème détecté")).to_be_attached()
 
     page.locator('[data-side-panel-toggle="preview"]').click()
-    page.locator("#id_preview_mode").select_option("email")
     preview = page.frame_locator("#w-preview-iframe")
+    # Switch modes once the first (web) preview has loaded, or the switch may be lost.
+    expect(
+        preview.get_by_role("link", name="Voir la version e-mail de cette lettre")
+    ).to_be_visible(timeout=20_000)
+    page.locator("#id_preview_mode").select_option("email")
     # Only the e-mail has an unsubscribe link (the web mode shows the masthead too); the iframe
     # reloads in the new mode asynchronously.
     expect(preview.get_by_role("link", name="Se désabonner")).to_be_visible(timeout=20_000)
