@@ -1,5 +1,7 @@
 """The search page and the autocomplete endpoint, on whichever database the run uses."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -229,3 +231,17 @@ def test_search_page_works_without_javascript_and_links_its_script(client, searc
     assert 'value="cité"' in html
     assert "/static/search/autocomplete.js" in html
     assert "<script>" not in html and "style=" not in html  # strict CSP: no inline code
+
+
+def test_popular_queries_show_in_the_admin_report(client, admin_client, search_pages):
+    from django.urls import reverse
+
+    for _ in range(3):
+        client.get("/recherche/", {"q": "jardin citoyen"})
+    client.get("/recherche/", {"q": "cité"})
+    html = admin_client.get(reverse("wagtailsearchpromotions:search_terms")).content.decode()
+    # Most searched first, with their hit counts.
+    row = r"<td[^>]*>\s*{}\s*</td>\s*<td[^>]*>\s*{}\s*</td>"
+    first = re.search(row.format("jardin citoyen", 3), html)
+    second = re.search(row.format("cité", 1), html)
+    assert first and second and first.start() < second.start()
