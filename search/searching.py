@@ -7,7 +7,7 @@ Everything searched is a live, public Wagtail page (all page types inherit
 """
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import connection, models
+from django.db.models import Count, Window
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
@@ -203,23 +204,80 @@ def _parse_choice(value: Any, limit: int = 150) -> str:
     return str(value or "").strip()[:limit] if isinstance(value, str) else ""
 
 
+class _OnePage(Sequence):
+    """The results of one page, already fetched, with the total: lets Django's Paginator
+    work from a single query (see `_postgres_page`)."""
+
+    def __init__(self, total: int, items: list[Page]) -> None:
+        self.total, self.items = total, items
+
+    def count(self) -> int:  # type: ignore[override]
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.items
+
+
+def _page_number(raw_page: Any) -> int:
+    try:
+        return max(int(str(raw_page)), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _postgres_page(results: Any, number: int, per_page: int) -> tuple[int, list[Page]]:
+    """Total and pages of results page `number`, in one scan of the matches: the count is a
+    window over the ranked query (Wagtail's results run a second query for `count()`)."""
+    compiler = results.query_compiler
+    ranked = compiler.search(
+        compiler.get_config(results.backend), None, None, backend=results.backend
+    )
+    start = (number - 1) * per_page
+    rows = list(
+        ranked.annotate(_total=Window(Count("pk"))).values_list("pk", "_total")[
+            start : start + per_page
+        ]
+    )
+    if not rows:
+        return ranked.count(), []
+    by_pk = {
+        page.pk: page for page in Page.objects.filter(pk__in=[pk for pk, _ in rows]).specific()
+    }
+    return rows[0][1], [by_pk[pk] for pk, _ in rows if pk in by_pk]
+
+
+def _paginate(results: Any, raw_page: Any, per_page: int) -> PaginatorPage:
+    if connection.vendor != "postgresql":
+        return Paginator(results, per_page).get_page(raw_page)
+    number = _page_number(raw_page)
+    total, items = _postgres_page(results, number, per_page)
+    if not items and total:  # beyond the last page: show the last one
+        number = (total - 1) // per_page + 1
+        total, items = _postgres_page(results, number, per_page)
+    return Paginator(_OnePage(total, items), per_page).get_page(number)
+
+
 def _search_page(
     pages: models.QuerySet, query: CleanQuery, raw_page: Any, per_page: int, outcome: SearchOutcome
 ) -> tuple[PaginatorPage, list[Page]]:
     """The requested page of results (all words, or any word when none has them all)."""
-    results = pages.specific().search(backend_query(query.terms, "and"))
-    paginator = Paginator(results, per_page)
-    if paginator.count == 0 and len(query.terms) > 1:
+    page_obj = _paginate(
+        pages.specific().search(backend_query(query.terms, "and")), raw_page, per_page
+    )
+    if page_obj.paginator.count == 0 and len(query.terms) > 1:
         # No page has every word: rank the pages that have some of them, best first.
-        results = pages.specific().search(backend_query(query.terms, "or"))
-        paginator = Paginator(results, per_page)
-        if paginator.count:
+        page_obj = _paginate(
+            pages.specific().search(backend_query(query.terms, "or")), raw_page, per_page
+        )
+        if page_obj.paginator.count:
             outcome.messages.append(
                 "Aucune page ne contient tous les mots recherchés : voici les pages qui en "
                 "contiennent au moins un, les plus pertinentes d'abord."
             )
-    page_obj = paginator.get_page(raw_page)
-    if str(raw_page) != str(page_obj.number) and paginator.count:
+    if str(raw_page) != str(page_obj.number) and page_obj.paginator.count:
         outcome.messages.append(
             f"La page de résultats demandée n'existe pas : voici la page {page_obj.number}."
         )
