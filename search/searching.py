@@ -221,9 +221,12 @@ class _OnePage(Sequence):
         return self.items
 
 
+MAX_PAGE_NUMBER = 100_000  # beyond any real result count; keeps OFFSET within bigint
+
+
 def _page_number(raw_page: Any) -> int:
     try:
-        return max(int(str(raw_page)), 1)
+        return min(max(int(str(raw_page)), 1), MAX_PAGE_NUMBER)
     except (TypeError, ValueError):
         return 1
 
