@@ -181,6 +181,17 @@ class CaseStudyPage(BasePage):
         index.SearchField("context"),
         index.SearchField("actions"),
         index.SearchField("lessons"),
+        # Site search (issue 5): key figures, partners and the cités' communes are findable.
+        index.SearchField("key_figures"),
+        index.RelatedFields("landlords", [index.SearchField("name")]),
+        index.RelatedFields("lead_organisations", [index.SearchField("name")]),
+        index.RelatedFields(
+            "cities",
+            [
+                index.SearchField("title"),
+                index.RelatedFields("communes", [index.SearchField("name")]),
+            ],
+        ),
         index.FilterField("theme"),
     ]
 

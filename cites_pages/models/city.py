@@ -245,6 +245,7 @@ class CityPage(BasePage):
         index.FilterField("epci"),
         index.FilterField("landlord"),
         index.RelatedFields("communes", [index.SearchField("name"), index.FilterField("slug")]),
+        index.RelatedFields("landlord", [index.SearchField("name")]),  # site search (issue 5)
         index.RelatedFields("epci", [index.SearchField("name")]),
     ]
 

@@ -58,3 +58,10 @@ def test_any_word_fallback_when_no_page_has_them_all(demo):
     outcome = run_search({"q": "Sallaumines introuvablexyz"}, record_hit=False)
     assert CASE_STUDY in [result.page.title for result in outcome.results]
     assert any("au moins un" in message for message in outcome.messages)
+
+
+def test_case_studies_and_cites_are_found_by_figures_and_landlords(demo):
+    # "170 582 €" only appears among the case study's key figures.
+    assert found({"q": "170 582"}) == [CASE_STUDY]
+    # A cité page names its landlord only through the Landlord snippet.
+    assert found({"q": "SIA Habitat", "type": "cites_pages.citypage"})
