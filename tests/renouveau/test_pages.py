@@ -95,3 +95,19 @@ def test_navigation_and_footer_come_from_pages_and_settings(home_page, client: C
     footer = html.split("<footer")[1]
     assert "ecrire@example.org" in footer
     assert 'href="/cachee/"' in footer
+
+
+@pytest.mark.django_db
+def test_breadcrumb_starts_at_home_once(home_page, client: Client):
+    parent = child_page(home_page, StandardPage, slug="le-programme", title="Le programme")
+    child_page(parent, StandardPage, slug="calendrier", title="Calendrier")
+
+    html = client.get("/le-programme/calendrier/").content.decode()
+    crumbs = html.split('aria-label="Fil d\'Ariane"')[1].split("</nav>")[0]
+    assert crumbs.count("<li") == 3
+    assert 'href="/">Accueil</a>' in crumbs
+    assert 'href="/le-programme/">Le programme</a>' in crumbs
+    assert '<li aria-current="page">Calendrier</li>' in crumbs
+    assert home_page.title not in crumbs
+
+    assert "Fil d'Ariane" not in client.get("/").content.decode()

@@ -30,9 +30,10 @@ def main_menu(context):
 def breadcrumb(context):
     page = context.get("page")
     if not isinstance(page, Page) or page.depth <= 2:
-        return {"ancestors": []}
-    ancestors = page.get_ancestors().filter(depth__gte=2).only("title", "url_path")
-    return {"ancestors": list(ancestors), "page": page, "request": context.get("request")}
+        return {"show": False}
+    # The home page (depth 2) is already the first crumb, « Accueil ».
+    ancestors = page.get_ancestors().filter(depth__gt=2).only("title", "url_path")
+    return {"show": True, "ancestors": list(ancestors), "page": page}
 
 
 @register.filter(expects_localtime=True)  # aware datetimes in Paris time, as `date` does
