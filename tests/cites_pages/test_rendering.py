@@ -9,7 +9,7 @@ class TestCityPages(ProgrammeTestCase):
     def test_saint_pierre_shows_its_shared_diagnosis_with_photo_credit_and_quote(self):
         page = html_lib.unescape(self.html("/cites/cite-saint-pierre/"))
         self.assertIn("<h1>Cité Saint-Pierre</h1>", page)
-        self.assertIn("Condé-sur-l'Escaut (Nord (59))", page)
+        self.assertIn("Condé-sur-l'Escaut (59)", page)
         self.assertIn("Valenciennes Métropole", page)
         self.assertIn("Diagnostic partagé : même sous la pluie, on avance !", page)
         self.assertIn('datetime="2019-06-12">12 juin 2019</time>', page)
@@ -27,7 +27,7 @@ class TestCityPages(ProgrammeTestCase):
 
     def test_cuvinot_spans_two_communes(self):
         page = html_lib.unescape(self.html("/cites/cite-cuvinot/"))
-        self.assertIn("Onnaing (Nord (59)), Vicq (Nord (59))", page)
+        self.assertIn("Onnaing (59), Vicq (59)", page)
         self.assertIn("Crédit ville de Vicq", page)
 
     def test_mentions_are_listed_on_the_profile_automatically(self):
