@@ -1,9 +1,11 @@
 from django import forms
 
+from renouveau.abuse import HoneypotForm
+
 from .models import Profile
 
 
-class DocumentRequestForm(forms.Form):
+class DocumentRequestForm(HoneypotForm):
     name = forms.CharField(label="Nom et prénom", max_length=150)
     email = forms.EmailField(
         label="Adresse e-mail",
@@ -37,12 +39,6 @@ class DocumentRequestForm(forms.Form):
         required=False,
         initial=False,
     )
-    # Honeypot: hidden from people (CSS and aria-hidden), filled in by naive bots.
-    website = forms.CharField(label="Ne pas remplir ce champ", required=False)
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
-
-    @property
-    def is_bot(self) -> bool:
-        return bool(self.data.get("website"))

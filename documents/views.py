@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from renouveau.abuse import email_ratelimit_key
 from renouveau.sns import (
     SNSVerificationError,
     confirm_subscription,
@@ -43,21 +44,17 @@ def library_page() -> DocumentLibraryPage | None:
     return DocumentLibraryPage.objects.live().first()
 
 
-def _email_key(group: str, request: HttpRequest) -> str:
-    return str(request.POST.get("email", "")).strip().lower()
-
-
 def _rate_limited(request: HttpRequest) -> bool:
     # Both counters are incremented for every attempt, bots included.
     by_ip = is_ratelimited(
         request, group="documents-request-ip", key="ip", rate=RATE_PER_IP, increment=True
     )
-    if not _email_key("", request):
+    if not email_ratelimit_key("", request):
         return by_ip  # no address typed: the form only shows errors, nothing to count
     by_address = is_ratelimited(
         request,
         group="documents-request-email",
-        key=_email_key,
+        key=email_ratelimit_key,
         rate=RATE_PER_ADDRESS,
         increment=True,
     )
@@ -81,7 +78,7 @@ def request_document_view(
             context["form"] = form
             context["rate_limited"] = True
             return render(request, "documents/request_form.html", context, status=429)
-        if form.is_bot:
+        if form.is_bot():
             # Pretend success: a bot learns nothing, and no mail is sent.
             return HttpResponseRedirect(f"{request.path}?envoye=1")
         if form.is_valid():

@@ -3,6 +3,8 @@
 from django import forms
 from django.apps import apps
 
+from renouveau.abuse import HoneypotForm
+
 from .models import Subscriber
 from .subscriptions import CONSENT_TEXT
 
@@ -11,7 +13,7 @@ from .subscriptions import CONSENT_TEXT
 EMBEDDED_AUTO_ID = "abonnement-%s"
 
 
-class SubscriptionForm(forms.Form):
+class SubscriptionForm(HoneypotForm):
     email = forms.EmailField(
         label="Adresse électronique",
         max_length=254,
@@ -43,17 +45,12 @@ class SubscriptionForm(forms.Form):
         label=CONSENT_TEXT,
         error_messages={"required": "Cochez la case pour confirmer votre accord."},
     )
-    # Honeypot: hidden from people by CSS (`.honeypot`), filled in by naive bots.
-    website = forms.CharField(label="Ne pas remplir ce champ", required=False)
     source = forms.CharField(required=False, widget=forms.HiddenInput, max_length=300)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         commune_model = apps.get_model("cites_pages", "Commune")
         self.fields["communes"].queryset = commune_model.objects.order_by("name")
-
-    def is_bot(self) -> bool:
-        return bool(self.data.get("website"))
 
     def clean_source(self) -> str:
         # Only a local path is recorded as the consent source.

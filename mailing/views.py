@@ -10,13 +10,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from renouveau.abuse import email_ratelimit_key
+
 from . import notifications
 from .forms import SubscriptionForm
 from .subscriptions import (
     Confirmation,
     check_confirmation_token,
     confirm_subscription,
-    normalize_email,
     start_subscription,
     subscriber_from_unsubscribe_token,
     unsubscribe,
@@ -27,10 +28,6 @@ logger = logging.getLogger(__name__)
 
 def _rate(name: str, default: str) -> str:
     return getattr(settings, name, default)
-
-
-def _email_key(group: str, request: HttpRequest) -> str:
-    return normalize_email(request.POST.get("email", ""))
 
 
 @require_http_methods(["GET", "POST"])
@@ -59,7 +56,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     address_limited = is_ratelimited(
         request,
         group="mailing.subscribe.email",
-        key=_email_key,
+        key=email_ratelimit_key,
         rate=_rate("MAILING_SUBSCRIBE_RATE_PER_EMAIL", "3/d"),
         increment=True,
     )
