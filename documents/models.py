@@ -28,6 +28,13 @@ class Availability(models.TextChoices):
     ON_REQUEST = "on-request", "Sur demande"
 
 
+def documents_storage():
+    """The private storage of library documents (STORAGES["documents"]), never public media."""
+    from django.core.files.storage import storages
+
+    return storages["documents"]
+
+
 def related_page_choices() -> Q:
     """Cités and webinars are page types of the cites_pages app; matched by content type so that
     this app does not import it."""
@@ -36,6 +43,8 @@ def related_page_choices() -> Q:
 
 class LibraryDocument(AbstractDocument):
     """Every Wagtail document of the site (WAGTAILDOCS_DOCUMENT_MODEL)."""
+
+    file = models.FileField("fichier", upload_to="documents", storage=documents_storage)
 
     kind = models.CharField(
         "type de document", max_length=20, choices=DocumentKind.choices, default=DocumentKind.AUTRE
@@ -147,6 +156,7 @@ class RequestSource(models.TextChoices):
 class RequestStatus(models.TextChoices):
     SENT = "sent", "Lien envoyé"
     QUEUED = "queued", "À traiter"
+    FAILED = "failed", "Échec de l'envoi"
     REFUSED = "refused", "Ignorée (boucle, abus)"
 
 
@@ -178,6 +188,8 @@ class DocumentRequest(models.Model):
     source = models.CharField("origine", max_length=10, choices=RequestSource.choices)
     status = models.CharField("statut", max_length=10, choices=RequestStatus.choices)
     email = models.EmailField("e-mail")
+    # The mailbox, for limits: no +tag, no dots (renouveau.abuse.canonical_email).
+    email_key = models.CharField("boîte aux lettres", max_length=254, blank=True, db_index=True)
     name = models.CharField("nom", max_length=150, blank=True)
     organisation = models.CharField("organisme", max_length=150, blank=True)
     profile = models.CharField("profil", max_length=20, choices=Profile.choices, blank=True)
@@ -196,6 +208,9 @@ class DocumentRequest(models.Model):
     sent_message_id = models.CharField("identifiant SES", max_length=255, blank=True)
     download_count = models.PositiveIntegerField("téléchargements", default=0)
     last_download_at = models.DateTimeField("dernier téléchargement", null=True, blank=True)
+    # The last failed send (link or staff notification), as SES said it: staff see it.
+    mail_error = models.CharField("erreur d'envoi", max_length=500, blank=True)
+    mail_error_at = models.DateTimeField("erreur d'envoi le", null=True, blank=True)
 
     class Meta:
         verbose_name = "demande de document"
@@ -206,3 +221,42 @@ class DocumentRequest(models.Model):
     def __str__(self) -> str:
         title = self.document.title if self.document_id else "document non reconnu"
         return f"{self.email} — {title}"
+
+    def save(self, *args, **kwargs):
+        from renouveau.abuse import canonical_email
+
+        self.email_key = canonical_email(self.email)
+        if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "email_key"}
+        super().save(*args, **kwargs)
+
+
+class InboundMail(models.Model):
+    """One SES inbound notification, recorded as soon as SNS delivers it and processed by a task.
+
+    Unique per SNS MessageId and per SES message id: SNS delivers at least once, and the same
+    mail may come through two notifications; each is processed once."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Reçu"
+        DONE = "done", "Traité"
+        ERROR = "error", "Inexploitable"
+
+    sns_message_id = models.CharField("message SNS", max_length=100, unique=True)
+    ses_message_id = models.CharField("message SES", max_length=255, unique=True)
+    payload = models.TextField("notification")
+    status = models.CharField(
+        "statut", max_length=10, choices=Status.choices, default=Status.RECEIVED
+    )
+    route = models.CharField("traitement", max_length=30, blank=True)
+    outcome = models.CharField("résultat", max_length=300, blank=True)
+    received_at = models.DateTimeField("reçu le", default=timezone.now, db_index=True)
+    processed_at = models.DateTimeField("traité le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "e-mail reçu"
+        verbose_name_plural = "e-mails reçus"
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return self.ses_message_id
