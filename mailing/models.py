@@ -57,6 +57,9 @@ class Subscriber(models.Model):
     )
     transient_bounce_count = models.PositiveIntegerField("rebonds temporaires", default=0)
     suppression_reason = models.CharField("motif de suppression", max_length=300, blank=True)
+    # The last failed confirmation mail, as SES said it (e.g. an unverified sender): staff see it.
+    mail_error = models.CharField("erreur d'envoi", max_length=500, blank=True)
+    mail_error_at = models.DateTimeField("erreur d'envoi le", null=True, blank=True)
 
     class Meta:
         verbose_name = "abonné"
