@@ -135,7 +135,7 @@ def reconcile(delivery: Delivery, message_id: str) -> bool:
         error="Confirmé par un événement SES.",
     )
     if updated:
-        from .sending import refresh_counters
+        from .campaigns import refresh_counters
 
         refresh_counters(delivery.campaign)
     return bool(updated)
@@ -157,6 +157,6 @@ def _count(delivery: Delivery | None, counter: str) -> None:
     if delivery is None:
         return
     Campaign.objects.filter(pk=delivery.campaign_id).update(**{counter: F(counter) + 1})
-    from .sending import check_health
+    from .health import check_health
 
     check_health(delivery.campaign_id)

@@ -1,0 +1,251 @@
+"""Campaign state: who receives an issue (segments), the frozen snapshot of the issue and of its
+recipient list, the steering actions staff take (start, pause, resume, cancel, settle uncertain
+deliveries) and the progress shown to them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import connection as db_connection
+from django.db import transaction
+from django.db.models import Count, F, QuerySet
+from django.utils import timezone
+
+from .models import Campaign, Delivery, Subscriber
+
+logger = logging.getLogger(__name__)
+
+
+# --- Segments ---
+
+
+@dataclass(frozen=True)
+class Segment:
+    """All confirmed subscribers, or those with one of these profiles / communes of interest."""
+
+    profiles: tuple[str, ...] = ()
+    commune_ids: tuple[int, ...] = ()
+
+    def to_json(self) -> dict[str, list]:
+        return {"profiles": list(self.profiles), "communes": list(self.commune_ids)}
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> Segment:
+        data = data or {}
+        return cls(
+            profiles=tuple(data.get("profiles") or ()),
+            commune_ids=tuple(int(pk) for pk in data.get("communes") or ()),
+        )
+
+    def label(self) -> str:
+        from django.apps import apps
+
+        parts = []
+        if self.profiles:
+            names = dict(Subscriber.Profile.choices)
+            parts.append("profils : " + ", ".join(names.get(p, p) for p in self.profiles))
+        if self.commune_ids:
+            commune_model = apps.get_model("cites_pages", "Commune")
+            names = commune_model.objects.filter(pk__in=self.commune_ids).order_by("name")
+            parts.append("communes : " + ", ".join(str(c) for c in names))
+        return "Tous les abonnés confirmés" + (f" ({' ; '.join(parts)})" if parts else "")
+
+
+def recipients(segment: Segment) -> QuerySet[Subscriber]:
+    """Only confirmed (hence unsuppressed) subscribers ever receive an issue."""
+    queryset = Subscriber.objects.filter(status=Subscriber.Status.CONFIRMED)
+    if segment.profiles:
+        queryset = queryset.filter(profile__in=segment.profiles)
+    if segment.commune_ids:
+        ids = Subscriber.communes.through.objects.filter(commune_id__in=segment.commune_ids).values(
+            "subscriber_id"
+        )
+        queryset = queryset.filter(pk__in=ids)
+    return queryset
+
+
+# --- Creating and steering campaigns ---
+
+
+class CampaignError(Exception):
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def create_campaign(issue: Any, segment: Segment, *, user: Any = None) -> Campaign:
+    """Render the issue once, check it, freeze it and snapshot the recipient list (DRAFT)."""
+    from newsletter.checks import check_issue
+    from newsletter.freeze import freeze_images
+    from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER, render_issue
+
+    archive_url = issue.get_full_url() if hasattr(issue, "get_full_url") else None
+    rendered = render_issue(
+        issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER, archive_url=archive_url
+    )
+    problems = check_issue(issue, rendered)
+    if problems:
+        raise CampaignError(problems)
+    if UNSUBSCRIBE_URL_PLACEHOLDER not in rendered.html:
+        raise CampaignError(["Le lien de désabonnement manque dans la version HTML."])
+    with transaction.atomic():
+        campaign = Campaign.objects.create(
+            issue=issue,
+            subject=rendered.subject,
+            preheader=rendered.preheader,
+            html=freeze_images(rendered.html),
+            text=rendered.text,
+            segment=segment.to_json(),
+            segment_label=segment.label(),
+            created_by=user if getattr(user, "pk", None) else None,
+        )
+        count = snapshot_recipients(campaign, recipients(segment))
+        Campaign.objects.filter(pk=campaign.pk).update(recipient_count=count)
+        campaign.recipient_count = count
+    return campaign
+
+
+def snapshot_recipients(campaign: Campaign, queryset: QuerySet[Subscriber]) -> int:
+    """One Delivery per recipient, in a single INSERT … SELECT: the list never passes through
+    Python, so time and memory stay flat per recipient (50,000 rows in well under a second)."""
+    select_sql, params = (
+        queryset.order_by().annotate(recipient_id=F("pk")).values("recipient_id").query
+    ).sql_with_params()
+    table = connection_quote(Delivery._meta.db_table)
+    columns = ", ".join(
+        connection_quote(Delivery._meta.get_field(name).column)
+        for name in (
+            "campaign",
+            "subscriber",
+            "status",
+            "ses_message_id",
+            "attempts",
+            "error",
+            "claimed_by",
+        )
+    )
+    sql = (
+        f"INSERT INTO {table} ({columns}) "  # noqa: S608 (identifiers from the model, values bound)
+        f"SELECT %s, recipients.recipient_id, %s, '', 0, '', '' FROM ({select_sql}) AS recipients"
+    )
+    with db_connection.cursor() as cursor:
+        cursor.execute(sql, [campaign.pk, Delivery.Status.PENDING, *params])
+    return Delivery.objects.filter(campaign=campaign).count()
+
+
+def connection_quote(name: str) -> str:
+    return db_connection.ops.quote_name(name)
+
+
+def start_campaign(campaign: Campaign) -> None:
+    updated = Campaign.objects.filter(
+        pk=campaign.pk, status__in=[Campaign.Status.DRAFT, Campaign.Status.PAUSED]
+    ).update(
+        status=Campaign.Status.SENDING,
+        pause_reason="",
+        started_at=timezone.now() if campaign.started_at is None else campaign.started_at,
+    )
+    if updated:
+        from .sending import send_campaign_batch  # the task module imports this one
+
+        campaign.refresh_from_db()
+        transaction.on_commit(lambda: send_campaign_batch.enqueue(campaign.pk))
+
+
+def pause_campaign(campaign: Campaign, reason: str = "Mise en pause par l'équipe.") -> bool:
+    updated = Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.SENDING).update(
+        status=Campaign.Status.PAUSED, pause_reason=reason[:300]
+    )
+    return bool(updated)
+
+
+def resume_campaign(campaign: Campaign) -> None:
+    start_campaign(campaign)
+
+
+def cancel_campaign(campaign: Campaign) -> bool:
+    """Stop for good: what was not sent yet is skipped (a batch in flight still finishes)."""
+    with transaction.atomic():
+        updated = Campaign.objects.filter(
+            pk=campaign.pk,
+            status__in=[Campaign.Status.DRAFT, Campaign.Status.SENDING, Campaign.Status.PAUSED],
+        ).update(status=Campaign.Status.CANCELLED, finished_at=timezone.now())
+        if updated:
+            campaign.deliveries.filter(status=Delivery.Status.PENDING).update(
+                status=Delivery.Status.SKIPPED, error="Campagne annulée."
+            )
+    return bool(updated)
+
+
+def resend_uncertain(campaign: Campaign, delivery_ids: Iterable[int] | None = None) -> int:
+    """Staff decided that these uncertain deliveries did not go out: queue them again."""
+    queryset = campaign.deliveries.filter(status=Delivery.Status.UNCERTAIN)
+    if delivery_ids is not None:
+        queryset = queryset.filter(pk__in=list(delivery_ids))
+    count = queryset.update(status=Delivery.Status.PENDING, claimed_by="", claimed_at=None)
+    if count and campaign.status == Campaign.Status.DONE:
+        Campaign.objects.filter(pk=campaign.pk).update(
+            status=Campaign.Status.PAUSED, pause_reason="Envois incertains remis en file."
+        )
+    return count
+
+
+def mark_uncertain_as_sent(campaign: Campaign, delivery_ids: Iterable[int] | None = None) -> int:
+    """Staff decided that these uncertain deliveries did go out (e.g. seen in SES logs)."""
+    queryset = campaign.deliveries.filter(status=Delivery.Status.UNCERTAIN)
+    if delivery_ids is not None:
+        queryset = queryset.filter(pk__in=list(delivery_ids))
+    count = queryset.update(status=Delivery.Status.SENT)
+    refresh_counters(campaign)
+    return count
+
+
+# --- Progress ---
+
+
+@dataclass
+class Progress:
+    counts: dict[str, int] = field(default_factory=dict)
+    total: int = 0
+    rate_per_second: float | None = None
+    estimated_end: datetime | None = None
+
+    def __getattr__(self, name: str) -> int:
+        if name in Delivery.Status.values:
+            return self.counts.get(name, 0)
+        raise AttributeError(name)
+
+    @property
+    def remaining(self) -> int:
+        return self.counts.get("pending", 0) + self.counts.get("sending", 0)
+
+    @property
+    def percent_done(self) -> int:
+        return round(100 * (self.total - self.remaining) / self.total) if self.total else 100
+
+
+def progress(campaign: Campaign) -> Progress:
+    """Counts per status (one query), observed rate and estimated end."""
+    rows = campaign.deliveries.values("status").annotate(n=Count("id")).order_by()
+    counts = {row["status"]: row["n"] for row in rows}
+    result = Progress(counts=counts, total=sum(counts.values()))
+    sent = counts.get("sent", 0) + counts.get("failed", 0)
+    if campaign.started_at and sent and campaign.status == Campaign.Status.SENDING:
+        elapsed = (timezone.now() - campaign.started_at).total_seconds()
+        if elapsed > 0:
+            result.rate_per_second = sent / elapsed
+            result.estimated_end = timezone.now() + timedelta(
+                seconds=result.remaining / result.rate_per_second
+            )
+    return result
+
+
+def refresh_counters(campaign: Campaign) -> None:
+    counts = progress(campaign).counts
+    Campaign.objects.filter(pk=campaign.pk).update(
+        sent_count=counts.get("sent", 0), failed_count=counts.get("failed", 0)
+    )

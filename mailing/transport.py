@@ -1,0 +1,355 @@
+"""Transport: one personalised raw MIME mail per recipient handed to SES v2, at the account's
+rate, with throttling and 5xx retried with backoff and every failure classified.
+
+When the site's mail backend is SES (production, tests), each mail is assembled by
+`mime.build_raw` and handed to a boto3 SES v2 client (same region, endpoint and configuration set
+as the site's backend): Django's EmailMessage + anymail cost ~5 ms of CPU per 45 kB issue, which
+made the worker CPU-bound (bench/send.py). With any other backend (console in development) the
+site's mail path `renouveau.mail.build_message` is used.
+
+What a worker process keeps between batches (the rate limiter, the thread pool, one SES client per
+sending thread, MIME skeletons) lives in one `SenderState` object, rebuilt when settings change or
+after a fork (an RQ work-horse must not reuse its parent's threads and sockets).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+from renouveau.mail import build_message
+
+from .conf import setting
+from .mime import MimeSkeleton, build_raw
+from .mime import skeleton as mime_skeleton
+from .models import Campaign
+from .subscriptions import list_unsubscribe_headers, unsubscribe_url
+
+logger = logging.getLogger(__name__)
+
+SES_BACKEND = "anymail.backends.amazon_ses.EmailBackend"
+RETRYABLE_CODES = {
+    "Throttling",
+    "ThrottlingException",
+    "TooManyRequestsException",
+    "LimitExceededException",
+    "ServiceUnavailable",
+    "InternalFailure",
+    "RequestTimeout",
+}
+_NO_RETRIES = {
+    "retries": {"total_max_attempts": 1},
+    "max_pool_connections": 4,
+    "connect_timeout": 5,
+    "read_timeout": 30,
+}
+
+
+# --- Rate ---
+
+
+def ses_max_send_rate() -> float | None:
+    """The account's maximum rate: MAILING_MAX_SEND_RATE if set (0 = no limit), else SES's
+    GetSendQuota (SES v1 API; SES v2's GetAccount gives the same figure)."""
+    configured = setting("MAILING_MAX_SEND_RATE", None)  # 0: no limit
+    if configured is not None:
+        return float(configured) or None
+    if settings.EMAIL_BACKEND != SES_BACKEND:
+        return None  # console or test backends: no SES account to protect
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        client = boto3.client("ses", region_name=settings.AWS_REGION)
+        try:
+            quota = client.get_send_quota()
+        finally:
+            client.close()
+    except (BotoCoreError, ClientError) as exc:
+        # Sending will probably fail too, but never faster than SES's sandbox rate.
+        logger.warning("SES GetSendQuota failed (%s): sending at 1 message per second", exc)
+        return 1.0
+    return float(quota["MaxSendRate"]) or None
+
+
+class RateLimiter:
+    """Spaces calls at `rate` per second across threads (no burst beyond one call)."""
+
+    def __init__(self, rate: float | None):
+        self.interval = 1.0 / rate if rate else 0.0
+        self._next = time.monotonic()
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        if not self.interval:
+            return
+        with self._lock:
+            now = time.monotonic()
+            slot = max(self._next, now)
+            self._next = slot + self.interval
+        if slot > now:
+            time.sleep(slot - now)
+
+
+# --- Per-worker state ---
+
+
+class SendOutcome:
+    SENT = "sent"
+    FAILED = "failed"  # permanent for this recipient
+    UNCERTAIN = "uncertain"  # the request may have reached SES
+    RETRY_LATER = "retry_later"  # nothing was sent; back to pending
+
+
+@dataclass(frozen=True)
+class Recipient:
+    delivery_id: int
+    subscriber_id: int
+    email: str
+
+
+class SenderState:
+    """What one worker process keeps between batches: the rate limiter (the SES quota re-read
+    every ten minutes), the pool of sending threads, one SES client (or Django mail connection)
+    per sending thread, and the MIME skeleton of each campaign."""
+
+    QUOTA_TTL = 600.0
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self._lock = threading.Lock()
+        self._limiter: RateLimiter | None = None
+        self._limiter_rate: float | None = None
+        self._limiter_read_at = 0.0
+        self._executor: ThreadPoolExecutor | None = None
+        self._local = threading.local()
+        self._clients: list[Any] = []
+        self._skeletons: dict[tuple[int, str], MimeSkeleton] = {}
+
+    def limiter(self) -> RateLimiter:
+        with self._lock:
+            stale = time.monotonic() - self._limiter_read_at > self.QUOTA_TTL
+            if self._limiter is None or stale:
+                rate = ses_max_send_rate()
+                if self._limiter is None or rate != self._limiter_rate:
+                    self._limiter = RateLimiter(rate)
+                    self._limiter_rate = rate
+                self._limiter_read_at = time.monotonic()
+            return self._limiter
+
+    def pool(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(
+                    max_workers=concurrency(), thread_name_prefix="mailing-send"
+                )
+            return self._executor
+
+    def thread_cached(self, name: str, factory):
+        """One client per sending thread (boto3 clients are thread-safe, their connection pools
+        are per client: one each keeps the threads from queueing on one pool)."""
+        item = getattr(self._local, name, None)
+        if item is None:
+            item = factory()
+            setattr(self._local, name, item)
+            with self._lock:
+                self._clients.append(item)
+        return item
+
+    def skeleton(self, campaign: Campaign) -> MimeSkeleton:
+        key = (campaign.pk, campaign.subject)
+        if key not in self._skeletons:
+            if len(self._skeletons) > 32:
+                self._skeletons.clear()
+            self._skeletons[key] = mime_skeleton(campaign.subject)
+        return self._skeletons[key]
+
+    def close(self) -> None:
+        if self._executor is not None and self.pid == os.getpid():
+            self._executor.shutdown(wait=False)
+        self._executor = None
+        for client in self._clients:
+            with contextlib.suppress(Exception):  # closing is best effort
+                client.close()
+        self._clients = []
+
+
+_state: SenderState | None = None
+_state_lock = threading.Lock()
+
+
+def sender_state() -> SenderState:
+    """This process's sender state (a new one after a fork)."""
+    global _state
+    with _state_lock:
+        if _state is None or _state.pid != os.getpid():
+            _state = SenderState()
+        return _state
+
+
+def reset_sending_state() -> None:
+    """Forget cached connections and the rate limiter (settings or endpoint changed)."""
+    global _state
+    with _state_lock:
+        old, _state = _state, None
+    if old is not None:
+        old.close()
+
+
+@receiver(setting_changed)
+def _settings_changed(setting: str, **kwargs: Any) -> None:
+    if setting.startswith(("MAILING_", "ANYMAIL", "EMAIL_")):
+        reset_sending_state()
+
+
+def concurrency() -> int:
+    """SES calls in flight per worker: also the most deliveries a killed worker leaves
+    uncertain."""
+    return max(1, int(setting("MAILING_CONCURRENCY", 4)))
+
+
+def limiter() -> RateLimiter:
+    return sender_state().limiter()
+
+
+# --- Sending one message ---
+
+
+def personalise(campaign: Campaign, subscriber_id: int) -> tuple[str, str, dict[str, str]]:
+    """The frozen HTML/text with this recipient's unsubscribe URL, and the RFC 8058 headers."""
+    from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER
+
+    url = unsubscribe_url(subscriber_id)
+    html = campaign.html.replace(UNSUBSCRIBE_URL_PLACEHOLDER, url)
+    text = campaign.text.replace(UNSUBSCRIBE_URL_PLACEHOLDER, url)
+    return html, text, list_unsubscribe_headers(subscriber_id)
+
+
+def uses_ses_fast_path() -> bool:
+    """Raw MIME straight to SES v2 when the site's mail backend is SES itself (production,
+    tests); any other backend (console in development…) goes through the site's mail path."""
+    return settings.EMAIL_BACKEND == SES_BACKEND and setting("MAILING_SES_FAST_PATH", True)
+
+
+def _ses_client():
+    """A boto3 SES v2 client, configured as the site's SES backend (region, endpoint from the
+    environment) but with botocore's retries off: every attempt is ours to classify, since a
+    timed-out request may have been sent."""
+    import boto3
+    from botocore.config import Config
+
+    params = dict(settings.ANYMAIL.get("AMAZON_SES_CLIENT_PARAMS") or {})
+    params.pop("config", None)
+    return boto3.session.Session().client("sesv2", config=Config(**_NO_RETRIES), **params)
+
+
+def _mail_connection_factory():
+    client_params = dict(settings.ANYMAIL.get("AMAZON_SES_CLIENT_PARAMS") or {})
+    client_params["config"] = _NO_RETRIES
+    conn = get_connection(fail_silently=False, client_params=client_params)
+    conn.open()
+    return conn
+
+
+def _send_via_ses(state: SenderState, campaign, recipient, html, text, headers) -> str:
+    client = state.thread_cached("ses_client", _ses_client)
+    params: dict[str, Any] = {
+        "Destination": {"ToAddresses": [recipient.email]},
+        "Content": {
+            "Raw": {
+                "Data": build_raw(
+                    state.skeleton(campaign),
+                    to=recipient.email,
+                    text=text,
+                    html=html,
+                    headers=headers,
+                )
+            }
+        },
+        "EmailTags": [
+            {"Name": "delivery", "Value": str(recipient.delivery_id)},
+            {"Name": "campaign", "Value": str(campaign.pk)},
+        ],
+    }
+    configuration_set = settings.ANYMAIL.get("AMAZON_SES_CONFIGURATION_SET_NAME")
+    if configuration_set:
+        params["ConfigurationSetName"] = configuration_set
+    return client.send_email(**params).get("MessageId", "")
+
+
+def _send_via_site_path(state: SenderState, campaign, recipient, html, text, headers) -> str:
+    message = build_message(
+        to=[recipient.email],
+        subject=campaign.subject,
+        text=text,
+        html=html,
+        headers=headers,
+        tags={"delivery": str(recipient.delivery_id), "campaign": str(campaign.pk)},
+        connection=state.thread_cached("connection", _mail_connection_factory),
+    )
+    message.send(fail_silently=False)
+    status = getattr(message, "anymail_status", None)
+    return (status.message_id if status else "") or ""
+
+
+def classify(exc: Exception) -> tuple[str, str]:
+    """(SendOutcome, message) for an exception raised by one send."""
+    from botocore.exceptions import (
+        ClientError,
+        ConnectionClosedError,
+        EndpointConnectionError,
+        ReadTimeoutError,
+    )
+
+    cause = exc.__cause__ or exc
+    if isinstance(cause, ClientError):
+        error = cause.response.get("Error", {})
+        code = error.get("Code", "")
+        status = cause.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        message = f"{code}: {error.get('Message', '')}"[:500]
+        if code in RETRYABLE_CODES or status == 429 or status >= 500:
+            return SendOutcome.RETRY_LATER, message
+        return SendOutcome.FAILED, message
+    if isinstance(cause, ReadTimeoutError | ConnectionClosedError):
+        return SendOutcome.UNCERTAIN, f"{type(cause).__name__}: {cause}"[:500]
+    if isinstance(cause, EndpointConnectionError):
+        return SendOutcome.RETRY_LATER, f"{type(cause).__name__}: {cause}"[:500]
+    return SendOutcome.FAILED, f"{type(cause).__name__}: {cause}"[:500]
+
+
+def send_one(
+    campaign: Campaign, recipient: Recipient, state: SenderState | None = None
+) -> tuple[str, str, str]:
+    """Send one personalised mail, retrying throttling and 5xx with exponential backoff.
+    Returns (outcome, SES message id, error)."""
+    state = state or sender_state()
+    html, text, headers = personalise(campaign, recipient.subscriber_id)
+    attempts = setting("MAILING_MAX_ATTEMPTS", 5)
+    delay = setting("MAILING_RETRY_BASE_DELAY", 0.5)
+    rate = state.limiter()
+    transport = _send_via_ses if uses_ses_fast_path() else _send_via_site_path
+    error = ""
+    for attempt in range(attempts):
+        rate.wait()
+        try:
+            message_id = transport(state, campaign, recipient, html, text, headers)
+        except Exception as exc:  # classified below: anything unknown is a failure, not a crash
+            outcome, error = classify(exc)
+            if outcome != SendOutcome.RETRY_LATER:
+                return outcome, "", error
+            if attempt + 1 < attempts:
+                time.sleep(delay * 2**attempt)
+            continue
+        return SendOutcome.SENT, message_id, ""
+    return SendOutcome.RETRY_LATER, "", error
