@@ -1,0 +1,164 @@
+"""The production-topology tier: the site as it runs in production, booted for real.
+
+One fresh PostgreSQL database, Redis, moto_server (SES and S3 media), gunicorn (2 workers, the
+production settings) behind nginx terminating TLS, the task worker and the scheduler, all on
+127.0.0.1. Tests talk to https://127.0.0.1:<port> like visitors do (Playwright, or plain HTTP
+from any 127.x.y.z source address), and read mail from moto_server.
+
+Started once for the tests of this folder (package scope) and stopped at its end, failures
+included; the database is dropped. Skipped on SQLite: production settings refuse it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from email.utils import parseaddr
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import boto3
+import pytest
+
+from tests.production.topology import StartupError, Topology, nginx_executable
+
+HERE = Path(__file__).resolve().parent
+REDIS_DB = os.environ.get("PRODUCTION_TESTS_REDIS_DB", "7")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if HERE in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.production)
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith(("postgres://", "postgresql://")) else None
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
+
+
+def _admin_connection(url: str):
+    import psycopg
+
+    return psycopg.connect(_with_database(url, "postgres"), autocommit=True)
+
+
+@pytest.fixture(scope="package")
+def production(moto_server):
+    """The running deployment (a `Topology`): `.site_url`, `.shell(code)`, `.manage(...)`."""
+    base_url = _postgres_url()
+    if base_url is None:
+        pytest.skip(
+            "production-topology tier needs PostgreSQL (set DATABASE_URL=postgres://…): "
+            "the production settings refuse SQLite"
+        )
+    nginx = nginx_executable()
+    if nginx is None:
+        pytest.fail("nginx is not installed (`make nginx` installs Debian's nginx)")
+
+    import redis
+
+    tmp = Path(tempfile.mkdtemp(prefix="renouveau-prod-"))
+    (tmp / "media").mkdir()
+    database = f"renouveau_prod_{os.getpid()}"
+    bucket = f"renouveau-prod-{os.getpid()}"
+    redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}"
+
+    with _admin_connection(base_url) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{database}"')
+    redis.Redis.from_url(redis_url).flushdb()
+    moto_server.reset()
+    boto3.client("s3", endpoint_url=moto_server.url, region_name="eu-west-3").create_bucket(
+        Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-3"}
+    )
+
+    topology = Topology(
+        tmp=tmp,
+        database_url=_with_database(base_url, database),
+        redis_url=redis_url,
+        moto_environ=moto_server.environ(),
+        moto_url=moto_server.url,
+        bucket=bucket,
+    )
+    try:
+        from django.conf import settings  # the same base settings as the deployment's
+
+        moto_server.verify_sender(parseaddr(settings.DEFAULT_FROM_EMAIL)[1])
+        # The release step, then the demo content, then the Site record from SITE_URL.
+        for args in (
+            ("migrate", "--noinput"),
+            ("collectstatic", "--noinput", "-v0"),
+            ("load_demo_content", "-v0"),
+            ("sync_site_url",),
+        ):
+            topology.commands[args[0]] = result = topology.manage(*args)
+            if result.returncode != 0 and args[0] != "sync_site_url":
+                raise StartupError(f"manage.py {' '.join(args)} failed")
+        topology.start_gunicorn()
+        topology.start_nginx(nginx)
+        topology.start_manage("worker", "db_worker", "--queue-name", "*")
+        topology.wait_until_healthy()
+    except BaseException as error:
+        topology.stop()
+        logs = topology.logs()
+        _drop(base_url, database)
+        if isinstance(error, Exception):
+            pytest.fail(f"the production topology did not start: {error}\n{logs}", pytrace=False)
+        raise
+    try:
+        yield topology
+    finally:
+        topology.stop()
+        _drop(base_url, database)
+        redis.Redis.from_url(redis_url).flushdb()
+        if os.environ.get("PRODUCTION_TESTS_KEEP_LOGS"):
+            print(f"production-topology logs kept in {tmp}")
+        else:
+            import shutil
+
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="package")
+def scheduler(production):
+    """`manage.py run_scheduler`, the one scheduler process of the deployment."""
+    process = production.start_manage("scheduler", "run_scheduler")
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if not process.alive():
+            pytest.fail(f"run_scheduler exited:\n{process.log.read_text()[-6000:]}", pytrace=False)
+        if "Scheduler started" in process.log.read_text(errors="replace"):
+            break
+        time.sleep(0.2)
+    return process
+
+
+def _drop(base_url: str, database: str) -> None:
+    try:
+        with _admin_connection(base_url) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    except Exception as error:  # noqa: BLE001 (cleanup must not hide the test's outcome)
+        print(f"could not drop {database}: {error}")
+
+
+@pytest.fixture
+def site_url(production) -> str:
+    return production.site_url
+
+
+@pytest.fixture
+def visitor(new_context):
+    """A new cookieless browser for each call: `page = visitor()`."""
+
+    def make():
+        context = new_context(ignore_https_errors=True, locale="fr-FR")
+        return context.new_page()
+
+    return make

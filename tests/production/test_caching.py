@@ -1,0 +1,38 @@
+"""The shared page cache (Redis) never hides a published edit, whichever worker answers."""
+
+import secrets
+
+from tests.production.topology import request
+
+PAGE = """
+import json
+from renouveau.models import StandardPage
+page = StandardPage.objects.live().order_by("pk").first()
+print(json.dumps({"id": page.pk, "path": page.get_url_parts()[2], "title": page.title}))
+"""
+
+EDIT = """
+import json
+from renouveau.models import StandardPage
+page = StandardPage.objects.get(pk={id})
+page.title = {title!r}
+page.save_revision().publish()
+print(json.dumps(True))
+"""
+
+
+def test_a_published_edit_is_visible_at_once_through_the_cache(production):
+    page = production.shell(PAGE)
+    url = production.site_url + page["path"]
+    first, second = request(url), request(url)
+    assert first.status == second.status == 200
+    assert second.header("X-Page-Cache") == "hit", dict(second.headers)
+    assert page["title"] in second.text
+
+    title = f"Page relue {secrets.token_hex(4)}"
+    production.shell(EDIT.format(id=page["id"], title=title))
+    # Every gunicorn worker answers with the new content on the very next request.
+    for _ in range(4):
+        response = request(url)
+        assert response.status == 200
+        assert title in response.text, response.header("X-Page-Cache")

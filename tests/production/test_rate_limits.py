@@ -1,0 +1,57 @@
+"""Issue 11, item 6: behind the proxy, rate limits and consent proofs use the visitor's own
+address (the one nginx appends to X-Forwarded-For), not the proxy's, and a forged
+X-Forwarded-For does not buy a fresh allowance.
+
+Loopback is 127.0.0.0/8: requests bound to 127.0.0.5 and 127.0.0.6 reach nginx from two
+different client addresses, as two visitors would."""
+
+import secrets
+from urllib.parse import urlencode
+
+from tests.production.topology import request
+
+HASH = """
+import json
+from mailing.subscriptions import hash_ip
+from mailing.models import Subscriber
+subscriber = Subscriber.objects.get(email={email!r})
+print(json.dumps(subscriber.consent_ip_hash == hash_ip({ip!r})))
+"""
+
+
+def subscribe(site_url: str, source: str, email: str, forged: str | None = None) -> int:
+    """A scripted subscription: its own CSRF cookie and token, as a browser would send them."""
+    token = secrets.token_hex(16)  # a CSRF secret: 32 characters
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": f"csrftoken={token}",
+        "Origin": site_url,
+        "Referer": f"{site_url}/lettre/abonnement/",
+    }
+    if forged:
+        headers["X-Forwarded-For"] = forged
+    body = urlencode({"csrfmiddlewaretoken": token, "email": email, "consent": "on"})
+    response = request(
+        f"{site_url}/lettre/abonnement/",
+        method="POST",
+        headers=headers,
+        body=body.encode(),
+        source=source,
+    )
+    return response.status
+
+
+def test_subscriptions_are_limited_per_visitor_not_per_proxy(production):
+    site = production.site_url
+    statuses = [
+        subscribe(site, "127.0.0.5", f"v5.{n}.{secrets.token_hex(3)}@example.org", f"10.9.8.{n}")
+        for n in range(11)
+    ]
+    # Ten per hour for one visitor, whatever X-Forwarded-For they make up.
+    assert statuses[:10] == [302] * 10, statuses
+    assert statuses[10] == 429, statuses
+
+    # Another visitor behind the same proxy is not blocked, and their consent proof is theirs.
+    email = f"v6.{secrets.token_hex(3)}@example.org"
+    assert subscribe(site, "127.0.0.6", email) == 302
+    assert production.shell(HASH.format(email=email, ip="127.0.0.6")) is True

@@ -1,0 +1,427 @@
+"""The production topology as real processes on 127.0.0.1: a fresh PostgreSQL database, Redis,
+moto_server (SES and S3), gunicorn with the production settings, nginx terminating TLS in front
+of it, the task worker and the scheduler.
+
+Every process gets the same environment (`Topology.environ`) and writes to its own log file in
+a temporary directory; the logs are printed when something fails to start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import http.client
+import ipaddress
+import json
+import os
+import secrets
+import shutil
+import signal
+import ssl
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from tests.moto import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+
+
+class StartupError(RuntimeError):
+    pass
+
+
+def unverified_ssl_context() -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def nginx_executable() -> str | None:
+    return shutil.which("nginx") or next(
+        (path for path in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.access(path, os.X_OK)),
+        None,
+    )
+
+
+def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and localhost, and its key, as PEM files."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]
+            ),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = directory / "site.crt", directory / "site.key"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+NGINX_CONF = """\
+{user}
+daemon off;
+master_process on;
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/nginx-error.log info;
+events {{ worker_connections 256; }}
+http {{
+    access_log {tmp}/nginx-access.log;
+    client_body_temp_path {tmp}/nginx-temp/body;
+    proxy_temp_path {tmp}/nginx-temp/proxy;
+    fastcgi_temp_path {tmp}/nginx-temp/fastcgi;
+    uwsgi_temp_path {tmp}/nginx-temp/uwsgi;
+    scgi_temp_path {tmp}/nginx-temp/scgi;
+    client_max_body_size 20m;
+    server {{
+        listen 127.0.0.1:{port} ssl;
+        server_name _;
+        ssl_certificate {cert};
+        ssl_certificate_key {key};
+        location / {{
+            proxy_pass http://127.0.0.1:{upstream};
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_redirect off;
+            proxy_read_timeout 60s;
+        }}
+    }}
+}}
+"""
+
+
+@dataclass
+class Process:
+    name: str
+    popen: subprocess.Popen
+    log: Path
+
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def stop(self) -> None:
+        if self.popen.poll() is not None:
+            return
+        try:
+            os.killpg(self.popen.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return
+        try:
+            self.popen.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.popen.pid, signal.SIGKILL)
+            self.popen.wait(timeout=5)
+
+
+@dataclass
+class Topology:
+    """Addresses and environment of one production-like deployment on this machine."""
+
+    tmp: Path
+    database_url: str
+    redis_url: str
+    moto_environ: dict[str, str]
+    moto_url: str
+    bucket: str
+    gunicorn_port: int = field(default_factory=free_port)
+    nginx_port: int = field(default_factory=free_port)
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(50))
+    processes: list[Process] = field(default_factory=list)
+    commands: dict[str, subprocess.CompletedProcess] = field(default_factory=dict)
+
+    @property
+    def site_url(self) -> str:
+        return f"https://127.0.0.1:{self.nginx_port}"
+
+    @property
+    def environ(self) -> dict[str, str]:
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("DJANGO_", "PYTEST_", "AWS_", "MAILING_", "DOCUMENTS_"))
+        }
+        env.update(self.moto_environ)
+        env.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "renouveau.settings.production",
+                "PYTHONUNBUFFERED": "1",
+                "DATABASE_URL": self.database_url,
+                "SECRET_KEY": self.secret_key,
+                "ALLOWED_HOSTS": "127.0.0.1,localhost",
+                "SITE_URL": self.site_url,
+                "CSRF_TRUSTED_ORIGINS": self.site_url,
+                "TRUSTED_PROXY_COUNT": "1",
+                "REDIS_URL": self.redis_url,
+                "PAGE_CACHE_SECONDS": "600",
+                "MEDIA_STORAGE": "s3",
+                "AWS_STORAGE_BUCKET_NAME": self.bucket,
+                "MEDIA_ROOT": str(self.tmp / "media"),
+                "SCHEDULE_PUBLISH_SECONDS": "2",
+                "LOG_LEVEL": "INFO",
+            }
+        )
+        return env
+
+    # --- commands and processes ---
+
+    def manage(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+        """Run a manage.py command to completion under the production settings."""
+        started = time.monotonic()
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), *args],
+            env=self.environ,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=ROOT,
+            check=False,
+        )
+        with open(self.tmp / "commands.log", "a") as log:
+            elapsed = time.monotonic() - started
+            log.write(f"$ manage.py {' '.join(args)}  -> {result.returncode} in {elapsed:.1f} s\n")
+            log.write(result.stdout[-20000:] + result.stderr[-20000:] + "\n")
+        return result
+
+    def shell(self, code: str, timeout: float = 120):
+        """Run Python code in `manage.py shell`; its last printed line is parsed as JSON."""
+        result = self.manage("shell", "--no-imports", "-c", code, timeout=timeout)
+        if result.returncode != 0:
+            raise AssertionError(
+                f"manage.py shell failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+            )
+        lines = [line for line in result.stdout.splitlines() if line.strip()]
+        return json.loads(lines[-1]) if lines else None
+
+    def sql(self, query: str, params: tuple = ()) -> list[tuple]:
+        """Rows of a read-only query on the deployment's database."""
+        import psycopg
+
+        with psycopg.connect(self.database_url, autocommit=True) as conn:
+            return conn.execute(query, params).fetchall()
+
+    def start(self, name: str, args: list[str]) -> Process:
+        log = self.tmp / f"{name}.log"
+        handle = open(log, "ab")  # noqa: SIM115 (kept open by the child)
+        popen = subprocess.Popen(
+            args,
+            env=self.environ,
+            cwd=ROOT,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: stop() reaches its children
+        )
+        handle.close()
+        process = Process(name, popen, log)
+        self.processes.append(process)
+        return process
+
+    def start_manage(self, name: str, *args: str) -> Process:
+        return self.start(name, [sys.executable, str(ROOT / "manage.py"), *args])
+
+    def start_gunicorn(self) -> Process:
+        return self.start(
+            "gunicorn",
+            [
+                str(VENV_BIN / "gunicorn"),
+                "--pythonpath",
+                "site",
+                "renouveau.wsgi",
+                "-w",
+                "2",
+                "-b",
+                f"127.0.0.1:{self.gunicorn_port}",
+                "--access-logfile",
+                "-",
+                "--graceful-timeout",
+                "5",
+            ],
+        )
+
+    def start_nginx(self, executable: str) -> Process:
+        cert, key = self_signed_certificate(self.tmp)
+        for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            (self.tmp / "nginx-temp" / sub).mkdir(parents=True, exist_ok=True)
+        # As root, nginx's workers would switch to "nobody", who cannot write our temp dirs.
+        user = "user root;" if os.geteuid() == 0 else ""
+        conf = self.tmp / "nginx.conf"
+        conf.write_text(
+            NGINX_CONF.format(
+                user=user,
+                tmp=self.tmp,
+                port=self.nginx_port,
+                cert=cert,
+                key=key,
+                upstream=self.gunicorn_port,
+            )
+        )
+        return self.start(
+            "nginx",
+            [executable, "-p", str(self.tmp), "-e", str(self.tmp / "nginx-error.log")]
+            + ["-c", str(conf)],
+        )
+
+    def wait_until_healthy(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        last = ""
+        while time.monotonic() < deadline:
+            dead = [p.name for p in self.processes if not p.alive()]
+            if dead:
+                raise StartupError(f"process(es) exited during start-up: {', '.join(dead)}")
+            try:
+                response = request(f"{self.site_url}/healthz", timeout=5)
+                if response.status == 200:
+                    return
+                last = f"HTTP {response.status}: {response.text[:300]}"
+            except OSError as error:
+                last = repr(error)
+            time.sleep(0.3)
+        raise StartupError(f"{self.site_url}/healthz never answered 200 (last: {last})")
+
+    def logs(self) -> str:
+        parts = []
+        for path in sorted(self.tmp.glob("*.log")):
+            text = path.read_text(errors="replace")
+            parts.append(f"===== {path.name} (last 6000 characters)\n{text[-6000:]}")
+        return "\n".join(parts)
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            process.stop()
+
+
+# --- A small HTTP client: no cookie jar, no redirects unless asked, any source address ---------
+
+
+@dataclass
+class Response:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+    url: str
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    def header(self, name: str) -> str:
+        return self.headers.get(name, "")
+
+    def cookies(self) -> dict[str, str]:
+        jar = {}
+        for value in self.headers.get_all("Set-Cookie") or []:
+            pair = value.split(";", 1)[0]
+            if "=" in pair:
+                key, _, val = pair.partition("=")
+                jar[key.strip()] = val.strip()
+        return jar
+
+
+def request(
+    url: str,
+    *,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    body: bytes | None = None,
+    source: str | None = None,
+    follow: bool = False,
+    timeout: float = 30,
+) -> Response:
+    """One HTTP(S) request; `source` binds the client address (any 127.x.y.z is this machine),
+    so requests through nginx come from distinct visitors."""
+    for _ in range(10):
+        parts = urlsplit(url)
+        source_address = (source, 0) if source else None
+        if parts.scheme == "https":
+            connection: http.client.HTTPConnection = http.client.HTTPSConnection(
+                parts.hostname,
+                parts.port or 443,
+                timeout=timeout,
+                context=unverified_ssl_context(),
+                source_address=source_address,
+            )
+        else:
+            connection = http.client.HTTPConnection(
+                parts.hostname, parts.port or 80, timeout=timeout, source_address=source_address
+            )
+        path = urlunsplit(("", "", parts.path or "/", parts.query, ""))
+        try:
+            connection.request(method, path, body=body, headers=headers or {})
+            raw = connection.getresponse()
+            response = Response(raw.status, raw.headers, raw.read(), url)
+        finally:
+            connection.close()
+        location = response.header("Location")
+        if follow and response.status in (301, 302, 303, 307, 308) and location:
+            next_url = (
+                location if "://" in location else f"{parts.scheme}://{parts.netloc}{location}"
+            )
+            if response.status in (301, 302, 303):
+                method, body = "GET", None
+            url = next_url
+            continue
+        return response
+    raise AssertionError(f"too many redirects from {url}")
+
+
+def wait_for(predicate, *, timeout: float = 60, interval: float = 0.5, message: str = ""):
+    """Poll `predicate` until it returns something truthy, and return that value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s: {message}")
+        time.sleep(interval)
+
+
+def mails_to(moto_server, address: str, *, count: int = 1, timeout: float = 60) -> list:
+    """The messages SES (moto) captured for `address`, once there are `count` of them."""
+
+    def received():
+        found = [m for m in moto_server.messages() if address in (m["To"] or "")]
+        return found if len(found) >= count else None
+
+    return wait_for(received, timeout=timeout, message=f"{count} mail(s) to {address}")
+
+
+def text_part(message) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+def html_part(message) -> str:
+    return message.get_body(("html",)).get_content()
