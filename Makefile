@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# The public address of `make run` / `make serve-prod`: links in mails, feeds and the Site record.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 MANAGE := $(PY) manage.py
 
 .DEFAULT_GOAL := help
@@ -26,13 +28,15 @@ install: $(VENV)/.installed node_modules/.installed ## Create the virtualenv and
 chromium: ## Install Debian's chromium for the browser tests when it is missing
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
-run: install ## Run the site with demo content and the task worker on http://127.0.0.1:$(PORT)
+run: export SITE_URL := $(SITE_URL)
+run: install ## Run the site with demo content, the task worker and the scheduler on http://127.0.0.1:$(PORT)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo_content
 	$(MANAGE) ensure_dev_admin
-	@echo "Site : http://127.0.0.1:$(PORT)/  (Ctrl-C arrête le serveur et le worker)"
+	@echo "Site : $(SITE_URL)/  (Ctrl-C arrête le serveur, le worker et le planificateur)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(MANAGE) db_worker --queue-name '*' & \
+	$(MANAGE) run_scheduler & \
 	$(MANAGE) runserver 127.0.0.1:$(PORT) & \
 	wait
 
@@ -42,11 +46,12 @@ serve-prod: install ## Production settings locally: gunicorn (WEB_WORKERS), whit
 	  DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/renouveau} \
 	  SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')} \
 	  ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} SECURE_SSL_REDIRECT=false \
-	  SERVE_MEDIA_LOCALLY=1 SITE_URL=http://127.0.0.1:$(PORT); \
+	  SERVE_MEDIA_LOCALLY=1 SITE_URL=$(SITE_URL); \
 	$(MANAGE) migrate --noinput && $(MANAGE) collectstatic --noinput -v0 && \
 	$(MANAGE) load_demo_content -v0 && \
 	trap 'kill 0' INT TERM EXIT; \
 	$(MANAGE) db_worker --queue-name '*' & \
+	$(MANAGE) run_scheduler & \
 	$(VENV)/bin/gunicorn --pythonpath site renouveau.wsgi -w $${WEB_WORKERS:-4} \
 	  -b 127.0.0.1:$(PORT) --access-logfile - & \
 	wait

@@ -2,8 +2,33 @@
 
 from __future__ import annotations
 
+import posixpath
+
 from django.conf import settings
+from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.db.models.fields.files import FieldFile
+from django.utils.functional import LazyObject, empty
+from django.utils.text import slugify
+
+
+class _DocumentsStorage(LazyObject):
+    """STORAGES["documents"], looked up when first used (and again when settings change), so
+    that the file field does not freeze whatever storage existed when models were imported."""
+
+    def _setup(self) -> None:
+        self._wrapped = storages["documents"]
+
+
+documents_files = _DocumentsStorage()
+
+
+def _reset_on_storages_change(*, setting: str, **kwargs) -> None:
+    if setting in {"STORAGES", "PRIVATE_MEDIA_ROOT", "AWS_STORAGE_BUCKET_NAME"}:
+        documents_files._wrapped = empty
+
+
+setting_changed.connect(_reset_on_storages_change, dispatch_uid="documents-storage-reset")
 
 
 def is_s3(storage) -> bool:
@@ -11,14 +36,20 @@ def is_s3(storage) -> bool:
     return hasattr(storage, "bucket_name") and hasattr(storage, "querystring_expire")
 
 
-def presigned_url(file: FieldFile) -> str | None:
+def download_filename(title: str, file: FieldFile) -> str:
+    """The name a download is saved under: from the document's title, never the stored name
+    (which tells where and how files are kept)."""
+    extension = posixpath.splitext(file.name)[1].lower()
+    return f"{slugify(title)[:80] or 'document'}{extension}"
+
+
+def presigned_url(file: FieldFile, filename: str) -> str | None:
     """A short-lived S3 URL that downloads `file` as an attachment, or None for local storage.
 
     Only called after the site's own link (expiry, use count) has been checked.
     """
     if not is_s3(file.storage):
         return None
-    filename = file.name.rsplit("/", 1)[-1].replace('"', "")
     return file.storage.url(
         file.name,
         expire=settings.AWS_QUERYSTRING_EXPIRE,

@@ -21,10 +21,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from renouveau.abuse import email_ratelimit_key
+from renouveau.client_ip import client_ip
 from renouveau.sns import (
+    SNSBodyTooLarge,
     SNSVerificationError,
     confirm_subscription,
     parse_sns_message,
+    read_sns_body,
     verify_sns_message,
 )
 
@@ -32,7 +35,7 @@ from .forms import DocumentRequestForm
 from .links import LinkError, check_token, link_expires_at, use_token
 from .models import Availability, DocumentLibraryPage, LibraryDocument
 from .sending import request_from_form
-from .storage import presigned_url
+from .storage import download_filename, presigned_url
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +94,7 @@ def request_document_view(
                 profile=data["profile"],
                 purpose=data["purpose"],
                 subscribe=data["newsletter"],
-                ip=request.META.get("REMOTE_ADDR"),
+                ip=client_ip(request),
             )
             return HttpResponseRedirect(f"{request.path}?envoye=1")
         context["form"] = form
@@ -138,24 +141,29 @@ def download_view(request: HttpRequest, token: str) -> HttpResponse:
         # browser send "Origin: null" with the form and fail the CSRF origin check.
         response["Referrer-Policy"] = "same-origin"
         return response
-    url = presigned_url(document.file)
+    filename = download_filename(document.title, document.file)
+    url = presigned_url(document.file, filename)
     if url:
         return HttpResponseRedirect(url, status=303)
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.filename)
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=filename)
 
 
 @csrf_exempt
 @require_POST
 def ses_inbound_view(request: HttpRequest) -> HttpResponse:
-    """SNS notifications of SES inbound mail (stored in S3) for document requests by e-mail."""
-    from .inbound import InboundError, handle_inbound_notification
+    """SNS notifications of SES inbound mail (stored in S3): recorded at once, processed by a
+    task (SNS retries a slow endpoint), once per SNS MessageId and per SES message id."""
+    from .inbound import InboundError, parse_notification
+    from .tasks import record_inbound_mail
 
     topics = settings.DOCUMENTS_INBOUND_TOPIC_ARNS
     if not topics:
         raise Http404("Réception des e-mails non configurée")
     try:
-        message = parse_sns_message(request.body)
+        message = parse_sns_message(read_sns_body(request))
         verify_sns_message(message, topic_arns=topics)
+    except SNSBodyTooLarge:
+        return HttpResponse("Message trop volumineux.", status=413)
     except SNSVerificationError as exc:
         logger.warning("Refused SNS message: %s", exc)
         return HttpResponseForbidden("Message SNS refusé.")
@@ -168,8 +176,9 @@ def ses_inbound_view(request: HttpRequest) -> HttpResponse:
     if message["Type"] != "Notification":
         return HttpResponse("Ignoré.")
     try:
-        handle_inbound_notification(message["Message"])
+        notification = parse_notification(message["Message"])
     except InboundError as exc:
-        logger.warning("Inbound document mail not handled: %s", exc)
+        logger.warning("Inbound mail notification not usable: %s", exc)
         return HttpResponseBadRequest("Notification inexploitable.")
+    record_inbound_mail(message, notification)
     return HttpResponse("OK")

@@ -2,10 +2,10 @@
 
 from django_tasks import task
 
-from .subscriptions import flag_inactive, purge_unconfirmed
+from .schedule import list_hygiene as run_list_hygiene
 
 
 @task(queue_name="mail")
 def list_hygiene() -> dict[str, int]:
-    """Daily: purge addresses unconfirmed after 30 days, flag three-year-inactive ones (CNIL)."""
-    return {"purged": purge_unconfirmed(), "flagged": flag_inactive()}
+    """The daily hygiene job, for `mailing_hygiene --enqueue` (the scheduler runs it itself)."""
+    return run_list_hygiene()

@@ -6,11 +6,14 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from renouveau.abuse import email_ratelimit_key
+from renouveau.client_ip import client_ip
+from renouveau.sns import SNSBodyTooLarge, read_sns_body
 
 from . import notifications
 from .forms import SubscriptionForm
@@ -30,6 +33,7 @@ def _rate(name: str, default: str) -> str:
     return getattr(settings, name, default)
 
 
+@never_cache  # the form carries the visitor's own CSRF token
 @require_http_methods(["GET", "POST"])
 def subscribe(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
@@ -68,7 +72,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
             profile=data["profile"],
             communes=data["communes"],
             source=data["source"] or request.path,
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_ip(request),
         )
     return HttpResponseRedirect(reverse("mailing:subscribe_done"))
 
@@ -77,6 +81,7 @@ def subscribe_done(request: HttpRequest) -> HttpResponse:
     return render(request, "mailing/subscribe_done.html")
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button (mail scanners follow links); POST confirms, idempotently."""
@@ -94,6 +99,7 @@ def unsubscribe_help(request: HttpRequest) -> HttpResponse:
     return render(request, "mailing/unsubscribe_help.html")
 
 
+@never_cache
 @csrf_exempt  # RFC 8058 one-click: mail providers POST without a CSRF token or a session.
 @require_http_methods(["GET", "POST"])
 def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
@@ -110,5 +116,9 @@ def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
 @csrf_exempt  # Amazon SNS posts here; the message signature is the authentication.
 @require_POST
 def ses_notifications(request: HttpRequest) -> HttpResponse:
-    outcome = notifications.handle_sns_request(request.body)
+    try:
+        body = read_sns_body(request)  # refused (413) before reading when larger than SNS sends
+    except SNSBodyTooLarge:
+        return HttpResponse("Message too large.", status=413, content_type="text/plain")
+    outcome = notifications.handle_sns_request(body)
     return HttpResponse(outcome.message, status=outcome.status, content_type="text/plain")

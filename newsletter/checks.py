@@ -10,9 +10,10 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.files.storage import default_storage
 from mjml import mjml2html
+
+from renouveau.media import media_name
 
 from .rendering import (
     GENERIC_UNSUBSCRIBE_PATH,
@@ -139,10 +140,8 @@ def _is_sender_unsubscribe(url: str) -> bool:
 
 
 def _media_missing(url: str) -> bool:
-    path = urlsplit(url).path
-    if not path.startswith(settings.MEDIA_URL):
-        return False
-    return not default_storage.exists(path.removeprefix(settings.MEDIA_URL))
+    name = media_name(url)
+    return name is not None and not default_storage.exists(name)
 
 
 def check_html(html: str) -> list[str]:

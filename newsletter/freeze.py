@@ -9,12 +9,11 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
-from urllib.parse import unquote, urlsplit
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from .rendering import absolute_url
+from renouveau.media import absolute_media_url, media_name
 
 FROZEN_DIR = "newsletter/frozen"
 _IMAGE_URL = re.compile(r'(?P<attr>src|srcset)="(?P<value>[^"]+)"')
@@ -24,11 +23,10 @@ def _frozen_url(url: str, cache: dict[str, str]) -> str:
     """The frozen copy's absolute URL for one of our media URLs (others are left as they are)."""
     if url in cache:
         return cache[url]
-    media_base = absolute_url(default_storage.url(""))
-    if not url.startswith(media_base):
-        cache[url] = url
+    name = media_name(url)
+    if name is None:
+        cache[url] = url  # not one of our files (a video thumbnail, a partner's logo…)
         return url
-    name = unquote(urlsplit(url).path).removeprefix(urlsplit(media_base).path)
     if name.startswith(FROZEN_DIR + "/"):
         cache[url] = url  # already frozen (a campaign frozen twice)
         return url
@@ -44,14 +42,15 @@ def _frozen_url(url: str, cache: dict[str, str]) -> str:
         saved = default_storage.save(frozen_name, ContentFile(content))
         if saved != frozen_name:  # a concurrent writer won; the content is the same
             default_storage.delete(saved)
-    frozen = absolute_url(default_storage.url(frozen_name))
+    # A plain, permanent URL: public media are never presigned (settings, renouveau.media).
+    frozen = absolute_media_url(default_storage.url(frozen_name))
     cache[url] = frozen
     return frozen
 
 
 def freeze_images(html: str) -> str:
-    """Copy every site image the HTML references (src and srcset) to `MEDIA_ROOT/newsletter/
-    frozen/<sha256>.<ext>` and point the HTML at the copies. Idempotent."""
+    """Copy every site image the HTML references (src and srcset) to `newsletter/frozen/
+    <sha256>.<ext>` in the public media storage and point the HTML at the copies. Idempotent."""
     cache: dict[str, str] = {}
 
     def replace(match: re.Match[str]) -> str:

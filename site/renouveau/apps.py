@@ -1,4 +1,11 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _sync_site_url(**_kwargs) -> None:
+    from .site_url import sync_site_record
+
+    sync_site_record()
 
 
 class RenouveauConfig(AppConfig):
@@ -7,6 +14,8 @@ class RenouveauConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals
+        from . import checks, signals  # noqa: F401 - checks register themselves
 
         signals.connect()
+        # Every deploy runs migrate: the Site record follows SITE_URL from then on.
+        post_migrate.connect(_sync_site_url, sender=self, dispatch_uid="renouveau-sync-site-url")

@@ -16,6 +16,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 
 from .models import HomePage, SiteImage, SiteSettings, StandardPage
+from .site_url import site_address, sync_site_record
 
 # Colours of the generated placeholder images (the demo has no real photos).
 PALETTE = ["#23313f", "#a8361a", "#3d5a40", "#6b4e2e", "#2f4858", "#7a3b69"]
@@ -83,9 +84,10 @@ def ensure_home_page() -> HomePage:
         home.save_revision().publish()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
+        hostname, port = site_address()
         Site.objects.create(
-            hostname="localhost",
-            port=80,
+            hostname=hostname,
+            port=port,
             root_page=home,
             is_default_site=True,
             site_name="Renouveau du Bassin Minier",
@@ -94,6 +96,7 @@ def ensure_home_page() -> HomePage:
         site.root_page = home
         site.site_name = "Renouveau du Bassin Minier"
         site.save()
+    sync_site_record()
     # Wagtail's default "Welcome" page is of no use once the home page exists.
     for page in root.get_children().exclude(pk=home.pk).filter(depth=2, slug="home"):
         if page.specific_class is Page:

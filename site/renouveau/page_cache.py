@@ -5,9 +5,12 @@ when an editor publishes; here every key carries a "generation" number that Wagt
 unpublish, delete and move signals (and saving the site settings) increment, so the next
 request after any change renders fresh content everywhere (listings, home page, menus).
 
-Never cached: authenticated users (and anyone carrying a session cookie), previews, non-GET
-requests, responses that set a cookie (pages with a CSRF-protected form), that vary on Cookie
-because of a session, that are private/no-store, or that are not a 200.
+Never cached: authenticated users (and anyone carrying a session or messages cookie), previews,
+non-GET requests, responses that used a CSRF token (a form: the token must be the visitor's own,
+with its cookie), that set a cookie, that vary on Cookie for another reason than an untouched
+empty session, that are private/no-store, or that are not a 200. These checks hold wherever the
+middleware sits: inside the CSRF and session middleware (their cookies are not set yet, but the
+request says a token was used) as well as outside them (the cookies are on the response).
 """
 
 import hashlib
@@ -16,7 +19,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 GENERATION_KEY = "page-cache:generation"
 SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/healthz", "/static/", "/media/")
@@ -39,18 +42,45 @@ def invalidate_page_cache(**_kwargs) -> None:
         cache.set(GENERATION_KEY, 2, timeout=None)
 
 
+MESSAGES_COOKIE_NAME = "messages"
+
+
 def _is_cacheable_request(request: HttpRequest) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
     if request.path.startswith(SKIPPED_PREFIXES):
         return False
-    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or MESSAGES_COOKIE_NAME in request.COOKIES:
         return False  # a logged-in editor (userbar, drafts) or a visitor with messages
     return not getattr(request, "is_preview", False)
 
 
-def _is_cacheable_response(response: HttpResponse) -> bool:
+def _used_visitor_state(request: HttpRequest) -> bool:
+    """True when the response depends on this visitor: a CSRF token was put in it, the session
+    was written to, or flash messages were queued."""
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return True  # django.middleware.csrf.get_token() ran: the page holds a form token
+    session = getattr(request, "session", None)
+    if session is not None and (session.modified or (session.accessed and not session.is_empty())):
+        return True
+    messages = getattr(request, "_messages", None)
+    return bool(messages is not None and getattr(messages, "added_new", False))
+
+
+def _varies_on_cookie(response: HttpResponse, request: HttpRequest) -> bool:
+    vary = {item.strip().lower() for item in response.get("Vary", "").split(",")}
+    if "cookie" not in vary:
+        return False
+    # SessionMiddleware adds "Vary: Cookie" whenever the session was merely looked at; for a
+    # visitor without a session cookie that session is empty, so the page is everyone's.
+    session = getattr(request, "session", None)
+    return not (session is not None and session.is_empty() and not session.modified)
+
+
+def _is_cacheable_response(response: HttpResponse, request: HttpRequest) -> bool:
     if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if _used_visitor_state(request) or _varies_on_cookie(response, request):
         return False
     cache_control = response.get("Cache-Control", "")
     return not any(word in cache_control for word in ("private", "no-store", "no-cache"))
@@ -83,14 +113,15 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         # Content published while this response was rendered may be missing from it: store it
         # only if nothing changed in between.
-        unchanged = current_generation() == generation
-        if (
-            unchanged
-            and _is_cacheable_response(response)
-            and not getattr(request, "is_preview", False)
-        ):
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
+        if current_generation() != generation or getattr(request, "is_preview", False):
+            return response
+        if hasattr(response, "render") and callable(response.render):
+            # Render now: a template that puts a CSRF token in the page says so while rendering.
+            response = response.render()
+        if _used_visitor_state(request):
+            # Nor may a CDN or a shared proxy keep a page that holds this visitor's token.
+            add_never_cache_headers(response)
+        elif _is_cacheable_response(response, request):
             patch_cache_control(response, public=True, max_age=60)
             headers = [(k, v) for k, v in response.items() if k.lower() != "x-page-cache"]
             cache.set(key, (response.status_code, headers, response.content), timeout)

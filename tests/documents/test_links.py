@@ -45,9 +45,26 @@ def test_post_delivers_the_file_and_counts_one_use(client, document_request):
     response = client.post(link(document_request))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == CONTENT
-    assert "attachment" in response["Content-Disposition"]
+    # Saved under a name made from the title, not the stored file's name.
+    assert response["Content-Disposition"] == 'attachment; filename="referentiel.pdf"'
     document_request.refresh_from_db()
     assert document_request.download_count == 1 and document_request.last_download_at
+
+
+def test_document_files_are_out_of_reach_of_the_media_url(rf, document_request, settings):
+    """The /media/ view of `make run` and `make serve-prod` serves MEDIA_ROOT: the document
+    is not there, so the personal link is the only way to it."""
+    from pathlib import Path
+
+    from django.http import Http404
+    from django.views.static import serve
+
+    document = document_request.document
+    stored = Path(document.file.path)
+    assert stored.read_bytes() == CONTENT
+    assert Path(settings.MEDIA_ROOT).resolve() not in stored.resolve().parents
+    with pytest.raises(Http404):
+        serve(rf.get("/"), document.file.name, document_root=settings.MEDIA_ROOT)
 
 
 def test_link_is_refused_once_used_up(client, document_request, settings):
@@ -110,16 +127,23 @@ def s3_storage(settings, moto_server):
     settings.AWS_STORAGE_BUCKET_NAME = bucket
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "storages.backends.s3.S3Storage"},
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"location": "public", "querystring_auth": False},
+        },
+        "documents": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"location": "private", "querystring_auth": True},
+        },
     }
     return bucket
 
 
 def test_s3_round_trip_and_presigned_redirect(client, s3_storage, make_document, library):
     document = make_document("Référentiel", on_request=True, content=CONTENT)
-    # The file really is in the bucket.
     listing = boto3.client("s3", region_name="eu-west-3").list_objects_v2(Bucket=s3_storage)
-    assert [obj["Key"] for obj in listing["Contents"]] == [document.file.name]
+    # The file really is in the bucket, under the private prefix.
+    assert [obj["Key"] for obj in listing["Contents"]] == [f"private/{document.file.name}"]
     request = DocumentRequest.objects.create(
         document=document, email="a@example.org", source="form", status="sent"
     )
@@ -128,6 +152,7 @@ def test_s3_round_trip_and_presigned_redirect(client, s3_storage, make_document,
     presigned = response["Location"]
     assert s3_storage in presigned and "Signature" in presigned and "Expires=" in presigned
     assert "response-content-disposition=attachment" in presigned
+    assert "referentiel.pdf" in presigned and "document" not in presigned.split("?")[1]
     with urllib.request.urlopen(presigned, timeout=10) as download:  # noqa: S310
         assert download.read() == CONTENT
     # An expired or used-up site link never reaches S3.

@@ -61,6 +61,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the session, CSRF and message middleware, so that it sees the cookies and Vary
+    # headers they add (renouveau.page_cache also checks the request, whatever its position);
+    # inside SecurityMiddleware, so that cached pages still get the HTTPS redirect and HSTS.
+    "renouveau.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -70,8 +74,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Last, so that it stores the final response (headers included) of anonymous page views.
-    "renouveau.page_cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "renouveau.urls"
@@ -265,19 +267,40 @@ LOGGING = {
 WAGTAILIMAGES_IMAGE_MODEL = "renouveau.SiteImage"
 WAGTAILDOCS_DOCUMENT_MODEL = "site_documents.LibraryDocument"
 
-# --- Documents and media storage (documents app, issue 8) -------------------------------------
-# Local files by default; S3 (django-storages) with MEDIA_STORAGE=s3 or a bucket name. Files stay
-# private on S3: on-request documents are only reached through the site's signed link, which
-# redirects to a presigned URL valid a few minutes.
+# --- Documents and media storage (documents app) ---------------------------------------------
+# Two kinds of files, kept apart in every configuration:
+# - public media ("default" storage): images, renditions and the frozen images of sent
+#   newsletters. Permanent plain URLs: a page or a mail may be read years later.
+# - documents ("documents" storage): every library document, private. Public documents are
+#   served through Wagtail's document view, on-request ones only through the signed personal
+#   link; no URL reaches the files themselves (locally they live outside MEDIA_ROOT).
+# S3 (django-storages) with MEDIA_STORAGE=s3 or a bucket name: public media under the `public/`
+# prefix of the bucket (a bucket policy makes that prefix readable, DEPLOY.md), documents under
+# `private/`, reached through presigned URLs valid a few minutes.
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "s3" if AWS_STORAGE_BUCKET_NAME else "local")
-if MEDIA_STORAGE == "s3":
-    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
 AWS_S3_REGION_NAME = AWS_REGION
 AWS_DEFAULT_ACL = None
-AWS_QUERYSTRING_AUTH = True
-AWS_QUERYSTRING_EXPIRE = int(os.environ.get("DOCUMENTS_PRESIGNED_SECONDS", "300"))
 AWS_S3_FILE_OVERWRITE = False
+AWS_QUERYSTRING_EXPIRE = int(os.environ.get("DOCUMENTS_PRESIGNED_SECONDS", "300"))
+# A CDN or custom domain in front of the public prefix (e.g. medias.renouveaubassinminier.fr).
+AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {"location": "public", "querystring_auth": False},
+    }
+    STORAGES["documents"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        # Never through the custom domain: presigned URLs are signed for the bucket's host.
+        "OPTIONS": {"location": "private", "querystring_auth": True, "custom_domain": None},
+    }
+else:
+    STORAGES["documents"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    }
 DOCUMENTS_LINK_MAX_AGE_DAYS = int(os.environ.get("DOCUMENTS_LINK_MAX_AGE_DAYS", "7"))
 DOCUMENTS_LINK_MAX_USES = int(os.environ.get("DOCUMENTS_LINK_MAX_USES", "5"))
 DOCUMENTS_STAFF_NOTIFY = env_list("DOCUMENTS_STAFF_NOTIFY")  # addresses told of each request
@@ -285,3 +308,50 @@ DOCUMENTS_STAFF_NOTIFY = env_list("DOCUMENTS_STAFF_NOTIFY")  # addresses told of
 DOCUMENTS_INBOUND_TOPIC_ARNS = env_list("DOCUMENTS_INBOUND_TOPIC_ARNS")
 DOCUMENTS_INBOUND_BUCKETS = env_list("DOCUMENTS_INBOUND_BUCKETS", AWS_STORAGE_BUCKET_NAME)
 # --- end of documents block -------------------------------------------------------------------
+
+# --- Client address behind reverse proxies ---------------------------------------------------
+# Number of proxies of ours in front of gunicorn that append to X-Forwarded-For (a load balancer,
+# nginx…). 0 trusts nobody: REMOTE_ADDR is the visitor. Rate limits (django-ratelimit), consent
+# proofs and admin login throttling all use renouveau.client_ip.client_ip.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+RATELIMIT_IP_META_KEY = "renouveau.client_ip.client_ip"
+
+# --- Scheduler (manage.py run_scheduler, renouveau/scheduler.py) -----------------------------
+# How often scheduled pages are published (Wagtail's publish_scheduled); tests shorten it.
+SCHEDULE_PUBLISH_SECONDS = int(os.environ.get("SCHEDULE_PUBLISH_SECONDS", "60"))
+
+# --- Abuse: inbound mail, automatic mail caps, admin login throttling (issue 12) --------------
+# Admin login throttling (django-axes): a username, or a client IP (renouveau.client_ip, through
+# TRUSTED_PROXY_COUNT proxies), is locked after AXES_FAILURE_LIMIT wrong passwords in a row, for
+# AXES_COOLOFF_TIME. Covers Wagtail's /admin/login/ and /django-admin/. Unlock: « Connexions
+# bloquées » in the Wagtail admin (superusers), or `manage.py axes_reset_username <username>`.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("renouveau.page_cache.PageCacheMiddleware"), "axes.middleware.AxesMiddleware"
+)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "renouveau.client_ip.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "renouveau/lockout.html"
+AXES_VERBOSE = False
+# Automatic mail caps (documents sent without a person in the loop): beyond them, requests wait
+# for staff. Counted per hour, per sender domain and for the whole site; an address's +tag and
+# dotted variants count as one address (renouveau.abuse.canonical_email).
+DOCUMENTS_AUTO_MAIL_PER_DOMAIN_PER_HOUR = int(
+    os.environ.get("DOCUMENTS_AUTO_MAIL_PER_DOMAIN", "10")
+)
+DOCUMENTS_AUTO_MAIL_PER_HOUR = int(os.environ.get("DOCUMENTS_AUTO_MAIL_PER_HOUR", "60"))
+# SNS: messages older than this are replays (seconds).
+SNS_MAX_MESSAGE_AGE = 3600
+# Transactional mail (renouveau.mail): attempts for transient SES errors, first backoff delay.
+MAIL_SEND_ATTEMPTS = int(os.environ.get("MAIL_SEND_ATTEMPTS", "3"))
+MAIL_RETRY_BASE_DELAY = float(os.environ.get("MAIL_RETRY_BASE_DELAY", "0.5"))
+# `check --deploy` asks SES whether DEFAULT_FROM_EMAIL is a verified identity (0 = offline build).
+CHECK_SES_IDENTITY = env_bool("CHECK_SES_IDENTITY", True)
+# --- end of abuse block -----------------------------------------------------------------------

@@ -13,7 +13,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # that are about it.
 PAGE_CACHE_SECONDS = 0
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # noqa: F405 - "default" and "documents" as configured (local unless MEDIA_STORAGE)
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WAGTAILADMIN_BASE_URL = SITE_URL  # noqa: F405
@@ -25,6 +25,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
         "NAME": str(Path(tempfile.gettempdir()) / f"renouveau-test-{os.getpid()}.sqlite3")
     }
 MEDIA_ROOT = Path(tempfile.gettempdir()) / f"renouveau-test-media-{os.getpid()}"
+PRIVATE_MEDIA_ROOT = Path(tempfile.gettempdir()) / f"renouveau-test-private-{os.getpid()}"
+if STORAGES["documents"]["BACKEND"].endswith("FileSystemStorage"):  # noqa: F405
+    STORAGES["documents"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT  # noqa: F405
 # Static files straight from the finders, as in development (no collectstatic in tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
