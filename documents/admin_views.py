@@ -14,6 +14,8 @@ from django.views.decorators.http import require_http_methods
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
+from renouveau.mail import describe_error
+
 from .models import DocumentRequest, LibraryDocument, RequestStatus
 from .sending import send_document_link
 
@@ -60,8 +62,18 @@ class DocumentRequestAdmin(ModelAdmin):
     permission_helper_class = NoCreatePermissionHelper
     button_helper_class = DocumentRequestButtonHelper
     inspect_view_enabled = True
-    list_display = ("created_at", "email", "document", "source", "status", "download_count")
-    list_filter = ("status", "source", "document", "created_at")
+    list_display = (
+        "created_at",
+        "email",
+        "document",
+        "source",
+        "status",
+        "refusal_reason",
+        "mail_error",
+        "mail_error_at",
+        "download_count",
+    )
+    list_filter = ("status", "source", "document", "created_at", "mail_error_at")
     search_fields = ("email", "name", "organisation", "mail_subject")
     list_export = (
         "created_at",
@@ -73,13 +85,21 @@ class DocumentRequestAdmin(ModelAdmin):
         "source",
         "status",
         "refusal_reason",
+        "mail_error",
+        "mail_error_at",
         "newsletter_requested",
         "sent_at",
         "download_count",
         "last_download_at",
     )
     export_filename = "demandes-de-documents"
-    form_fields_exclude = ("sent_message_id", "mail_s3_key", "mail_message_id", "consent_at")
+    form_fields_exclude = (
+        "sent_message_id",
+        "mail_s3_key",
+        "mail_message_id",
+        "consent_at",
+        "email_key",
+    )
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("document")
@@ -150,7 +170,15 @@ def send_document_view(request, pk: int):
         document_request.document = document
         document_request.refusal_reason = ""
         document_request.save(update_fields=["document", "refusal_reason"])
-        send_document_link(document_request)
+        try:
+            send_document_link(document_request)
+        except Exception as exc:
+            messages.error(
+                request,
+                f"L'envoi à {document_request.email} a échoué : {describe_error(exc)}. "
+                "Réessayez plus tard ; l'erreur reste visible dans la liste des demandes.",
+            )
+            return redirect(index_url)
         messages.success(
             request, f"Le lien vers « {document.title} » a été envoyé à {document_request.email}."
         )

@@ -1,8 +1,13 @@
-"""Document requests by e-mail: SES receives the mail, stores it in S3 and announces it over SNS.
+"""Mail received by the site: SES stores it in S3 and announces it over SNS.
 
-`handle_inbound_notification` reads the raw mail from S3, refuses loops and abuse, recognises the
-document asked for (title or keywords in the subject or body) and answers with the personal link,
-or queues the request for staff.
+The endpoint records the notification (`InboundMail`) and a task (documents.tasks) calls
+`handle_inbound_notification`, which reads the raw mail from S3 and routes it by recipient:
+
+- to the List-Unsubscribe address with a valid token: the subscriber is unsubscribed at once
+  (the token is the proof), and nothing is answered;
+- anything else is a document request: loops and abuse are refused; the personal link is sent
+  only when the `From:` address is proven (documents.sender_auth) and within the automatic-mail
+  caps (documents.caps); otherwise the request waits for staff, answered by nobody.
 """
 
 from __future__ import annotations
@@ -11,7 +16,6 @@ import json
 import logging
 import re
 import unicodedata
-from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
@@ -20,10 +24,13 @@ from typing import Any
 import boto3
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.html import strip_tags
 
+from mailing.subscriptions import unsubscribe_address, unsubscribe_by_mail
+
+from .caps import answered_today, auto_mail_refusal
 from .models import DocumentRequest, LibraryDocument, RequestSource, RequestStatus
+from .sender_auth import sender_authenticated
 from .sending import notify_staff, send_document_link
 
 logger = logging.getLogger(__name__)
@@ -99,14 +106,6 @@ def refusal_reason(mail: EmailMessage, sender: str, receipt: dict[str, Any]) -> 
     for verdict in ("spamVerdict", "virusVerdict"):
         if str(receipt.get(verdict, {}).get("status", "PASS")).upper() == "FAIL":
             return "spam ou virus"
-    # A forged From would make the site mail someone who asked for nothing: DMARC, DKIM or SPF
-    # (as SES judged them) must vouch for the sender.
-    verdicts = {
-        str(receipt.get(name, {}).get("status", "")).upper()
-        for name in ("dmarcVerdict", "dkimVerdict", "spfVerdict")
-    }
-    if "PASS" not in verdicts:
-        return "expéditeur non authentifié (SPF/DKIM)"
     return ""
 
 
@@ -134,17 +133,6 @@ def read_s3_mail(bucket: str, key: str) -> bytes:
     return obj["Body"].read(MAX_MAIL_BYTES + 1)
 
 
-def answered_today(email: str, document: LibraryDocument) -> bool:
-    since = timezone.now() - timedelta(days=1)
-    return DocumentRequest.objects.filter(
-        email=email,
-        document=document,
-        source=RequestSource.EMAIL,
-        status=RequestStatus.SENT,
-        sent_at__gte=since,
-    ).exists()
-
-
 def _s3_location(notification: dict[str, Any]) -> tuple[str, str]:
     action = notification.get("receipt", {}).get("action", {})
     if notification.get("notificationType") != "Received" or action.get("type") != "S3":
@@ -157,37 +145,78 @@ def _s3_location(notification: dict[str, Any]) -> tuple[str, str]:
     return bucket, key
 
 
-def handle_inbound_notification(payload: str | dict[str, Any]) -> DocumentRequest | None:
-    """Handle one SES "Received" notification; returns the recorded request (None if a repeat)."""
+def parse_notification(payload: str | dict[str, Any]) -> dict[str, Any]:
     try:
         notification = json.loads(payload) if isinstance(payload, str) else payload
     except ValueError as exc:
         raise InboundError("Notification is not JSON") from exc
     if not isinstance(notification, dict):
         raise InboundError("Notification is not an object")
+    _s3_location(notification)
+    return notification
+
+
+def recipients_of(notification: dict[str, Any]) -> list[str]:
+    """The addresses the mail was received for (SES's receipt, else the envelope)."""
+    receipt = notification.get("receipt") or {}
+    found = receipt.get("recipients") or (notification.get("mail") or {}).get("destination")
+    return [str(r).strip().lower() for r in found or [] if isinstance(r, str)]
+
+
+def _without_tag(address: str) -> str:
+    local, _, domain = address.rpartition("@")
+    return f"{local.split('+', 1)[0]}@{domain}"
+
+
+def handle_inbound_notification(payload: str | dict[str, Any]) -> tuple[str, str]:
+    """Handle one SES "Received" notification; returns (route, outcome) for the record."""
+    notification = parse_notification(payload)
     bucket, key = _s3_location(notification)
-    raw = read_s3_mail(bucket, key)
-    mail = message_from_bytes(raw, policy=policy.default)
+    mail = message_from_bytes(read_s3_mail(bucket, key), policy=policy.default)
+    subject = str(mail.get("Subject", ""))[:255]
+    recipients = recipients_of(notification)
+    to_unsubscribe = unsubscribe_address()
+    if any(_without_tag(r) == to_unsubscribe for r in recipients):
+        subscriber = unsubscribe_by_mail(subject, recipients)
+        if subscriber is not None:
+            logger.info("Unsubscribed subscriber %s by mail", subscriber.pk)
+            return "unsubscribe", "désabonné"
+        if to_unsubscribe not in site_addresses():
+            request = _record_request(
+                notification, mail, bucket, key, hold="désabonnement sans lien valide"
+            )
+            return "unsubscribe", request.get_status_display() if request else "doublon"
+    request = _record_request(notification, mail, bucket, key)
+    return "document", request.get_status_display() if request else "doublon"
+
+
+def _record_request(
+    notification: dict[str, Any], mail: EmailMessage, bucket: str, key: str, *, hold: str = ""
+) -> DocumentRequest | None:
+    """Record the mail as a document request and answer it when everything allows it."""
     ses_mail = notification.get("mail") or {}
     message_id = str(mail.get("Message-ID", "") or ses_mail.get("messageId", ""))[:255]
     if message_id and DocumentRequest.objects.filter(mail_message_id=message_id).exists():
         return None  # SNS delivers at least once: the same mail may come again
 
     addresses = getaddresses([str(mail.get("From", ""))])
-    sender = (addresses[0][1] if addresses else "").strip().lower()
+    sender = (addresses[0][1] if len(addresses) == 1 else "").strip().lower()
     subject = str(mail.get("Subject", ""))[:255]
     text = mail_text(mail)
-    reason = refusal_reason(mail, sender, notification.get("receipt", {}))
-    document = match_document(f"{subject}\n{text}") if not reason else None
+    receipt = notification.get("receipt", {})
+    reason = refusal_reason(mail, sender, receipt)
+    if not reason and not hold:
+        envelope = str(ses_mail.get("source", "")).strip().lower()
+        if not sender_authenticated(mail, receipt, envelope, sender.rpartition("@")[2]):
+            # Answering would mail whoever the From: names: only staff may answer.
+            hold = "expéditeur non prouvé (DMARC, ou SPF/DKIM non alignés)"
+    document = match_document(f"{subject}\n{text}") if not reason and not hold else None
     if document is not None and answered_today(sender, document):
         reason = "déjà répondu aujourd'hui"
+    if document is not None and not reason:
+        hold = auto_mail_refusal(sender)
 
-    if reason:
-        status = RequestStatus.REFUSED
-    elif document is None:
-        status = RequestStatus.QUEUED
-    else:
-        status = RequestStatus.QUEUED  # becomes SENT once the link is mailed
+    status = RequestStatus.REFUSED if reason else RequestStatus.QUEUED
     try:
         with transaction.atomic():
             request = DocumentRequest.objects.create(
@@ -199,12 +228,15 @@ def handle_inbound_notification(payload: str | dict[str, Any]) -> DocumentReques
                 mail_excerpt=text[:EXCERPT_CHARS],
                 mail_s3_key=f"{bucket}/{key}"[:512],
                 mail_message_id=message_id,
-                refusal_reason=reason,
+                refusal_reason=(reason or hold)[:100],
             )
     except IntegrityError:
         return None
-    if document is not None and not reason:
-        send_document_link(request)
+    if document is not None and not reason and not hold:
+        try:
+            send_document_link(request)
+        except Exception:  # recorded on the request (« Échec de l'envoi ») for staff
+            logger.exception("Could not send the link of document request %s", request.pk)
     if status != RequestStatus.REFUSED:
         notify_staff(request)
     logger.info("Inbound document mail %s: %s", message_id, request.get_status_display())

@@ -30,9 +30,9 @@ class Availability(models.TextChoices):
 
 def documents_storage():
     """The private storage of library documents (STORAGES["documents"]), never public media."""
-    from django.core.files.storage import storages
+    from .storage import documents_files
 
-    return storages["documents"]
+    return documents_files
 
 
 def related_page_choices() -> Q:
@@ -239,6 +239,7 @@ class InboundMail(models.Model):
 
     class Status(models.TextChoices):
         RECEIVED = "received", "Reçu"
+        PROCESSING = "processing", "En cours de traitement"
         DONE = "done", "Traité"
         ERROR = "error", "Inexploitable"
 

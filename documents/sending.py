@@ -15,9 +15,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from renouveau.mail import send_mail_message
+from renouveau.mail import describe_error, send_mail_message
 from renouveau.templatetags.site_tags import date_fr
 
+from .caps import auto_mail_refusal
 from .links import download_url, link_expires_at
 from .models import DocumentRequest, LibraryDocument, RequestSource, RequestStatus
 
@@ -43,22 +44,42 @@ def link_mail_text(request: DocumentRequest, url: str, expires: datetime) -> str
     )
 
 
+def record_mail_error(request: DocumentRequest, exc: BaseException, *, what: str = "") -> None:
+    """Keep SES's answer on the request, for the staff list (« Échec de l'envoi »)."""
+    request.mail_error = f"{what}{describe_error(exc)}"[:500]
+    request.mail_error_at = timezone.now()
+    fields = ["mail_error", "mail_error_at"]
+    if not what:  # the link itself failed
+        request.status = RequestStatus.FAILED
+        request.sent_at = None
+        fields += ["status", "sent_at"]
+    request.save(update_fields=fields)
+
+
 def send_document_link(request: DocumentRequest) -> str | None:
-    """Mail the personal link for `request.document` and mark the request as sent."""
+    """Mail the personal link for `request.document` and mark the request as sent.
+
+    Transient SES errors are retried by renouveau.mail; a failure that remains is recorded on
+    the request (status « Échec de l'envoi », the error and its time) and raised."""
     if request.document_id is None:
         raise ValueError("A request needs a document before its link can be sent.")
     request.sent_at = timezone.now()
     url = download_url(request)
-    message_id = send_mail_message(
-        to=[request.email],
-        subject=f"Votre document : {request.document.title}",
-        text=link_mail_text(request, url, link_expires_at(request)),
-        headers={"Auto-Submitted": "auto-replied"},
-        tags={"kind": "document-link"},
-    )
+    try:
+        message_id = send_mail_message(
+            to=[request.email],
+            subject=f"Votre document : {request.document.title}",
+            text=link_mail_text(request, url, link_expires_at(request)),
+            headers={"Auto-Submitted": "auto-replied"},
+            tags={"kind": "document-link"},
+        )
+    except Exception as exc:
+        record_mail_error(request, exc)
+        raise
     request.status = RequestStatus.SENT
     request.sent_message_id = message_id or ""
-    request.save(update_fields=["sent_at", "status", "sent_message_id"])
+    request.mail_error = ""
+    request.save(update_fields=["sent_at", "status", "sent_message_id", "mail_error"])
     return message_id
 
 
@@ -72,15 +93,21 @@ def notify_staff(request: DocumentRequest) -> None:
         "site_documents_documentrequest_modeladmin_index"
     )
     status = request.get_status_display()
-    send_mail_message(
-        to=recipients,
-        subject=f"Demande de document : {title} ({status.lower()})",
-        text=(
-            f"Nouvelle demande ({request.get_source_display().lower()}) du document « {title} » "
-            f"par {request.email}.\nStatut : {status}.\n\nToutes les demandes : {admin_url}\n"
-        ),
-        tags={"kind": "document-request-staff"},
-    )
+    reason = f" ({request.refusal_reason})" if request.refusal_reason else ""
+    try:
+        send_mail_message(
+            to=recipients,
+            subject=f"Demande de document : {title} ({status.lower()})",
+            text=(
+                f"Nouvelle demande ({request.get_source_display().lower()}) du document "
+                f"« {title} » par {request.email}.\nStatut : {status}{reason}.\n\n"
+                f"Toutes les demandes : {admin_url}\n"
+            ),
+            tags={"kind": "document-request-staff"},
+        )
+    except Exception as exc:
+        logger.exception("Could not notify staff of document request %s", request.pk)
+        record_mail_error(request, exc, what="Notification de l'équipe : ")
 
 
 def subscribe_to_newsletter(email: str, *, profile: str = "", ip: str | None = None) -> bool:
@@ -118,12 +145,16 @@ def request_from_form(
     subscribe: bool,
     ip: str | None = None,
 ) -> DocumentRequest:
-    """Record a form request and send the link. Same outcome whether the address is known."""
+    """Record a form request and send the link. Same outcome whether the address is known.
+
+    Above the automatic-mail caps (documents.caps) the request waits for staff."""
+    reason = auto_mail_refusal(email)
     with transaction.atomic():
         request = DocumentRequest.objects.create(
             document=document,
             source=RequestSource.FORM,
             status=RequestStatus.QUEUED,
+            refusal_reason=reason,
             email=email,
             name=name,
             organisation=organisation,
@@ -132,11 +163,12 @@ def request_from_form(
             consent_at=timezone.now(),
             newsletter_requested=subscribe,
         )
-    try:
-        send_document_link(request)
-    except Exception:
-        # The visitor gets the usual answer; the request stays queued for staff to resend.
-        logger.exception("Could not send the link of document request %s", request.pk)
+    if not reason:
+        try:
+            send_document_link(request)
+        except Exception:
+            # The visitor gets the usual answer; the failure is on the request for staff.
+            logger.exception("Could not send the link of document request %s", request.pk)
     if subscribe:
         subscribe_to_newsletter(email, profile=profile, ip=ip)
     notify_staff(request)

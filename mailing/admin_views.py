@@ -75,8 +75,17 @@ class SubscriberAdmin(ModelAdmin):
     menu_order = 100
     permission_helper_class = NoCreatePermissionHelper
     button_helper_class = SubscriberButtonHelper
-    list_display = ("email", "first_name", "profile", "status", "consent_at", "confirmed_at")
-    list_filter = ("status", "profile", "communes", "renewal_flagged_at")
+    list_display = (
+        "email",
+        "first_name",
+        "profile",
+        "status",
+        "consent_at",
+        "confirmed_at",
+        "mail_error",
+        "mail_error_at",
+    )
+    list_filter = ("status", "profile", "communes", "renewal_flagged_at", "mail_error_at")
     search_fields = ("email", "first_name")
     list_per_page = 50
     index_template_name = "mailing/admin/subscriber_index.html"

@@ -5,6 +5,8 @@ Plain functions used by the public views, the document-request form of `document
 """
 
 import enum
+import logging
+import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from email.utils import parseaddr
@@ -17,8 +19,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django_tasks import task
 
 from .models import Subscriber
+
+logger = logging.getLogger(__name__)
 
 # The consent wording shown next to the checkbox; its version is recorded with each consent.
 # Change the version whenever the wording changes.
@@ -73,12 +78,18 @@ def unsubscribe_url(subscriber_id: int) -> str:
     return absolute_url(reverse("mailing:unsubscribe", args=[unsubscribe_token(subscriber_id)]))
 
 
-def unsubscribe_mailto(subscriber_id: int) -> str:
+def unsubscribe_address() -> str:
+    """The address of the List-Unsubscribe mailto: (MAILING_UNSUBSCRIBE_MAILTO or the sender)."""
     address = (
         getattr(settings, "MAILING_UNSUBSCRIBE_MAILTO", "")
         or (parseaddr(settings.DEFAULT_FROM_EMAIL)[1])
     )
-    return f"mailto:{address}?subject={quote('desabonnement ' + unsubscribe_token(subscriber_id))}"
+    return address.strip().lower()
+
+
+def unsubscribe_mailto(subscriber_id: int) -> str:
+    subject = quote("desabonnement " + unsubscribe_token(subscriber_id))
+    return f"mailto:{unsubscribe_address()}?subject={subject}"
 
 
 def list_unsubscribe_headers(subscriber_id: int) -> dict[str, str]:
@@ -89,6 +100,27 @@ def list_unsubscribe_headers(subscriber_id: int) -> dict[str, str]:
         ),
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
+
+
+# A signed subscriber id as `unsubscribe_token` makes it ("<id>:<signature>").
+_TOKEN_IN_TEXT = re.compile(r"(\d+:[A-Za-z0-9_-]{20,})")
+
+
+def unsubscribe_by_mail(subject: str, recipients: Iterable[str] = ()) -> Subscriber | None:
+    """A mail sent to the List-Unsubscribe mailto: unsubscribes at once when it carries a valid
+    token, in the subject (as our header writes it) or after a `+` in the recipient's local part.
+    The token is the proof: no sender authentication is needed, and nothing is answered."""
+    texts = [subject]
+    for recipient in recipients:
+        local = recipient.rpartition("@")[0]
+        texts.append(local.partition("+")[2].replace("=", ":"))
+    for text in texts:
+        for token in _TOKEN_IN_TEXT.findall(text or ""):
+            subscriber = subscriber_from_unsubscribe_token(token)
+            if subscriber is not None:
+                unsubscribe(subscriber)
+                return subscriber
+    return None
 
 
 def subscriber_from_unsubscribe_token(token: str) -> Subscriber | None:
@@ -112,12 +144,37 @@ def start_subscription(
     consent_text_version: str = CONSENT_TEXT_VERSION,
     ip: str | None = None,
 ) -> None:
-    """Record a subscription request and send the double opt-in mail (through the worker).
+    """Hand a subscription request to the worker (`record_subscription`).
 
-    Answers nothing: callers show the same message whether the address was new, pending,
-    already confirmed or suppressed (no enumeration). Confirmed and suppressed addresses get
-    no mail; pending and unsubscribed ones start a fresh opt-in.
-    """
+    The web request does the same work whatever the address (new, pending, confirmed,
+    suppressed): one task enqueued, so neither the answer nor its timing tells them apart.
+    The IP travels with the task only as its keyed hash."""
+    record_subscription.enqueue(
+        email=normalize_email(email),
+        first_name=first_name.strip()[:100],
+        profile=profile,
+        commune_ids=[getattr(commune, "pk", commune) for commune in communes],
+        source=source[:300],
+        consent_text_version=consent_text_version[:40],
+        ip_hash=hash_ip(ip),
+    )
+
+
+@task(queue_name="mail")
+def record_subscription(
+    *,
+    email: str,
+    first_name: str = "",
+    profile: str = "",
+    commune_ids: list[int] | None = None,
+    source: str = "",
+    consent_text_version: str = CONSENT_TEXT_VERSION,
+    ip_hash: str = "",
+) -> str:
+    """Record a subscription request and send the double opt-in mail.
+
+    Confirmed and suppressed addresses get no mail; pending and unsubscribed ones start a
+    fresh opt-in. Returns what happened (for the task's result, not for the visitor)."""
     email = normalize_email(email)
     if profile not in Subscriber.Profile.values:
         profile = ""
@@ -129,37 +186,49 @@ def start_subscription(
             Subscriber.Status.BOUNCED,
             Subscriber.Status.COMPLAINED,
         ):
-            return
+            return "unchanged"
         if subscriber is None:
             subscriber = Subscriber(email=email)
-        subscriber.first_name = first_name.strip()[:100]
+        subscriber.first_name = first_name
         subscriber.profile = profile
         subscriber.status = Subscriber.Status.PENDING
         subscriber.consent_at = now
-        subscriber.consent_source = source[:300]
-        subscriber.consent_text_version = consent_text_version[:40]
-        subscriber.consent_ip_hash = hash_ip(ip)
+        subscriber.consent_source = source
+        subscriber.consent_text_version = consent_text_version
+        subscriber.consent_ip_hash = ip_hash
         subscriber.confirmed_at = None
         subscriber.save()
-        subscriber.communes.set(list(communes))
-        send_confirmation_mail(subscriber)
+        subscriber.communes.set(list(commune_ids or []))
+    send_confirmation_mail(subscriber)
+    return "pending"
 
 
 def send_confirmation_mail(subscriber: Subscriber) -> None:
-    """Queue the opt-in mail. Nothing typed by the visitor goes into it (only the link)."""
-    from renouveau.mail import send_mail_task
+    """Send the opt-in mail now (transient SES errors are retried by renouveau.mail). A failure
+    is recorded on the subscriber (shown in the staff list) and raised, so the task fails too.
+    Nothing typed by the visitor goes into the mail (only the link)."""
+    from renouveau.mail import describe_error, send_mail_message
 
     context = {
         "confirm_url": confirmation_url(subscriber),
         "days": CONFIRMATION_MAX_AGE.days,
         "site_url": settings.SITE_URL,
     }
-    send_mail_task.enqueue(
-        to=[subscriber.email],
-        subject="Confirmez votre abonnement à la lettre du Renouveau du Bassin Minier",
-        text=render_to_string("mailing/email/confirmation.txt", context),
-        html=render_to_string("mailing/email/confirmation.html", context),
-    )
+    try:
+        send_mail_message(
+            to=[subscriber.email],
+            subject="Confirmez votre abonnement à la lettre du Renouveau du Bassin Minier",
+            text=render_to_string("mailing/email/confirmation.txt", context),
+            html=render_to_string("mailing/email/confirmation.html", context),
+            tags={"kind": "subscription-confirmation"},
+        )
+    except Exception as exc:
+        logger.exception("Confirmation mail to subscriber %s failed", subscriber.pk)
+        Subscriber.objects.filter(pk=subscriber.pk).update(
+            mail_error=describe_error(exc), mail_error_at=timezone.now()
+        )
+        raise
+    Subscriber.objects.filter(pk=subscriber.pk).exclude(mail_error="").update(mail_error="")
 
 
 class Confirmation(enum.Enum):

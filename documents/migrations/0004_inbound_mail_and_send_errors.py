@@ -41,6 +41,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         choices=[
                             ("received", "Reçu"),
+                            ("processing", "En cours de traitement"),
                             ("done", "Traité"),
                             ("error", "Inexploitable"),
                         ],

@@ -1,7 +1,11 @@
-"""What every public form that sends mail uses against abuse: one honeypot, one rate-limit key."""
+"""What every public form that sends mail uses against abuse: one honeypot, one rate-limit key,
+and one notion of « the same mailbox » for every limit on mail sent by the site."""
 
 from django import forms
 from django.http import HttpRequest
+
+# Providers known to deliver every dotted spelling of a local part to the same mailbox.
+_DOMAIN_ALIASES = {"googlemail.com": "gmail.com"}
 
 
 class HoneypotForm(forms.Form):
@@ -12,6 +16,24 @@ class HoneypotForm(forms.Form):
         return bool(self.data.get("website"))
 
 
+def canonical_email(email: str) -> str:
+    """The mailbox an address reaches, for counting: lower case, no `+tag`, no dots in the local
+    part. « Jeanne.Dupont+x@Example.org » and « jeannedupont@example.org » count as one address
+    (stricter than needed for providers that honour dots, which is what a limit wants)."""
+    email = str(email or "").strip().lower()
+    local, at, domain = email.rpartition("@")
+    if not at:
+        return email
+    local = local.split("+", 1)[0].replace(".", "")
+    domain = _DOMAIN_ALIASES.get(domain.rstrip("."), domain.rstrip("."))
+    return f"{local}@{domain}"
+
+
+def email_domain(email: str) -> str:
+    return canonical_email(email).rpartition("@")[2]
+
+
 def email_ratelimit_key(group: str, request: HttpRequest) -> str:
-    """django-ratelimit key: the address typed in the form, as it is stored (trimmed, lower)."""
-    return str(request.POST.get("email", "")).strip().lower()
+    """django-ratelimit key: the mailbox of the address typed in the form (canonical_email), so
+    that `+tag` and dotted variants share one counter."""
+    return canonical_email(request.POST.get("email", ""))

@@ -2,13 +2,34 @@
 
 Behind it is Django's configured e-mail backend: Amazon SES v2 through boto3 (django-anymail)
 in tests and production, the console in development unless SEND_MAIL_VIA_SES=1.
+
+Transient failures (throttling, 5xx, connection errors) are retried here with exponential
+backoff, a bounded number of times (MAIL_SEND_ATTEMPTS, MAIL_RETRY_BASE_DELAY); anything else
+(e.g. SES's MessageRejected for an unverified sender) is raised at once. Callers record what
+`describe_error` says on the row the mail was for, so that staff see it.
 """
 
+from __future__ import annotations
+
+import logging
+import time
 from collections.abc import Mapping, Sequence
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django_tasks import task
+
+logger = logging.getLogger(__name__)
+
+TRANSIENT_CODES = {
+    "Throttling",
+    "ThrottlingException",
+    "TooManyRequestsException",
+    "LimitExceededException",
+    "ServiceUnavailable",
+    "InternalFailure",
+    "RequestTimeout",
+}
 
 
 def build_message(
@@ -40,12 +61,65 @@ def build_message(
     return message
 
 
-def send_mail_message(**kwargs) -> str | None:
-    """Send one message now. Returns the provider's message id when there is one (SES)."""
+def _root_cause(exc: BaseException) -> BaseException:
+    seen = set()
+    while exc.__cause__ is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        exc = exc.__cause__
+    return exc
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether trying again later may succeed: throttling, 5xx, connection problems."""
+    from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
+
+    cause = _root_cause(exc)
+    if isinstance(cause, ClientError):
+        code = cause.response.get("Error", {}).get("Code", "")
+        status = cause.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0
+        return code in TRANSIENT_CODES or status == 429 or status >= 500
+    if isinstance(cause, ConnectionError | HTTPClientError | OSError | TimeoutError):
+        return True
+    status = getattr(exc, "status_code", None)  # anymail errors without a botocore cause
+    return bool(status and (status == 429 or status >= 500))
+
+
+def describe_error(exc: BaseException) -> str:
+    """A one-line description for staff, e.g. « MessageRejected: Email address is not verified »."""
+    from botocore.exceptions import ClientError
+
+    cause = _root_cause(exc)
+    if isinstance(cause, ClientError):
+        error = cause.response.get("Error", {})
+        return f"{error.get('Code', 'Erreur')}: {error.get('Message', '')}"[:500]
+    return f"{type(cause).__name__}: {cause}"[:500]
+
+
+def _send_once(**kwargs) -> str | None:
     message = build_message(**kwargs)
     message.send(fail_silently=False)
     status = getattr(message, "anymail_status", None)
     return status.message_id if status is not None else None
+
+
+def send_mail_message(*, attempts: int | None = None, **kwargs) -> str | None:
+    """Send one message now. Returns the provider's message id when there is one (SES).
+
+    Transient errors are retried `attempts` times in all (MAIL_SEND_ATTEMPTS, default 3) with
+    exponential backoff from MAIL_RETRY_BASE_DELAY seconds (default 0.5); the last error, or
+    the first permanent one, is raised.
+    """
+    attempts = max(1, attempts or int(getattr(settings, "MAIL_SEND_ATTEMPTS", 3)))
+    delay = float(getattr(settings, "MAIL_RETRY_BASE_DELAY", 0.5))
+    for attempt in range(attempts):
+        try:
+            return _send_once(**kwargs)
+        except Exception as exc:
+            if not is_transient(exc) or attempt + 1 >= attempts:
+                raise
+            logger.warning("Transient mail error, retrying: %s", describe_error(exc))
+            time.sleep(delay * 2**attempt)
+    return None  # pragma: no cover - the loop returns or raises
 
 
 def open_connection():

@@ -20,7 +20,14 @@ Settings (all optional):
 - ``SNS_CERT_URL_SCHEMES``: allowed URL schemes, default ``["https"]``. Only tests, serving their
   own certificate from a local HTTP server, add ``"http"``.
 - ``SNS_CERT_CACHE_SECONDS``: how long a fetched certificate is cached (default one day).
-- ``SNS_MAX_MESSAGE_AGE``: if set (seconds), refuse messages whose ``Timestamp`` is older.
+- ``SNS_CERT_FAILURE_CACHE_SECONDS``: how long a failed certificate fetch is remembered (default
+  60 s): forged messages naming a known topic cannot make the site fetch again and again.
+- ``SNS_MAX_MESSAGE_AGE``: refuse messages whose ``Timestamp`` is older (seconds, default one
+  hour: replays) or more than five minutes in the future.
+
+``SigningCertURL`` must also have the path AWS uses, ``/SimpleNotificationService-<id>.pem``.
+Views read the body with ``read_sns_body``, which refuses (413) anything larger than an SNS
+message can be before reading it.
 """
 
 from __future__ import annotations
@@ -48,8 +55,14 @@ from django.core.cache import cache
 logger = logging.getLogger(__name__)
 
 DEFAULT_CERT_HOST_PATTERN = r"sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?"
+CERT_PATH_PATTERN = r"/SimpleNotificationService-[A-Za-z0-9-]+\.pem"
 MAX_CERT_BYTES = 64 * 1024
 FETCH_TIMEOUT_SECONDS = 5
+DEFAULT_MAX_MESSAGE_AGE = 3600
+MAX_FUTURE_SKEW_SECONDS = 300
+# An SNS message is at most 256 KiB; the JSON envelope (signature, URLs, escaping) adds a little.
+MAX_BODY_BYTES = 256 * 1024 + 16 * 1024
+_FAILED = "failed"
 
 # The keys that make up the signed string, in the order AWS documents, per message type.
 _NOTIFICATION_KEYS = ("Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type")
@@ -71,11 +84,30 @@ _HASHES = {"1": hashes.SHA1, "2": hashes.SHA256}
 
 # Parsed certificates of this process, by URL (the PEM text is also in Django's cache).
 _certificates: dict[str, x509.Certificate] = {}
+_failed_urls: set[str] = set()  # whose failure may be in the cache (to forget in tests)
 _certificates_lock = threading.Lock()
 
 
 class SNSVerificationError(Exception):
     """The message is not a genuine, well-formed SNS message; the caller answers 400/403."""
+
+
+class SNSBodyTooLarge(SNSVerificationError):
+    """The request body is larger than any SNS message: answer 413 without reading it."""
+
+
+def read_sns_body(request: Any, limit: int = MAX_BODY_BYTES) -> bytes:
+    """The body of a Django request SNS posted, refused before reading when too large."""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        raise SNSBodyTooLarge("Corps de requête trop volumineux pour un message SNS.")
+    body = request.read(limit + 1)
+    if len(body) > limit:
+        raise SNSBodyTooLarge("Corps de requête trop volumineux pour un message SNS.")
+    return body
 
 
 def parse_sns_message(body: bytes | str) -> dict[str, Any]:
@@ -143,20 +175,40 @@ def _fetch(url: str, *, limit: int = MAX_CERT_BYTES) -> bytes:
     return data
 
 
-def get_certificate(url: str) -> x509.Certificate:
-    """The signing certificate at `url` (checked first), from the caches or fetched once."""
+def check_cert_url(url: str) -> str:
+    """An allowed SNS URL (check_sns_url) whose path is AWS's certificate file name."""
     check_sns_url(url)
+    parts = urlsplit(url)
+    if parts.query or parts.fragment or not re.fullmatch(CERT_PATH_PATTERN, parts.path):
+        raise SNSVerificationError("L'URL du certificat SNS n'a pas la forme attendue.")
+    return url
+
+
+def get_certificate(url: str) -> x509.Certificate:
+    """The signing certificate at `url` (checked first), from the caches or fetched once.
+
+    A failed fetch (or an unreadable certificate) is remembered for a short while: a flood of
+    forged messages costs one outbound request per URL and period, not one each."""
+    check_cert_url(url)
     with _certificates_lock:
         certificate = _certificates.get(url)
     if certificate is not None:
         return certificate
     cache_key = f"sns-cert:{url}"
+    failure_seconds = getattr(settings, "SNS_CERT_FAILURE_CACHE_SECONDS", 60)
     pem = cache.get(cache_key)
-    if pem is None:
-        pem = _fetch(url)
+    if pem == _FAILED:
+        raise SNSVerificationError("Certificat SNS indisponible (échec récent).")
     try:
+        if pem is None:
+            pem = _fetch(url)
         certificate = x509.load_pem_x509_certificate(pem)
-    except ValueError as exc:
+    except (SNSVerificationError, ValueError) as exc:
+        cache.set(cache_key, _FAILED, failure_seconds)
+        with _certificates_lock:
+            _failed_urls.add(url)
+        if isinstance(exc, SNSVerificationError):
+            raise
         raise SNSVerificationError("Certificat SNS illisible.") from exc
     cache.set(cache_key, pem, getattr(settings, "SNS_CERT_CACHE_SECONDS", 24 * 3600))
     with _certificates_lock:
@@ -167,8 +219,9 @@ def get_certificate(url: str) -> x509.Certificate:
 def clear_certificate_cache() -> None:
     """Forget the certificates of this process (tests; a rotated certificate keeps its URL)."""
     with _certificates_lock:
-        urls = list(_certificates)
+        urls = [*_certificates, *_failed_urls]
         _certificates.clear()
+        _failed_urls.clear()
     cache.delete_many([f"sns-cert:{url}" for url in urls])
 
 
@@ -202,11 +255,13 @@ def verify_sns_message(
         raise SNSVerificationError("Signature SNS manquante.")
     data = string_to_sign(message)
 
-    max_age = getattr(settings, "SNS_MAX_MESSAGE_AGE", None)
+    max_age = getattr(settings, "SNS_MAX_MESSAGE_AGE", DEFAULT_MAX_MESSAGE_AGE)
     if max_age:
         age = datetime.now(UTC) - _parse_timestamp(str(message.get("Timestamp", "")))
         if age.total_seconds() > max_age:
             raise SNSVerificationError("Message SNS trop ancien.")
+        if age.total_seconds() < -MAX_FUTURE_SKEW_SECONDS:
+            raise SNSVerificationError("Message SNS daté du futur.")
 
     certificate = get_certificate(_signing_cert_url(message))
     now = datetime.now(UTC)

@@ -76,18 +76,67 @@ def test_certificate_on_a_foreign_host_is_never_fetched(sns, settings):
 
 def test_expired_certificate_is_refused(sns):
     key, pem = make_certificate(days=-1, not_before_days=-10)
-    sns.files["/expired.pem"] = pem
+    sns.files["/SimpleNotificationService-expired.pem"] = pem
     message = sns.sign(
-        {**sns.notification("x"), "SigningCertURL": f"{sns.url}/expired.pem"}, key=key
+        {
+            **sns.notification("x"),
+            "SigningCertURL": f"{sns.url}/SimpleNotificationService-expired.pem",
+        },
+        key=key,
     )
     with pytest.raises(SNSVerificationError, match="expiré"):
         verify_sns_message(message)
 
 
 def test_missing_certificate_is_refused(sns):
-    message = sns.sign({**sns.notification("x"), "SigningCertURL": f"{sns.url}/missing.pem"})
+    url = f"{sns.url}/SimpleNotificationService-missing.pem"
+    message = sns.sign({**sns.notification("x"), "SigningCertURL": url})
     with pytest.raises(SNSVerificationError, match="récupérer"):
         verify_sns_message(message)
+
+
+def test_a_failed_certificate_fetch_is_remembered_briefly(sns, settings):
+    """Forged messages naming a known topic and a dead certificate URL: one fetch, not one each."""
+    url = f"{sns.url}/SimpleNotificationService-missing.pem"
+    for _ in range(5):
+        message = sns.sign({**sns.notification("x"), "SigningCertURL": url})
+        with pytest.raises(SNSVerificationError):
+            verify_sns_message(message, topic_arns=[sns.topic_arn])
+    assert sns.requests == ["/SimpleNotificationService-missing.pem"]
+    # Once the failure is forgotten (60 s by default), the certificate is fetched again.
+    sns.files["/SimpleNotificationService-missing.pem"] = sns.certificate_pem
+    settings.SNS_CERT_FAILURE_CACHE_SECONDS = 0
+    from django.core.cache import cache
+
+    cache.delete(f"sns-cert:{url}")
+    verify_sns_message(sns.sign({**sns.notification("x"), "SigningCertURL": url}))
+    assert len(sns.requests) == 2
+    del sns.files["/SimpleNotificationService-missing.pem"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/cert.pem", "/SimpleNotificationService-tests.pem/../x.pem", "/anything/else", "/"],
+)
+def test_certificate_url_must_have_the_aws_file_name(sns, path):
+    message = sns.sign({**sns.notification("x"), "SigningCertURL": f"{sns.url}{path}"})
+    with pytest.raises(SNSVerificationError, match="forme"):
+        verify_sns_message(message)
+    assert sns.requests == []
+
+
+def test_replayed_or_future_messages_are_refused(sns):
+    from datetime import UTC, datetime, timedelta
+
+    def at(delta: timedelta) -> dict:
+        stamp = (datetime.now(UTC) + delta).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        return sns.sign({**sns.notification("x"), "Timestamp": stamp})
+
+    verify_sns_message(at(timedelta(minutes=-59)))
+    with pytest.raises(SNSVerificationError, match="trop ancien"):
+        verify_sns_message(at(timedelta(hours=-1, minutes=-1)))
+    with pytest.raises(SNSVerificationError, match="futur"):
+        verify_sns_message(at(timedelta(minutes=10)))
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,77 @@
+"""Who really sent an inbound mail: only what proves the `From:` domain counts.
+
+SES judges SPF for the envelope sender (MAIL FROM) and DKIM for the signing domain (`d=`), which
+an attacker chooses: his own domain passes both while `From:` names the victim. The `From:`
+address is proven only by a DMARC pass, or, when the domain publishes no DMARC policy (GRAY), by
+an SPF or DKIM pass for a domain aligned with it (same organisational domain, DMARC's relaxed
+alignment). A DMARC FAIL is never overruled.
+"""
+
+from __future__ import annotations
+
+import re
+from email.message import EmailMessage
+from typing import Any
+
+# Second-level public suffixes common in our senders' addresses (relaxed alignment compares the
+# organisational domains: « mairie.gouv.fr » is not one organisation).
+_TWO_LABEL_SUFFIXES = {
+    "gouv.fr",
+    "asso.fr",
+    "com.fr",
+    "nom.fr",
+    "co.uk",
+    "org.uk",
+    "ac.uk",
+    "com.au",
+    "co.nz",
+}
+
+
+def organisational_domain(domain: str) -> str:
+    labels = domain.strip().strip(".").lower().split(".")
+    if len(labels) >= 3 and ".".join(labels[-2:]) in _TWO_LABEL_SUFFIXES:
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
+def aligned(domain: str, from_domain: str) -> bool:
+    return bool(domain and from_domain) and (
+        organisational_domain(domain) == organisational_domain(from_domain)
+    )
+
+
+def _verdict(receipt: dict[str, Any], name: str) -> str:
+    value = receipt.get(name)
+    return str(value.get("status", "") if isinstance(value, dict) else "").upper()
+
+
+def dkim_domains(mail: EmailMessage) -> list[str]:
+    """The `d=` domain of every DKIM-Signature of the mail."""
+    domains = []
+    for header in mail.get_all("DKIM-Signature", []) or []:
+        match = re.search(r"(?:^|;)\s*d\s*=\s*([^;\s]+)", str(header))
+        domains.append(match.group(1).lower() if match else "")
+    return domains
+
+
+def sender_authenticated(
+    mail: EmailMessage, receipt: dict[str, Any], envelope_sender: str, from_domain: str
+) -> bool:
+    """Whether SES's verdicts prove that `From:` (of domain `from_domain`) sent this mail."""
+    dmarc = _verdict(receipt, "dmarcVerdict")
+    if dmarc == "PASS":
+        return True
+    if dmarc == "FAIL":
+        return False
+    if _verdict(receipt, "spfVerdict") == "PASS":
+        envelope_domain = envelope_sender.rpartition("@")[2]
+        if aligned(envelope_domain, from_domain):
+            return True
+    if _verdict(receipt, "dkimVerdict") == "PASS":
+        # SES's verdict does not say which signature passed: every signature must be aligned,
+        # or an attacker adds his own valid one beside a forged aligned one.
+        domains = dkim_domains(mail)
+        if domains and all(aligned(domain, from_domain) for domain in domains):
+            return True
+    return False

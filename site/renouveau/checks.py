@@ -1,0 +1,69 @@
+"""System checks of the site: is the SES sender identity verified? (`manage.py check --deploy`)
+
+With an unverified sender SES rejects every mail (MessageRejected): visitors read « Merci » and
+nothing leaves. The check asks SES v2 (GetEmailIdentity) about DEFAULT_FROM_EMAIL's address and
+its domain, and warns with the fix. It only runs when mail goes through SES, with the `deploy`
+tag (production start-up runs `check --deploy`); CHECK_SES_IDENTITY=0 turns it off (offline
+builds).
+"""
+
+from __future__ import annotations
+
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.core.checks import Warning, register
+
+SES_BACKEND = "anymail.backends.amazon_ses.EmailBackend"
+
+
+def _identity_verified(client, identity: str) -> bool | None:
+    """True/False as SES says; None when SES does not know the identity."""
+    try:
+        answer = client.get_email_identity(EmailIdentity=identity)
+    except client.exceptions.NotFoundException:
+        return None
+    return bool(answer.get("VerifiedForSendingStatus"))
+
+
+def ses_sender_problem() -> str:
+    """'' when SES can send as DEFAULT_FROM_EMAIL, else what is wrong (French)."""
+    import boto3
+    from botocore.config import Config
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower()
+    if "@" not in address:
+        return f"DEFAULT_FROM_EMAIL n'est pas une adresse : {settings.DEFAULT_FROM_EMAIL!r}."
+    domain = address.rsplit("@", 1)[1]
+    params = dict(getattr(settings, "ANYMAIL", {}).get("AMAZON_SES_CLIENT_PARAMS", {}))
+    params.setdefault("region_name", settings.AWS_REGION)
+    config = Config(connect_timeout=3, read_timeout=5, retries={"max_attempts": 1})
+    try:
+        client = boto3.client("sesv2", config=config, **params)
+        for identity in (address, domain):
+            if _identity_verified(client, identity):
+                return ""
+    except (BotoCoreError, ClientError) as exc:
+        return f"SES n'a pas pu être interrogé ({type(exc).__name__}: {exc})."
+    return f"L'identité d'envoi SES {address} (ni le domaine {domain}) n'est pas vérifiée."
+
+
+@register("mail", deploy=True)
+def check_ses_sender_identity(app_configs=None, **kwargs) -> list[Warning]:
+    if settings.EMAIL_BACKEND != SES_BACKEND or not getattr(settings, "CHECK_SES_IDENTITY", True):
+        return []
+    problem = ses_sender_problem()
+    if not problem:
+        return []
+    return [
+        Warning(
+            f"{problem} SES refusera tous les envois (MessageRejected).",
+            hint=(
+                "Vérifiez l'adresse ou le domaine dans la console SES de la région "
+                f"{settings.AWS_REGION} (ou `aws sesv2 create-email-identity --email-identity …`), "
+                "ou corrigez DEFAULT_FROM_EMAIL."
+            ),
+            id="renouveau.W001",
+        )
+    ]
