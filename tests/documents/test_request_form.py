@@ -118,8 +118,15 @@ def test_public_or_unknown_documents_have_no_form(client, make_document, library
     assert client.get("/ressources/demande/999999/").status_code == 404
 
 
-def test_newsletter_box_starts_the_double_opt_in(client, ses, referentiel):
+def test_newsletter_box_starts_the_double_opt_in(client, ses, referentiel, settings):
     pytest.importorskip("mailing.subscriptions")
+    # The subscription is recorded by a task (mailing.subscriptions.record_subscription).
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "mail"],
+        }
+    }
     response = client.post(form_url(referentiel), {**VALID, "newsletter": "on"})
     assert response.status_code == 302
     assert DocumentRequest.objects.get().newsletter_requested
@@ -130,3 +137,5 @@ def test_newsletter_box_starts_the_double_opt_in(client, ses, referentiel):
     assert subscriber.email == "jeanne.martin@example.org"
     assert subscriber.status == "pending"
     assert subscriber.consent_source == "demande-de-document"
+    subjects = [str(m["Subject"]) for m in ses.messages()]
+    assert any("Confirmez votre abonnement" in subject for subject in subjects)
