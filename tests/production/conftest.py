@@ -11,9 +11,11 @@ included; the database is dropped. Skipped on SQLite: production settings refuse
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -24,6 +26,7 @@ import pytest
 from tests.production.topology import StartupError, Topology, nginx_executable
 
 HERE = Path(__file__).resolve().parent
+TEMPLATE_PREFIX = "renouveau_prod_template_"
 REDIS_DB = os.environ.get("PRODUCTION_TESTS_REDIS_DB", "7")
 
 
@@ -70,9 +73,17 @@ def production(moto_server):
     bucket = f"renouveau-prod-{os.getpid()}"
     redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}"
 
+    template = _migrated_template_name()
     with _admin_connection(base_url) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{database}"')
+        exists = (
+            template
+            and conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (template,)).fetchone()
+        )
+        if exists:
+            conn.execute(f'CREATE DATABASE "{database}" TEMPLATE "{template}"')
+        else:
+            conn.execute(f'CREATE DATABASE "{database}"')
     redis.Redis.from_url(redis_url).flushdb()
     moto_server.reset()
     boto3.client("s3", endpoint_url=moto_server.url, region_name="eu-west-3").create_bucket(
@@ -91,19 +102,26 @@ def production(moto_server):
         from django.conf import settings  # the same base settings as the deployment's
 
         moto_server.verify_sender(parseaddr(settings.DEFAULT_FROM_EMAIL)[1])
-        # The release step, then the demo content, then the Site record from SITE_URL.
-        for args in (
-            ("migrate", "--noinput"),
-            ("collectstatic", "--noinput", "-v0"),
-            ("load_demo_content", "-v0"),
-            ("sync_site_url",),
-        ):
-            topology.commands[args[0]] = result = topology.manage(*args)
-            if result.returncode != 0 and args[0] != "sync_site_url":
-                raise StartupError(f"manage.py {' '.join(args)} failed")
+        # The release step (collectstatic needs no database: beside migrate), then the web
+        # processes, booting while the demo content loads and the Site record follows SITE_URL.
+        with ThreadPoolExecutor(2) as pool:
+            steps = {
+                name: pool.submit(topology.manage, name, *args)
+                for name, args in (("migrate", ["--noinput"]), ("collectstatic", ["--noinput"]))
+            }
+            topology.commands.update({name: step.result() for name, step in steps.items()})
+        for name in ("migrate", "collectstatic"):
+            if topology.commands[name].returncode != 0:
+                raise StartupError(f"manage.py {name} failed")
+        if template and not exists:
+            _save_template(base_url, database, template)
         topology.start_gunicorn()
         topology.start_nginx(nginx)
         topology.start_manage("worker", "db_worker", "--queue-name", "*")
+        for name in ("load_demo_content", "sync_site_url"):
+            topology.commands[name] = topology.manage(name)
+        if topology.commands["load_demo_content"].returncode != 0:
+            raise StartupError("manage.py load_demo_content failed")
         topology.wait_until_healthy()
     except BaseException as error:
         topology.stop()
@@ -140,6 +158,39 @@ def scheduler(production):
     return process
 
 
+def _migrated_template_name() -> str | None:
+    """The name of a migrated, empty database to copy, for this set of migrations and packages.
+
+    `migrate` from nothing takes about a minute on PostgreSQL; the first run of a set of
+    migrations does it and keeps the result as a template (one per set: older ones are
+    dropped), later runs copy it and `migrate` only checks. PRODUCTION_TESTS_TEMPLATE=0 always
+    migrates from nothing."""
+    if os.environ.get("PRODUCTION_TESTS_TEMPLATE", "1") == "0":
+        return None
+    digest = hashlib.sha256()
+    root = HERE.parents[1]
+    files = sorted(root.glob("*/migrations/*.py")) + sorted(root.glob("site/*/migrations/*.py"))
+    for path in [root / "requirements.lock", *files]:
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return f"{TEMPLATE_PREFIX}{digest.hexdigest()[:16]}"
+
+
+def _save_template(base_url: str, database: str, template: str) -> None:
+    import psycopg
+
+    try:
+        with _admin_connection(base_url) as conn:
+            stale = conn.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE %s", (TEMPLATE_PREFIX + "%",)
+            ).fetchall()
+            for (name,) in stale:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{template}" TEMPLATE "{database}"')
+    except psycopg.Error as error:  # only a cache: another run may be making it too
+        print(f"could not keep the migrated database as {template}: {error}")
+
+
 def _drop(base_url: str, database: str) -> None:
     try:
         with _admin_connection(base_url) as conn:
@@ -158,7 +209,7 @@ def visitor(new_context):
     """A new cookieless browser for each call: `page = visitor()`."""
 
     def make():
-        context = new_context(ignore_https_errors=True, locale="fr-FR")
+        context = new_context(ignore_https_errors=True)
         return context.new_page()
 
     return make

@@ -36,3 +36,16 @@ def test_a_published_edit_is_visible_at_once_through_the_cache(production):
         response = request(url)
         assert response.status == 200
         assert title in response.text, response.header("X-Page-Cache")
+
+
+def test_the_most_visited_pages_are_served_from_the_cache(production):
+    """The cache exists for the pages everyone reads first; a subscription form on them must
+    not make them uncacheable (the form gets its CSRF token without the page being personal)."""
+    misses = {}
+    for path in ("/", "/lettre/", "/actualites/", "/cites/"):
+        request(production.site_url + path)
+        response = request(production.site_url + path)
+        assert response.status == 200, path
+        if response.header("X-Page-Cache") != "hit":
+            misses[path] = response.header("Cache-Control")
+    assert not misses, f"not served from the page cache (Cache-Control): {misses}"

@@ -6,6 +6,7 @@ import json
 import re
 
 import boto3
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from tests.production.topology import mails_to, request, text_part
@@ -45,10 +46,15 @@ def test_a_visitor_requests_and_downloads_an_on_request_document(
 
     # The recipient opens the link in another browser (their mail client), then downloads.
     page = visitor()
+    console = []
+    page.on("console", lambda message: console.append(message.text))
     page.goto(link)
     expect(page.locator("h1")).to_contain_text("Télécharger")
-    with page.expect_download() as download_info:
-        page.get_by_role("button", name="Télécharger le document").click()
+    try:
+        with page.expect_download(timeout=15000) as download_info:
+            page.get_by_role("button", name="Télécharger le document").click()
+    except PlaywrightError as error:
+        raise AssertionError(f"no download; browser console: {console}") from error
     saved = tmp_path / "document.pdf"
     download_info.value.save_as(saved)
     assert saved.read_bytes().startswith(b"%PDF-")
@@ -81,7 +87,7 @@ def _public_grants(s3, bucket: str, key: str) -> list[str]:
 
 def test_media_urls_never_serve_an_on_request_document(production, moto_server):
     document = production.shell(DOCUMENT.format(title=TITLE))
-    assert document["availability"] == "on_request"
+    assert document["availability"] == "on-request"
     name, filename = document["name"], document["filename"]
 
     # Not on the site: /media/<storage name>, /media/documents/<file>, Wagtail's serve view.

@@ -8,7 +8,7 @@ different client addresses, as two visitors would."""
 import secrets
 from urllib.parse import urlencode
 
-from tests.production.topology import request
+from tests.production.topology import request, wait_for
 
 HASH = """
 import json
@@ -54,4 +54,10 @@ def test_subscriptions_are_limited_per_visitor_not_per_proxy(production):
     # Another visitor behind the same proxy is not blocked, and their consent proof is theirs.
     email = f"v6.{secrets.token_hex(3)}@example.org"
     assert subscribe(site, "127.0.0.6", email) == 302
+    # The worker records the subscription (record_subscription task).
+    wait_for(
+        lambda: production.sql("SELECT 1 FROM mailing_subscriber WHERE email = %s", (email,)),
+        timeout=60,
+        message=f"{email} recorded",
+    )
     assert production.shell(HASH.format(email=email, ip="127.0.0.6")) is True

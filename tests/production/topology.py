@@ -15,6 +15,7 @@ import ipaddress
 import json
 import os
 import secrets
+import select
 import shutil
 import signal
 import ssl
@@ -162,6 +163,7 @@ class Topology:
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(50))
     processes: list[Process] = field(default_factory=list)
     commands: dict[str, subprocess.CompletedProcess] = field(default_factory=dict)
+    _shell: Process | None = None
 
     @property
     def site_url(self) -> str:
@@ -217,14 +219,38 @@ class Topology:
         return result
 
     def shell(self, code: str, timeout: float = 120):
-        """Run Python code in `manage.py shell`; its last printed line is parsed as JSON."""
-        result = self.manage("shell", "--no-imports", "-c", code, timeout=timeout)
-        if result.returncode != 0:
-            raise AssertionError(
-                f"manage.py shell failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+        """Run Python code in a Django shell of the deployment (one long-lived process, see
+        shell_server.py); the last line the code prints is parsed as JSON and returned."""
+        if self._shell is None or not self._shell.alive():
+            self._shell = self.start(
+                "shell",
+                [sys.executable, str(Path(__file__).with_name("shell_server.py"))],
+                pipes=True,
             )
-        lines = [line for line in result.stdout.splitlines() if line.strip()]
+            self._shell_reply(timeout=120)  # ready
+        popen = self._shell.popen
+        popen.stdin.write(json.dumps({"code": code}) + "\n")
+        popen.stdin.flush()
+        reply = self._shell_reply(timeout)
+        with open(self.tmp / "commands.log", "a") as log:
+            log.write(
+                f"$ shell snippet -> {reply['ok']}\n{code}\n{reply['stdout']}{reply['error']}\n"
+            )
+        if not reply["ok"]:
+            raise AssertionError(f"shell snippet failed:\n{code}\n{reply['error']}")
+        lines = [line for line in reply["stdout"].splitlines() if line.strip()]
         return json.loads(lines[-1]) if lines else None
+
+    def _shell_reply(self, timeout: float) -> dict:
+        popen = self._shell.popen
+        ready, _, _ = select.select([popen.stdout], [], [], timeout)
+        line = popen.stdout.readline() if ready else ""
+        if not line:
+            self._shell.stop()
+            raise AssertionError(
+                f"the shell process gave no answer:\n{self._shell.log.read_text()[-6000:]}"
+            )
+        return json.loads(line)
 
     def sql(self, query: str, params: tuple = ()) -> list[tuple]:
         """Rows of a read-only query on the deployment's database."""
@@ -233,15 +259,17 @@ class Topology:
         with psycopg.connect(self.database_url, autocommit=True) as conn:
             return conn.execute(query, params).fetchall()
 
-    def start(self, name: str, args: list[str]) -> Process:
+    def start(self, name: str, args: list[str], *, pipes: bool = False) -> Process:
         log = self.tmp / f"{name}.log"
         handle = open(log, "ab")  # noqa: SIM115 (kept open by the child)
         popen = subprocess.Popen(
             args,
             env=self.environ,
             cwd=ROOT,
-            stdout=handle,
-            stderr=subprocess.STDOUT,
+            stdin=subprocess.PIPE if pipes else subprocess.DEVNULL,
+            stdout=subprocess.PIPE if pipes else handle,
+            stderr=handle if pipes else subprocess.STDOUT,
+            text=pipes,
             start_new_session=True,  # its own process group: stop() reaches its children
         )
         handle.close()
