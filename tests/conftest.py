@@ -44,6 +44,38 @@ def ses(moto_server, settings):
     return moto_server
 
 
+@pytest.fixture
+def s3_media(settings, moto_server):
+    """Media and documents in a fresh bucket of moto's S3, configured as production does
+    (settings/base.py with MEDIA_STORAGE=s3): public media under public/, documents under
+    private/. Returns the bucket name."""
+    import uuid
+
+    import boto3
+    from django.core.management import call_command
+
+    bucket = f"renouveau-{uuid.uuid4().hex[:8]}"
+    boto3.client("s3", region_name=settings.AWS_REGION).create_bucket(
+        Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": settings.AWS_REGION}
+    )
+    settings.AWS_STORAGE_BUCKET_NAME = bucket
+    # The deploy step of DEPLOY.md: anyone may read public/, nobody private/ (moto enforces
+    # bucket policies for anonymous requests).
+    call_command("s3_public_media", verbosity=0)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"location": "public", "querystring_auth": False},
+        },
+        "documents": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"location": "private", "querystring_auth": True, "custom_domain": None},
+        },
+    }
+    return bucket
+
+
 @pytest.fixture(scope="session")
 def sns_server():
     """Our own SNS stand-in: a certificate served over local HTTP (tests/sns.py)."""

@@ -37,3 +37,30 @@ def media_name(url: str) -> str | None:
     if not absolute.startswith(base):
         return None
     return unquote(urlsplit(absolute).path).removeprefix(unquote(urlsplit(base).path))
+
+
+def public_read_policy(bucket: str, prefix: str = "public") -> dict:
+    """The S3 bucket policy that lets anyone read the public media prefix, and nothing else
+    (documents under `private/` stay reachable only through presigned URLs)."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "PublicMediaReadOnly",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{bucket}/{prefix}/*",
+            }
+        ],
+    }
+
+
+def apply_public_read_policy(bucket: str) -> None:
+    """Put `public_read_policy` on the bucket (deploy step: `manage.py s3_public_media`)."""
+    import json
+
+    import boto3
+
+    client = boto3.client("s3", region_name=settings.AWS_S3_REGION_NAME)
+    client.put_bucket_policy(Bucket=bucket, Policy=json.dumps(public_read_policy(bucket)))

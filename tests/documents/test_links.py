@@ -1,8 +1,8 @@
 """The personal download link: valid, expired, tampered, used up; local and S3 storage."""
 
 import time
+import urllib.error
 import urllib.request
-import uuid
 
 import boto3
 import pytest
@@ -119,24 +119,8 @@ def test_link_with_a_changed_request_id_is_refused(client, document_request):
 
 
 @pytest.fixture
-def s3_storage(settings, moto_server):
-    bucket = f"documents-{uuid.uuid4().hex[:8]}"
-    boto3.client("s3", region_name="eu-west-3").create_bucket(
-        Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-3"}
-    )
-    settings.AWS_STORAGE_BUCKET_NAME = bucket
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {"location": "public", "querystring_auth": False},
-        },
-        "documents": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {"location": "private", "querystring_auth": True},
-        },
-    }
-    return bucket
+def s3_storage(s3_media):
+    return s3_media
 
 
 def test_s3_round_trip_and_presigned_redirect(client, s3_storage, make_document, library):
@@ -144,6 +128,11 @@ def test_s3_round_trip_and_presigned_redirect(client, s3_storage, make_document,
     listing = boto3.client("s3", region_name="eu-west-3").list_objects_v2(Bucket=s3_storage)
     # The file really is in the bucket, under the private prefix.
     assert [obj["Key"] for obj in listing["Contents"]] == [f"private/{document.file.name}"]
+    # Nobody reaches it without a presigned URL (the bucket policy opens public/ only).
+    bare_url = document.file.storage.url(document.file.name).split("?")[0]
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(bare_url, timeout=10)  # noqa: S310
+    assert refused.value.code == 403
     request = DocumentRequest.objects.create(
         document=document, email="a@example.org", source="form", status="sent"
     )

@@ -276,3 +276,35 @@ def test_french_spacing_keeps_punctuation_with_its_word(rendered):
     assert "opportunités d'insertion\u00a0? Comment" in html_text
     assert "Des habitants mobilisés\u00a0!" in html_text
     assert "d'insertion\u00a0?" in rendered.text
+
+
+def test_on_s3_freezing_gives_permanent_public_urls_and_campaigns_start(s3_media, home_page):
+    """Issue 11, item 3: with media on S3, freezing used to crash (an empty S3 key) and mails
+    carried presigned URLs that die after five minutes."""
+    import urllib.request
+
+    from mailing.sending import Segment, create_campaign
+    from newsletter import demo
+    from newsletter.models import NewsletterIssuePage
+    from renouveau import demo as site_demo
+
+    site_demo.load(home_page)
+    demo.load(home_page)
+    issue = NewsletterIssuePage.objects.get(number=2)
+    rendered = render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
+    frozen = freeze_images(rendered.html)
+    sources = [img["src"] for img in Tags(frozen).all("img")]
+    public_prefix = f"/{s3_media}/public/{FROZEN_DIR}/"
+    assert sources and all(public_prefix in src for src in sources), sources
+    for src in sources:
+        assert "?" not in src and "Signature" not in src and "Expires" not in src
+        with urllib.request.urlopen(src, timeout=10) as response:  # noqa: S310
+            assert response.status == 200 and response.read()[:4] in (
+                b"\x89PNG",
+                b"\xff\xd8\xff\xe0",
+                b"\xff\xd8\xff\xe1",
+                b"RIFF",
+            )
+
+    campaign = create_campaign(issue, Segment())
+    assert public_prefix in campaign.html and "X-Amz-" not in campaign.html

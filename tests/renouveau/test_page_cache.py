@@ -82,3 +82,106 @@ def test_responses_that_set_a_cookie_are_not_cached(page_cache, home_page, clien
     request = RequestFactory().get("/formulaire/")
     assert middleware(request).get("X-Page-Cache") is None
     assert middleware(RequestFactory().get("/formulaire/")).get("X-Page-Cache") is None
+
+
+# --- Pages with a form: every visitor gets a token of their own (issue 11, item 1) -------------
+
+OUTER = "renouveau.page_cache.PageCacheMiddleware"
+
+
+def _middleware_with_page_cache_last(settings) -> list[str]:
+    """The order that broke subscriptions: the page cache inside the CSRF middleware."""
+    return [name for name in settings.MIDDLEWARE if name != OUTER] + [OUTER]
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "mail"],
+        }
+    }
+
+
+@pytest.fixture(params=["configured order", "page cache last"])
+def middleware_order(request, settings):
+    if request.param == "page cache last":
+        settings.MIDDLEWARE = _middleware_with_page_cache_last(settings)
+    return request.param
+
+
+@pytest.mark.django_db
+def test_cookieless_visitors_each_get_a_working_form_from_a_cached_site(
+    page_cache, middleware_order, home_page, immediate_tasks, ses
+):
+    """Two visitors without cookies load the subscription page one after the other; each
+    receives a CSRF cookie and can submit (no 403), whatever the middleware order."""
+    from django.test import Client
+
+    from mailing.models import Subscriber
+
+    for number in (1, 2):
+        visitor = Client(enforce_csrf_checks=True)
+        page = visitor.get("/lettre/abonnement/")
+        assert page.status_code == 200
+        assert "X-Page-Cache" not in page  # never stored, never served from the cache
+        assert "no-store" in page["Cache-Control"]
+        assert "csrftoken" in page.cookies, f"visitor {number} got no CSRF cookie"
+        token = page.context["csrf_token"]
+        answer = visitor.post(
+            "/lettre/abonnement/",
+            {
+                "email": f"visiteur{number}@example.org",
+                "consent": "on",
+                "csrfmiddlewaretoken": str(token),
+            },
+        )
+        assert answer.status_code == 302, answer.content.decode()[:500]
+    assert Subscriber.objects.filter(email__startswith="visiteur").count() == 2
+
+
+@pytest.mark.django_db
+def test_a_wagtail_page_embedding_a_form_is_not_cached_but_plain_pages_are(
+    page_cache, middleware_order, home_page
+):
+    from django.test import Client
+
+    from newsletter.models import NewsletterIndexPage
+    from renouveau.demo import child_page
+
+    child_page(home_page, NewsletterIndexPage, slug="lettre", title="La lettre")
+    client = Client()
+    client.get("/")  # creates the site settings (and so invalidates)
+    for _ in range(2):
+        archive = client.get("/lettre/")  # the archive embeds the subscription form
+        assert archive.status_code == 200
+        assert "X-Page-Cache" not in archive
+        assert "csrftoken" in archive.cookies
+    assert client.get("/")["X-Page-Cache"] == "miss"
+    assert client.get("/")["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.django_db
+def test_confirmation_page_fetched_by_a_scanner_still_confirms(
+    page_cache, home_page, ses, immediate_tasks
+):
+    """A mail scanner opens the confirmation link first; the subscriber's own browser then
+    gets a fresh page with its own token and confirms."""
+    from django.test import Client
+
+    from mailing.models import Subscriber
+    from mailing.subscriptions import confirmation_token, start_subscription
+
+    start_subscription(email="lea@example.org", source="/lettre/")
+    subscriber = Subscriber.objects.get(email="lea@example.org")
+    url = f"/lettre/confirmation/{confirmation_token(subscriber)}/"
+    scanner = Client()
+    assert scanner.get(url).status_code == 200
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(url)
+    assert "X-Page-Cache" not in page and "csrftoken" in page.cookies
+    answer = browser.post(url, {"csrfmiddlewaretoken": str(page.context["csrf_token"])})
+    assert answer.status_code == 200
+    subscriber.refresh_from_db()
+    assert subscriber.status == "confirmed"

@@ -1,0 +1,53 @@
+"""One public address: SITE_URL names every absolute link, the Wagtail Site record follows it
+(issue 11, item 2)."""
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import Site
+
+from renouveau.demo import child_page
+from renouveau.models import StandardPage
+from tests.subprocesses import manage
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = "https://renouveau.example.fr"
+
+
+@pytest.fixture
+def public_address(settings):
+    settings.SITE_URL = PUBLIC
+    return PUBLIC
+
+
+def test_sync_site_url_points_the_site_record_and_every_full_url_at_site_url(
+    home_page, public_address, client
+):
+    page = child_page(home_page, StandardPage, slug="programme", title="Le programme")
+    call_command("sync_site_url", verbosity=0)
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port) == ("renouveau.example.fr", 443)
+    assert site.root_url == PUBLIC
+    page.refresh_from_db()
+    assert page.get_full_url() == f"{PUBLIC}/programme/"
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert f"<loc>{PUBLIC}/programme/</loc>" in sitemap
+    assert "localhost" not in sitemap
+
+
+def test_the_demo_loader_and_migrate_keep_the_record_in_line(home_page, settings):
+    settings.SITE_URL = "http://127.0.0.1:8811"
+    call_command("load_demo_content", verbosity=0)
+    site = Site.objects.get(is_default_site=True)
+    assert site.root_url == "http://127.0.0.1:8811"
+
+
+@pytest.mark.django_db(transaction=True)  # the subprocess must see the data and the file
+def test_make_run_on_another_port_gives_links_on_that_port(home_page):
+    """`PORT=8811 make run` exports SITE_URL=http://127.0.0.1:8811: a real subprocess with that
+    environment (migrate runs the sync through post_migrate) builds links on :8811."""
+    result = manage("migrate", "--noinput", SITE_URL="http://127.0.0.1:8811")
+    assert result.returncode == 0, result.stderr
+    site = Site.objects.get(is_default_site=True)
+    assert site.root_url == "http://127.0.0.1:8811"
+    assert home_page.get_full_url() == "http://127.0.0.1:8811/"
