@@ -5,10 +5,15 @@ Settings (Django settings, or environment variables of the same name; all option
 
 - MAILING_MAX_SEND_RATE: messages per second; unset = SES GetSendQuota's MaxSendRate, 0 = no
   limit. The limit applies per worker process.
-- MAILING_BATCH_SIZE (50), MAILING_CONCURRENCY (4 SES calls in flight), MAILING_MAX_ATTEMPTS (5),
-  MAILING_RETRY_BASE_DELAY (0.5 s, doubled at each retry), MAILING_CLAIM_LEASE_SECONDS (600).
-- MAILING_HEALTH_MIN_SENT (100), MAILING_BOUNCE_RATE_LIMIT (0.02),
-  MAILING_COMPLAINT_RATE_LIMIT (0.0008): automatic pause of a campaign.
+- MAILING_BATCH_SIZE (50), MAILING_CONCURRENCY (4 SES calls in flight, also the most deliveries a
+  killed worker leaves uncertain), MAILING_MAX_ATTEMPTS (5), MAILING_RETRY_BASE_DELAY (0.5 s,
+  doubled at each retry), MAILING_CLAIM_LEASE_SECONDS (600).
+- MAILING_DB_RETRY_SECONDS (300): how long a sending step waits for a lost database to come back.
+- MAILING_WATCHDOG_SECONDS (60, Django setting): interval of the scheduler's campaign watchdog;
+  MAILING_STALL_SECONDS (180): a campaign with no activity for that long is queued again.
+- MAILING_HEALTH_MIN_SENT (100), MAILING_HEALTH_WINDOW (1000 recent sends),
+  MAILING_BOUNCE_RATE_LIMIT (0.02), MAILING_COMPLAINT_RATE_LIMIT (0.0008): automatic pause of a
+  campaign.
 - MAILING_SNS_TOPIC_ARNS: the SNS topics (list, or comma-separated in the environment) whose
   notifications /lettre/ses-notifications/ accepts; none configured = everything refused.
 - MAILING_SUBSCRIBE_RATE_PER_IP ("10/h"), MAILING_SUBSCRIBE_RATE_PER_EMAIL ("3/d").

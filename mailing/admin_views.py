@@ -22,6 +22,7 @@ from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
 from . import sending
+from .admin_campaigns import campaign_progress
 from .csv_io import IMPORT_COLUMNS, export_csv_lines, import_subscribers
 from .models import Campaign, Delivery, Subscriber
 from .subscriptions import CONSENT_TEXT_VERSION
@@ -235,50 +236,6 @@ def send_to_subscribers(request: HttpRequest, page_id: int) -> HttpResponse:
             "edit_url": reverse("wagtailadmin_pages:edit", args=[issue.pk]),
         },
         status=422 if problems and request.method == "POST" else 200,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def campaign_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    if not (can_send(request.user) or request.user.has_perm("mailing.view_campaign")):
-        raise PermissionDenied
-    campaign = get_object_or_404(Campaign.objects.select_related("issue", "created_by"), pk=pk)
-    if request.method == "POST":
-        if not can_send(request.user):
-            raise PermissionDenied
-        action = request.POST.get("action")
-        if action == "pause" and sending.pause_campaign(campaign):
-            messages.success(request, "Envoi mis en pause.")
-        elif action == "resume":
-            sending.resume_campaign(campaign)
-            messages.success(request, "Envoi repris.")
-        elif action == "cancel" and sending.cancel_campaign(campaign):
-            messages.success(request, "Envoi annulé : les destinataires restants sont écartés.")
-        elif action == "resend_uncertain":
-            count = sending.resend_uncertain(campaign)
-            messages.success(request, f"{count} envoi(s) incertain(s) remis en file.")
-        elif action == "mark_uncertain_sent":
-            count = sending.mark_uncertain_as_sent(campaign)
-            messages.success(request, f"{count} envoi(s) incertain(s) marqué(s) comme envoyés.")
-        else:
-            messages.error(request, "Action impossible dans l'état actuel de l'envoi.")
-        return redirect("mailing_admin_campaign", campaign.pk)
-    state = sending.progress(campaign)
-    uncertain = campaign.deliveries.filter(status=Delivery.Status.UNCERTAIN).select_related(
-        "subscriber"
-    )[:50]
-    return TemplateResponse(
-        request,
-        "mailing/admin/progress.html",
-        {
-            "campaign": campaign,
-            "state": state,
-            "uncertain": uncertain,
-            "can_send": can_send(request.user),
-            "refresh": campaign.status == Campaign.Status.SENDING,
-            "deliveries_url": reverse("mailing_delivery_modeladmin_index")
-            + f"?campaign__id__exact={campaign.pk}",
-        },
     )
 
 

@@ -7,3 +7,6 @@ class MailingConfig(AppConfig):
     name = "mailing"
     verbose_name = "Abonnés et envois"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 (registers the system checks)

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 
-from .models import Campaign, Delivery, Subscriber
+from .models import Campaign, CampaignEvent, Delivery, Subscriber
 
 logger = logging.getLogger(__name__)
 
@@ -142,12 +142,18 @@ def connection_quote(name: str) -> str:
 
 
 def start_campaign(campaign: Campaign) -> None:
+    now = timezone.now()
     updated = Campaign.objects.filter(
         pk=campaign.pk, status__in=[Campaign.Status.DRAFT, Campaign.Status.PAUSED]
     ).update(
         status=Campaign.Status.SENDING,
         pause_reason="",
-        started_at=timezone.now() if campaign.started_at is None else campaign.started_at,
+        pause_cause="",
+        started_at=now if campaign.started_at is None else campaign.started_at,
+        # The health window starts again: bounces of the sends before this resume are the
+        # cause of the pause staff just dealt with, not a reason to pause again.
+        health_window_from=now,
+        heartbeat_at=now,
     )
     if updated:
         from .sending import send_campaign_batch  # the task module imports this one
@@ -156,15 +162,63 @@ def start_campaign(campaign: Campaign) -> None:
         transaction.on_commit(lambda: send_campaign_batch.enqueue(campaign.pk))
 
 
-def pause_campaign(campaign: Campaign, reason: str = "Mise en pause par l'équipe.") -> bool:
-    updated = Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.SENDING).update(
-        status=Campaign.Status.PAUSED, pause_reason=reason[:300]
+def log_event(campaign: Campaign, kind: str, message: str, user: Any = None) -> CampaignEvent:
+    return CampaignEvent.objects.create(
+        campaign_id=campaign.pk if isinstance(campaign, Campaign) else campaign,
+        kind=kind,
+        message=message[:500],
+        user=user if getattr(user, "pk", None) else None,
     )
+
+
+def pause_campaign(
+    campaign: Campaign,
+    reason: str = "Mise en pause par l'équipe.",
+    *,
+    cause: str = Campaign.PauseCause.STAFF,
+    user: Any = None,
+) -> bool:
+    updated = Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.SENDING).update(
+        status=Campaign.Status.PAUSED, pause_reason=reason[:300], pause_cause=cause
+    )
+    if updated:
+        campaign.status, campaign.pause_reason, campaign.pause_cause = "paused", reason, cause
+        log_event(campaign, CampaignEvent.Kind.PAUSE, reason, user)
     return bool(updated)
 
 
-def resume_campaign(campaign: Campaign) -> None:
+class ResumeRefused(CampaignError):
+    """A bounce pause whose cause is still there: suppress the addresses, or override."""
+
+
+def resume_campaign(campaign: Campaign, *, user: Any = None, override: bool = False) -> None:
+    """Resume a paused campaign. After an automatic bounce/complaint pause, only once the
+    addresses in cause are suppressed, or with an explicit override recorded (who, when)."""
+    from .health import resume_blockers
+
+    campaign.refresh_from_db()
+    if campaign.status != Campaign.Status.PAUSED:
+        start_campaign(campaign)  # a draft: starting it is resuming nothing
+        return
+    if campaign.pause_cause == Campaign.PauseCause.HEALTH:
+        blockers = resume_blockers(campaign)
+        if blockers and not override:
+            raise ResumeRefused(blockers)
+        if override:
+            now = timezone.now()
+            Campaign.objects.filter(pk=campaign.pk).update(
+                health_override_by=user if getattr(user, "pk", None) else None,
+                health_override_at=now,
+            )
+            log_event(
+                campaign,
+                CampaignEvent.Kind.OVERRIDE,
+                "Reprise malgré la pause automatique (" + campaign.pause_reason + ")",
+                user,
+            )
     start_campaign(campaign)
+    if campaign.status == Campaign.Status.SENDING and not override:
+        log_event(campaign, CampaignEvent.Kind.RESUME, "Envoi repris.", user)
 
 
 def cancel_campaign(campaign: Campaign) -> bool:

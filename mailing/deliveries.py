@@ -1,11 +1,20 @@
-"""Deliveries: claiming a batch for one worker, recording each outcome, and recovering what a
-dead worker left behind.
+"""Deliveries: claiming a batch for one worker, marking each message in flight just before its
+SES call, recording its outcome as soon as SES answers, and recovering what a dead worker left.
 
-Crash safety: a batch is marked SENDING (with the claiming process) before any SES call and each
-delivery is marked SENT right after its call returns. A delivery found SENDING whose process is
-gone (same host, dead pid) or whose claim is older than the lease is marked UNCERTAIN: never
-resent automatically; SES send events carrying its delivery tag reconcile it (notifications.py),
-otherwise staff decide (admin).
+The states a worker moves a delivery through:
+
+- claimed: still PENDING, with `claimed_by` = this worker. Nothing has been sent; if the worker
+  dies, the claim is simply released (back to the pool), never made uncertain.
+- in flight: SENDING, marked just before its SES call, at most MAILING_CONCURRENCY of them per
+  worker at any moment (the next one is marked in the same transaction that records the outcome
+  of the one before).
+- SENT / FAILED / UNCERTAIN (the request may have reached SES: a read timeout) / back to PENDING
+  (SES refused for now), recorded right after SES answers.
+
+A delivery found SENDING whose process is gone (same host, dead pid) or whose claim is older than
+the lease is marked UNCERTAIN: never resent automatically; SES send events carrying its delivery
+tag settle it (notifications.py), otherwise staff decide (admin). So a killed worker leaves at
+most its in-flight messages uncertain, not its batch.
 """
 
 from __future__ import annotations
@@ -13,11 +22,13 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from .conf import setting
@@ -25,6 +36,8 @@ from .models import Campaign, Delivery, Subscriber
 from .transport import Recipient, SendOutcome
 
 logger = logging.getLogger(__name__)
+
+UNCERTAIN_AFTER_STOP = "Worker interrompu pendant l'envoi : vérifier avant de renvoyer."
 
 
 def worker_identity() -> str:
@@ -46,41 +59,79 @@ def process_is_gone(claimed_by: str) -> bool:
     return False
 
 
-def recover_orphans(campaign: Campaign | None = None) -> int:
-    """Deliveries left SENDING by a dead worker become UNCERTAIN (never silently resent)."""
-    queryset = Delivery.objects.filter(status=Delivery.Status.SENDING)
+def lease() -> timedelta:
+    return timedelta(seconds=setting("MAILING_CLAIM_LEASE_SECONDS", 600))
+
+
+@dataclass
+class Recovered:
+    uncertain: dict[int, int]  # campaign id → deliveries made uncertain
+    released: dict[int, int]  # campaign id → claims released (nothing had been sent)
+
+    @property
+    def total(self) -> int:
+        return sum(self.uncertain.values()) + sum(self.released.values())
+
+
+def recover_dead_claims(campaign: Campaign | None = None) -> Recovered:
+    """Deliveries held by a dead worker (or by a claim older than the lease): those in flight
+    become UNCERTAIN (never silently resent), those only claimed go back to the pool."""
+    held = Delivery.objects.filter(status__in=[Delivery.Status.SENDING, Delivery.Status.PENDING])
+    held = held.exclude(claimed_by="")
     if campaign is not None:
-        queryset = queryset.filter(campaign=campaign)
-    lease = timedelta(seconds=setting("MAILING_CLAIM_LEASE_SECONDS", 600))
-    stale = Q(claimed_at__lt=timezone.now() - lease)
-    claimers = set(queryset.values_list("claimed_by", flat=True).distinct())
+        held = held.filter(campaign=campaign)
+    claimers = set(held.values_list("claimed_by", flat=True).distinct().order_by())
     dead = [claimer for claimer in claimers if process_is_gone(claimer)]
-    count = queryset.filter(stale | Q(claimed_by__in=dead)).update(
-        status=Delivery.Status.UNCERTAIN,
-        error="Worker interrompu pendant l'envoi : vérifier avant de renvoyer.",
-    )
-    if count:
-        logger.warning("%s deliveries marked uncertain after a worker stopped", count)
-    return count
+    gone = Q(claimed_by__in=dead) | Q(claimed_at__lt=timezone.now() - lease())
+    result = Recovered({}, {})
+    in_flight = held.filter(gone, status=Delivery.Status.SENDING)
+    released = held.filter(gone, status=Delivery.Status.PENDING)
+    with transaction.atomic():
+        counts = dict(in_flight.values_list("campaign_id").annotate(n=Count("pk")).order_by())
+        if counts:
+            in_flight.update(status=Delivery.Status.UNCERTAIN, error=UNCERTAIN_AFTER_STOP)
+            result.uncertain = counts
+        counts = dict(released.values_list("campaign_id").annotate(n=Count("pk")).order_by())
+        if counts:
+            released.update(claimed_by="", claimed_at=None)
+            result.released = counts
+    if result.total:
+        logger.warning(
+            "After a worker stopped: %s deliveries uncertain, %s claims released",
+            sum(result.uncertain.values()),
+            sum(result.released.values()),
+        )
+    return result
 
 
-def claim_batch(campaign: Campaign, size: int) -> list[Recipient]:
-    """Mark up to `size` pending deliveries SENDING for this process, atomically.
+def recover_orphans(campaign: Campaign | None = None) -> int:
+    """Deliveries left in flight by a dead worker become UNCERTAIN; its claims are released."""
+    return sum(recover_dead_claims(campaign).uncertain.values())
 
-    On PostgreSQL, SKIP LOCKED lets several workers claim disjoint batches; on SQLite the
-    IMMEDIATE transaction (settings) already serialises writers.
+
+def claim_batch(campaign: Campaign, size: int, me: str | None = None) -> list[Recipient]:
+    """Reserve up to `size` pending deliveries for this worker, atomically. They stay PENDING
+    (nothing is sent yet) with `claimed_by` set; `mark_in_flight` moves them on one by one.
+
+    Claims this worker already holds (a step that failed on a lost connection after its
+    transaction committed) are taken back first. On PostgreSQL, SKIP LOCKED lets several workers
+    claim disjoint batches; on SQLite the IMMEDIATE transaction (settings) serialises writers.
     """
-    me = worker_identity()
+    me = me or worker_identity()
     now = timezone.now()
     with transaction.atomic():
-        queryset = Delivery.objects.filter(campaign=campaign, status=Delivery.Status.PENDING)
-        if db_connection.features.has_select_for_update_skip_locked:
-            queryset = queryset.select_for_update(skip_locked=True, of=("self",))
-        rows = list(
-            queryset.order_by("pk").values_list(
-                "pk", "subscriber_id", "subscriber__email", "subscriber__status"
-            )[:size]
+        mine = Delivery.objects.filter(
+            campaign=campaign, status=Delivery.Status.PENDING, claimed_by=me
         )
+        free = Delivery.objects.filter(
+            campaign=campaign, status=Delivery.Status.PENDING, claimed_by=""
+        )
+        if db_connection.features.has_select_for_update_skip_locked:
+            free = free.select_for_update(skip_locked=True, of=("self",))
+        columns = ("pk", "subscriber_id", "subscriber__email", "subscriber__status")
+        rows = list(mine.order_by("pk").values_list(*columns)[:size])
+        if len(rows) < size:
+            rows += list(free.order_by("pk").values_list(*columns)[: size - len(rows)])
         if not rows:
             return []
         # Unsubscribed/suppressed since the snapshot: skip, never send.
@@ -95,22 +146,73 @@ def claim_batch(campaign: Campaign, size: int) -> list[Recipient]:
             if status == Subscriber.Status.CONFIRMED
         ]
         Delivery.objects.filter(pk__in=[r.delivery_id for r in batch]).update(
-            status=Delivery.Status.SENDING,
-            claimed_by=me,
-            claimed_at=now,
-            attempts=F("attempts") + 1,
+            claimed_by=me, claimed_at=now
         )
     return batch
 
 
-def record(recipient: Recipient, outcome: str, message_id: str, error: str) -> None:
+def record(recipient: Recipient, outcome: str, message_id: str, error: str, me: str = "") -> None:
+    """The outcome of one SES call. Also settles a delivery that the watchdog made UNCERTAIN
+    while this (slow, not dead) worker still waited for SES."""
     now = timezone.now()
-    row = Delivery.objects.filter(pk=recipient.delivery_id, status=Delivery.Status.SENDING)
+    row = Delivery.objects.filter(
+        pk=recipient.delivery_id,
+        status__in=[Delivery.Status.SENDING, Delivery.Status.UNCERTAIN],
+        claimed_by=me or worker_identity(),
+    )
     if outcome == SendOutcome.SENT:
         row.update(status=Delivery.Status.SENT, ses_message_id=message_id, sent_at=now, error="")
     elif outcome == SendOutcome.FAILED:
         row.update(status=Delivery.Status.FAILED, error=error)
     elif outcome == SendOutcome.UNCERTAIN:
-        row.update(status=Delivery.Status.UNCERTAIN, error=error)
-    else:
+        row.filter(status=Delivery.Status.SENDING).update(
+            status=Delivery.Status.UNCERTAIN, error=error
+        )
+    else:  # RETRY_LATER, UNREACHABLE: nothing was sent
         row.update(status=Delivery.Status.PENDING, error=error, claimed_by="", claimed_at=None)
+
+
+def mark_in_flight(recipient: Recipient, me: str) -> bool:
+    """SENDING, just before the SES call; False if the claim was lost (cancelled, released by
+    the watchdog): then the message must not be sent. A delivery already SENDING for this worker
+    counts as marked (a commit whose answer was lost with the connection)."""
+    return bool(
+        Delivery.objects.filter(
+            pk=recipient.delivery_id,
+            claimed_by=me,
+            status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING],
+        ).update(
+            status=Delivery.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
+        )
+    )
+
+
+def record_and_hand_out(
+    finished: Iterable[tuple[Recipient, str, str, str]], following: list[Recipient], me: str
+) -> list[Recipient]:
+    """One transaction: the outcomes SES just gave, and the next messages marked in flight.
+    Returns those of `following` that may be sent."""
+    with transaction.atomic():
+        for recipient, outcome, message_id, error in finished:
+            record(recipient, outcome, message_id, error, me)
+        return [recipient for recipient in following if mark_in_flight(recipient, me)]
+
+
+def release(recipients: Iterable[Recipient], me: str) -> int:
+    """Give back claims that were never sent (the batch stopped early)."""
+    return Delivery.objects.filter(
+        pk__in=[r.delivery_id for r in recipients],
+        status=Delivery.Status.PENDING,
+        claimed_by=me,
+    ).update(claimed_by="", claimed_at=None)
+
+
+def settle_interrupted(recipients: Iterable[Recipient], me: str) -> int:
+    """The batch stopped on an error: what is in flight may have gone out (uncertain), the
+    rest is given back."""
+    ids = [r.delivery_id for r in recipients]
+    uncertain = Delivery.objects.filter(
+        pk__in=ids, status=Delivery.Status.SENDING, claimed_by=me
+    ).update(status=Delivery.Status.UNCERTAIN, error="Erreur pendant l'envoi du lot.")
+    release(recipients, me)
+    return uncertain

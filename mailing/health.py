@@ -1,45 +1,197 @@
-"""Campaign health: pause a campaign whose bounce or complaint rate passes SES's comfort zone."""
+"""Campaign health: pause a campaign whose bounce or complaint rate passes SES's comfort zone.
+
+The rate is measured over a sliding window of recent sends (the last MAILING_HEALTH_WINDOW
+deliveries sent since the campaign started or was last resumed), not over the whole campaign:
+a burst of bounces pauses quickly, and once staff have dealt with it and resumed, the bounces of
+before the resume no longer count (with a whole-campaign rate, each resume sent a few dozen
+messages and paused again). Staff see which addresses and domains bounced, and resume once those
+addresses are suppressed and the remaining recipients at those domains are set aside, or with an
+explicit override that is recorded (who, when).
+"""
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
 
-from .campaigns import pause_campaign
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from .campaigns import CampaignEvent, log_event, pause_campaign
 from .conf import setting
-from .models import Campaign
+from .models import Campaign, Delivery, Subscriber
 
 logger = logging.getLogger(__name__)
 
 BOUNCE_RATE_LIMIT = 0.02  # SES puts accounts under review at 5 %
 COMPLAINT_RATE_LIMIT = 0.0008  # … and at 0.1 %
+SUPPRESSED = [
+    Subscriber.Status.BOUNCED,
+    Subscriber.Status.COMPLAINED,
+    Subscriber.Status.UNSUBSCRIBED,
+]
 
 
 def _percent(rate: float, digits: int) -> str:
     return f"{rate * 100:.{digits}f} %".replace(".", ",")  # French: "2,5 %"
 
 
+def window(campaign: Campaign):
+    """The recent sends the rate is measured over (a queryset of deliveries)."""
+    since = campaign.health_window_from or campaign.started_at
+    recent = Delivery.objects.filter(campaign=campaign, status=Delivery.Status.SENT)
+    if since:
+        recent = recent.filter(sent_at__gte=since)
+    size = int(setting("MAILING_HEALTH_WINDOW", 1000))
+    ids = recent.order_by("-sent_at").values("pk")[:size]
+    return Delivery.objects.filter(pk__in=ids)
+
+
+@dataclass
+class Health:
+    sent: int = 0
+    bounced: int = 0
+    complained: int = 0
+
+    @property
+    def bounce_rate(self) -> float:
+        return self.bounced / self.sent if self.sent else 0.0
+
+    @property
+    def complaint_rate(self) -> float:
+        return self.complained / self.sent if self.sent else 0.0
+
+
+def measure(campaign: Campaign) -> Health:
+    totals = window(campaign).aggregate(
+        sent=Count("pk"),
+        bounced=Count("pk", filter=Q(bounced_at__isnull=False)),
+        complained=Count("pk", filter=Q(complained_at__isnull=False)),
+    )
+    return Health(**totals)
+
+
 def check_health(campaign_id: int) -> str | None:
-    """Pause the campaign when its bounce or complaint rate passes our thresholds."""
+    """Pause the campaign when the bounce or complaint rate of its recent sends passes our
+    thresholds (after at least MAILING_HEALTH_MIN_SENT sends in the window)."""
     campaign = Campaign.objects.get(pk=campaign_id)
-    minimum = setting("MAILING_HEALTH_MIN_SENT", 100)
-    if campaign.sent_count < minimum or campaign.status != Campaign.Status.SENDING:
+    if campaign.status != Campaign.Status.SENDING:
         return None
-    bounce_rate = campaign.bounce_count / campaign.sent_count
-    complaint_rate = campaign.complaint_count / campaign.sent_count
+    health = measure(campaign)
+    if health.sent < setting("MAILING_HEALTH_MIN_SENT", 100):
+        return None
     reason = None
     bounce_limit = setting("MAILING_BOUNCE_RATE_LIMIT", BOUNCE_RATE_LIMIT)
     complaint_limit = setting("MAILING_COMPLAINT_RATE_LIMIT", COMPLAINT_RATE_LIMIT)
-    if bounce_rate > bounce_limit:
+    if health.bounce_rate > bounce_limit:
         reason = (
-            f"Pause automatique : taux de rebonds de {_percent(bounce_rate, 1)} "
-            f"(seuil {_percent(bounce_limit, 0)}). Nettoyez la liste avant de reprendre."
+            f"Pause automatique : taux de rebonds de {_percent(health.bounce_rate, 1)} sur les "
+            f"{health.sent} derniers envois (seuil {_percent(bounce_limit, 0)}). Écartez les "
+            "adresses en cause avant de reprendre."
         )
-    elif complaint_rate > complaint_limit:
+    elif health.complaint_rate > complaint_limit:
         reason = (
-            f"Pause automatique : taux de plaintes de {_percent(complaint_rate, 2)} "
-            f"(seuil {_percent(complaint_limit, 2)}). Vérifiez le contenu et la liste."
+            f"Pause automatique : taux de plaintes de {_percent(health.complaint_rate, 2)} sur "
+            f"les {health.sent} derniers envois (seuil {_percent(complaint_limit, 2)}). "
+            "Vérifiez le contenu et la liste."
         )
-    if reason and pause_campaign(campaign, reason):
+    if reason and pause_campaign(campaign, reason, cause=Campaign.PauseCause.HEALTH):
         logger.warning("Campaign %s paused: %s", campaign.pk, reason)
         return reason
     return None
+
+
+def domain_of(email: str) -> str:
+    return email.rpartition("@")[2].lower()
+
+
+@dataclass
+class Cause:
+    """What a paused campaign's page shows: the addresses that bounced or complained in the
+    window, their domains, and how many recipients at those domains are still to be sent."""
+
+    addresses: list[tuple[str, str, bool]] = field(default_factory=list)  # email, kind, suppressed
+    domains: list[tuple[str, int, int]] = field(default_factory=list)  # domain, bounces, pending
+
+    @property
+    def unsuppressed(self) -> list[str]:
+        return [email for email, _, suppressed in self.addresses if not suppressed]
+
+    @property
+    def pending_at_domains(self) -> int:
+        return sum(pending for _, _, pending in self.domains)
+
+
+def pending_at(campaign: Campaign, domains: list[str]):
+    condition = Q()
+    for domain in domains:
+        condition |= Q(subscriber__email__iendswith="@" + domain)
+    return campaign.deliveries.filter(condition, status=Delivery.Status.PENDING, claimed_by="")
+
+
+def cause(campaign: Campaign, limit: int = 200) -> Cause:
+    rows = (
+        window(campaign)
+        .filter(Q(bounced_at__isnull=False) | Q(complained_at__isnull=False))
+        .values_list("subscriber__email", "subscriber__status", "bounced_at")
+        .order_by("subscriber__email")[:limit]
+    )
+    result = Cause()
+    per_domain: Counter[str] = Counter()
+    for email, status, bounced_at in rows:
+        kind = "rebond" if bounced_at else "plainte"
+        result.addresses.append((email, kind, status in SUPPRESSED))
+        per_domain[domain_of(email)] += 1
+    for domain, count in per_domain.most_common():
+        result.domains.append((domain, count, pending_at(campaign, [domain]).count()))
+    return result
+
+
+def resume_blockers(campaign: Campaign) -> list[str]:
+    """Why « Reprendre » without override is refused after a bounce/complaint pause."""
+    found = cause(campaign)
+    problems = []
+    if found.unsuppressed:
+        problems.append(
+            f"{len(found.unsuppressed)} adresse(s) en cause ne sont pas encore suspendues."
+        )
+    if found.pending_at_domains:
+        names = ", ".join(domain for domain, _, pending in found.domains if pending)
+        problems.append(
+            f"{found.pending_at_domains} destinataire(s) restent à envoyer aux domaines en "
+            f"cause ({names}) : écartez-les, ou reprenez en connaissance de cause."
+        )
+    return problems
+
+
+def set_aside(campaign: Campaign, domains: list[str], user: Any = None) -> int:
+    """Staff set aside the recipients still to be sent at the bouncing domains."""
+    domains = [d.strip().lower() for d in domains if d.strip()]
+    if not domains:
+        return 0
+    count = pending_at(campaign, domains).update(
+        status=Delivery.Status.SKIPPED, error="Écarté : domaine en rebond."
+    )
+    if count:
+        log_event(
+            campaign,
+            CampaignEvent.Kind.SKIP,
+            f"{count} destinataire(s) écarté(s) aux domaines : {', '.join(domains)}.",
+            user,
+        )
+    return count
+
+
+def suppress_addresses(campaign: Campaign, user: Any = None) -> int:
+    """Staff suspend the addresses in cause that SES notifications did not suppress."""
+    emails = cause(campaign).unsuppressed
+    count = Subscriber.objects.filter(email__in=emails, status=Subscriber.Status.CONFIRMED).update(
+        status=Subscriber.Status.BOUNCED,
+        suppression_reason=f"Suspendue par l'équipe (campagne {campaign.pk}), "
+        f"{timezone.localdate():%d/%m/%Y}",
+    )
+    if count:
+        log_event(campaign, CampaignEvent.Kind.SKIP, f"{count} adresse(s) suspendue(s).", user)
+    return count

@@ -100,6 +100,16 @@ class Campaign(models.Model):
         "statut", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     pause_reason = models.CharField("motif de la pause", max_length=300, blank=True)
+
+    class PauseCause(models.TextChoices):
+        NONE = "", "—"
+        STAFF = "staff", "Par l'équipe"
+        HEALTH = "health", "Taux de rebonds ou de plaintes"
+        ERRORS = "errors", "Erreurs d'envoi"
+
+    pause_cause = models.CharField(
+        "cause de la pause", max_length=20, choices=PauseCause.choices, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="créée par",
@@ -112,6 +122,20 @@ class Campaign(models.Model):
     started_at = models.DateTimeField("commencée le", null=True, blank=True)
     finished_at = models.DateTimeField("terminée le", null=True, blank=True)
     heartbeat_at = models.DateTimeField("dernière activité", null=True, blank=True)
+    # The bounce/complaint rate is measured over the recent sends made since this moment (the
+    # start, or the last resume): bounces of before a resume no longer count.
+    health_window_from = models.DateTimeField("rebonds comptés depuis", null=True, blank=True)
+    health_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="reprise malgré les rebonds par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    health_override_at = models.DateTimeField(
+        "reprise malgré les rebonds le", null=True, blank=True
+    )
     # Counters kept up to date by the sender and the SES notifications webhook.
     recipient_count = models.PositiveIntegerField("destinataires", default=0)
     sent_count = models.PositiveIntegerField("envoyés", default=0)
@@ -153,6 +177,9 @@ class Delivery(models.Model):
     claimed_by = models.CharField("pris en charge par", max_length=200, blank=True)
     claimed_at = models.DateTimeField("pris en charge le", null=True, blank=True)
     sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+    # Set by SES notifications: the campaign's health is measured from these.
+    bounced_at = models.DateTimeField("rebond définitif le", null=True, blank=True)
+    complained_at = models.DateTimeField("plainte le", null=True, blank=True)
 
     class Meta:
         verbose_name = "envoi"
@@ -163,7 +190,45 @@ class Delivery(models.Model):
                 fields=["campaign", "subscriber"], name="mailing_delivery_unique_recipient"
             )
         ]
-        indexes = [models.Index(fields=["campaign", "status"], name="mailing_delivery_progress")]
+        indexes = [
+            models.Index(fields=["campaign", "status"], name="mailing_delivery_progress"),
+            models.Index(fields=["campaign", "sent_at"], name="mailing_delivery_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.campaign_id} → {self.subscriber_id}"
+
+
+class CampaignEvent(models.Model):
+    """What happened to a campaign besides sending: automatic pauses and recoveries, resumes
+    (with who overrode the bounce pause), shown on the campaign page."""
+
+    class Kind(models.TextChoices):
+        RECOVERY = "recovery", "Reprise automatique"
+        PAUSE = "pause", "Pause"
+        RESUME = "resume", "Reprise"
+        OVERRIDE = "override", "Reprise malgré les rebonds"
+        SKIP = "skip", "Destinataires écartés"
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="campagne", on_delete=models.CASCADE, related_name="events"
+    )
+    at = models.DateTimeField("le", auto_now_add=True)
+    kind = models.CharField("type", max_length=20, choices=Kind.choices)
+    message = models.CharField("détail", max_length=500)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "événement de campagne"
+        verbose_name_plural = "événements de campagne"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.kind} {self.at:%d/%m/%Y %H:%M}"

@@ -112,6 +112,7 @@ def apply_ses_event(payload: dict[str, Any]) -> None:
         bounce = payload.get("bounce") or {}
         recipients = _addresses(bounce.get("bouncedRecipients"))
         if bounce.get("bounceType") == "Permanent":
+            _stamp(delivery, "bounced_at")
             for email in recipients:
                 if suppress(email, Subscriber.Status.BOUNCED, "Rebond définitif signalé par SES"):
                     _count(delivery, "bounce_count")
@@ -121,6 +122,7 @@ def apply_ses_event(payload: dict[str, Any]) -> None:
             )
     elif kind == "Complaint":
         complaint = payload.get("complaint") or {}
+        _stamp(delivery, "complained_at")
         for email in _addresses(complaint.get("complainedRecipients")):
             if suppress(email, Subscriber.Status.COMPLAINED, "Plainte pour spam signalée par SES"):
                 _count(delivery, "complaint_count")
@@ -151,6 +153,14 @@ def suppress(email: str, status: str, reason: str) -> bool:
             .update(status=status, suppression_reason=reason)
         )
     return bool(updated)
+
+
+def _stamp(delivery: Delivery | None, field: str) -> None:
+    """The campaign's health is measured per delivery (health.py): mark it once."""
+    if delivery is not None:
+        Delivery.objects.filter(pk=delivery.pk, **{f"{field}__isnull": True}).update(
+            **{field: timezone.now()}
+        )
 
 
 def _count(delivery: Delivery | None, counter: str) -> None:

@@ -8,6 +8,9 @@ SES transport (transport.py). This module runs a batch, and re-exports the names
 from __future__ import annotations
 
 import logging
+import time
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -17,6 +20,7 @@ from django_tasks import task
 from .campaigns import (
     CampaignError,
     Progress,
+    ResumeRefused,
     Segment,
     cancel_campaign,
     create_campaign,
@@ -31,13 +35,25 @@ from .campaigns import (
     start_campaign,
 )
 from .conf import setting
-from .deliveries import claim_batch, process_is_gone, record, recover_orphans, worker_identity
+from .deliveries import (
+    claim_batch,
+    process_is_gone,
+    record,
+    record_and_hand_out,
+    recover_dead_claims,
+    recover_orphans,
+    release,
+    settle_interrupted,
+    worker_identity,
+)
 from .health import BOUNCE_RATE_LIMIT, COMPLAINT_RATE_LIMIT, check_health
 from .models import Campaign, Delivery
+from .resilience import db_retry, enqueue_batch
 from .transport import (
     RateLimiter,
     Recipient,
     SendOutcome,
+    concurrency,
     limiter,
     personalise,
     reset_sending_state,
@@ -55,6 +71,7 @@ __all__ = [
     "Progress",
     "RateLimiter",
     "Recipient",
+    "ResumeRefused",
     "Segment",
     "SendOutcome",
     "cancel_campaign",
@@ -70,7 +87,9 @@ __all__ = [
     "progress",
     "recipients",
     "recover_on_worker_start",
+    "recover_dead_claims",
     "recover_orphans",
+    "record",
     "refresh_counters",
     "resend_uncertain",
     "reset_sending_state",
@@ -96,72 +115,141 @@ class BatchResult:
     failed: int = 0
     uncertain: int = 0
     requeued: int = 0
+    unreachable: int = 0
     finished: bool = False
     paused_reason: str | None = None
 
+    def count(self, outcome: str) -> None:
+        name = "requeued" if outcome == SendOutcome.RETRY_LATER else outcome
+        setattr(self, name, getattr(self, name) + 1)
 
-def run_batch(campaign_id: int, *, enqueue_next: bool = True) -> BatchResult:
-    """Claim one batch of the campaign and send it. Called by the task (and the bench)."""
-    result = BatchResult()
-    campaign = Campaign.objects.filter(pk=campaign_id).first()
-    if campaign is None:
-        return result
-    recover_orphans(campaign)
-    if campaign.status != Campaign.Status.SENDING:
-        return result
-    batch = claim_batch(campaign, setting("MAILING_BATCH_SIZE", 50))
-    result.claimed = len(batch)
-    if not batch:
-        result.finished = finish_if_complete(campaign)
-        return result
-    if enqueue_next:
-        # Queued before sending: if this worker is killed, the restarted one carries on.
-        send_campaign_batch.enqueue(campaign.pk)
+    @property
+    def handed(self) -> int:
+        return self.sent + self.failed + self.uncertain + self.requeued + self.unreachable
+
+
+def _still_sending(campaign_id: int) -> bool:
+    return Campaign.objects.filter(pk=campaign_id, status=Campaign.Status.SENDING).exists()
+
+
+def _send(campaign: Campaign, batch: list[Recipient], me: str, result: BatchResult) -> None:
+    """Send the claimed batch with MAILING_CONCURRENCY calls in flight, recording each outcome
+    as soon as SES answers (and marking the next message in flight in the same transaction).
+    Stops handing out messages when the campaign is no longer sending (paused, cancelled) or SES
+    cannot be reached; what was claimed and not sent is given back."""
+    state = sender_state()
+    pool = state.pool()
+    waiting = deque(batch)
+    running: dict[Future, Recipient] = {}
+    stop = False
+    checked = time.monotonic()
+
+    def hand_out(finished: list, count: int) -> None:
+        following = [waiting.popleft() for _ in range(min(count, len(waiting)))]
+        marked = db_retry(
+            lambda: record_and_hand_out(finished, following, me), "recording outcomes"
+        )
+        for recipient in marked:
+            running[pool.submit(send_one, campaign, recipient, state)] = recipient
 
     try:
-        state = sender_state()
-        outcomes = state.pool().map(lambda r: (r, *send_one(campaign, r, state)), batch)
-        for recipient, outcome, message_id, error in outcomes:
-            record(recipient, outcome, message_id, error)
-            counter = "requeued" if outcome == SendOutcome.RETRY_LATER else outcome
-            setattr(result, counter, getattr(result, counter) + 1)
+        hand_out([], concurrency())
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            finished = []
+            for future in done:
+                recipient = running.pop(future)
+                try:
+                    outcome, message_id, error = future.result()
+                except Exception as exc:  # before any SES call (personalising): not sent
+                    outcome, message_id, error = SendOutcome.FAILED, "", repr(exc)[:500]
+                finished.append((recipient, outcome, message_id, error))
+                result.count(outcome)
+                stop = stop or outcome == SendOutcome.UNREACHABLE
+            if not stop and time.monotonic() - checked > 1.0:
+                checked = time.monotonic()
+                stop = not db_retry(lambda: _still_sending(campaign.pk), "campaign status")
+            hand_out(finished, 0 if stop else len(finished))
     except BaseException:
-        # Whatever was not recorded may or may not have gone out: uncertain, never resent.
-        Delivery.objects.filter(
-            pk__in=[r.delivery_id for r in batch], status=Delivery.Status.SENDING
-        ).update(status=Delivery.Status.UNCERTAIN, error="Erreur pendant l'envoi du lot.")
+        # Whatever is in flight may or may not have gone out: uncertain, never resent; the
+        # claims not yet sent go back to the pool.
+        for future in running:
+            future.cancel()
+        try:
+            result.uncertain += db_retry(
+                lambda: settle_interrupted(batch, me), "settling an interrupted batch", patience=30
+            )
+        except Exception:
+            logger.exception("Could not settle the interrupted batch (the watchdog will)")
         raise
-    Campaign.objects.filter(pk=campaign.pk).update(heartbeat_at=timezone.now())
-    refresh_counters(campaign)
-    if result.sent == 0 and result.failed == len(batch):
+    if waiting:
+        db_retry(lambda: release(waiting, me), "releasing claims")
+
+
+def run_batch(campaign_id: int, *, enqueue_next: bool = True) -> BatchResult:
+    """Claim one batch of the campaign and send it. Called by the task (and the bench).
+
+    Every database step survives a lost connection (retried on a fresh one, resilience.py).
+    """
+    result = BatchResult()
+    me = worker_identity()
+    campaign = db_retry(lambda: Campaign.objects.filter(pk=campaign_id).first(), "campaign")
+    if campaign is None or campaign.status != Campaign.Status.SENDING:
+        return result
+    batch = db_retry(
+        lambda: claim_batch(campaign, setting("MAILING_BATCH_SIZE", 50), me), "claiming a batch"
+    )
+    result.claimed = len(batch)
+    if not batch:
+        result.finished = db_retry(lambda: finish_if_complete(campaign), "finishing")
+        return result
+    if enqueue_next:
+        # Queued before sending: if this worker is killed, another one carries on.
+        enqueue_batch(campaign.pk)
+    _touch(campaign)
+    _send(campaign, batch, me, result)
+    _touch(campaign)
+    db_retry(lambda: refresh_counters(campaign), "counters")
+    handed = result.handed
+    if handed and result.sent == 0 and result.failed == handed:
         # Nothing went through: a configuration problem (sender, account) rather than bad
         # addresses. Put them back and pause rather than fail the whole list.
+        ids = [r.delivery_id for r in batch]
         errors = set(
-            Delivery.objects.filter(pk__in=[r.delivery_id for r in batch]).values_list(
+            Delivery.objects.filter(pk__in=ids, status=Delivery.Status.FAILED).values_list(
                 "error", flat=True
             )
         )
-        Delivery.objects.filter(pk__in=[r.delivery_id for r in batch]).update(
+        Delivery.objects.filter(pk__in=ids, status=Delivery.Status.FAILED).update(
             status=Delivery.Status.PENDING, claimed_by="", claimed_at=None
         )
         refresh_counters(campaign)
         result.paused_reason = "Tous les envois du lot ont échoué : " + " / ".join(errors)
-        pause_campaign(campaign, result.paused_reason)
-    elif result.requeued == len(batch):
+        pause_campaign(campaign, result.paused_reason, cause=Campaign.PauseCause.ERRORS)
+    elif handed and result.requeued == handed:
         result.paused_reason = "SES refuse temporairement les envois (limite ou panne) : " + (
             "reprenez plus tard."
         )
-        pause_campaign(campaign, result.paused_reason)
+        pause_campaign(campaign, result.paused_reason, cause=Campaign.PauseCause.ERRORS)
+    elif result.unreachable:
+        # SES cannot be reached: nothing is lost (back to pending); the batch queued above, or
+        # the watchdog, tries again. Not a pause: it heals by itself.
+        logger.warning("SES unreachable during a batch of campaign %s", campaign.pk)
     else:
-        result.paused_reason = check_health(campaign.pk)
-    if (
-        not result.paused_reason
-        and not campaign.deliveries.filter(status=Delivery.Status.PENDING).exists()
-    ):
+        result.paused_reason = db_retry(lambda: check_health(campaign.pk), "health")
+    if not result.paused_reason:
         # The last batch: whichever worker records its last send closes the campaign, rather
         # than a deferred re-check (several workers may finish their batches together).
-        result.finished = finish_if_complete(campaign)
+        result.finished = db_retry(lambda: finish_if_complete(campaign), "finishing")
     return result
+
+
+def _touch(campaign: Campaign) -> None:
+    """The watchdog's sign of life: a campaign whose heartbeat stops is re-queued."""
+    db_retry(
+        lambda: Campaign.objects.filter(pk=campaign.pk).update(heartbeat_at=timezone.now()),
+        "heartbeat",
+    )
 
 
 def finish_if_complete(campaign: Campaign) -> bool:
@@ -170,17 +258,16 @@ def finish_if_complete(campaign: Campaign) -> bool:
         status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING]
     ).exists()
     if busy:
-        in_flight = campaign.deliveries.filter(status=Delivery.Status.SENDING).exists()
-        if in_flight and send_campaign_batch.get_backend().supports_defer:
-            # Another worker is still on a batch, or a claim awaits its lease: look again later.
-            send_campaign_batch.using(run_after=timezone.now() + timedelta(seconds=30)).enqueue(
-                campaign.pk
-            )
+        unclaimed = campaign.deliveries.filter(status=Delivery.Status.PENDING, claimed_by="")
+        if not unclaimed.exists() and send_campaign_batch.get_backend().supports_defer:
+            # Another worker is still on a batch, or a claim awaits its lease: look again later
+            # (the watchdog does too, whatever the backend).
+            enqueue_batch(campaign.pk, run_after=timezone.now() + timedelta(seconds=30))
         return False
     refresh_counters(campaign)
     return bool(
         Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.SENDING).update(
-            status=Campaign.Status.DONE, finished_at=timezone.now()
+            status=Campaign.Status.DONE, finished_at=timezone.now(), pause_cause=""
         )
     )
 
@@ -205,41 +292,15 @@ def send_campaign_batch(campaign_id: int) -> dict:
         "sent": result.sent,
         "failed": result.failed,
         "uncertain": result.uncertain,
-        "requeued": result.requeued,
+        "requeued": result.requeued + result.unreachable,
         "finished": result.finished,
         "paused": result.paused_reason or "",
     }
 
 
 def recover_on_worker_start() -> int:
-    """Run by `db_worker` before it polls (mailing/management/commands/db_worker.py).
+    """Run by `db_worker` before it polls: the watchdog's recovery, without waiting for a stall
+    (mailing/watchdog.py)."""
+    from .watchdog import watchdog
 
-    Deliveries a killed worker left SENDING become UNCERTAIN, and every campaign still SENDING
-    gets a batch task queued unless one is already waiting: a worker killed between claiming a
-    task and queueing the next one would otherwise leave the campaign stalled.
-    """
-    recover_orphans()
-    sending = list(
-        Campaign.objects.filter(status=Campaign.Status.SENDING).values_list("pk", flat=True)
-    )
-    if not sending:
-        return 0
-    waiting: set[int] = set()
-    try:
-        from django_tasks_db.models import DBTaskResult
-
-        for args_kwargs in (
-            DBTaskResult.objects.ready()
-            .filter(task_path=send_campaign_batch.module_path)
-            .values_list("args_kwargs", flat=True)
-        ):
-            args = (args_kwargs or {}).get("args") or [None]
-            waiting.add(args[0])
-    except (ImportError, LookupError):
-        pass
-    queued = 0
-    for campaign_id in sending:
-        if campaign_id not in waiting:
-            send_campaign_batch.enqueue(campaign_id)
-            queued += 1
-    return queued
+    return watchdog(stalled_after=0)["requeued"]

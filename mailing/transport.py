@@ -109,7 +109,8 @@ class SendOutcome:
     SENT = "sent"
     FAILED = "failed"  # permanent for this recipient
     UNCERTAIN = "uncertain"  # the request may have reached SES
-    RETRY_LATER = "retry_later"  # nothing was sent; back to pending
+    RETRY_LATER = "retry_later"  # nothing was sent (throttled, 5xx); back to pending
+    UNREACHABLE = "unreachable"  # nothing was sent: the endpoint cannot be reached; back to pending
 
 
 @dataclass(frozen=True)
@@ -324,7 +325,7 @@ def classify(exc: Exception) -> tuple[str, str]:
     if isinstance(cause, ReadTimeoutError | ConnectionClosedError):
         return SendOutcome.UNCERTAIN, f"{type(cause).__name__}: {cause}"[:500]
     if isinstance(cause, EndpointConnectionError):
-        return SendOutcome.RETRY_LATER, f"{type(cause).__name__}: {cause}"[:500]
+        return SendOutcome.UNREACHABLE, f"{type(cause).__name__}: {cause}"[:500]
     return SendOutcome.FAILED, f"{type(cause).__name__}: {cause}"[:500]
 
 
@@ -339,17 +340,17 @@ def send_one(
     delay = setting("MAILING_RETRY_BASE_DELAY", 0.5)
     rate = state.limiter()
     transport = _send_via_ses if uses_ses_fast_path() else _send_via_site_path
-    error = ""
+    outcome, error = SendOutcome.RETRY_LATER, ""
     for attempt in range(attempts):
         rate.wait()
         try:
             message_id = transport(state, campaign, recipient, html, text, headers)
         except Exception as exc:  # classified below: anything unknown is a failure, not a crash
             outcome, error = classify(exc)
-            if outcome != SendOutcome.RETRY_LATER:
+            if outcome not in (SendOutcome.RETRY_LATER, SendOutcome.UNREACHABLE):
                 return outcome, "", error
             if attempt + 1 < attempts:
                 time.sleep(delay * 2**attempt)
             continue
         return SendOutcome.SENT, message_id, ""
-    return SendOutcome.RETRY_LATER, "", error
+    return outcome, "", error

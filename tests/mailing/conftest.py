@@ -32,7 +32,14 @@ def communes(db):
     ]
 
 
-def make_subscribers(n: int, *, status: str = "confirmed", prefix: str = "abonne", **fields):
+def make_subscribers(
+    n: int,
+    *,
+    status: str = "confirmed",
+    prefix: str = "abonne",
+    domain: str = "example.org",
+    **fields,
+):
     from django.utils import timezone
 
     from mailing.models import Subscriber
@@ -40,7 +47,7 @@ def make_subscribers(n: int, *, status: str = "confirmed", prefix: str = "abonne
     now = timezone.now()
     return Subscriber.objects.bulk_create(
         Subscriber(
-            email=f"{prefix}{i}@example.org",
+            email=f"{prefix}{i}@{domain}",
             status=status,
             consent_at=now,
             confirmed_at=now if status == "confirmed" else None,

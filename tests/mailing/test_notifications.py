@@ -136,7 +136,8 @@ def test_bounces_count_against_the_campaign_and_pause_it_past_2_percent(webhook,
     campaign.refresh_from_db()
     assert campaign.bounce_count == 3
     assert campaign.status == Campaign.Status.PAUSED
-    assert "taux de rebonds de 3,0 % (seuil 2 %)" in campaign.pause_reason
+    reason = campaign.pause_reason
+    assert "taux de rebonds de 3,0 % sur les 100 derniers envois (seuil 2 %)" in reason
 
 
 def test_one_complaint_per_thousand_pauses_the_campaign(webhook, sns, settings):
@@ -144,7 +145,9 @@ def test_one_complaint_per_thousand_pauses_the_campaign(webhook, sns, settings):
     campaign = Campaign.objects.create(
         subject="N°2", html="x", text="x", status=Campaign.Status.SENDING, sent_count=1000
     )
-    delivery = Delivery.objects.create(campaign=campaign, subscriber=subscribers[0], status="sent")
+    [delivery, *_] = Delivery.objects.bulk_create(
+        Delivery(campaign=campaign, subscriber=s, status="sent") for s in subscribers
+    )
     tags = {"delivery": [str(delivery.pk)]}
     webhook(sns.notification(complaint(subscribers[0].email, tags=tags)))
     campaign.refresh_from_db()

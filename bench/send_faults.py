@@ -1,0 +1,360 @@
+"""Fault run of campaign sending: not a test, it prints figures (issue 13).
+
+    .venv/bin/python bench/send_faults.py                    # 20,000 recipients, both backends
+    FAULT_RECIPIENTS=5000 .venv/bin/python bench/send_faults.py db     # one backend, smaller
+
+For each task backend (database queue, then Redis/RQ) it starts what it needs itself: a
+PostgreSQL database of its own on 127.0.0.1:5432 (user postgres), moto_server, Redis at
+127.0.0.1:6379 (db 12, RQ only), the scheduler (`manage.py run_scheduler`, whose watchdog heals)
+and two workers (`db_worker`, or `rqworker`, which forks a work-horse per batch). Then, during a
+campaign to N confirmed subscribers, at random moments it either SIGKILLs a worker (for RQ the
+parent and its work-horse) or terminates every database connection of the application
+(`pg_terminate_backend`). Killed workers are started again a second later, as systemd or
+Kubernetes would (Restart=always); a worker that exits by itself is counted, and restarted too.
+
+At the end it reads what moto_server received and prints, per backend: duplicates (a recipient
+who got the issue twice), silent losses (a recipient SES does not have whose delivery does not
+say so: sent, pending…), uncertain deliveries (at most per kill, and how many of them had in
+fact gone out), whether the campaign finished without manual help, the throughput ratio to a
+bare boto3 send_email loop measured in the same run, and the workers' peak memory (RSS), ending
+with one line:
+
+    fault run (rq): duplicates 0, silent losses 0, uncertain 3 (at most 2 per kill), \
+finished without help: yes
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from email.utils import parseaddr
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RECIPIENTS = int(os.environ.get("FAULT_RECIPIENTS", "20000"))
+TIMEOUT = float(os.environ.get("FAULT_TIMEOUT", "1200"))
+PG = os.environ.get("FAULT_PG", "postgres://postgres@127.0.0.1:5432")
+REDIS_URL = os.environ.get("FAULT_REDIS_URL", "redis://127.0.0.1:6379/12")
+SETTINGS = """
+from renouveau.settings.test import *  # noqa: F403
+
+MAILING_WATCHDOG_SECONDS = 5
+"""
+
+
+def child_env(backend: str, database: str, tmp: Path, extra: dict[str, str]) -> dict[str, str]:
+    env = {
+        **os.environ,
+        **extra,
+        "DJANGO_SETTINGS_MODULE": "fault_settings",
+        "PYTHONPATH": os.pathsep.join([str(tmp), str(ROOT / "site"), str(ROOT)]),
+        "DATABASE_URL": f"{PG}/{database}",
+        "MEDIA_ROOT": str(tmp / "media"),
+        "MAILING_MAX_SEND_RATE": "0",
+        "MAILING_STALL_SECONDS": "20",
+        "MAILING_CLAIM_LEASE_SECONDS": "120",
+        "MAILING_DB_RETRY_SECONDS": "120",
+        "TASKS_BACKEND": "rq" if backend == "rq" else "database",
+    }
+    if backend == "rq":
+        env["REDIS_URL"] = REDIS_URL
+    else:
+        env.pop("REDIS_URL", None)
+    return env
+
+
+def main() -> None:
+    backends = sys.argv[1:] or ["db", "rq"]
+    lines = []
+    for backend in backends:
+        print(f"\n=== {backend} backend, {RECIPIENTS} recipients ===", flush=True)
+        child = subprocess.run(
+            [sys.executable, __file__, "--one", backend],
+            cwd=ROOT,
+            check=False,
+            text=True,
+            stdout=subprocess.PIPE,
+        )
+        print(child.stdout, end="", flush=True)
+        lines += [line for line in child.stdout.splitlines() if line.startswith("fault run")]
+    print("\n" + "\n".join(lines))
+
+
+# --- One backend, in its own process (settings depend on TASKS_BACKEND) ---
+
+
+def memory_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def children_of(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+class Supervised:
+    """One worker process, started again when it stops (Restart=always)."""
+
+    def __init__(self, args: list[str], env: dict[str, str], log: Path) -> None:
+        self.args, self.env, self.log = args, env, log
+        self.process: subprocess.Popen | None = None
+        self.killed_by_us = False
+        self.own_exits = 0
+        self.peak_kb = 0
+        self.start()
+
+    def start(self) -> None:
+        self.killed_by_us = False
+        with self.log.open("a") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, str(ROOT / "manage.py"), *self.args],
+                env=self.env,
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    def watch(self) -> None:
+        assert self.process
+        if self.process.poll() is None:
+            pids = [self.process.pid, *children_of(self.process.pid)]
+            self.peak_kb = max(self.peak_kb, *(memory_kb(pid) for pid in pids))
+            return
+        if not self.killed_by_us:
+            self.own_exits += 1
+            print(f"  worker exited by itself with status {self.process.returncode}", flush=True)
+        time.sleep(1.0)
+        self.start()
+
+    def kill(self) -> int:
+        """SIGKILL the worker and whatever it forked (RQ's work-horse). Returns pids killed."""
+        assert self.process
+        pids = [self.process.pid, *children_of(self.process.pid)]
+        self.killed_by_us = True
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        self.process.wait()
+        return len(pids)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            for pid in [self.process.pid, *children_of(self.process.pid)]:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            self.process.wait()
+
+
+def one(backend: str) -> None:
+    import psycopg
+
+    tmp = Path(tempfile.mkdtemp(prefix="renouveau-faults-"))
+    (tmp / "fault_settings.py").write_text(SETTINGS)
+    database = f"renouveau_faults_{backend}"
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{database}"')
+
+    sys.path[:0] = [str(tmp), str(ROOT / "site"), str(ROOT)]
+    from tests.moto import REGION, MotoServer
+
+    server = MotoServer()
+    env = child_env(backend, database, tmp, server.environ())
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    import boto3
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from mailing.models import Campaign, Delivery
+    from mailing.sending import Segment, create_campaign, personalise, start_campaign
+    from renouveau.mail import build_message
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from send import populate, setup_issue
+
+    workers: list[Supervised] = []
+    scheduler = None
+    try:
+        if backend == "rq":
+            import redis
+
+            redis.Redis.from_url(REDIS_URL).flushdb()
+        call_command("migrate", verbosity=0)
+        issue = setup_issue()
+        sender = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+
+        # The bare loop: one real personalised message of this issue, sent as fast as boto3 can.
+        populate(1)
+        sample = create_campaign(issue, Segment())
+        html, text, headers = personalise(sample, sample.deliveries.get().subscriber_id)
+        raw = (
+            build_message(
+                to=["x@example.org"], subject=sample.subject, text=text, html=html, headers=headers
+            )
+            .message()
+            .as_bytes()
+        )
+        server.reset()
+        server.verify_sender(sender)
+        client = boto3.client("sesv2", endpoint_url=server.url, region_name=REGION)
+        bare_count = 1500
+        started = time.perf_counter()
+        for i in range(bare_count):
+            client.send_email(
+                FromEmailAddress=sender,
+                Destination={"ToAddresses": [f"nu{i}@example.org"]},
+                Content={"Raw": {"Data": raw}},
+            )
+        bare = bare_count / (time.perf_counter() - started)
+        server.reset()
+        server.verify_sender(sender)
+        Campaign.objects.all().delete()
+
+        populate(RECIPIENTS)
+        campaign = create_campaign(issue, Segment())
+        print(f"  bare boto3 loop: {bare:.0f} msg/s; campaign of {campaign.recipient_count}")
+
+        log = tmp / "processes.log"
+        scheduler = subprocess.Popen(
+            [sys.executable, str(ROOT / "manage.py"), "run_scheduler"],
+            env=env,
+            cwd=ROOT,
+            stdout=log.open("a"),
+            stderr=subprocess.STDOUT,
+        )
+        if backend == "rq":
+            args = ["rqworker", "--job-class", "django_tasks_rq.Job", "default", "mail"]
+        else:
+            args = ["db_worker", "--queue-name", "mail", "--no-startup-delay", "--interval", "0.2"]
+        workers = [Supervised(args, env, log) for _ in range(2)]
+        time.sleep(3)
+        start_campaign(campaign)
+        connection.close()
+
+        kills = drops = 0
+        began = time.monotonic()
+        next_fault = began + random.uniform(3, 8)  # noqa: S311
+        finished = False
+        while time.monotonic() - began < TIMEOUT:
+            for worker in workers:
+                worker.watch()
+            status = Campaign.objects.filter(pk=campaign.pk).values_list("status", flat=True)[0]
+            if status == Campaign.Status.DONE:
+                finished = True
+                break
+            if status != Campaign.Status.SENDING:
+                print(
+                    f"  campaign is {status}: {Campaign.objects.get(pk=campaign.pk).pause_reason}"
+                )
+                break
+            if time.monotonic() >= next_fault:
+                if random.random() < 0.6:  # noqa: S311
+                    worker = random.choice(workers)  # noqa: S311
+                    killed = worker.kill()
+                    kills += 1
+                    print(f"  t={time.monotonic() - began:5.1f}s kill ({killed} process(es))")
+                else:
+                    with connection.cursor() as cursor:
+                        cursor.execute(
+                            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                        )
+                        dropped = cursor.fetchone()[0]
+                    drops += 1
+                    print(f"  t={time.monotonic() - began:5.1f}s dropped {dropped} connection(s)")
+                next_fault = time.monotonic() + random.uniform(3, 8)  # noqa: S311
+            connection.close()
+            time.sleep(0.25)
+        elapsed = time.monotonic() - began
+        for worker in workers:
+            worker.stop()
+
+        # What SES received.
+        received = Counter()
+        for item in server.captured():
+            for address in item.get("destinations") or []:
+                received[address.lower()] += 1
+        rows = list(
+            Delivery.objects.filter(campaign=campaign).values_list(
+                "subscriber__email", "status", "claimed_by", "sent_at"
+            )
+        )
+        duplicates = sum(n - 1 for n in received.values() if n > 1)
+        silent = 0
+        uncertain_out = uncertain_not = 0
+        per_claimant = Counter()
+        for email, status, claimed_by, _ in rows:
+            got = received.get(email, 0)
+            if status == "uncertain":
+                per_claimant[claimed_by] += 1
+                if got:
+                    uncertain_out += 1
+                else:
+                    uncertain_not += 1
+            elif status not in ("failed", "skipped") and not got:
+                silent += 1  # recorded sent, or still pending, yet SES does not have it
+        statuses = Counter(status for _, status, _, _ in rows)
+        uncertain = statuses.get("uncertain", 0)
+        per_kill = max(per_claimant.values(), default=0)
+        sent_times = sorted(t for _, s, _, t in rows if s == "sent" and t)
+        span = (sent_times[-1] - sent_times[0]).total_seconds() if len(sent_times) > 1 else 0
+        rate = (len(sent_times) - 1) / span if span else 0.0
+        own_exits = sum(worker.own_exits for worker in workers)
+        peak = max(worker.peak_kb for worker in workers) / 1024
+        print(
+            f"  {kills} kills, {drops} connection drops, {elapsed:.0f} s; statuses {dict(statuses)}"
+        )
+        print(f"  workers that exited by themselves: {own_exits}")
+        print(
+            f"  uncertain: {uncertain} ({uncertain_out} had gone out, {uncertain_not} had not), "
+            f"per killed process at most {per_kill}"
+        )
+        events = list(campaign.events.values_list("kind", "message"))
+        print(f"  campaign events: {len(events)} ({Counter(kind for kind, _ in events)})")
+        print(
+            f"  throughput {rate:.0f} msg/s (first→last send, faults included), bare loop "
+            f"{bare:.0f} msg/s: ratio {rate / bare if bare else 0:.2f}"
+        )
+        print(f"  worker peak RSS {peak:.0f} MB")
+        print(
+            f"fault run ({backend}): duplicates {duplicates}, silent losses {silent}, "
+            f"uncertain {uncertain} (at most {per_kill} per kill), "
+            f"finished without help: {'yes' if finished and not own_exits else 'no'}",
+            flush=True,
+        )
+    finally:
+        for worker in workers:
+            worker.stop()
+        if scheduler is not None:
+            scheduler.kill()
+            scheduler.wait()
+        server.stop()
+        connection.close()
+        with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--one"]:
+        one(sys.argv[2])
+    else:
+        main()

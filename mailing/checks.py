@@ -1,0 +1,30 @@
+"""System checks of the mailing app."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import checks
+
+from .transport import SES_BACKEND
+
+
+@checks.register(checks.Tags.compatibility)
+def ses_configuration_set(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """In production, SES must publish send, delivery, bounce and complaint events: without
+    them, deliveries left uncertain by a stopped worker cannot be settled automatically, and
+    bounces are never seen (DEPLOY.md, « Mail »)."""
+    production = (getattr(settings, "SETTINGS_MODULE", "") or "").endswith(".production")
+    if not production or settings.EMAIL_BACKEND != SES_BACKEND:
+        return []
+    if (settings.ANYMAIL or {}).get("AMAZON_SES_CONFIGURATION_SET_NAME"):
+        return []
+    return [
+        checks.Warning(
+            "AWS_SES_CONFIGURATION_SET is not set: SES will not report sends, deliveries, "
+            "bounces and complaints to the site.",
+            hint="Create a configuration set with Send, Delivery, Bounce and Complaint event "
+            "destinations to the SNS topic of /lettre/ses-notifications/ (DEPLOY.md, « Mail »), "
+            "and set AWS_SES_CONFIGURATION_SET.",
+            id="mailing.W001",
+        )
+    ]

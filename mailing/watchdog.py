@@ -1,0 +1,125 @@
+"""The campaign watchdog: one recovery, whatever the task backend (database queue or RQ).
+
+Run every minute by the scheduler (`mailing/schedule.py`, `manage.py run_scheduler`) and once by
+each `db_worker` as it starts:
+
+1. deliveries held by a dead worker (same host and pid gone, or a claim older than the lease):
+   those in flight become UNCERTAIN, those only claimed go back to the pool;
+2. a campaign still SENDING with nothing pending or in flight is closed (DONE);
+3. a campaign still SENDING with deliveries to send and no sign of life (heartbeat) for
+   MAILING_STALL_SECONDS gets a batch task queued, unless one is already waiting in the queue.
+   (An RQ worker killed with its work-horse right after taking a batch leaves an empty queue
+   and a campaign nobody carries on: this is what starts it again.)
+
+Each recovery is recorded as a CampaignEvent, shown with its time on the campaign page.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.utils import timezone
+
+from .campaigns import log_event
+from .conf import setting
+from .deliveries import recover_dead_claims
+from .models import Campaign, CampaignEvent, Delivery
+from .resilience import enqueue_batch
+
+logger = logging.getLogger(__name__)
+
+
+def waiting_batches() -> set[int] | None:
+    """Campaign ids with a batch task waiting in the queue (None: cannot tell)."""
+    from .sending import send_campaign_batch
+
+    backend = send_campaign_batch.get_backend()
+    path = send_campaign_batch.module_path
+    waiting: set[int] = set()
+    try:
+        if type(backend).__name__ == "DatabaseBackend":
+            from django_tasks_db.models import DBTaskResult
+
+            for args_kwargs in (
+                DBTaskResult.objects.ready()
+                .filter(task_path=path)
+                .values_list("args_kwargs", flat=True)
+            ):
+                args = (args_kwargs or {}).get("args") or [None]
+                waiting.add(args[0])
+        elif type(backend).__name__ == "RQBackend":
+            import django_rq
+
+            queue = django_rq.get_queue(send_campaign_batch.queue_name)
+            for job in queue.get_jobs():
+                if job.func_name == path and job.args:
+                    waiting.add(job.args[0])
+        else:
+            return None
+    except Exception:  # an unreachable queue: queue anyway, a duplicate batch finds nothing
+        logger.exception("Could not list the waiting batch tasks")
+        return None
+    return waiting
+
+
+def _minutes(seconds: float) -> str:
+    return f"{round(seconds / 60)} min" if seconds >= 90 else f"{round(seconds)} s"
+
+
+def watchdog(*, stalled_after: float | None = None) -> dict[str, int]:
+    """Recover dead claims, close finished campaigns, re-queue stalled ones."""
+    if stalled_after is None:
+        stalled_after = float(setting("MAILING_STALL_SECONDS", 180))
+    report = {"uncertain": 0, "released": 0, "finished": 0, "requeued": 0}
+    recovered = recover_dead_claims()
+    for campaign_id in set(recovered.uncertain) | set(recovered.released):
+        uncertain = recovered.uncertain.get(campaign_id, 0)
+        released = recovered.released.get(campaign_id, 0)
+        report["uncertain"] += uncertain
+        report["released"] += released
+        parts = []
+        if uncertain:
+            parts.append(f"{uncertain} envoi(s) en cours marqué(s) incertain(s)")
+        if released:
+            parts.append(f"{released} destinataire(s) réservé(s) remis en file")
+        log_event(
+            campaign_id,
+            CampaignEvent.Kind.RECOVERY,
+            "Un processus d'envoi s'est arrêté : " + ", ".join(parts) + ".",
+        )
+
+    now = timezone.now()
+    waiting: set[int] | None = None
+    for campaign in Campaign.objects.filter(status=Campaign.Status.SENDING):
+        from .sending import finish_if_complete
+
+        deliveries = campaign.deliveries
+        if not deliveries.filter(
+            status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING]
+        ).exists():
+            if finish_if_complete(campaign):
+                report["finished"] += 1
+                log_event(campaign, CampaignEvent.Kind.RECOVERY, "Envoi clos par le contrôle.")
+            continue
+        last_sign = campaign.heartbeat_at or campaign.started_at or campaign.created_at
+        if last_sign and now - last_sign < timedelta(seconds=stalled_after):
+            continue
+        if not deliveries.filter(status=Delivery.Status.PENDING, claimed_by="").exists():
+            continue  # only claims by live workers left: they carry on
+        if waiting is None:
+            waiting = waiting_batches() or set()
+        if campaign.pk in waiting:
+            continue
+        if enqueue_batch(campaign.pk):
+            report["requeued"] += 1
+            Campaign.objects.filter(pk=campaign.pk).update(heartbeat_at=now)
+            silence = (now - last_sign).total_seconds() if last_sign else 0
+            log_event(
+                campaign,
+                CampaignEvent.Kind.RECOVERY,
+                f"Envoi relancé automatiquement (aucune activité depuis {_minutes(silence)}).",
+            )
+    if any(report.values()):
+        logger.warning("Campaign watchdog: %s", report)
+    return report
