@@ -23,7 +23,10 @@ def _identity_verified(client, identity: str) -> bool | None:
         answer = client.get_email_identity(EmailIdentity=identity)
     except client.exceptions.NotFoundException:
         return None
-    return bool(answer.get("VerifiedForSendingStatus"))
+    # VerifiedForSendingStatus is SES's answer; moto only fills VerificationStatus.
+    return bool(answer.get("VerifiedForSendingStatus")) or (
+        answer.get("VerificationStatus") == "SUCCESS"
+    )
 
 
 def ses_sender_problem() -> str:
