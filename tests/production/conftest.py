@@ -102,12 +102,17 @@ def production(moto_server):
         from django.conf import settings  # the same base settings as the deployment's
 
         moto_server.verify_sender(parseaddr(settings.DEFAULT_FROM_EMAIL)[1])
-        # The release step (collectstatic needs no database: beside migrate), then the web
+        # The release steps (collectstatic needs no database: beside migrate), then the web
         # processes, booting while the demo content loads and the Site record follows SITE_URL.
-        with ThreadPoolExecutor(2) as pool:
+        # The bucket's public-read policy on public/ is a deploy step too (DEPLOY.md).
+        release = {
+            "migrate": ["--noinput"],
+            "collectstatic": ["--noinput"],
+            "s3_public_media": [],
+        }
+        with ThreadPoolExecutor(len(release)) as pool:
             steps = {
-                name: pool.submit(topology.manage, name, *args)
-                for name, args in (("migrate", ["--noinput"]), ("collectstatic", ["--noinput"]))
+                name: pool.submit(topology.manage, name, *args) for name, args in release.items()
             }
             topology.commands.update({name: step.result() for name, step in steps.items()})
         for name in ("migrate", "collectstatic"):

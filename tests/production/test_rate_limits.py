@@ -6,9 +6,9 @@ Loopback is 127.0.0.0/8: requests bound to 127.0.0.5 and 127.0.0.6 reach nginx f
 different client addresses, as two visitors would."""
 
 import secrets
-from urllib.parse import urlencode
 
-from tests.production.topology import request, wait_for
+from tests.production.topology import scripted_subscription as subscribe
+from tests.production.topology import wait_for
 
 HASH = """
 import json
@@ -17,28 +17,6 @@ from mailing.models import Subscriber
 subscriber = Subscriber.objects.get(email={email!r})
 print(json.dumps(subscriber.consent_ip_hash == hash_ip({ip!r})))
 """
-
-
-def subscribe(site_url: str, source: str, email: str, forged: str | None = None) -> int:
-    """A scripted subscription: its own CSRF cookie and token, as a browser would send them."""
-    token = secrets.token_hex(16)  # a CSRF secret: 32 characters
-    headers = {
-        "Content-Type": "application/x-www-form-urlencoded",
-        "Cookie": f"csrftoken={token}",
-        "Origin": site_url,
-        "Referer": f"{site_url}/lettre/abonnement/",
-    }
-    if forged:
-        headers["X-Forwarded-For"] = forged
-    body = urlencode({"csrfmiddlewaretoken": token, "email": email, "consent": "on"})
-    response = request(
-        f"{site_url}/lettre/abonnement/",
-        method="POST",
-        headers=headers,
-        body=body.encode(),
-        source=source,
-    )
-    return response.status
 
 
 def test_subscriptions_are_limited_per_visitor_not_per_proxy(production):

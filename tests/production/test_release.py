@@ -4,7 +4,13 @@ from tests.production.topology import request
 
 
 def test_the_release_commands_succeed(production):
-    for name in ("migrate", "collectstatic", "load_demo_content", "sync_site_url"):
+    for name in (
+        "migrate",
+        "collectstatic",
+        "s3_public_media",
+        "load_demo_content",
+        "sync_site_url",
+    ):
         result = production.commands[name]
         assert result.returncode == 0, f"manage.py {name}:\n{result.stdout}\n{result.stderr}"
     assert all(process.alive() for process in production.processes), production.logs()

@@ -24,7 +24,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from tests.moto import free_port
 
@@ -200,12 +200,14 @@ class Topology:
 
     # --- commands and processes ---
 
-    def manage(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    def manage(
+        self, *args: str, timeout: float = 300, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess:
         """Run a manage.py command to completion under the production settings."""
         started = time.monotonic()
         result = subprocess.run(
             [sys.executable, str(ROOT / "manage.py"), *args],
-            env=self.environ,
+            env={**self.environ, **(env or {})},
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -453,3 +455,25 @@ def text_part(message) -> str:
 
 def html_part(message) -> str:
     return message.get_body(("html",)).get_content()
+
+
+def scripted_subscription(site_url: str, source: str, email: str, forged: str | None = None) -> int:
+    """A scripted subscription: its own CSRF cookie and token, as a browser would send them."""
+    token = secrets.token_hex(16)  # a CSRF secret: 32 characters
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": f"csrftoken={token}",
+        "Origin": site_url,
+        "Referer": f"{site_url}/lettre/abonnement/",
+    }
+    if forged:
+        headers["X-Forwarded-For"] = forged
+    body = urlencode({"csrfmiddlewaretoken": token, "email": email, "consent": "on"})
+    response = request(
+        f"{site_url}/lettre/abonnement/",
+        method="POST",
+        headers=headers,
+        body=body.encode(),
+        source=source,
+    )
+    return response.status

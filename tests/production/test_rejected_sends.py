@@ -1,0 +1,42 @@
+"""Issue 11, item 7: a send that SES rejects is never silent: the deploy check names the
+unverified sender, and a rejected confirmation mail is recorded on the subscriber for staff."""
+
+import secrets
+from email.utils import parseaddr
+
+import boto3
+from django.conf import settings
+
+from tests.production.topology import scripted_subscription as subscribe
+from tests.production.topology import wait_for
+
+
+def test_the_deploy_check_names_an_unverified_sender(production):
+    result = production.manage(
+        "check", "--deploy", env={"DEFAULT_FROM_EMAIL": "Lettre <inconnue@example.net>"}
+    )
+    assert "renouveau.W001" in result.stdout + result.stderr, result.stdout + result.stderr
+    assert "inconnue@example.net" in result.stdout + result.stderr
+    # With the real sender, verified in SES (moto), no such warning.
+    verified = production.manage("check", "--deploy")
+    assert "renouveau.W001" not in verified.stdout + verified.stderr
+
+
+def test_a_rejected_confirmation_mail_is_recorded_for_staff(production, moto_server):
+    sender = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    ses = boto3.client("sesv2", endpoint_url=moto_server.url, region_name="eu-west-3")
+    email = f"refusee.{secrets.token_hex(4)}@example.org"
+    ses.delete_email_identity(EmailIdentity=sender)  # SES now rejects every send
+    try:
+        assert subscribe(production.site_url, "127.0.0.7", email) == 302
+        [(error,)] = wait_for(
+            lambda: production.sql(
+                "SELECT mail_error FROM mailing_subscriber WHERE email = %s AND mail_error <> ''",
+                (email,),
+            ),
+            timeout=60,
+            message="the rejection recorded on the subscriber",
+        )
+    finally:
+        moto_server.verify_sender(sender)
+    assert "MessageRejected" in error or "not verified" in error, error
