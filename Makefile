@@ -15,11 +15,13 @@ help: ## List the commands
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "Installation des paquets Python (quelques minutes la première fois)…"
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock ".[test]"
+	$(PY) -m pip install --disable-pip-version-check --progress-bar on -c requirements.lock ".[test]"
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
+	@echo "Installation des paquets npm (Leaflet, axe-core)…"
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
