@@ -338,7 +338,7 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "renouveau.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "renouveau/lockout.html"
+AXES_LOCKOUT_CALLABLE = "renouveau.lockout.lockout_response"  # French page, templates/renouveau/
 AXES_VERBOSE = False
 # Automatic mail caps (documents sent without a person in the loop): beyond them, requests wait
 # for staff. Counted per hour, per sender domain and for the whole site; an address's +tag and
