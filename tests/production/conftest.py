@@ -15,7 +15,6 @@ import hashlib
 import os
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -23,7 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 import boto3
 import pytest
 
-from tests.production.topology import StartupError, Topology, nginx_executable
+from tests.production.topology import Topology, nginx_executable
 
 HERE = Path(__file__).resolve().parent
 TEMPLATE_PREFIX = "renouveau_prod_template_"
@@ -102,31 +101,24 @@ def production(moto_server):
         from django.conf import settings  # the same base settings as the deployment's
 
         moto_server.verify_sender(parseaddr(settings.DEFAULT_FROM_EMAIL)[1])
-        # The release steps (collectstatic needs no database: beside migrate), then the web
-        # processes, booting while the demo content loads and the Site record follows SITE_URL.
-        # The bucket's public-read policy on public/ is a deploy step too (DEPLOY.md).
-        release = {
-            "migrate": ["--noinput"],
-            "collectstatic": ["--noinput"],
-            "s3_public_media": [],
-        }
-        with ThreadPoolExecutor(len(release)) as pool:
-            steps = {
-                name: pool.submit(topology.manage, name, *args) for name, args in release.items()
-            }
-            topology.commands.update({name: step.result() for name, step in steps.items()})
-        for name in ("migrate", "collectstatic"):
-            if topology.commands[name].returncode != 0:
-                raise StartupError(f"manage.py {name} failed")
-        if template and not exists:
-            _save_template(base_url, database, template)
+        # The web front (gunicorn behind nginx) boots while the release steps run: each
+        # command through one Django process (call_command in the tests' shell process: on a
+        # busy machine every Django start costs 10-40 s), the bucket's public-read policy on
+        # public/ included (DEPLOY.md), then the worker, the demo content and the Site record.
         topology.start_gunicorn()
         topology.start_nginx(nginx)
+        for name, options in (
+            ("migrate", {"interactive": False}),
+            ("collectstatic", {"interactive": False, "verbosity": 0}),
+            ("s3_public_media", {}),
+        ):
+            topology.call_command(name, **options)
+        if template and not exists and _migrated_template_name() == template:
+            topology.shell("from django.db import connections; connections.close_all()")
+            _save_template(base_url, database, template)
         topology.start_manage("worker", "db_worker", "--queue-name", "*")
-        for name in ("load_demo_content", "sync_site_url"):
-            topology.commands[name] = topology.manage(name)
-        if topology.commands["load_demo_content"].returncode != 0:
-            raise StartupError("manage.py load_demo_content failed")
+        topology.call_command("load_demo_content", verbosity=0)
+        topology.call_command("sync_site_url")
         topology.wait_until_healthy()
     except BaseException as error:
         topology.stop()

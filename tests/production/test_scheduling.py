@@ -66,15 +66,11 @@ print(json.dumps([Subscriber.objects.filter(email={email!r}).count(),
 
 
 def test_the_purges_are_scheduled_and_purge(production, scheduler):
-    listed = production.manage("run_scheduler", "--list")
-    assert listed.returncode == 0, listed.stderr
-    jobs = listed.stdout
-    assert "publish" in jobs
-    assert "purge" in jobs, jobs
-
     email = f"oubliee.{secrets.token_hex(4)}@example.org"
     production.shell(OLD_DATA.format(email=email))
     assert production.shell(COUNT.format(email=email)) == [1, 1]
     ran = production.manage("run_scheduler", "--once")
     assert ran.returncode == 0, ran.stdout + ran.stderr
+    # Each job is listed with its schedule as it runs: the purges are daily jobs.
+    assert "purge" in ran.stdout and "publish" in ran.stdout, ran.stdout
     assert production.shell(COUNT.format(email=email)) == [0, 0]

@@ -243,6 +243,27 @@ class Topology:
         lines = [line for line in reply["stdout"].splitlines() if line.strip()]
         return json.loads(lines[-1]) if lines else None
 
+    def call_command(self, name: str, **options) -> str:
+        """A management command run through the shell process (`call_command`): the same code
+        as `manage.py <name>`, without a Django start-up per command. Kept in `commands`."""
+        code = (
+            "import io, json\n"
+            "from django.core.management import call_command\n"
+            "out = io.StringIO()\n"
+            f"call_command({name!r}, stdout=out, stderr=out, **{options!r})\n"
+            "print(json.dumps(out.getvalue()))\n"
+        )
+        started = time.monotonic()
+        try:
+            output = self.shell(code, timeout=600)
+        except AssertionError as error:
+            self.commands[name] = subprocess.CompletedProcess([name], 1, "", str(error))
+            raise StartupError(f"{name} failed:\n{error}") from None
+        self.commands[name] = subprocess.CompletedProcess([name], 0, output, "")
+        with open(self.tmp / "commands.log", "a") as log:
+            log.write(f"= {name} in {time.monotonic() - started:.1f} s\n")
+        return output
+
     def _shell_reply(self, timeout: float) -> dict:
         popen = self._shell.popen
         ready, _, _ = select.select([popen.stdout], [], [], timeout)
