@@ -105,8 +105,8 @@ def programme_figures(target: int = PROGRAMME_TARGET, private: Q | None = None) 
         )
         epci.cities += 1
         for phase_status, phase_dwellings in phases.get(pk) or [(status, dwellings)]:
-            total.add(phase_status, phase_dwellings)
-            epci.dwellings.add(phase_status, phase_dwellings)
+            total.add(phase_status, phase_dwellings or 0)  # unknown counts add nothing
+            epci.dwellings.add(phase_status, phase_dwellings or 0)
     return ProgrammeFigures(
         target=target,
         cities=len(cities),

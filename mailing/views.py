@@ -37,7 +37,14 @@ def _rate(name: str, default: str) -> str:
 @require_http_methods(["GET", "POST"])
 def subscribe(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        form = SubscriptionForm(initial={"source": request.GET.get("source", "")})
+        # The sign-up fields of the footer and the home page are GET forms that land here with
+        # the address typed (?email=): the visitor then completes and consents on this page.
+        form = SubscriptionForm(
+            initial={
+                "source": request.GET.get("source", ""),
+                "email": request.GET.get("email", "").strip()[:254],
+            }
+        )
         return render(request, "mailing/subscribe.html", {"form": form})
 
     if is_ratelimited(

@@ -143,10 +143,12 @@ class CityPage(BasePage):
     )
     dwellings = models.PositiveIntegerField(
         "nombre de logements",
-        default=0,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
         help_text="Nombre total de logements rénovés dans la cité ; les tranches doivent "
-        "totaliser ce nombre.",
+        "totaliser ce nombre. Vide si inconnu : « non renseigné » (et non 0) sur le site et dans "
+        "les données ouvertes.",
     )
     status = models.CharField(
         "état d'avancement", max_length=20, choices=Status.choices, default=Status.PROGRAMMED

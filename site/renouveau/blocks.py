@@ -134,6 +134,34 @@ class VideoBlock(blocks.StructBlock):
         label = "Vidéo"
         template = "blocks/video_block.html"
 
+    def clean(self, value):
+        # Not EmbedBlock's own check, which asks the provider (oEmbed) over the network: the
+        # player address is worked out from the URL (renouveau.video), and nothing is fetched
+        # from a third party, neither when saving nor when a visitor reads the page.
+        from .video import parse_video_url
+
+        errors = {}
+        url = value.get("video").url if value.get("video") else ""
+        if not url:
+            errors["video"] = ["Saisissez l'adresse de la vidéo."]
+        elif parse_video_url(url) is None:
+            errors["video"] = [
+                "Adresse non reconnue : indiquez l'adresse d'une vidéo YouTube, Vimeo ou "
+                "Dailymotion (par exemple https://www.youtube.com/watch?v=…)."
+            ]
+        if not value.get("title"):
+            errors["title"] = ["Ce champ est obligatoire."]
+        if errors:
+            raise blocks.StructBlockValidationError(block_errors=errors)
+        return value
+
+    def get_context(self, value, parent_context=None):
+        from .video import parse_video_url
+
+        context = super().get_context(value, parent_context)
+        context["video"] = parse_video_url(value.get("video").url if value.get("video") else "")
+        return context
+
 
 class BaseStreamBlock(blocks.StreamBlock):
     heading = HeadingBlock()

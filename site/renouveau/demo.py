@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.images import ImageFile
 from PIL import Image as PILImage
-from PIL import ImageDraw
+from PIL import ImageDraw, ImageFont
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 
@@ -20,6 +20,15 @@ from .site_url import site_address, sync_site_record
 
 # Colours of the generated placeholder images (the demo has no real photos).
 PALETTE = ["#23313f", "#a8361a", "#3d5a40", "#6b4e2e", "#2f4858", "#7a3b69"]
+
+
+def demo_font(size: int, *, bold: bool = False) -> ImageFont.FreeTypeFont:
+    """Source Sans Pro (the font-source-sans-pro package): Pillow's built-in font has no accented
+    letters and draws « é » as a box."""
+    import font_source_sans_pro as fonts
+
+    name = "SourceSansProSemibold" if bold else "SourceSansPro"
+    return ImageFont.truetype(fonts.font_files_ttf[name], size)
 
 
 def placeholder_image(title: str, *, description: str, credit: str, tint: int = 0) -> SiteImage:
@@ -32,8 +41,8 @@ def placeholder_image(title: str, *, description: str, credit: str, tint: int = 
     for i in range(0, 1200, 60):  # brick-like rows, a nod to the cités' facades
         draw.line([(i, 0), (i + 400, 800)], fill="#ffffff22", width=2)
     draw.rectangle([(0, 620), (1200, 800)], fill="#00000088")
-    draw.text((40, 650), title, fill="#ffffff", font_size=44)
-    draw.text((40, 720), credit, fill="#f2b705", font_size=28)
+    draw.text((40, 650), title, fill="#ffffff", font=demo_font(44, bold=True))
+    draw.text((40, 720), credit, fill="#f2b705", font=demo_font(28))
     buffer = io.BytesIO()
     canvas.save(buffer, format="PNG")
     slug = "".join(c if c.isalnum() else "-" for c in title.lower())[:60]
@@ -142,32 +151,6 @@ PROGRAMME_BODY = [
     ),
 ]
 
-LEGAL_PAGES = [
-    (
-        "mentions-legales",
-        "Mentions légales",
-        "<p>Éditeur : Engagement pour le Renouveau du Bassin Minier. Contact : "
-        "contact@renouveaubassinminier.fr.</p><p>Les photographies sont la propriété de leurs "
-        "auteurs, crédités sous chaque image.</p>",
-    ),
-    (
-        "accessibilite",
-        "Accessibilité",
-        "<p>Ce site vise la conformité au Référentiel général d'amélioration de l'accessibilité "
-        "(RGAA 4.1) et aux WCAG 2.1 niveau AA. Pour signaler un défaut d'accessibilité, écrivez à "
-        "contact@renouveaubassinminier.fr : nous vous répondrons et vous fournirons l'information "
-        "sous une forme accessible.</p>",
-    ),
-    (
-        "donnees-personnelles",
-        "Données personnelles",
-        "<p>Les adresses des abonnés à la lettre d'information et des demandeurs de documents ne "
-        "servent qu'à ces envois. Vous pouvez vous désabonner à tout moment par le lien présent "
-        "dans chaque lettre, et demander l'effacement de vos données à "
-        "contact@renouveaubassinminier.fr. Le site ne mesure pas l'ouverture des lettres.</p>",
-    ),
-]
-
 
 def load(home: HomePage) -> None:
     child_page(
@@ -180,14 +163,13 @@ def load(home: HomePage) -> None:
         teaser_text="L'Engagement pour le Renouveau du Bassin Minier en quelques mots.",
         body=PROGRAMME_BODY,
     )
-    legal_pages = [
-        child_page(home, StandardPage, slug=slug, title=title, body=[("paragraph", text)])
-        for slug, title, text in LEGAL_PAGES
-    ]
+    from . import demo_legal
+
+    legal_pages = demo_legal.load(home)
     site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
-    if not site_settings.legal_links:
-        site_settings.legal_links = [("link", {"label": "", "page": page}) for page in legal_pages]
+    if not site_settings.social_links:
         site_settings.social_links = [
             ("link", {"network": "linkedin", "url": "https://www.linkedin.com/"}),
         ]
         site_settings.save()
+    demo_legal.set_legal_links(legal_pages)

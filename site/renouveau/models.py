@@ -62,8 +62,15 @@ class BasePage(Page):
     ]
     search_fields = [*Page.search_fields, index.SearchField("teaser_text")]
 
+    # schema.org type of the page's JSON-LD (templatetags/public_service.py); news items say
+    # "NewsArticle" and give their date through schema_org_date().
+    schema_org_type = "WebPage"
+
     class Meta:
         abstract = True
+
+    def schema_org_date(self):
+        return self.first_published_at
 
     def get_teaser_text(self) -> str:
         return self.teaser_text or self.search_description or ""
@@ -158,3 +165,26 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "réglages du site"
+
+
+# Page types kept in their own modules, registered with Django by importing them here.
+from .accessibility import AccessibilityCriterion, AccessibilityStatementPage  # noqa: E402
+from .form_pages import FormField, FormPage  # noqa: E402
+from .legal import DataProcessing, LegalNoticePage, PersonalDataPage, SitemapPage  # noqa: E402
+
+__all__ = [
+    "AccessibilityCriterion",
+    "AccessibilityStatementPage",
+    "BasePage",
+    "DataProcessing",
+    "FormField",
+    "FormPage",
+    "HomePage",
+    "LegalNoticePage",
+    "PersonalDataPage",
+    "SiteImage",
+    "SiteRendition",
+    "SiteSettings",
+    "SitemapPage",
+    "StandardPage",
+]

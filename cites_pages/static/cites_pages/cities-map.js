@@ -32,7 +32,7 @@
             strong.appendChild(link);
             box.appendChild(strong);
             var details = document.createElement("p");
-            details.textContent = [p.communes, p.etat, p.logements + " logements"]
+            details.textContent = [p.communes, p.etat, (p.logements === null || p.logements === undefined ? "Logements : non renseigné" : p.logements + " logements")]
               .concat(p.position_approximative ? ["position approximative"] : [])
               .join(" · ");
             box.appendChild(details);

@@ -244,7 +244,15 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:", _TILE_ORIGIN],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
-        "frame-src": ["'self'", "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+        # Video players, loaded only after the visitor clicks (renouveau/video.py).
+        "frame-src": [
+            "'self'",
+            "https://www.youtube-nocookie.com",
+            "https://www.youtube.com",
+            "https://player.vimeo.com",
+            "https://www.dailymotion.com",
+            "https://geo.dailymotion.com",
+        ],
         "frame-ancestors": ["'self'"],  # Wagtail's preview
         "form-action": ["'self'"],
         "base-uri": ["'self'"],
