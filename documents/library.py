@@ -14,6 +14,8 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from wagtail.models import Page
 
+from renouveau.visibility import public_pages
+
 from .models import DocumentKind, LibraryDocument
 
 PER_PAGE = 20
@@ -41,9 +43,9 @@ class LibraryFilters:
 
 
 def city_pages() -> QuerySet[Page]:
-    """Live cité pages that have at least one document, for the cité filter."""
+    """Public cité pages that have at least one document, for the cité filter."""
     return (
-        Page.objects.live()
+        public_pages(Page.objects.all())
         .filter(content_type__app_label="cites_pages", content_type__model="citypage")
         .filter(library_documents__isnull=False)
         .distinct()
@@ -81,12 +83,12 @@ def library_documents(filters: LibraryFilters) -> QuerySet[LibraryDocument]:
         documents = documents.filter(kind=filters.kind)
     if filters.theme:
         documents = documents.filter(theme__slug=filters.theme)
-    if filters.cite:
+    if filters.cite:  # a slug of city_pages(): public cités only
         documents = documents.filter(
-            related_pages__slug=filters.cite, related_pages__content_type__model="citypage"
+            related_pages__in=city_pages().filter(slug=filters.cite)
         ).distinct()
     documents = documents.select_related("theme")
-    related = Page.objects.live().only("id", "title", "url_path", "depth", "path")
+    related = public_pages(Page.objects.all()).only("id", "title", "url_path", "depth", "path")
     return documents.prefetch_related(
         Prefetch("related_pages", queryset=related.order_by("title"), to_attr="live_pages")
     ).order_by("-date", "-created_at", "-pk")

@@ -26,6 +26,7 @@ from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
 
 from renouveau.templatetags.site_tags import date_fr
+from renouveau.visibility import is_public_page
 
 UNSUBSCRIBE_URL_PLACEHOLDER = "https://unsubscribe.invalid/__UNSUBSCRIBE_TOKEN__"
 # The generic unsubscribe page (built by the mailing app) used where no recipient is known:
@@ -72,8 +73,9 @@ def absolute_url(url: str) -> str:
 
 
 def page_url(page: Page | None) -> str:
-    """Absolute public address of a page, or "" when it is not published or not routable."""
-    if page is None or not page.live:
+    """Absolute public address of a page, or "" when the public may not see it (draft, expired,
+    private section) or it is not routable."""
+    if not is_public_page(page):
         return ""
     parts = page.get_url_parts()
     if parts is None:
@@ -352,6 +354,8 @@ def prepare_issue(
             )
         elif kind == "page_teaser":
             page, url = resolve(value["page"], "Page mise en avant")
+            if not url:
+                page = None  # a draft, expired or private page lends neither title nor text
             teaser_image = None
             if value.get("show_image") and page is not None and hasattr(page, "get_teaser_image"):
                 teaser_image = page.get_teaser_image()

@@ -1,0 +1,125 @@
+"""Issue 12 item 6: a private, draft or expired page appears in no public listing, filter, feed,
+sitemap, search result, suggestion, map, export or newsletter teaser.
+
+The demo content is loaded; then a copy of a cité, a news item, a webinar and a case study,
+all named « Tartempion » and linked to a library document, is made private, unpublished or
+expired (expiry as the scheduler's `publish_scheduled` job applies it), and every public surface
+is read."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from wagtail.models import Page, PageViewRestriction
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "Tartempion"
+
+
+def _copies() -> list[Page]:
+    from cites_pages.models import CaseStudyPage, CityPage, NewsPage, WebinarPage
+
+    copies = []
+    for model in (CityPage, NewsPage, WebinarPage, CaseStudyPage):
+        original = model.objects.live().public().order_by("path").first()
+        assert original is not None, model
+        slug = f"{original.slug}-{SECRET.lower()}"
+        copy = original.copy(
+            update_attrs={"title": f"{original.title} {SECRET}", "slug": slug}, keep_live=True
+        )
+        copies.append(copy.specific)
+    return copies
+
+
+def _hide(pages: list[Page], state: str) -> None:
+    for page in pages:
+        if state == "private":
+            PageViewRestriction.objects.create(
+                page=page, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+            )
+        elif state == "draft":
+            page.unpublish()
+        elif state == "expired":
+            page.expire_at = timezone.now() - timedelta(minutes=5)
+            page.save(update_fields=["expire_at"])
+    if state == "expired":
+        call_command("publish_scheduled")  # what the scheduler runs every minute
+
+
+def _surfaces() -> list[str]:
+    from cites_pages.models import (
+        CaseStudyIndexPage,
+        CitiesIndexPage,
+        NewsIndexPage,
+        ProgrammeFiguresPage,
+        WebinarIndexPage,
+    )
+    from documents.models import DocumentLibraryPage
+    from newsletter.models import NewsletterIndexPage
+
+    cities = CitiesIndexPage.objects.live().get().url
+    news = NewsIndexPage.objects.live().get().url
+    webinars = WebinarIndexPage.objects.live().get().url
+    library = DocumentLibraryPage.objects.live().get().url
+    urls = [
+        "/",
+        cities,
+        f"{cities}export-csv/",
+        f"{cities}export-geojson/",
+        news,
+        f"{news}rss/",
+        f"{news}atom/",
+        webinars,
+        f"{webinars}agenda-ical/",
+        CaseStudyIndexPage.objects.live().get().url,
+        ProgrammeFiguresPage.objects.live().get().url,
+        library,
+        NewsletterIndexPage.objects.live().get().url,
+        "/sitemap.xml",
+        f"/recherche/?q={SECRET}",
+        f"/recherche/suggestions/?q={SECRET[:5]}",
+    ]
+    # Every other public page: indexes, « mentions » on cités, the home page's sections,
+    # the newsletter issues and their teasers, the plan of the site…
+    hidden = Page.objects.filter(title__contains=SECRET)
+    urls += [
+        page.url for page in Page.objects.live().public().filter(depth__gt=1).exclude(pk__in=hidden)
+    ]
+    return list(dict.fromkeys(urls))
+
+
+@pytest.mark.parametrize("state", ["private", "draft", "expired"])
+def test_hidden_pages_appear_on_no_public_surface(client, state):
+    from documents.models import LibraryDocument
+    from newsletter.models import NewsletterIssuePage
+    from newsletter.rendering import render_issue
+
+    call_command("load_demo_content")
+    secret_pages = _copies()
+    for document in LibraryDocument.objects.all():
+        document.related_pages.add(*secret_pages)
+    issue = NewsletterIssuePage.objects.live().order_by("number").first()
+    for page in secret_pages:
+        issue.body.append(
+            ("page_teaser", {"page": page, "title": "", "text": "", "show_image": False})
+        )
+    issue.save_revision().publish()
+
+    _hide(secret_pages, state)
+
+    for url in _surfaces():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = b"".join(response) if response.streaming else response.content
+        text = body.decode()
+        if url.startswith("/recherche/?"):
+            text = text.replace(f"« {SECRET} »", "").replace(f'value="{SECRET}"', "")
+        assert SECRET not in text, f"{url} shows a {state} page"
+        for page in secret_pages:
+            assert page.slug not in text, f"{url} links to a {state} page"
+
+    issue.refresh_from_db()
+    email = render_issue(issue, unsubscribe_url="https://exemple.fr/desabonnement/")
+    assert SECRET not in email.html and SECRET not in email.text
