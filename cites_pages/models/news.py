@@ -144,9 +144,14 @@ class NewsPage(BasePage):
         index.FilterField("date"),
     ]
 
+    schema_org_type = "NewsArticle"  # JSON-LD and og:type "article" (renouveau.templatetags)
+
     class Meta:
         verbose_name = "actualité"
         verbose_name_plural = "actualités"
+
+    def schema_org_date(self):
+        return self.date
 
     def get_teaser_text(self) -> str:
         return self.teaser_text or self.lead or self.search_description or ""

@@ -1,0 +1,81 @@
+"""Forms built in the admin (issue 16 item 4): submissions stored, notification through the
+site's mail path (SES via moto_server), honeypot and per-IP rate limit as the other forms."""
+
+from html import unescape
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from wagtail.contrib.forms.models import FormSubmission
+
+from renouveau.demo_legal import load as load_legal_pages
+from renouveau.form_pages import FormPage
+
+ANSWER = {
+    "nom": "Claire Martin",
+    "adresse_electronique": "claire@example.org",
+    "organisme": "Ville de Vicq",
+    "objet": "Question sur une cité",
+    "message": "Quand commencent les travaux ?",
+}
+
+
+@pytest.fixture
+def contact_page(home_page, settings):
+    cache.clear()  # rate-limit counters
+    load_legal_pages(home_page)
+    page = FormPage.objects.get(slug="contact")
+    page.to_address = "equipe@example.org"
+    page.save_revision().publish()
+    return page
+
+
+@pytest.mark.django_db
+def test_a_visitor_sends_the_contact_form_and_staff_are_notified(contact_page, ses, client):
+    form = unescape(client.get("/contact/").content.decode())
+    assert '<label for="id_adresse_electronique">Adresse électronique' in form
+    assert 'name="website"' in form  # the honeypot
+
+    response = client.post("/contact/", ANSWER)
+    assert response.status_code == 200
+    assert "Merci, votre message a bien été envoyé" in unescape(response.content.decode())
+    submission = FormSubmission.objects.get(page=contact_page)
+    assert submission.get_data()["message"] == "Quand commencent les travaux ?"
+
+    (message,) = ses.messages()
+    assert message["To"] == "equipe@example.org"
+    assert message["Reply-To"] == "claire@example.org"  # staff answer the visitor directly
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    assert "Message: Quand commencent les travaux ?" in body
+    assert "Organisme: Ville de Vicq" in body
+
+
+@pytest.mark.django_db
+def test_a_bot_filling_the_honeypot_is_thanked_but_nothing_is_recorded(contact_page, ses, client):
+    response = client.post("/contact/", {**ANSWER, "website": "http://spam.example"})
+    assert "Merci" in response.content.decode()
+    assert not FormSubmission.objects.exists()
+    assert ses.messages() == []
+
+
+@pytest.mark.django_db
+def test_submissions_are_rate_limited_per_visitor(contact_page, settings):
+    settings.FORM_PAGE_RATE_PER_IP = "2/h"
+    visitor = Client(REMOTE_ADDR="203.0.113.7")
+    assert visitor.post("/contact/", ANSWER).status_code == 200
+    assert visitor.post("/contact/", ANSWER).status_code == 200
+    limited = visitor.post("/contact/", ANSWER)
+    assert limited.status_code == 429
+    assert "Trop d'envois depuis votre connexion" in unescape(limited.content.decode())
+    assert FormSubmission.objects.count() == 2
+    # Another visitor is not affected.
+    assert Client(REMOTE_ADDR="198.51.100.4").post("/contact/", ANSWER).status_code == 200
+
+
+@pytest.mark.django_db
+def test_submissions_export_as_csv_in_the_admin(contact_page, client, django_user_model):
+    client.post("/contact/", ANSWER)
+    client.force_login(django_user_model.objects.create_superuser("chef", "c@example.org", "x"))
+    export = client.get(f"/admin/forms/submissions/{contact_page.pk}/?export=csv")
+    assert export.status_code == 200
+    assert "Quand commencent les travaux ?" in b"".join(export.streaming_content).decode()

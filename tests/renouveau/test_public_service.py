@@ -1,0 +1,278 @@
+"""Issue 16, server side: legal pages, accessibility status, video embeds, social cards and
+JSON-LD, form pages, newsletter sign-up, French admin names, demo font."""
+
+import json
+from html import unescape
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from wagtail.models import Task, Workflow
+
+from renouveau.accessibility import AccessibilityCriterion, AccessibilityStatementPage
+from renouveau.demo import child_page
+from renouveau.demo_legal import load as load_legal_pages
+from renouveau.models import StandardPage
+
+
+class HeadParser(HTMLParser):
+    """Collects <meta>, <link rel> and JSON-LD scripts of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.meta: dict[str, str] = {}
+        self.links: dict[str, str] = {}
+        self.json_ld: list = []
+        self.iframes = 0
+        self._in_ld = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "meta" and ("property" in attrs or "name" in attrs):
+            self.meta[attrs.get("property") or attrs["name"]] = attrs.get("content", "")
+        elif tag == "link" and "rel" in attrs:
+            self.links[attrs["rel"]] = attrs.get("href", "")
+        elif tag == "script" and attrs.get("type") == "application/ld+json":
+            self._in_ld = True
+        elif tag == "iframe":
+            self.iframes += 1
+
+    def handle_data(self, data):
+        if self._in_ld:
+            self.json_ld.append(json.loads(data))
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_ld = False
+
+
+def parse(response) -> HeadParser:
+    parser = HeadParser()
+    parser.feed(response.content.decode())
+    return parser
+
+
+@pytest.fixture
+def legal_site(home_page):
+    load_legal_pages(home_page)
+    return home_page
+
+
+@pytest.mark.django_db
+def test_legal_notice_names_publisher_director_and_host(legal_site, client: Client):
+    html = unescape(client.get("/mentions-legales/").content.decode())
+    for text in (
+        "Éditeur du site",
+        "Préfecture de la région Hauts-de-France",
+        "Directeur ou directrice de la publication",
+        "Hébergement",
+        "Amazon Web Services EMEA SARL",
+    ):
+        assert text in html
+    # No invented SIREN: an empty field says it must be completed.
+    assert '<dt>SIREN</dt><dd><span class="placeholder-value">à compléter</span>' in html
+
+
+@pytest.mark.django_db
+def test_personal_data_page_lists_each_processing_with_basis_retention_and_processors(
+    legal_site, client: Client
+):
+    html = unescape(client.get("/donnees-personnelles/").content.decode())
+    for name in ("Lettre d'information", "Demandes de documents", "Inscriptions aux webinaires"):
+        assert name in html
+    assert "Consentement (RGPD, art. 6.1.a)" in html
+    assert "Mission d'intérêt public (art. 6.1.e)" in html
+    assert "Un an après la demande" in html
+    assert "Amazon SES (courriels) et Amazon S3" in html
+    assert "https://www.cnil.fr/fr/plaintes" in html
+
+
+@pytest.mark.django_db
+def test_accessibility_status_is_computed_from_the_audit_grid(legal_site, client: Client):
+    statement = AccessibilityStatementPage.objects.get()
+    html = unescape(client.get("/accessibilite/").content.decode())
+    # Demo grid: 10 conforming, 3 non-conforming, 1 not applicable → 76,9 %, partial.
+    assert "est partiellement conforme</strong>" in html
+    assert "76,9 % des critères du RGAA 4.1.2 sont respectés" in html
+    assert "Critère 4.1" in html and "Défenseur des droits" in html
+    assert "Accessibilité : partiellement conforme" in unescape(client.get("/").content.decode())
+
+    # The editor fixes the non-conformities and republishes: the footer follows.
+    criteria = list(statement.criteria.all())
+    for criterion in criteria:
+        if criterion.result == AccessibilityCriterion.Result.NON_CONFORMING:
+            criterion.result = AccessibilityCriterion.Result.CONFORMING
+    statement.criteria = criteria
+    statement.save_revision().publish()
+    assert "Accessibilité : totalement conforme" in unescape(client.get("/").content.decode())
+
+    # Below 50 %, or no audit, the site is « non conforme ».
+    statement.criteria = [
+        AccessibilityCriterion(number="1.1", result="C"),
+        AccessibilityCriterion(number="1.2", result="NC"),
+        AccessibilityCriterion(number="1.3", result="NC"),
+    ]
+    statement.save_revision().publish()
+    assert "Accessibilité : non conforme" in unescape(client.get("/").content.decode())
+    statement.criteria = []
+    statement.save_revision().publish()
+    assert "aucun audit de conformité" in unescape(client.get("/accessibilite/").content.decode())
+
+
+@pytest.mark.django_db
+def test_html_site_map_lists_the_pages_and_the_footer_links_it(legal_site, client: Client):
+    section = child_page(legal_site, StandardPage, slug="le-programme", title="Le programme")
+    child_page(section, StandardPage, slug="signataires", title="Les signataires")
+    html = unescape(client.get("/plan-du-site/").content.decode())
+    assert (
+        '<a href="/le-programme/">Le programme</a><ul><li><a href="/le-programme/signataires/">'
+        in html
+    )
+    assert '<a href="/plan-du-site/">Plan du site</a>' in unescape(client.get("/").content.decode())
+
+
+@pytest.mark.django_db
+def test_videos_load_nothing_from_the_provider_until_asked(home_page, client: Client):
+    child_page(
+        home_page,
+        StandardPage,
+        slug="videos",
+        title="Vidéos",
+        body=[
+            ("video", {"video": "https://youtu.be/dQw4w9WgXcQ", "title": "Visite de chantier"}),
+            ("video", {"video": "https://www.dailymotion.com/video/x8abcd1", "title": "Webinaire"}),
+            ("video", {"video": "https://vimeo.com/76979871", "title": "Témoignages"}),
+        ],
+    )
+    response = client.get("/videos/")
+    html = unescape(response.content.decode())
+    assert parse(response).iframes == 0
+    assert 'data-embed-src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1"' in html
+    assert 'data-embed-src="https://www.dailymotion.com/embed/video/x8abcd1?autoplay=1"' in html
+    assert "Cette vidéo est hébergée par Vimeo" in html
+    frame_src = next(d for d in response["Content-Security-Policy"].split(";") if "frame-src" in d)
+    for host in ("www.youtube-nocookie.com", "player.vimeo.com", "www.dailymotion.com"):
+        assert f"https://{host}" in frame_src
+
+
+def test_video_block_refuses_an_unknown_address():
+    from wagtail.blocks import StructBlockValidationError
+
+    from renouveau.blocks import VideoBlock
+
+    block = VideoBlock()
+    with pytest.raises(StructBlockValidationError) as error:
+        block.clean(block.to_python({"video": "https://example.org/film", "title": "Film"}))
+    assert "YouTube, Vimeo ou Dailymotion" in str(error.value.block_errors["video"])
+    assert block.clean(block.to_python({"video": "https://dai.ly/x8abcd1", "title": "Film"}))
+
+
+@pytest.mark.django_db
+def test_pages_carry_social_cards_canonical_and_json_ld(home_page, client: Client, settings):
+    from renouveau.demo import placeholder_image
+
+    image = placeholder_image("Cité Bruno", description="La cité Bruno", credit="Crédit CAHC")
+    child_page(
+        home_page,
+        StandardPage,
+        slug="partage",
+        title="Une page partagée",
+        teaser_text="Le résumé que LinkedIn affiche.",
+        teaser_image=image,
+    )
+    head = parse(client.get("/partage/"))
+    assert head.links["canonical"] == settings.SITE_URL + "/partage/"
+    assert head.meta["og:title"] == "Une page partagée"
+    assert head.meta["og:description"] == "Le résumé que LinkedIn affiche."
+    assert head.meta["og:url"] == settings.SITE_URL + "/partage/"
+    assert head.meta["og:image"].startswith(settings.SITE_URL + "/media/images/")
+    assert ".fill-1200x630" in head.meta["og:image"]
+    assert head.meta["og:image:alt"] == "La cité Bruno"
+    assert head.meta["twitter:card"] == "summary_large_image"
+    assert head.json_ld[0]["@type"] == "WebPage"
+
+    home = parse(client.get("/"))
+    graph = {item["@type"]: item for item in home.json_ld[0]["@graph"]}
+    assert graph["Organization"]["name"] == "Engagement pour le Renouveau du Bassin Minier"
+    assert graph["WebSite"]["url"] == settings.SITE_URL + "/"
+    assert home.meta["og:image"] == settings.SITE_URL + "/static/img/partage.png"
+
+
+@pytest.mark.django_db
+def test_news_items_are_news_articles(home_page, client: Client, settings):
+    import datetime
+
+    from cites_pages.models import NewsIndexPage, NewsPage
+
+    index = child_page(home_page, NewsIndexPage, slug="actualites", title="Actualités")
+    child_page(
+        index,
+        NewsPage,
+        slug="chantier",
+        title="Le chantier de la cité Nouméa commence",
+        lead="Les travaux débutent lundi.",
+        date=datetime.date(2026, 6, 22),
+    )
+    head = parse(client.get("/actualites/chantier/"))
+    article = head.json_ld[0]
+    assert article["@type"] == "NewsArticle"
+    assert article["headline"] == "Le chantier de la cité Nouméa commence"
+    assert article["datePublished"] == "2026-06-22"
+    assert article["publisher"]["@type"] == "Organization"
+    assert head.meta["og:type"] == "article"
+    assert head.meta["og:description"] == "Les travaux débutent lundi."
+
+
+@pytest.mark.django_db
+def test_newsletter_sign_up_is_a_get_form_that_keeps_pages_cacheable(
+    legal_site, client: Client, settings
+):
+    from django.core.cache import caches
+
+    settings.PAGE_CACHE_SECONDS = 60
+    caches["default"].clear()
+    client.get("/")  # the first page view creates the site settings (and so invalidates)
+    first = client.get("/")
+    html = unescape(first.content.decode())
+    assert (
+        html.count('<form class="newsletter-signup" action="/lettre/abonnement/" method="get">')
+        == 2
+    )
+    assert "csrfmiddlewaretoken" not in html
+    assert first["X-Page-Cache"] == "miss"
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    # The subscription page receives the address typed in the footer.
+    page = client.get("/lettre/abonnement/", {"email": "claire@example.org", "source": "/"})
+    assert 'value="claire@example.org"' in unescape(page.content.decode())
+
+
+@pytest.mark.django_db
+def test_admin_names_of_workflow_and_groups_are_french(home_page, client: Client):
+    assert {"Modérateurs", "Rédacteurs"} <= set(Group.objects.values_list("name", flat=True))
+    assert not Group.objects.filter(name__in=["Moderators", "Editors"]).exists()
+    assert Workflow.objects.filter(name="Validation par les modérateurs").exists()
+    assert Task.objects.filter(name="Validation par les modérateurs").exists()
+
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_superuser("chef", "chef@example.org", "x-Long-pass-1")
+    client.force_login(user)
+    page = child_page(home_page, StandardPage, slug="a-valider", title="À valider")
+    html = unescape(client.get(f"/admin/pages/{page.pk}/edit/").content.decode())
+    assert "Validation par les modérateurs" in html
+    assert "Moderators approval" not in html
+
+
+def test_demo_font_draws_accented_letters():
+    from PIL import ImageFont
+
+    from renouveau.demo import demo_font
+
+    missing = bytes(ImageFont.load_default(44).getmask("é"))  # Pillow's font: a box
+    assert bytes(ImageFont.load_default(44).getmask("\u4e00")) == missing
+    font = demo_font(44)
+    box = bytes(font.getmask("\u4e00"))
+    for letter in "éèàçÉœ":
+        assert bytes(font.getmask(letter)) != box, letter
+    assert bytes(font.getmask("é")) != bytes(font.getmask("e"))
