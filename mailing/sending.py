@@ -134,7 +134,7 @@ def _still_sending(campaign_id: int) -> bool:
 
 def _send(campaign: Campaign, batch: list[Recipient], me: str, result: BatchResult) -> None:
     """Send the claimed batch with MAILING_CONCURRENCY calls in flight, recording each outcome
-    as soon as SES answers (and marking the next message in flight in the same transaction).
+    as soon as SES answers (and marking the next message in flight right after).
     Stops handing out messages when the campaign is no longer sending (paused, cancelled) or SES
     cannot be reached; what was claimed and not sent is given back."""
     state = sender_state()
