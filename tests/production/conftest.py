@@ -74,7 +74,12 @@ def production(moto_server):
 
     template = _migrated_template_name()
     with _admin_connection(base_url) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        # Databases left by runs that were killed (their process is gone).
+        for (name,) in conn.execute(
+            "SELECT datname FROM pg_database WHERE datname ~ '^renouveau_prod_[0-9]+$'"
+        ).fetchall():
+            if not Path(f"/proc/{name.rsplit('_', 1)[1]}").exists() or name == database:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         exists = (
             template
             and conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (template,)).fetchone()

@@ -124,6 +124,16 @@ http {{
 """
 
 
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM if pytest dies without tearing down (Linux prctl)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
 @dataclass
 class Process:
     name: str
@@ -294,6 +304,7 @@ class Topology:
             stderr=handle if pipes else subprocess.STDOUT,
             text=pipes,
             start_new_session=True,  # its own process group: stop() reaches its children
+            preexec_fn=_die_with_parent,
         )
         handle.close()
         process = Process(name, popen, log)
