@@ -7,6 +7,8 @@ import re
 import secrets
 from urllib.parse import urlsplit
 
+import pytest
+
 from tests.production.topology import html_part, mails_to, request, text_part
 
 EXPIRING = re.compile(r"X-Amz-|Signature=|Expires=|AWSAccessKeyId=", re.IGNORECASE)
@@ -50,23 +52,29 @@ def links_of(message) -> dict[str, set[str]]:
     }
 
 
-def test_a_campaign_reaches_subscribers_with_links_that_work(production, moto_server):
+@pytest.fixture(scope="module")
+def delivered(production, moto_server) -> dict:
+    """Issue N°2 sent by the worker to two new confirmed subscribers: {address: message}."""
     emails = [f"lectrice.{secrets.token_hex(4)}@example.org" for _ in range(2)]
     production.shell(CREATE_SUBSCRIBERS.format(emails=emails))
+    # With media on S3: the issue's images are frozen into the bucket (item 3).
     sent = production.shell(SEND_ISSUE)
     assert sent["recipients"] >= 2
+    return {email: mails_to(moto_server, email, timeout=90)[0] for email in emails}
 
+
+def test_a_campaign_reaches_subscribers_with_links_that_work(production, moto_server, delivered):
     site = urlsplit(production.site_url).netloc
     moto = urlsplit(moto_server.url).netloc
     problems = []
-    for email in emails:
-        [mail] = mails_to(moto_server, email, timeout=90)
+    for mail in delivered.values():
         links = links_of(mail)
         everything = set().union(*links.values())
         assert everything, "no link at all in the mail"
         read_online = re.search(r'<a href="([^"]+)"[^>]*>Lire en ligne</a>', html_part(mail))
         if not read_online or not read_online.group(1).startswith(production.site_url + "/"):
-            problems.append(f"« Lire en ligne » is not on SITE_URL: {read_online}")
+            found = read_online.group(1) if read_online else None
+            problems.append(f"« Lire en ligne » is not on SITE_URL: {found}")
         wrong_host = sorted(
             u
             for u in everything
@@ -94,8 +102,11 @@ def test_a_campaign_reaches_subscribers_with_links_that_work(production, moto_se
             break  # the second recipient's mail has the same links
     assert not problems, "\n".join(problems)
 
-    # One click in the mail client: RFC 8058 POST to the https List-Unsubscribe address.
-    [mail] = mails_to(moto_server, emails[0])
+
+def test_one_click_unsubscribe_from_the_mail_headers(production, delivered):
+    """RFC 8058: the mail client POSTs `List-Unsubscribe=One-Click` to the https address."""
+    emails = list(delivered)
+    mail = delivered[emails[0]]
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     [https_url] = links_of(mail)["headers"]
     assert https_url.startswith(production.site_url + "/")

@@ -489,23 +489,28 @@ def html_part(message) -> str:
     return message.get_body(("html",)).get_content()
 
 
-def scripted_subscription(site_url: str, source: str, email: str, forged: str | None = None) -> int:
-    """A scripted subscription: its own CSRF cookie and token, as a browser would send them."""
+def scripted_post(
+    url: str, fields: dict[str, str], *, source: str | None = None, forged: str | None = None
+) -> Response:
+    """A form POST from a script: its own CSRF cookie and token, Origin and Referer, as a
+    browser would send them (no page fetched first, so no page cache involved)."""
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc}"
     token = secrets.token_hex(16)  # a CSRF secret: 32 characters
     headers = {
         "Content-Type": "application/x-www-form-urlencoded",
         "Cookie": f"csrftoken={token}",
-        "Origin": site_url,
-        "Referer": f"{site_url}/lettre/abonnement/",
+        "Origin": origin,
+        "Referer": url,
     }
     if forged:
         headers["X-Forwarded-For"] = forged
-    body = urlencode({"csrfmiddlewaretoken": token, "email": email, "consent": "on"})
-    response = request(
-        f"{site_url}/lettre/abonnement/",
-        method="POST",
-        headers=headers,
-        body=body.encode(),
-        source=source,
-    )
-    return response.status
+    body = urlencode({"csrfmiddlewaretoken": token, **fields}).encode()
+    return request(url, method="POST", headers=headers, body=body, source=source)
+
+
+def scripted_subscription(site_url: str, source: str, email: str, forged: str | None = None) -> int:
+    """The subscription form sent from `source` (a 127.x.y.z address); returns the status."""
+    url = f"{site_url}/lettre/abonnement/"
+    fields = {"email": email, "consent": "on"}
+    return scripted_post(url, fields, source=source, forged=forged).status
