@@ -276,3 +276,39 @@ def test_demo_font_draws_accented_letters():
     for letter in "éèàçÉœ":
         assert bytes(font.getmask(letter)) != box, letter
     assert bytes(font.getmask("é")) != bytes(font.getmask("e"))
+
+
+@pytest.fixture
+def city_without_count(home_page):
+    from decimal import Decimal
+
+    from cites_pages.models import CitiesIndexPage, CityPage, Commune
+
+    index = child_page(home_page, CitiesIndexPage, slug="cites", title="Les cités")
+    commune = Commune.objects.create(name="Vicq", slug="vicq", insee_code="59616", department="59")
+    city = CityPage(
+        slug="cite-inconnue",
+        title="Cité Inconnue",
+        latitude=Decimal("50.40"),
+        longitude=Decimal("3.60"),
+    )
+    index.add_child(instance=city)
+    city.communes.set([commune])
+    city.save_revision().publish()
+    return CityPage.objects.get(pk=city.pk)
+
+
+@pytest.mark.django_db
+def test_an_unknown_number_of_dwellings_stays_unknown(city_without_count, client: Client):
+    import csv
+    import io
+
+    assert city_without_count.dwellings is None
+    assert "Logements : non renseigné" in unescape(client.get("/cites/").content.decode())
+    assert "Non renseigné" in unescape(client.get("/cites/cite-inconnue/").content.decode())
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/cites/export-csv/").content.decode("utf-8-sig")))
+    )
+    assert rows[0]["nom"] == "Cité Inconnue" and rows[0]["logements"] == ""
+    features = json.loads(client.get("/cites/export-geojson/").content)["features"]
+    assert features[0]["properties"]["logements"] is None
