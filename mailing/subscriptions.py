@@ -199,8 +199,32 @@ def record_subscription(
         subscriber.confirmed_at = None
         subscriber.save()
         subscriber.communes.set(list(commune_ids or []))
+    capped = confirmation_cap_reason(subscriber)
+    if capped:
+        # Anyone can type anyone's address: beyond the caps, no mail; staff see why.
+        Subscriber.objects.filter(pk=subscriber.pk).update(mail_error=capped, mail_error_at=now)
+        return "capped"
     send_confirmation_mail(subscriber)
     return "pending"
+
+
+def confirmation_cap_reason(subscriber: Subscriber) -> str:
+    """Why no opt-in mail may go now ('' when one may): caps per hour for the whole site
+    (MAILING_CONFIRMATIONS_PER_HOUR) and per address domain
+    (MAILING_CONFIRMATIONS_PER_DOMAIN_PER_HOUR), counting the opt-ins started this hour."""
+    from renouveau.abuse import email_domain
+
+    recent = Subscriber.objects.filter(
+        status=Subscriber.Status.PENDING, consent_at__gte=timezone.now() - timedelta(hours=1)
+    ).exclude(pk=subscriber.pk)
+    per_site = int(getattr(settings, "MAILING_CONFIRMATIONS_PER_HOUR", 200))
+    if recent.count() >= per_site:
+        return f"Confirmation non envoyée : plafond du site ({per_site} par heure)."
+    per_domain = int(getattr(settings, "MAILING_CONFIRMATIONS_PER_DOMAIN_PER_HOUR", 50))
+    domain = email_domain(subscriber.email)
+    if recent.filter(email__iendswith=f"@{domain}").count() >= per_domain:
+        return f"Confirmation non envoyée : plafond du domaine {domain} ({per_domain} par heure)."
+    return ""
 
 
 def send_confirmation_mail(subscriber: Subscriber) -> None:

@@ -70,3 +70,35 @@ def test_a_rejected_confirmation_mail_is_recorded_and_shown_to_staff(
     client.force_login(staff)
     listing = client.get("/admin/mailing/subscriber/").content.decode()
     assert "visiteur@example.org" in listing and "MessageRejected" in listing
+
+
+def test_confirmation_mails_are_capped_per_domain_and_for_the_site(
+    client, ses, settings, immediate_tasks
+):
+    settings.MAILING_CONFIRMATIONS_PER_DOMAIN_PER_HOUR = 1
+    settings.MAILING_CONFIRMATIONS_PER_HOUR = 3
+    addresses = ["a@example.org", "b@example.org", "c@autre.fr", "d@troisieme.fr"]
+    for index, email in enumerate(addresses):
+        response = client.post(
+            URL, {"email": email, "consent": "on"}, REMOTE_ADDR=f"192.0.2.{index}"
+        )
+        assert response.status_code == 302
+    assert sorted(str(m["To"]) for m in ses.messages()) == ["a@example.org", "c@autre.fr"]
+    capped = {s.email: s.mail_error for s in Subscriber.objects.exclude(mail_error="")}
+    assert "plafond du domaine example.org" in capped["b@example.org"]
+    assert "plafond du site" in capped["d@troisieme.fr"]
+    assert set(capped) == {"b@example.org", "d@troisieme.fr"}
+
+
+def test_tag_and_dotted_variants_share_the_per_address_limit(client, ses, immediate_tasks):
+    variants = [
+        "marie.dupont@example.org",
+        "mariedupont+a@example.org",
+        "m.ariedupont+b@example.org",
+    ]
+    for index, email in enumerate(variants):
+        client.post(URL, {"email": email, "consent": "on"}, REMOTE_ADDR=f"198.51.100.{index}")
+    client.post(URL, {"email": "mariedupont+c@example.org", "consent": "on"})
+    # Three opt-ins a day per mailbox (MAILING_SUBSCRIBE_RATE_PER_EMAIL), whatever the spelling.
+    assert len(ses.messages()) == 3
+    assert not Subscriber.objects.filter(email="mariedupont+c@example.org").exists()
