@@ -29,10 +29,22 @@ TEMPLATE_PREFIX = "renouveau_prod_template_"
 REDIS_DB = os.environ.get("PRODUCTION_TESTS_REDIS_DB", "7")
 
 
+def _is_ours(item) -> bool:
+    return HERE in Path(str(item.fspath)).resolve().parents
+
+
+def pytest_itemcollected(item):
+    if _is_ours(item):
+        item.add_marker(pytest.mark.production)
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if HERE in Path(str(item.fspath)).resolve().parents:
-            item.add_marker(pytest.mark.production)
+    """Run the tier last and in one block: pytest-playwright's browser parameter groups its
+    browser tests with tests/e2e/, and the deployment (package scope) would boot twice."""
+    ours = [item for item in items if _is_ours(item)]
+    chosen = set(map(id, ours))
+    items[:] = [item for item in items if id(item) not in chosen] + ours
 
 
 def _postgres_url() -> str | None:
