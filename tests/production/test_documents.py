@@ -4,12 +4,13 @@ personal link of the mail, and nobody else (no public URL on the site or on the 
 import fnmatch
 import json
 import re
+from urllib.parse import urlsplit
 
 import boto3
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from tests.production.topology import mails_to, request, text_part
+from tests.production.topology import mails_to, request, scripted_post, text_part
 
 TITLE = "Référentiel d'ambitions partagées de rénovation des cités minières ERBM"
 EMAIL = "jeanne.production@example.org"
@@ -58,6 +59,38 @@ def test_a_visitor_requests_and_downloads_an_on_request_document(
     saved = tmp_path / "document.pdf"
     download_info.value.save_as(saved)
     assert saved.read_bytes().startswith(b"%PDF-")
+
+
+def test_the_personal_link_leads_to_a_short_lived_private_download(production, moto_server):
+    """Server side of the same journey, without a browser: the link's POST redirects to a
+    presigned URL of the private object, valid minutes; the bare object URL is refused."""
+    document = production.shell(DOCUMENT.format(title=TITLE))
+    email = "jules.production@example.org"
+    asked = scripted_post(
+        f"{production.site_url}/ressources/demande/{document['id']}/",
+        {
+            "name": "Jules Martin",
+            "email": email,
+            "profile": "habitant",
+            "purpose": "Préparer une visite",
+            "consent": "on",
+        },
+        source="127.0.0.8",
+    )
+    assert asked.status == 302, asked.text[:2000]
+    [mail] = mails_to(moto_server, email)
+    link = re.search(r"https?://\S+/ressources/telecharger/\S+/", text_part(mail)).group(0)
+
+    download = scripted_post(link, {}, source="127.0.0.8")
+    assert download.status == 303, download.text[:2000]
+    location = download.header("Location")
+    expires = re.search(r"X-Amz-Expires=(\d+)", location)
+    assert expires and int(expires.group(1)) <= 600, location
+    assert "/public/" not in urlsplit(location).path, location
+    file = request(location)
+    assert file.status == 200 and file.body.startswith(b"%PDF-"), (file.status, location)
+    bare = request(location.split("?", 1)[0])
+    assert bare.status == 403, f"{bare.status}: the private object is readable without signature"
 
 
 def _public_grants(s3, bucket: str, key: str) -> list[str]:
