@@ -42,6 +42,10 @@ RECIPIENTS = int(os.environ.get("FAULT_RECIPIENTS", "20000"))
 TIMEOUT = float(os.environ.get("FAULT_TIMEOUT", "1200"))
 PG = os.environ.get("FAULT_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("FAULT_REDIS_URL", "redis://127.0.0.1:6379/12")
+# Seconds between two faults (uniform); a worker is killed only once it has been up for
+# WORKER_BOOT seconds (Django's start-up takes seconds, many more on a busy machine).
+FAULT_EVERY = tuple(float(x) for x in os.environ.get("FAULT_EVERY", "10,25").split(","))
+WORKER_BOOT = float(os.environ.get("FAULT_WORKER_BOOT", "15"))
 SETTINGS = """
 from renouveau.settings.test import *  # noqa: F403
 
@@ -120,6 +124,7 @@ class Supervised:
 
     def start(self) -> None:
         self.killed_by_us = False
+        self.started_at = time.monotonic()
         with self.log.open("a") as log:
             self.process = subprocess.Popen(
                 [sys.executable, str(ROOT / "manage.py"), *self.args],
@@ -252,7 +257,7 @@ def one(backend: str) -> None:
 
         kills = drops = 0
         began = time.monotonic()
-        next_fault = began + random.uniform(3, 8)  # noqa: S311
+        next_fault = began + random.uniform(*FAULT_EVERY)  # noqa: S311
         finished = False
         while time.monotonic() - began < TIMEOUT:
             for worker in workers:
@@ -266,9 +271,11 @@ def one(backend: str) -> None:
                     f"  campaign is {status}: {Campaign.objects.get(pk=campaign.pk).pause_reason}"
                 )
                 break
+            # A kill lands on a worker that is up (started a while ago), not one still booting.
+            up = [w for w in workers if time.monotonic() - w.started_at > WORKER_BOOT]
             if time.monotonic() >= next_fault:
-                if random.random() < 0.6:  # noqa: S311
-                    worker = random.choice(workers)  # noqa: S311
+                if random.random() < 0.6 and up:  # noqa: S311
+                    worker = random.choice(up)  # noqa: S311
                     killed = worker.kill()
                     kills += 1
                     print(f"  t={time.monotonic() - began:5.1f}s kill ({killed} process(es))")
@@ -281,7 +288,7 @@ def one(backend: str) -> None:
                         dropped = cursor.fetchone()[0]
                     drops += 1
                     print(f"  t={time.monotonic() - began:5.1f}s dropped {dropped} connection(s)")
-                next_fault = time.monotonic() + random.uniform(3, 8)  # noqa: S311
+                next_fault = time.monotonic() + random.uniform(*FAULT_EVERY)  # noqa: S311
             connection.close()
             time.sleep(0.25)
         elapsed = time.monotonic() - began
@@ -291,8 +298,9 @@ def one(backend: str) -> None:
         # What SES received.
         received = Counter()
         for item in server.captured():
-            for address in item.get("destinations") or []:
-                received[address.lower()] += 1
+            # moto lists the Destination addresses and the To header's: one message, once.
+            for address in {a.lower() for a in item.get("destinations") or []}:
+                received[address] += 1
         rows = list(
             Delivery.objects.filter(campaign=campaign).values_list(
                 "subscriber__email", "status", "claimed_by", "sent_at"

@@ -196,6 +196,7 @@ def run_batch(campaign_id: int, *, enqueue_next: bool = True) -> BatchResult:
     campaign = db_retry(lambda: Campaign.objects.filter(pk=campaign_id).first(), "campaign")
     if campaign is None or campaign.status != Campaign.Status.SENDING:
         return result
+    sender_state().warm()  # slow to build: before anything is claimed
     batch = db_retry(
         lambda: claim_batch(campaign, setting("MAILING_BATCH_SIZE", 50), me), "claiming a batch"
     )

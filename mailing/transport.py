@@ -136,6 +136,7 @@ class SenderState:
         self._executor: ThreadPoolExecutor | None = None
         self._local = threading.local()
         self._clients: list[Any] = []
+        self._ses: Any = None
         self._skeletons: dict[tuple[int, str], MimeSkeleton] = {}
 
     def limiter(self) -> RateLimiter:
@@ -157,9 +158,27 @@ class SenderState:
                 )
             return self._executor
 
+    def ses_client(self):
+        """One boto3 SES v2 client for all sending threads (boto3 clients are thread-safe; its
+        pool holds MAILING_CONCURRENCY connections). Built once per process, before any delivery
+        is claimed (`warm`): loading botocore's service model costs a second of CPU, more on a
+        busy machine, and must not happen while messages are marked in flight."""
+        with self._lock:
+            client = self._ses
+            if client is None:
+                client = self._ses = _ses_client()
+                self._clients.append(client)
+            return client
+
+    def warm(self) -> None:
+        """Everything slow to build, built before the batch is claimed."""
+        self.pool()
+        self.limiter()
+        if uses_ses_fast_path():
+            self.ses_client()
+
     def thread_cached(self, name: str, factory):
-        """One client per sending thread (boto3 clients are thread-safe, their connection pools
-        are per client: one each keeps the threads from queueing on one pool)."""
+        """One Django mail connection per sending thread (non-SES backends)."""
         item = getattr(self._local, name, None)
         if item is None:
             item = factory()
@@ -184,6 +203,7 @@ class SenderState:
             with contextlib.suppress(Exception):  # closing is best effort
                 client.close()
         self._clients = []
+        self._ses = None
 
 
 _state: SenderState | None = None
@@ -252,7 +272,8 @@ def _ses_client():
 
     params = dict(settings.ANYMAIL.get("AMAZON_SES_CLIENT_PARAMS") or {})
     params.pop("config", None)
-    return boto3.session.Session().client("sesv2", config=Config(**_NO_RETRIES), **params)
+    config = Config(**{**_NO_RETRIES, "max_pool_connections": max(4, concurrency())})
+    return boto3.session.Session().client("sesv2", config=config, **params)
 
 
 def _mail_connection_factory():
@@ -264,7 +285,7 @@ def _mail_connection_factory():
 
 
 def _send_via_ses(state: SenderState, campaign, recipient, html, text, headers) -> str:
-    client = state.thread_cached("ses_client", _ses_client)
+    client = state.ses_client()
     params: dict[str, Any] = {
         "Destination": {"ToAddresses": [recipient.email]},
         "Content": {
