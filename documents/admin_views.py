@@ -16,7 +16,7 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
 from renouveau.mail import describe_error
 
-from .models import DocumentRequest, LibraryDocument, RequestStatus
+from .models import DocumentRequest, InboundMail, LibraryDocument, RequestStatus
 from .sending import send_document_link
 
 SEND_URL_NAME = "site_documents_send_document"
@@ -151,11 +151,23 @@ class RequestCountsAdmin(ModelAdmin):
     downloads.short_description = "téléchargements"
 
 
+class InboundMailAdmin(ModelAdmin):
+    """Every mail SES received for the site, and what was done with it (read only)."""
+
+    model = InboundMail
+    menu_label = "E-mails reçus"
+    menu_icon = "mail"
+    permission_helper_class = ReadOnlyPermissionHelper
+    list_display = ("received_at", "route", "status", "outcome", "processed_at")
+    list_filter = ("route", "status", "received_at")
+    search_fields = ("ses_message_id", "outcome")
+
+
 class DocumentRequestsGroup(ModelAdminGroup):
     menu_label = "Documents sur demande"
     menu_icon = "doc-full-inverse"
     menu_order = 310
-    items = (DocumentRequestAdmin, RequestCountsAdmin)
+    items = (DocumentRequestAdmin, RequestCountsAdmin, InboundMailAdmin)
 
 
 @require_http_methods(["GET", "POST"])

@@ -172,7 +172,7 @@ def subscriber(db):
 
 @pytest.mark.parametrize("dedicated", [False, True], ids=["sender-address", "dedicated-address"])
 def test_a_mail_to_the_unsubscribe_address_unsubscribes_at_once(
-    client, inbound, ses, subscriber, settings, dedicated
+    client, inbound, ses, subscriber, settings, dedicated, django_user_model
 ):
     if dedicated:
         settings.MAILING_UNSUBSCRIBE_MAILTO = "desabonnement@renouveaubassinminier.fr"
@@ -188,6 +188,11 @@ def test_a_mail_to_the_unsubscribe_address_unsubscribes_at_once(
     assert ses.messages() == []  # never answered
     assert not DocumentRequest.objects.exists()
     assert InboundMail.objects.get().route == "unsubscribe"
+    # Staff see what became of the mail.
+    staff = django_user_model.objects.create_superuser("equipe", "equipe@example.org", "pw")
+    client.force_login(staff)
+    listing = client.get("/admin/site_documents/inboundmail/").content.decode()
+    assert "unsubscribe" in listing and "désabonné" in listing
 
 
 def test_a_forged_unsubscribe_token_changes_nothing_and_is_not_answered(
