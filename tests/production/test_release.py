@@ -25,3 +25,14 @@ def test_the_site_answers_over_https_through_the_proxy(production):
     assert "/static/" in home.text
     health = request(production.site_url + "/healthz")
     assert health.status == 200
+
+
+def test_the_deployment_runs_without_debug_and_with_secure_cookies(production):
+    missing = request(production.site_url + "/cette-page-n-existe-pas/")
+    assert missing.status == 404
+    assert "URLconf" not in missing.text and "Traceback" not in missing.text
+    form = request(production.site_url + "/lettre/abonnement/")
+    cookie = next(
+        (c for c in form.headers.get_all("Set-Cookie") or [] if c.startswith("csrftoken=")), ""
+    )
+    assert "Secure" in cookie, form.headers.get_all("Set-Cookie")
