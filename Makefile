@@ -65,6 +65,7 @@ serve-prod: install ## Production settings locally: gunicorn (WEB_WORKERS), whit
 test: install chromium nginx ## Lint, check, and run the whole test suite (DATABASE_URL selects the database)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	PYTHONPATH=site:. $(VENV)/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=renouveau.settings.test $(MANAGE) check
 	DJANGO_SETTINGS_MODULE=renouveau.settings.test $(MANAGE) makemigrations --check --dry-run
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)
