@@ -2,7 +2,7 @@
 // visitor clicks « Charger et lire la vidéo » (CNIL guidance on embedded content).
 (function () {
     "use strict";
-    function load(container) {
+    function load(container, byKeyboard) {
         var src = container.getAttribute("data-embed-src");
         if (!src || !/^https:\/\//.test(src)) {
             return;
@@ -16,12 +16,15 @@
         container.innerHTML = "";
         container.appendChild(frame);
         container.classList.add("video-consent--loaded");
-        frame.focus();
+        if (byKeyboard) {
+            // The button is gone: keyboard users continue in the player.
+            frame.focus();
+        }
     }
     document.addEventListener("click", function (event) {
         var button = event.target.closest && event.target.closest(".video-consent__play");
         if (button) {
-            load(button.closest(".video-consent"));
+            load(button.closest(".video-consent"), event.detail === 0);
         }
     });
 })();
