@@ -25,9 +25,10 @@ def record_inbound_mail(message: dict[str, Any], notification: dict[str, Any]) -
                 ses_message_id=ses_id[:255],
                 payload=message["Message"],
             )
-            process_inbound_mail.enqueue(inbound.pk)
     except IntegrityError:
         return False
+    # Once the row is committed: a worker of another backend (RQ) must find it.
+    transaction.on_commit(lambda: process_inbound_mail.enqueue(inbound.pk))
     return True
 
 

@@ -47,7 +47,7 @@ def library(home_page):
 
 
 @pytest.fixture
-def inbound(settings, sns, ses, moto_server):
+def inbound(settings, sns, ses, moto_server, django_capture_on_commit_callbacks):
     """SES inbound mail: the raw mail in a moto S3 bucket, announced by an SNS notification signed
     with the tests' certificate. Tasks run at once (`inbound.queued_tasks()` sets them back to
     the database backend, as in production)."""
@@ -125,7 +125,9 @@ def inbound(settings, sns, ses, moto_server):
             }
 
         def post(self, client, message):
-            return client.post(INBOUND_URL, data=json.dumps(message), content_type="text/plain")
+            # The task is enqueued when the request's transaction commits.
+            with django_capture_on_commit_callbacks(execute=True):
+                return client.post(INBOUND_URL, data=json.dumps(message), content_type="text/plain")
 
     return Inbound()
 

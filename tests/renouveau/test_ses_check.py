@@ -28,3 +28,13 @@ def test_deploy_check_warns_when_the_ses_sender_is_not_verified(ses, settings):
     assert [m for m in run_checks(tags=["mail"]) if m.id == "renouveau.W001"] == []
     settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
     assert _ses_warnings() == []
+
+
+def test_an_unreachable_ses_is_logged_but_reported_as_no_issue(ses, monkeypatch, caplog):
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # nothing listens there
+    assert [m for m in _all() if m.id.startswith("renouveau.")] == []
+    assert "SES sender identity not checked" in caplog.text
+
+
+def _all() -> list:
+    return run_checks(tags=["mail"], include_deployment_checks=True)
