@@ -258,3 +258,20 @@ def test_bodies_larger_than_any_sns_message_are_refused_unread(client, inbound, 
     response = client.post(url, data=body, content_type="text/plain")
     assert response.status_code == 413
     assert not InboundMail.objects.exists()
+
+
+def test_records_of_received_mail_are_purged_with_the_requests():
+    from documents.retention import purge_old_requests
+
+    old = InboundMail.objects.create(
+        sns_message_id="ancien",
+        ses_message_id="ancien",
+        payload="{}",
+        received_at=timezone.now() - timezone.timedelta(days=400),
+    )
+    recent = InboundMail.objects.create(
+        sns_message_id="recent", ses_message_id="recent", payload="{}"
+    )
+    purge_old_requests()
+    assert list(InboundMail.objects.all()) == [recent]
+    assert not InboundMail.objects.filter(pk=old.pk).exists()
