@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.apps import apps
 from django.core.files.base import ContentFile
 from fpdf import FPDF
 from wagtail.models import Page
 
+from cites_pages.models import CityPage, WebinarPage
 from renouveau.demo import child_page
 from renouveau.models import HomePage
 
@@ -63,26 +63,12 @@ def theme(slug: str, name: str):
 
 def webinar_pages() -> list[Page]:
     """The 22 June 2026 webinar page, if the cites_pages demo made it."""
-    if not apps.is_installed("cites_pages"):
-        return []
-    return list(
-        Page.objects.filter(
-            content_type__app_label="cites_pages",
-            content_type__model="webinarpage",
-            title__icontains="accompagnement des habitants",
-        )
-    )
+    return list(WebinarPage.objects.filter(title__icontains="accompagnement des habitants"))
 
 
 def noumea_pages() -> list[Page]:
     """The cité Nouméa (Rouvroy), whose Citéo accompaniment the webinar slides present."""
-    return list(
-        Page.objects.filter(
-            content_type__app_label="cites_pages",
-            content_type__model="citypage",
-            slug="cite-noumea",
-        )
-    )
+    return list(CityPage.objects.filter(slug="cite-noumea"))
 
 
 DOCUMENTS = [

@@ -14,6 +14,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from wagtail.models import Page
 
+from cites_pages.models import CityPage
 from renouveau.visibility import public_pages
 
 from .models import DocumentKind, LibraryDocument
@@ -46,7 +47,7 @@ def city_pages() -> QuerySet[Page]:
     """Public cité pages that have at least one document, for the cité filter."""
     return (
         public_pages(Page.objects.all())
-        .filter(content_type__app_label="cites_pages", content_type__model="citypage")
+        .type(CityPage)
         .filter(library_documents__isnull=False)
         .distinct()
         .order_by("title")

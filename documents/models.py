@@ -11,6 +11,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.documents.models import AbstractDocument, Document
 from wagtail.search import index
 
+from cites_pages.models import CityPage, WebinarPage
 from renouveau.models import BasePage
 
 
@@ -36,9 +37,11 @@ def documents_storage():
 
 
 def related_page_choices() -> Q:
-    """Cités and webinars are page types of the cites_pages app; matched by content type so that
-    this app does not import it."""
-    return Q(content_type__app_label="cites_pages")
+    """The pages a document can be about: cités and webinars."""
+    from django.contrib.contenttypes.models import ContentType
+
+    content_types = ContentType.objects.get_for_models(CityPage, WebinarPage).values()
+    return Q(content_type__in=[content_type.pk for content_type in content_types])
 
 
 class LibraryDocument(AbstractDocument):
@@ -110,6 +113,14 @@ class LibraryDocument(AbstractDocument):
 
     def keyword_list(self) -> list[str]:
         return [word.strip() for word in self.keywords.split(",") if word.strip()]
+
+    def request_url(self) -> str:
+        """Absolute address of this document's request form in the live library, or ""."""
+        library = DocumentLibraryPage.objects.live().first()
+        if library is None or self.is_public:
+            return ""
+        base = library.get_full_url()
+        return base + library.reverse_subpage("request", args=[self.pk]) if base else ""
 
 
 class DocumentLibraryPage(RoutablePageMixin, BasePage):

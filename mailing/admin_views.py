@@ -5,7 +5,6 @@ dashboard panel. Defined here, only registered in wagtail_hooks.py."""
 from __future__ import annotations
 
 from django import forms
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
@@ -20,6 +19,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.components import Component
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+
+from cites_pages.models import Commune
 
 from . import sending
 from .admin_campaigns import campaign_progress
@@ -175,7 +176,7 @@ class SegmentForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["communes"].queryset = apps.get_model("cites_pages", "Commune").objects.all()
+        self.fields["communes"].queryset = Commune.objects.all()
 
     def segment(self) -> sending.Segment:
         data = self.cleaned_data if self.is_valid() else {}

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 
+from cites_pages.models import Commune
+
 from .models import Campaign, CampaignEvent, Delivery, Subscriber
 
 logger = logging.getLogger(__name__)
@@ -42,15 +44,12 @@ class Segment:
         )
 
     def label(self) -> str:
-        from django.apps import apps
-
         parts = []
         if self.profiles:
             names = dict(Subscriber.Profile.choices)
             parts.append("profils : " + ", ".join(names.get(p, p) for p in self.profiles))
         if self.commune_ids:
-            commune_model = apps.get_model("cites_pages", "Commune")
-            names = commune_model.objects.filter(pk__in=self.commune_ids).order_by("name")
+            names = Commune.objects.filter(pk__in=self.commune_ids).order_by("name")
             parts.append("communes : " + ", ".join(str(c) for c in names))
         return "Tous les abonnés confirmés" + (f" ({' ; '.join(parts)})" if parts else "")
 

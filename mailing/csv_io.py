@@ -14,11 +14,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+
+from cites_pages.models import Commune
 
 from .models import Subscriber
 from .subscriptions import normalize_email
@@ -91,9 +92,8 @@ def import_subscribers(
     report = ImportReport()
     if not source.strip():
         raise ValueError("La source du consentement est obligatoire.")
-    commune_model = apps.get_model("cites_pages", "Commune")
     communes_by_key = {}
-    for commune in commune_model.objects.all():
+    for commune in Commune.objects.all():
         communes_by_key[commune.name.lower()] = commune
         communes_by_key[commune.insee_code] = commune
     known = {

@@ -3,8 +3,9 @@ pending opt-ins. Idempotent: found again by address."""
 
 from datetime import timedelta
 
-from django.apps import apps
 from django.utils import timezone
+
+from cites_pages.models import Commune
 
 from .models import Subscriber
 
@@ -22,7 +23,6 @@ DEMO_SUBSCRIBERS = [
 
 
 def load(home) -> None:
-    commune_model = apps.get_model("cites_pages", "Commune")
     now = timezone.now()
     for i, (email, first_name, profile, status, communes) in enumerate(DEMO_SUBSCRIBERS):
         if Subscriber.objects.filter(email=email).exists():
@@ -39,4 +39,4 @@ def load(home) -> None:
             confirmed_at=consent_at + timedelta(minutes=7) if status == "confirmed" else None,
             last_interaction_at=consent_at if status == "confirmed" else None,
         )
-        subscriber.communes.set(commune_model.objects.filter(name__in=communes))
+        subscriber.communes.set(Commune.objects.filter(name__in=communes))

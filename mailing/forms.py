@@ -1,8 +1,8 @@
 """The public subscription form (French labels and messages)."""
 
 from django import forms
-from django.apps import apps
 
+from cites_pages.models import Commune
 from renouveau.abuse import HoneypotForm
 
 from .models import Subscriber
@@ -49,8 +49,7 @@ class SubscriptionForm(HoneypotForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        commune_model = apps.get_model("cites_pages", "Commune")
-        self.fields["communes"].queryset = commune_model.objects.order_by("name")
+        self.fields["communes"].queryset = Commune.objects.order_by("name")
 
     def clean_source(self) -> str:
         # Only a local path is recorded as the consent source.

@@ -16,7 +16,6 @@ from renouveau.demo import child_page, placeholder_image
 from renouveau.models import HomePage, SiteImage
 
 from .models import NewsletterIndexPage, NewsletterIssuePage
-from .rendering import page_url
 
 ISSUE_2_TITLE = "Renouveau du Bassin Minier N°2 — Juillet 2019"
 NO_IMAGE = {"image": None, "alt_text": "", "caption": "", "credit": ""}
@@ -47,11 +46,9 @@ def steering_committee_news() -> Page | None:
 def referentiel_request_url() -> str:
     """The request form of the « Référentiel d'ambitions partagées » in the document library."""
     document = get_document_model().objects.filter(title__icontains="référentiel").first()
-    library = Page.objects.live().filter(content_type__app_label="site_documents").first()
-    if document is None or library is None:
-        return ""
-    base = page_url(library)
-    return f"{base}demande/{document.pk}/" if base else ""
+    # The document library (an app above this one) publishes the address of its form.
+    request_url = getattr(document, "request_url", None)
+    return request_url() if callable(request_url) else ""
 
 
 def conde_image() -> SiteImage:

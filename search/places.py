@@ -1,9 +1,8 @@
 """Filters of the search by place (commune, EPCI), found by introspection.
 
-`search/` sits on top of every app and must not depend on their internals: the snippets
-`cites_pages.Commune` and `cites_pages.EPCI` are looked up by name, and every page model that
-points at them (directly, or through another page such as a case study's cité) can be
-filtered. When the snippets do not exist the filters simply do not show.
+`search/` sits on top of every app: it imports the reference snippets `Commune` and `EPCI`
+directly, and every page model that points at them (directly, or through another page such as
+a case study's cité) can be filtered.
 """
 
 from dataclasses import dataclass
@@ -13,7 +12,9 @@ from django.db import models
 from django.db.models import Q
 from wagtail.models import Page
 
-PLACE_MODELS = {"commune": ("cites_pages", "Commune"), "epci": ("cites_pages", "EPCI")}
+from cites_pages.models import EPCI, Commune
+
+PLACE_MODELS: dict[str, type[models.Model]] = {"commune": Commune, "epci": EPCI}
 
 
 @dataclass(frozen=True)
@@ -23,10 +24,7 @@ class PlaceChoice:
 
 
 def place_model(kind: str) -> type[models.Model] | None:
-    try:
-        return apps.get_model(*PLACE_MODELS[kind])
-    except (KeyError, LookupError):
-        return None
+    return PLACE_MODELS.get(kind)
 
 
 def place_choices(kind: str) -> list[PlaceChoice]:
