@@ -12,8 +12,6 @@ from django.db.models import Q
 from .models import CityPage, CityPhase, Status
 
 PROGRAMME_TARGET = 23_000  # dwellings to renovate, 2017-2027
-PROGRAMME_PERIOD = "2017-2027"
-
 BUCKETS = {
     Status.DONE: "renovated",
     Status.WORKS: "in_works",

@@ -9,12 +9,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from mailing.subscriptions import start_subscription
 from renouveau.mail import describe_error, send_mail_message
 from renouveau.templatetags.site_tags import date_fr
 
@@ -111,17 +111,7 @@ def notify_staff(request: DocumentRequest) -> None:
 
 
 def subscribe_to_newsletter(email: str, *, profile: str = "", ip: str | None = None) -> bool:
-    """Start the newsletter's double opt-in for `email` through the mailing app, if installed.
-
-    Loose coupling: documents does not depend on mailing; returns False when it is absent.
-    """
-    if not apps.is_installed("mailing"):
-        return False
-    try:
-        from mailing.subscriptions import start_subscription
-    except ImportError:
-        logger.warning("mailing.subscriptions.start_subscription is not available")
-        return False
+    """Start the newsletter's double opt-in for `email` (documents sits above mailing)."""
     start_subscription(
         email=email,
         first_name="",

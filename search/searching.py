@@ -33,16 +33,7 @@ PER_PAGE = 10
 MAX_SUGGESTIONS = 8
 # Content fields a page's date may come from, best first; a model may also define
 # `get_search_date()`. Wagtail's own timestamps (first_published_at…) are not content dates.
-DATE_FIELD_NAMES = (
-    "date",
-    "publication_date",
-    "published_date",
-    "issue_date",
-    "start",
-    "starts_at",
-    "start_date",
-    "event_date",
-)
+DATE_FIELD_NAMES = ("date", "issue_date", "start", "start_date")
 
 
 @dataclass(frozen=True)

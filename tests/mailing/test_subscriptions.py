@@ -303,11 +303,9 @@ def test_email_is_unique_whatever_the_case():
         Subscriber.objects.create(email="UNIQUE@example.org")
 
 
-def test_the_form_can_be_embedded_with_a_template_tag_or_a_block(rf, communes):
+def test_the_form_can_be_embedded_with_a_template_tag(rf, communes):
     from django.middleware.csrf import get_token
     from django.template import engines
-
-    from mailing.blocks import SubscriptionFormBlock
 
     request = rf.get("/lettre/")
     token = get_token(request)
@@ -320,12 +318,6 @@ def test_the_form_can_be_embedded_with_a_template_tag_or_a_block(rf, communes):
     assert 'id="abonnement-email"' in html  # distinct from the host page's own form ids
     assert 'name="source" value="/lettre/"' in html
     assert "<h2" in html and "Recevoir la lettre" in html
-
-    block = SubscriptionFormBlock()
-    value = block.to_python({"title": "Abonnez-vous", "intro": "Quatre lettres par an."})
-    rendered = block.render(value, context={"request": request, "csrf_token": token})
-    assert "Abonnez-vous" in rendered and "Quatre lettres par an." in rendered
-    assert 'action="/lettre/abonnement/"' in rendered
 
 
 def test_the_newsletter_archive_shows_the_subscription_form(client, home_page):
