@@ -122,7 +122,7 @@ def test_an_issue_is_built_quickly_from_existing_pages_as_editable_teasers(edito
     from renouveau.models import StandardPage
 
     programme = StandardPage.objects.get(slug="le-programme")
-    legal = StandardPage.objects.get(slug="accessibilite")
+    legal = Page.objects.get(slug="accessibilite")  # the accessibility statement
     url = f"/admin/lettre/{issue_2.pk}/ajouter-des-pages/"
     assert url in editor_client.get(f"/admin/pages/{issue_2.pk}/edit/").content.decode()
 
