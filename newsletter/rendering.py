@@ -371,6 +371,8 @@ def prepare_issue(
             )
         elif kind == "webinar":
             page, url = resolve(value.get("page"), "Prochain webinaire")
+            if not url:
+                page = None  # a draft, expired or private page lends no title
             when = value["date"]
             item.update(
                 title=value.get("title") or (page.title if page else ""),

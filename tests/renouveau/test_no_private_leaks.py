@@ -11,7 +11,8 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.rich_text import RichText
 
 pytestmark = pytest.mark.django_db
 
@@ -100,12 +101,28 @@ def test_hidden_pages_appear_on_no_public_surface(client, state):
     secret_pages = _copies()
     for document in LibraryDocument.objects.all():
         document.related_pages.add(*secret_pages)
+    city, news, webinar, _ = secret_pages
     issue = NewsletterIssuePage.objects.live().order_by("number").first()
     for page in secret_pages:
         issue.body.append(
             ("page_teaser", {"page": page, "title": "", "text": "", "show_image": False})
         )
+    cta = {"title": "Agir", "text": "", "button_label": "Voir", "page": city, "url": ""}
+    issue.body.append(("call_to_action", cta))
+    issue.body.append(("article", {"title": "Article", "text": RichText("<p>x</p>"), "page": news}))
+    issue.body.append(
+        ("webinar", {"page": webinar, "title": "", "date": timezone.now(), "text": ""})
+    )
     issue.save_revision().publish()
+    # A call to action on an ordinary page, and a footer link, both to the hidden cité.
+    from renouveau.models import SiteSettings, StandardPage
+
+    standard = StandardPage.objects.live().first()
+    standard.body.append(("call_to_action", cta))
+    standard.save_revision().publish()
+    site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    site_settings.legal_links.append(("link", {"label": "", "page": city, "url": ""}))
+    site_settings.save()
 
     _hide(secret_pages, state)
 
