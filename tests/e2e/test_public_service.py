@@ -79,14 +79,19 @@ def csp_errors(page):
 
 
 def test_legal_pages_render_their_sections_and_are_accessible(
-    live_server, public_site, page, csp_errors
+    live_server, public_site, page, csp_errors, browser
 ):
+    phone = browser.new_page(viewport={"width": 320, "height": 640})
     for path, headings in LEGAL_PAGES.items():
         response = page.goto(live_server.url + path)
         assert response.status == 200, path
         for heading in headings:
             expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
         assert_accessible(page)
+        # Readable on a 320 px phone without horizontal scrolling.
+        phone.goto(live_server.url + path)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 320, path
+    phone.close()
     assert csp_errors == []
 
     page.goto(live_server.url + "/mentions-legales/")
