@@ -79,3 +79,14 @@ def test_submissions_export_as_csv_in_the_admin(contact_page, client, django_use
     export = client.get(f"/admin/forms/submissions/{contact_page.pk}/?export=csv")
     assert export.status_code == 200
     assert "Quand commencent les travaux ?" in b"".join(export.streaming_content).decode()
+
+
+@pytest.mark.django_db
+def test_a_missing_answer_is_announced_next_to_its_field(contact_page, client):
+    response = client.post("/contact/", {**ANSWER, "message": ""})
+    html = unescape(response.content.decode())
+    assert "Le formulaire contient des erreurs" in html
+    error = html.split('<p class="form-error" id="id_message_error">', 1)[1].split("</p>", 1)[0]
+    assert error == "Champ requis.", error
+    assert 'aria-invalid="true" aria-describedby="id_message_error"' in html
+    assert not FormSubmission.objects.exists()
