@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files.storage import storages
@@ -55,3 +56,13 @@ def presigned_url(file: FieldFile, filename: str) -> str | None:
         expire=settings.AWS_QUERYSTRING_EXPIRE,
         parameters={"ResponseContentDisposition": f'attachment; filename="{filename}"'},
     )
+
+
+def download_origin(file: FieldFile) -> str | None:
+    """The origin the download form's POST is redirected to (the bucket's presigned URLs), or
+    None when the site serves the file itself. Browsers apply the page's CSP `form-action` to
+    that redirect, so the download page must allow this origin."""
+    if not is_s3(file.storage):
+        return None
+    parts = urlsplit(file.storage.url(file.name, expire=60))
+    return f"{parts.scheme}://{parts.netloc}"

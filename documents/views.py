@@ -35,7 +35,7 @@ from .forms import DocumentRequestForm
 from .links import LinkError, check_token, link_expires_at, use_token
 from .models import Availability, DocumentLibraryPage, LibraryDocument
 from .sending import request_from_form
-from .storage import download_filename, presigned_url
+from .storage import download_filename, download_origin, presigned_url
 
 logger = logging.getLogger(__name__)
 
@@ -136,6 +136,10 @@ def download_view(request: HttpRequest, token: str) -> HttpResponse:
             "uses_left": settings.DOCUMENTS_LINK_MAX_USES - document_request.download_count,
         }
         response = render(request, "documents/download.html", context)
+        origin = download_origin(document.file)
+        if origin:
+            # The button's POST ends in a redirect to the bucket: the CSP must allow it.
+            response._csp_update = {"form-action": [origin]}
         response["X-Robots-Tag"] = "noindex"
         # The token must not leak to other sites in Referer; "no-referrer" would make the
         # browser send "Origin: null" with the form and fail the CSRF origin check.

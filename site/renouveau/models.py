@@ -9,6 +9,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import BaseStreamBlock, LinkBlock, SocialLinkBlock
+from .site_url import canonical_root_url
 
 
 class SiteImage(AbstractImage):
@@ -61,6 +62,14 @@ class BasePage(Page):
         ),
     ]
     search_fields = [*Page.search_fields, index.SearchField("teaser_text")]
+
+    def get_url_parts(self, request=None):
+        """Wagtail's URL parts, with the site's root written as SITE_URL (scheme included)."""
+        parts = super().get_url_parts(request)
+        if parts is None:
+            return None
+        site_id, root_url, page_path = parts
+        return site_id, canonical_root_url(root_url) if root_url else root_url, page_path
 
     # schema.org type of the page's JSON-LD (templatetags/public_service.py); news items say
     # "NewsArticle" and give their date through schema_org_date().

@@ -33,3 +33,14 @@ def sync_site_record() -> bool:
     site.hostname, site.port = hostname, port
     site.save()  # Site.save() clears Wagtail's cached site root paths
     return True
+
+
+def canonical_root_url(root_url: str) -> str:
+    """SITE_URL when `root_url` names the same host and port (Wagtail only says https for port
+    443, so https://host:8443 would come out as http://host:8443); `root_url` otherwise."""
+    parts = urlsplit(root_url)
+    hostname, port = site_address()
+    default_port = 443 if parts.scheme == "https" else 80
+    if (parts.hostname, parts.port or default_port) == (hostname, port):
+        return settings.SITE_URL
+    return root_url

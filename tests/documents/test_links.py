@@ -136,9 +136,16 @@ def test_s3_round_trip_and_presigned_redirect(client, s3_storage, make_document,
     request = DocumentRequest.objects.create(
         document=document, email="a@example.org", source="form", status="sent"
     )
+    page = client.get(link(request))
     response = client.post(link(request))
     assert response.status_code == 303
     presigned = response["Location"]
+    # Browsers apply the page's form-action to the POST's redirect: the bucket is allowed.
+    bucket_origin = "/".join(presigned.split("/")[:3])
+    form_action = next(
+        part for part in page["Content-Security-Policy"].split(";") if "form-action" in part
+    )
+    assert "'self'" in form_action and bucket_origin in form_action.split()
     assert s3_storage in presigned and "Signature" in presigned and "Expires=" in presigned
     assert "response-content-disposition=attachment" in presigned
     assert "referentiel.pdf" in presigned and "document" not in presigned.split("?")[1]

@@ -51,3 +51,14 @@ def test_make_run_on_another_port_gives_links_on_that_port(home_page):
     site = Site.objects.get(is_default_site=True)
     assert site.root_url == "http://127.0.0.1:8811"
     assert home_page.get_full_url() == "http://127.0.0.1:8811/"
+
+
+def test_https_on_another_port_keeps_https(home_page, settings, client):
+    """A staging site at https://host:8443: Wagtail alone would write http://host:8443/…"""
+    settings.SITE_URL = "https://recette.example.fr:8443"
+    page = child_page(home_page, StandardPage, slug="programme", title="Le programme")
+    call_command("sync_site_url", verbosity=0)
+    page.refresh_from_db()
+    assert page.get_full_url() == "https://recette.example.fr:8443/programme/"
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert "<loc>https://recette.example.fr:8443/programme/</loc>" in sitemap
