@@ -41,16 +41,16 @@ def test_subscribe_confirm_receive_and_unsubscribe_in_one_click(
     assert_accessible(page)
 
     # A mistake first: a clear French message, focus-reachable from the error summary.
-    page.get_by_label("Adresse électronique").fill("nadia@exemple")
-    page.get_by_role("button", name="S'abonner").click()
+    page.locator("main").get_by_label("Adresse électronique").fill("nadia@exemple")
+    page.locator("main").get_by_role("button", name="S'abonner").click()
     expect(page.locator("[role=alert]")).to_contain_text("Cochez la case")
     assert_accessible(page)
 
-    page.get_by_label("Adresse électronique").fill("nadia.e2e@example.org")
+    page.locator("main").get_by_label("Adresse électronique").fill("nadia.e2e@example.org")
     page.get_by_label("Vous êtes (facultatif)").select_option("habitant")
     page.get_by_label("Vicq").check()
     page.get_by_label(re.compile("J'accepte de recevoir")).check()
-    page.get_by_role("button", name="S'abonner").click()
+    page.locator("main").get_by_role("button", name="S'abonner").click()
     expect(page.locator("h1")).to_have_text("Vérifiez votre messagerie")
     assert_accessible(page)
 
@@ -95,11 +95,11 @@ def test_the_archive_form_is_accessible_on_a_phone(live_server, demo_site, brows
     page = context.new_page()
     page.goto(f"{live_server.url}/lettre/")
     expect(page.get_by_role("heading", name="S'abonner à la lettre")).to_be_visible()
-    expect(page.get_by_label("Adresse électronique")).to_be_visible()
+    expect(page.locator("main").get_by_label("Adresse électronique")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert_accessible(page)
     # Keyboard: the field shows where the focus is.
-    page.get_by_label("Adresse électronique").focus()
+    page.locator("main").get_by_label("Adresse électronique").focus()
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
     context.close()
