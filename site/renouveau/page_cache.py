@@ -97,33 +97,41 @@ class PageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         timeout = settings.PAGE_CACHE_SECONDS
-        if not timeout or not _is_cacheable_request(request):
-            return self.get_response(request)
+        use_cache = bool(timeout) and _is_cacheable_request(request)
         cache = _cache()
-        generation = current_generation()
-        key = _key(request, generation)
-        cached = cache.get(key)
-        if cached is not None:
-            status, headers, content = cached
-            response = HttpResponse(content, status=status)
-            for name, value in headers:
-                response[name] = value
-            response["X-Page-Cache"] = "hit"
-            return response
+        generation = current_generation() if use_cache else 0
+        if use_cache:
+            cached = cache.get(_key(request, generation))
+            if cached is not None:
+                status, headers, content = cached
+                response = HttpResponse(content, status=status)
+                for name, value in headers:
+                    response[name] = value
+                response["X-Page-Cache"] = "hit"
+                return response
         response = self.get_response(request)
-        # Content published while this response was rendered may be missing from it: store it
-        # only if nothing changed in between.
-        if current_generation() != generation or getattr(request, "is_preview", False):
-            return response
         if hasattr(response, "render") and callable(response.render):
             # Render now: a template that puts a CSRF token in the page says so while rendering.
             response = response.render()
-        if _used_visitor_state(request):
-            # Nor may a CDN or a shared proxy keep a page that holds this visitor's token.
+        if response.cookies or _used_visitor_state(request):
+            # Never stored here, nor by a CDN or a shared proxy (even with this cache off):
+            # the page holds this visitor's token or session. (Outside the CSRF middleware the
+            # request's flag is already reset, but the cookie it set is on the response.)
             add_never_cache_headers(response)
-        elif _is_cacheable_response(response, request):
-            patch_cache_control(response, public=True, max_age=60)
-            headers = [(k, v) for k, v in response.items() if k.lower() != "x-page-cache"]
-            cache.set(key, (response.status_code, headers, response.content), timeout)
-            response["X-Page-Cache"] = "miss"
+            return response
+        # Content published while this response was rendered may be missing from it: store it
+        # only if nothing changed in between.
+        if (
+            not use_cache
+            or current_generation() != generation
+            or getattr(request, "is_preview", False)
+            or not _is_cacheable_response(response, request)
+        ):
+            return response
+        patch_cache_control(response, public=True, max_age=60)
+        headers = [(k, v) for k, v in response.items() if k.lower() != "x-page-cache"]
+        cache.set(
+            _key(request, generation), (response.status_code, headers, response.content), timeout
+        )
+        response["X-Page-Cache"] = "miss"
         return response

@@ -158,6 +158,7 @@ def test_a_wagtail_page_embedding_a_form_is_not_cached_but_plain_pages_are(
         assert archive.status_code == 200
         assert "X-Page-Cache" not in archive
         assert "csrftoken" in archive.cookies
+        assert "no-store" in archive["Cache-Control"]  # nor kept by a CDN
     assert client.get("/")["X-Page-Cache"] == "miss"
     assert client.get("/")["X-Page-Cache"] == "hit"
 
