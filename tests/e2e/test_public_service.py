@@ -2,13 +2,13 @@
 statement, videos behind consent, social cards, forms, newsletter sign-up, French admin)."""
 
 import json
-from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
 
 from tests.e2e.axe import assert_accessible
+from tests.pages import city_without_dwellings_count
 
 pytestmark = pytest.mark.e2e
 
@@ -308,20 +308,7 @@ def test_the_admin_speaks_french_in_workflows(live_server, public_site, page, ad
 
 
 def test_a_cite_without_a_dwellings_count_says_so_on_the_map(live_server, public_site, page):
-    from cites_pages.models import CitiesIndexPage, CityPage, Commune
-    from renouveau.demo import child_page
-
-    index = child_page(public_site, CitiesIndexPage, slug="cites", title="Les cités")
-    commune = Commune.objects.create(name="Vicq", slug="vicq", insee_code="59616", department="59")
-    city = CityPage(
-        slug="cite-inconnue",
-        title="Cité Inconnue",
-        latitude=Decimal("50.40"),
-        longitude=Decimal("3.60"),
-    )
-    index.add_child(instance=city)
-    city.communes.set([commune])
-    city.save_revision().publish()
+    city_without_dwellings_count(public_site)
 
     page.goto(live_server.url + "/cites/")
     expect(page.locator(".city-card")).to_contain_text("Logements : non renseigné")

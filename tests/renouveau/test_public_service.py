@@ -14,6 +14,7 @@ from renouveau.accessibility import AccessibilityCriterion, AccessibilityStateme
 from renouveau.demo import child_page
 from renouveau.demo_legal import load as load_legal_pages
 from renouveau.models import StandardPage
+from tests.pages import city_without_dwellings_count
 
 
 class HeadParser(HTMLParser):
@@ -280,22 +281,7 @@ def test_demo_font_draws_accented_letters():
 
 @pytest.fixture
 def city_without_count(home_page):
-    from decimal import Decimal
-
-    from cites_pages.models import CitiesIndexPage, CityPage, Commune
-
-    index = child_page(home_page, CitiesIndexPage, slug="cites", title="Les cités")
-    commune = Commune.objects.create(name="Vicq", slug="vicq", insee_code="59616", department="59")
-    city = CityPage(
-        slug="cite-inconnue",
-        title="Cité Inconnue",
-        latitude=Decimal("50.40"),
-        longitude=Decimal("3.60"),
-    )
-    index.add_child(instance=city)
-    city.communes.set([commune])
-    city.save_revision().publish()
-    return CityPage.objects.get(pk=city.pk)
+    return city_without_dwellings_count(home_page)
 
 
 @pytest.mark.django_db
