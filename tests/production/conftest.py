@@ -118,15 +118,18 @@ def production(moto_server):
         from django.conf import settings  # the same base settings as the deployment's
 
         moto_server.verify_sender(parseaddr(settings.DEFAULT_FROM_EMAIL)[1])
-        # The web front (gunicorn behind nginx) boots while the release steps run: each
-        # command through one Django process (call_command in the tests' shell process: on a
-        # busy machine every Django start costs 10-40 s), the bucket's public-read policy on
-        # public/ included (DEPLOY.md), then the worker, the demo content and the Site record.
+        # The release steps run each command through one Django process (call_command in the
+        # tests' shell process: on a busy machine every Django start costs 10-40 s). Static
+        # files come first: WhiteNoise indexes STATIC_ROOT and the manifest when a worker
+        # boots, so a worker started before collectstatic answers 500 on every page. The web
+        # front (gunicorn behind nginx) then boots while the database is migrated and the
+        # bucket's public-read policy on public/ is set (DEPLOY.md); then the worker, the demo
+        # content and the Site record.
+        topology.call_command("collectstatic", interactive=False, verbosity=0)
         topology.start_gunicorn()
         topology.start_nginx(nginx)
         for name, options in (
             ("migrate", {"interactive": False}),
-            ("collectstatic", {"interactive": False, "verbosity": 0}),
             ("s3_public_media", {}),
         ):
             topology.call_command(name, **options)
