@@ -11,30 +11,16 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
-from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
+from wagtail_modeladmin.helpers import ButtonHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
+from renouveau.admin_permissions import NoCreatePermissionHelper, ReadOnlyPermissionHelper
 from renouveau.mail import describe_error
 
 from .models import DocumentRequest, InboundMail, LibraryDocument, RequestStatus
 from .sending import send_document_link
 
 SEND_URL_NAME = "site_documents_send_document"
-
-
-class NoCreatePermissionHelper(PermissionHelper):
-    """Requests come from the public; staff read, export and answer them, never create them."""
-
-    def user_can_create(self, user) -> bool:
-        return False
-
-
-class ReadOnlyPermissionHelper(NoCreatePermissionHelper):
-    def user_can_edit_obj(self, user, obj) -> bool:
-        return False
-
-    def user_can_delete_obj(self, user, obj) -> bool:
-        return False
 
 
 class DocumentRequestButtonHelper(ButtonHelper):

@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.components import Component
-from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
+from wagtail_modeladmin.helpers import ButtonHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
 from cites_pages.models import Commune
+from renouveau.admin_permissions import NoCreatePermissionHelper, ReadOnlyPermissionHelper
 
 from . import sending
 from .admin_campaigns import campaign_progress
@@ -36,21 +37,6 @@ def can_send(user) -> bool:
 
 
 # --- modeladmin lists ---
-
-
-class NoCreatePermissionHelper(PermissionHelper):
-    """Subscribers come from the opt-in or an import; campaigns from an issue page."""
-
-    def user_can_create(self, user) -> bool:
-        return False
-
-
-class ReadOnlyPermissionHelper(NoCreatePermissionHelper):
-    def user_can_edit_obj(self, user, obj) -> bool:
-        return False
-
-    def user_can_delete_obj(self, user, obj) -> bool:
-        return False
 
 
 class SubscriberButtonHelper(ButtonHelper):
