@@ -93,7 +93,20 @@ class KeyFiguresBlock(blocks.StructBlock):
         template = "blocks/key_figures_block.html"
 
 
-class CallToActionBlock(blocks.StructBlock):
+class PageOrAddressRequired:
+    """For link blocks with an optional page chooser and an optional URL: one of them is
+    required."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value.get("page") and not value.get("url"):
+            raise blocks.StructBlockValidationError(
+                block_errors={"page": ["Choisissez une page ou saisissez une adresse web."]}
+            )
+        return value
+
+
+class CallToActionBlock(PageOrAddressRequired, blocks.StructBlock):
     title = blocks.CharBlock(label="Titre", max_length=150)
     text = blocks.TextBlock(label="Texte", required=False)
     button_label = blocks.CharBlock(label="Libellé du bouton", max_length=80)
@@ -104,14 +117,6 @@ class CallToActionBlock(blocks.StructBlock):
         icon = "link"
         label = "Appel à l'action"
         template = "blocks/call_to_action_block.html"
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value.get("page") and not value.get("url"):
-            raise blocks.StructBlockValidationError(
-                block_errors={"page": ["Choisissez une page ou saisissez une adresse web."]}
-            )
-        return value
 
 
 class DocumentLinkBlock(blocks.StructBlock):
@@ -179,7 +184,7 @@ class BaseStreamBlock(blocks.StreamBlock):
         block_counts = {}
 
 
-class LinkBlock(blocks.StructBlock):
+class LinkBlock(PageOrAddressRequired, blocks.StructBlock):
     """A link to a page of the site, or to an external address."""
 
     label = blocks.CharBlock(label="Libellé", max_length=100, required=False)
@@ -189,14 +194,6 @@ class LinkBlock(blocks.StructBlock):
     class Meta:
         icon = "link"
         label = "Lien"
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value.get("page") and not value.get("url"):
-            raise blocks.StructBlockValidationError(
-                block_errors={"page": ["Choisissez une page ou saisissez une adresse web."]}
-            )
-        return value
 
 
 class SocialLinkBlock(blocks.StructBlock):
