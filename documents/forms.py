@@ -1,8 +1,7 @@
 from django import forms
 
 from renouveau.abuse import HoneypotForm
-
-from .models import Profile
+from renouveau.profiles import VisitorProfile
 
 
 class DocumentRequestForm(HoneypotForm):
@@ -19,7 +18,7 @@ class DocumentRequestForm(HoneypotForm):
     )
     profile = forms.ChoiceField(
         label="Vous êtes",
-        choices=[("", "— Choisissez —"), *Profile.choices],
+        choices=[("", "— Choisissez —"), *VisitorProfile.choices],
         error_messages={"invalid_choice": "Choisissez un profil dans la liste."},
     )
     purpose = forms.CharField(

@@ -13,6 +13,7 @@ from wagtail.search import index
 
 from cites_pages.models import CityPage, WebinarPage
 from renouveau.models import BasePage
+from renouveau.profiles import VisitorProfile
 
 
 class DocumentKind(models.TextChoices):
@@ -171,19 +172,6 @@ class RequestStatus(models.TextChoices):
     REFUSED = "refused", "Ignorée (boucle, abus)"
 
 
-class Profile(models.TextChoices):
-    HABITANT = "habitant", "Habitant ou habitante"
-    ELU = "elu", "Élu ou élue, collectivité"
-    BAILLEUR = "bailleur", "Bailleur social"
-    PROFESSIONNEL = (
-        "professionnel",
-        "Professionnel ou professionnelle (architecte, bureau d'études…)",
-    )
-    ASSOCIATION = "association", "Association"
-    ETUDIANT = "etudiant", "Étudiant, étudiante, chercheur ou chercheuse"
-    AUTRE = "autre", "Autre"
-
-
 class DocumentRequest(models.Model):
     """One request for a document, by the form or by e-mail. The download link sent for it is
     signed with its id; `download_count` enforces the limited number of uses."""
@@ -203,7 +191,7 @@ class DocumentRequest(models.Model):
     email_key = models.CharField("boîte aux lettres", max_length=254, blank=True, db_index=True)
     name = models.CharField("nom", max_length=150, blank=True)
     organisation = models.CharField("organisme", max_length=150, blank=True)
-    profile = models.CharField("profil", max_length=20, choices=Profile.choices, blank=True)
+    profile = models.CharField("profil", max_length=20, choices=VisitorProfile.choices, blank=True)
     purpose = models.TextField("usage prévu", blank=True, max_length=1000)
     consent_at = models.DateTimeField("consentement donné le", null=True, blank=True)
     newsletter_requested = models.BooleanField("abonnement à la lettre demandé", default=False)

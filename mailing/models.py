@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
+from renouveau.profiles import VisitorProfile
+
 
 class Subscriber(models.Model):
     class Status(models.TextChoices):
@@ -14,13 +16,7 @@ class Subscriber(models.Model):
         BOUNCED = "bounced", "Adresse en échec (rebond)"
         COMPLAINED = "complained", "Plainte pour spam"
 
-    class Profile(models.TextChoices):
-        HABITANT = "habitant", "Habitant ou habitante"
-        ELU = "elu", "Élu ou élue"
-        BAILLEUR = "bailleur", "Bailleur"
-        ASSOCIATION = "association", "Association"
-        PROFESSIONNEL = "professionnel", "Professionnel ou professionnelle"
-        AUTRE = "autre", "Autre"
+    Profile = VisitorProfile  # the list every public form shares
 
     # Stored lower-cased (see subscriptions.normalize_email); unique case-insensitively too.
     email = models.EmailField("adresse électronique", max_length=254)

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from documents.models import DocumentRequest, RequestStatus
+from mailing.models import Subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +120,6 @@ def test_public_or_unknown_documents_have_no_form(client, make_document, library
 
 
 def test_newsletter_box_starts_the_double_opt_in(client, ses, referentiel, settings):
-    pytest.importorskip("mailing.subscriptions")
     # The subscription is recorded by a task (mailing.subscriptions.record_subscription).
     settings.TASKS = {
         "default": {
@@ -127,15 +127,17 @@ def test_newsletter_box_starts_the_double_opt_in(client, ses, referentiel, setti
             "QUEUES": ["default", "mail"],
         }
     }
-    response = client.post(form_url(referentiel), {**VALID, "newsletter": "on"})
+    # A profile only the document form used to offer is kept by the newsletter (one list).
+    response = client.post(
+        form_url(referentiel), {**VALID, "profile": "etudiant", "newsletter": "on"}
+    )
     assert response.status_code == 302
     assert DocumentRequest.objects.get().newsletter_requested
-    from django.apps import apps
-
     # The mailing app's double opt-in: a pending subscriber whose confirmation mail is queued.
-    subscriber = apps.get_model("mailing", "Subscriber").objects.get()
+    subscriber = Subscriber.objects.get()
     assert subscriber.email == "jeanne.martin@example.org"
     assert subscriber.status == "pending"
+    assert subscriber.profile == "etudiant"
     assert subscriber.consent_source == "demande-de-document"
     subjects = [str(m["Subject"]) for m in ses.messages()]
     assert any("Confirmez votre abonnement" in subject for subject in subjects)
