@@ -58,6 +58,21 @@ def setup_issue():
     return NewsletterIssuePage.objects.get(number=2)
 
 
+def sample_message(issue):
+    """One real personalised message of this issue, for the bare loop: (its campaign, the raw
+    MIME bytes). Leaves one confirmed subscriber and that campaign in the database."""
+    from mailing.sending import Segment, create_campaign, personalise
+    from renouveau.mail import build_message
+
+    populate(1)
+    sample = create_campaign(issue, Segment())
+    html, text, headers = personalise(sample, sample.deliveries.get().subscriber_id)
+    message = build_message(
+        to=["x@example.org"], subject=sample.subject, text=text, html=html, headers=headers
+    )
+    return sample, message.message().as_bytes()
+
+
 def populate(count: int) -> None:
     from mailing.models import Delivery, Subscriber
 
@@ -199,20 +214,7 @@ def main() -> None:
     apply_environ(server)
     try:
         issue = setup_issue()
-        from mailing.sending import Segment, create_campaign, personalise
-        from renouveau.mail import build_message
-
-        # One real personalised message of this issue, for the bare loop.
-        populate(1)
-        sample = create_campaign(issue, Segment())
-        html, text, headers = personalise(sample, sample.deliveries.get().subscriber_id)
-        raw = (
-            build_message(
-                to=["x@example.org"], subject=sample.subject, text=text, html=html, headers=headers
-            )
-            .message()
-            .as_bytes()
-        )
+        sample, raw = sample_message(issue)
         size = f"frozen HTML {len(sample.html) / 1024:.1f} kB, raw MIME {len(raw) / 1024:.1f} kB"
         print(f"Issue N°2: {size}")
 

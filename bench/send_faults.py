@@ -192,11 +192,10 @@ def one(backend: str) -> None:
     from django.db import connection
 
     from mailing.models import Campaign, Delivery
-    from mailing.sending import Segment, create_campaign, personalise, start_campaign
-    from renouveau.mail import build_message
+    from mailing.sending import Segment, create_campaign, start_campaign
 
     sys.path.insert(0, str(ROOT / "bench"))
-    from send import populate, setup_issue
+    from send import populate, sample_message, setup_issue
 
     workers: list[Supervised] = []
     scheduler = None
@@ -210,16 +209,7 @@ def one(backend: str) -> None:
         sender = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
 
         # The bare loop: one real personalised message of this issue, sent as fast as boto3 can.
-        populate(1)
-        sample = create_campaign(issue, Segment())
-        html, text, headers = personalise(sample, sample.deliveries.get().subscriber_id)
-        raw = (
-            build_message(
-                to=["x@example.org"], subject=sample.subject, text=text, html=html, headers=headers
-            )
-            .message()
-            .as_bytes()
-        )
+        _, raw = sample_message(issue)
         server.reset()
         server.verify_sender(sender)
         client = boto3.client("sesv2", endpoint_url=server.url, region_name=REGION)
