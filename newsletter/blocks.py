@@ -1,14 +1,32 @@
 """Blocks of a newsletter issue's body (the sections of the printed letter N°2 of July 2019).
 
-Each block has a web template (`templates/newsletter/blocks/<name>.html`, used by the web
-archive through `{% include_block %}`); the e-mail rendering (MJML + text) is done by
-`newsletter.rendering` from the same values.
+Each block renders itself three ways (`email_block.NewsletterBlock`): on the web archive through
+its `template` (`{% include_block %}`), in the e-mail through its `mjml_template` (beside it in
+`templates/newsletter/blocks/`) and the values `email_item` prepares, and in the e-mail's text
+part through `email_text`.
 """
+
+from __future__ import annotations
+
+from typing import Any
 
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
 from renouveau.blocks import CallToActionBlock, CreditedImageBlock, KeyFiguresBlock, QuoteBlock
+
+from .email_block import NewsletterBlock
+from .email_context import EmailContext, absolute_url, email_rich_text
+from .email_text import (
+    TEXT_WIDTH,
+    Section,
+    datetime_label,
+    html_to_text,
+    image_line,
+    link_line,
+    underlined,
+    wrap,
+)
 
 # Rich text features that survive in an e-mail client (no headings inside an article, no embeds).
 EMAIL_RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link", "document-link"]
@@ -23,7 +41,7 @@ class OptionalCreditedImageBlock(CreditedImageBlock):
         template = "blocks/image_block.html"
 
 
-class MastheadBlock(blocks.StructBlock):
+class MastheadBlock(NewsletterBlock, blocks.StructBlock):
     """The letter's banner; its number and month come from the issue itself."""
 
     tagline = blocks.CharBlock(label="Signature", max_length=100, default="S'engager ensemble")
@@ -32,9 +50,65 @@ class MastheadBlock(blocks.StructBlock):
         icon = "title"
         label = "Bandeau (numéro et date de la lettre)"
         template = "newsletter/blocks/masthead.html"
+        mjml_template = "newsletter/blocks/masthead.mjml.html"
+
+    def email_item(self, value: Any, context: EmailContext) -> dict[str, Any]:
+        return {"tagline": value["tagline"], "label": context.issue.masthead_label}
+
+    def email_text(self, item: dict[str, Any]) -> list[Section]:
+        return []  # already the header of the text part
 
 
-class LeadStoryBlock(blocks.StructBlock):
+def _illustrated(
+    image: dict[str, Any] | None, text: str | None, link_label: str, url: str
+) -> list[Section]:
+    """The sections after a title: its image, its text and its link, where there are some."""
+    sections: list[Section] = []
+    if line := image_line(image):
+        sections.append((line,))
+    if text is not None:
+        sections.append((text,))
+    if url:
+        sections.append((link_line(link_label, url),))
+    return sections
+
+
+class StoryBlock(NewsletterBlock, blocks.StructBlock):
+    """What the lead story and the articles share: a title, rich text, an optional credited
+    image and a link to a page (their fields are declared by each, in their own order)."""
+
+    default_link_label = "En savoir plus"
+    headline_mark = "-"
+
+    def headline(self, title: str) -> str:
+        return title
+
+    def email_images(self, value: Any) -> list[Any]:
+        image = value.get("image")
+        return [image["image"]] if image and image.get("image") is not None else []
+
+    def email_item(self, value: Any, context: EmailContext) -> dict[str, Any]:
+        html = email_rich_text(value["text"])
+        _, url = context.resolve(value.get("page"), f"« {value['title']} »")
+        return {
+            "kicker": value.get("kicker", ""),
+            "title": value["title"],
+            "html": html,
+            "text": html_to_text(html),
+            "image": context.credited(value.get("image")),
+            "url": url,
+            "link_label": value.get("link_label") or self.default_link_label,
+        }
+
+    def email_text(self, item: dict[str, Any]) -> list[Section]:
+        title = self.headline(item["title"])
+        return [
+            (item["kicker"] or None, *underlined(title, self.headline_mark)),
+            *_illustrated(item["image"], item["text"], item["link_label"], item["url"]),
+        ]
+
+
+class LeadStoryBlock(StoryBlock):
     kicker = blocks.CharBlock(
         label="Surtitre", max_length=120, required=False, help_text="Par exemple : 20 juin 2019"
     )
@@ -47,18 +121,33 @@ class LeadStoryBlock(blocks.StructBlock):
         icon = "pick"
         label = "À la une"
         template = "newsletter/blocks/lead_story.html"
+        mjml_template = "newsletter/blocks/lead_story.mjml.html"
+
+    default_link_label = "Lire la suite"
+    headline_mark = "="
+
+    def headline(self, title: str) -> str:
+        return title.upper()
 
 
-class SectionHeadingBlock(blocks.StructBlock):
+class SectionHeadingBlock(NewsletterBlock, blocks.StructBlock):
     text = blocks.CharBlock(label="Titre de rubrique", max_length=150)
 
     class Meta:
         icon = "title"
         label = "Titre de rubrique"
         template = "newsletter/blocks/section_heading.html"
+        mjml_template = "newsletter/blocks/section_heading.mjml.html"
+
+    def email_item(self, value: Any, context: EmailContext) -> dict[str, Any]:
+        return {"text": value["text"]}
+
+    def email_text(self, item: dict[str, Any]) -> list[Section]:
+        rule = "*" * TEXT_WIDTH
+        return [(rule, wrap(item["text"].upper()), rule)]
 
 
-class ArticleBlock(blocks.StructBlock):
+class ArticleBlock(StoryBlock):
     title = blocks.CharBlock(label="Titre", max_length=200)
     text = blocks.RichTextBlock(label="Texte", features=EMAIL_RICH_TEXT_FEATURES)
     image = OptionalCreditedImageBlock(label="Image", required=False)
@@ -74,6 +163,7 @@ class ArticleBlock(blocks.StructBlock):
         icon = "doc-full"
         label = "Article"
         template = "newsletter/blocks/article.html"
+        mjml_template = "newsletter/blocks/article.mjml.html"
 
 
 class QuestionAnswerBlock(blocks.StructBlock):
@@ -85,7 +175,7 @@ class QuestionAnswerBlock(blocks.StructBlock):
         label = "Question et réponse"
 
 
-class QuestionsBlock(blocks.StructBlock):
+class QuestionsBlock(NewsletterBlock, blocks.StructBlock):
     title = blocks.CharBlock(label="Titre", max_length=200, required=False)
     items = blocks.ListBlock(QuestionAnswerBlock(), label="Questions", min_num=1)
 
@@ -93,9 +183,24 @@ class QuestionsBlock(blocks.StructBlock):
         icon = "help"
         label = "Questions et réponses"
         template = "newsletter/blocks/questions.html"
+        mjml_template = "newsletter/blocks/questions.mjml.html"
+
+    def email_item(self, value: Any, context: EmailContext) -> dict[str, Any]:
+        entries = []
+        for entry in value["items"]:
+            html = email_rich_text(entry["answer"])
+            entries.append(
+                {"question": entry["question"], "html": html, "text": html_to_text(html)}
+            )
+        return {"title": value.get("title", ""), "entries": entries}
+
+    def email_text(self, item: dict[str, Any]) -> list[Section]:
+        sections = [underlined(item["title"])] if item["title"] else []
+        sections += [(wrap(entry["question"]), entry["text"]) for entry in item["entries"]]
+        return sections
 
 
-class PageTeaserBlock(blocks.StructBlock):
+class PageTeaserBlock(NewsletterBlock, blocks.StructBlock):
     """Another page of the site, shown through what every page shares (title, teaser)."""
 
     page = blocks.PageChooserBlock(label="Page")
@@ -112,9 +217,33 @@ class PageTeaserBlock(blocks.StructBlock):
         icon = "link"
         label = "Page mise en avant"
         template = "newsletter/blocks/page_teaser.html"
+        mjml_template = "newsletter/blocks/page_teaser.mjml.html"
+
+    def email_pages(self, value: Any) -> list[Any]:
+        return [value["page"]] if value.get("page") is not None else []
+
+    def email_item(self, value: Any, context: EmailContext) -> dict[str, Any]:
+        page, url = context.resolve(value["page"], "Page mise en avant")
+        if not url:
+            page = None  # a draft, expired or private page lends neither title nor text
+        page_text = page.get_teaser_text() if hasattr(page, "get_teaser_text") else ""
+        return {
+            "title": value.get("title") or (page.title if page else ""),
+            "text": value.get("text") or page_text,
+            "image": context.teaser_image(page) if value.get("show_image") else None,
+            "url": url,
+            "link_label": value.get("link_label") or "Lire la suite",
+        }
+
+    def email_text(self, item: dict[str, Any]) -> list[Section]:
+        text = wrap(item["text"]) if item["text"] else None
+        return [
+            underlined(item["title"]),
+            *_illustrated(item["image"], text, item["link_label"], item["url"]),
+        ]
 
 
-class UpcomingWebinarBlock(blocks.StructBlock):
+class UpcomingWebinarBlock(NewsletterBlock, blocks.StructBlock):
     page = blocks.PageChooserBlock(label="Page du webinaire", required=False)
     title = blocks.CharBlock(
         label="Titre", max_length=200, required=False, help_text="Vide : le titre de la page"
@@ -132,6 +261,7 @@ class UpcomingWebinarBlock(blocks.StructBlock):
         icon = "date"
         label = "Prochain webinaire"
         template = "newsletter/blocks/webinar.html"
+        mjml_template = "newsletter/blocks/webinar.mjml.html"
 
     def clean(self, value):
         value = super().clean(value)
@@ -147,11 +277,81 @@ class UpcomingWebinarBlock(blocks.StructBlock):
             )
         return value
 
+    def email_item(self, value: Any, context: EmailContext) -> dict[str, Any]:
+        page, url = context.resolve(value.get("page"), "Prochain webinaire")
+        if not url:
+            page = None  # a draft, expired or private page lends no title
+        return {
+            "title": value.get("title") or (page.title if page else ""),
+            "date_label": datetime_label(value["date"]),
+            "text": value.get("text", ""),
+            "url": value.get("registration_url") or url,
+            "button_label": value.get("registration_label") or "S'inscrire",
+        }
 
-class NewsletterCallToActionBlock(CallToActionBlock):
+    def email_text(self, item: dict[str, Any]) -> list[Section]:
+        text = wrap(item["text"]) if item["text"] else None
+        link = link_line(item["button_label"], item["url"]) if item["url"] else None
+        return [("PROCHAIN WEBINAIRE", item["title"], item["date_label"], text, link)]
+
+
+class NewsletterImageBlock(NewsletterBlock, CreditedImageBlock):
+    class Meta:
+        mjml_template = "newsletter/blocks/image.mjml.html"
+
+    def email_images(self, value: Any) -> list[Any]:
+        return [value["image"]] if value.get("image") is not None else []
+
+    def email_item(self, value: Any, context: EmailContext) -> dict[str, Any]:
+        return {"image": context.credited(value)}
+
+    def email_text(self, item: dict[str, Any]) -> list[Section]:
+        return [(image_line(item["image"]),)]
+
+
+class NewsletterQuoteBlock(NewsletterBlock, QuoteBlock):
+    class Meta:
+        mjml_template = "newsletter/blocks/quote.mjml.html"
+
+    def email_item(self, value: Any, context: EmailContext) -> dict[str, Any]:
+        return {"text": value["text"], "author": value["author"], "role": value.get("role", "")}
+
+    def email_text(self, item: dict[str, Any]) -> list[Section]:
+        author = f"— {item['author']}" + (f", {item['role']}" if item["role"] else "")
+        return [(wrap(f"« {item['text']} »"), author)]
+
+
+class NewsletterKeyFiguresBlock(NewsletterBlock, KeyFiguresBlock):
+    class Meta:
+        mjml_template = "newsletter/blocks/key_figures.mjml.html"
+
+    def email_item(self, value: Any, context: EmailContext) -> dict[str, Any]:
+        figures = [{"value": f["value"], "label": f["label"]} for f in value["figures"]]
+        return {"title": value.get("title", ""), "figures": figures}
+
+    def email_text(self, item: dict[str, Any]) -> list[Section]:
+        figures = [f"- {f['value']} {f['label']}" for f in item["figures"]]
+        return [(item["title"] or None, *figures)]
+
+
+class NewsletterCallToActionBlock(NewsletterBlock, CallToActionBlock):
     class Meta:
         help_text = "Un bouton vers une page du site ou l'adresse d'une demande de document."
         template = "newsletter/blocks/call_to_action.html"
+        mjml_template = "newsletter/blocks/call_to_action.mjml.html"
+
+    def email_item(self, value: Any, context: EmailContext) -> dict[str, Any]:
+        _, url = context.resolve(value.get("page"), f"« {value['title']} »")
+        return {
+            "title": value["title"],
+            "text": value.get("text", ""),
+            "button_label": value["button_label"],
+            "url": url or absolute_url(value.get("url") or ""),
+        }
+
+    def email_text(self, item: dict[str, Any]) -> list[Section]:
+        text = wrap(item["text"]) if item["text"] else None
+        return [(item["title"], text, link_line(item["button_label"], item["url"]))]
 
 
 class NewsletterStreamBlock(blocks.StreamBlock):
@@ -159,10 +359,11 @@ class NewsletterStreamBlock(blocks.StreamBlock):
     lead_story = LeadStoryBlock()
     section_heading = SectionHeadingBlock()
     article = ArticleBlock()
-    image = CreditedImageBlock()
-    quote = QuoteBlock(template="newsletter/blocks/quote.html")
+    image = NewsletterImageBlock()
+    # The web template as an argument (as it always was): it is part of the migration's state.
+    quote = NewsletterQuoteBlock(template="newsletter/blocks/quote.html")
     questions = QuestionsBlock()
-    key_figures = KeyFiguresBlock()
+    key_figures = NewsletterKeyFiguresBlock()
     call_to_action = NewsletterCallToActionBlock()
     page_teaser = PageTeaserBlock()
     webinar = UpcomingWebinarBlock()

@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Rss201rev2Feed
 
-from .rendering import page_url
+from .email_context import page_url
 
 
 class IssuesFeed(Feed):

@@ -13,8 +13,8 @@ from wagtail.search import index
 from renouveau.models import BasePage
 
 from .blocks import NewsletterStreamBlock
+from .email_context import page_url
 from .panels import IssueChecksPanel
-from .rendering import page_url
 
 FRENCH_MONTHS = [
     "janvier",

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.files.storage import default_storage
 
+from newsletter.blocks import NewsletterStreamBlock
 from newsletter.checks import MAX_HTML_BYTES, check_html, check_issue, check_mjml
 from newsletter.freeze import FROZEN_DIR, freeze_images
 from newsletter.rendering import (
@@ -254,6 +255,8 @@ def test_teaser_and_webinar_blocks_pull_from_any_page(issue_2):
     ]
     issue_2.save_revision().publish()
     issue_2.refresh_from_db()
+    # Every kind of block is now in the issue: what this test renders and checks covers them all.
+    assert {b.block_type for b in issue_2.body} == set(NewsletterStreamBlock().child_blocks)
     rendered = render_issue(issue_2, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
     html, text = unescape(rendered.html).replace("\u00a0", " "), " ".join(rendered.text.split())
     assert "Le programme" in html and programme.teaser_text in html
@@ -265,7 +268,7 @@ def test_teaser_and_webinar_blocks_pull_from_any_page(issue_2):
 
 
 def test_french_spacing_keeps_punctuation_with_its_word(rendered):
-    from newsletter.rendering import french_spacing, french_spacing_html
+    from newsletter.email_text import french_spacing, french_spacing_html
 
     assert french_spacing("« Oui » : vraiment ?") == "«\u00a0Oui\u00a0»\u00a0: vraiment\u00a0?"
     html = '<p title="a : b">Où ? <a href="https://x.test/a?b=1">ici !</a></p>'

@@ -1,0 +1,168 @@
+"""What a block needs to prepare its e-mail values: absolute addresses, the pages and images of
+the whole issue loaded in a few queries, and a list of the links that could not be resolved."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.conf import settings
+from django.db.models import prefetch_related_objects
+from wagtail.images import get_image_model
+from wagtail.models import Page
+from wagtail.rich_text import expand_db_html
+
+from renouveau.visibility import is_public_page
+
+UNSUBSCRIBE_URL_PLACEHOLDER = "https://unsubscribe.invalid/__UNSUBSCRIBE_TOKEN__"
+# The generic unsubscribe page (built by the mailing app) used where no recipient is known:
+# the web view of the e-mail, previews and test sends.
+GENERIC_UNSUBSCRIBE_PATH = "/lettre/desabonnement/"
+
+# Renditions for a 600 px layout: the 1× image and its 2× (retina) counterpart.
+IMAGE_SPEC = "width-600|format-jpeg|jpegquality-80"
+IMAGE_SPEC_2X = "width-1200|format-jpeg|jpegquality-70"
+
+
+def generic_unsubscribe_url() -> str:
+    return settings.SITE_URL + GENERIC_UNSUBSCRIBE_PATH
+
+
+def absolute_url(url: str) -> str:
+    """Make a root-relative address absolute on the public site (SITE_URL)."""
+    if url.startswith("/") and not url.startswith("//"):
+        return settings.SITE_URL + url
+    return url
+
+
+def page_url(page: Page | None) -> str:
+    """Absolute public address of a page, or "" when the public may not see it (draft, expired,
+    private section) or it is not routable."""
+    if not is_public_page(page):
+        return ""
+    parts = page.get_url_parts()
+    if parts is None:
+        return ""
+    return settings.SITE_URL + parts[2]
+
+
+def issue_archive_url(issue: Any) -> str:
+    return page_url(issue) if issue.pk else settings.SITE_URL + "/"
+
+
+_RELATIVE_HREF = re.compile(r'(href|src)="(/[^/"][^"]*|/)"')
+
+
+def email_rich_text(value: Any) -> str:
+    """Rich text as HTML for an e-mail: internal links expanded and made absolute."""
+    source = getattr(value, "source", value) or ""
+    html = expand_db_html(source)
+    return _RELATIVE_HREF.sub(lambda m: f'{m.group(1)}="{absolute_url(m.group(2))}"', html)
+
+
+def credit_label(credit: str) -> str:
+    """'© Jean Dupont', but 'Crédit ville de Vicq' as written (it already says what it is)."""
+    credit = credit.strip()
+    if not credit or credit.lower().startswith(("crédit", "credit", "©", "photo")):
+        return credit
+    return f"© {credit}"
+
+
+def email_image(
+    image: Any, *, alt: str = "", credit: str = "", caption: str = ""
+) -> dict[str, Any] | None:
+    if image is None:
+        return None
+    one, two = image.get_rendition(IMAGE_SPEC), image.get_rendition(IMAGE_SPEC_2X)
+    return {
+        "src": absolute_url(one.url),
+        "src2x": absolute_url(two.url),
+        "width": one.width,
+        "height": one.height,
+        "alt": alt or image.description or "",
+        "credit": credit_label(credit or getattr(image, "credit", "") or ""),
+        "caption": caption,
+    }
+
+
+class EmailContext:
+    """One issue being prepared: `for_issue` loads what its blocks reference (see
+    `NewsletterBlock.email_pages` and `email_images`) in a few queries, whatever its length."""
+
+    def __init__(self, issue: Any, pages: dict[int, Page], images: dict[int, Any]) -> None:
+        self.issue = issue
+        self.pages = pages
+        self.images = images
+        # Links that could not be resolved (unpublished page…), for the checks.
+        self.problems: list[str] = []
+
+    @classmethod
+    def for_issue(cls, issue: Any) -> EmailContext:
+        # The StreamField has already fetched the chosen pages and images in bulk; this adds the
+        # specific pages behind teasers (for their teaser text and image) and the renditions.
+        page_ids: set[int] = set()
+        images: dict[int, Any] = {}
+        for child in issue.body:
+            page_ids.update(page.pk for page in child.block.email_pages(child.value))
+            for image in child.block.email_images(child.value):
+                images.setdefault(image.pk, image)
+        pages = {page.pk: page for page in Page.objects.filter(pk__in=page_ids).specific()}
+        by_class: dict[type, list[Page]] = {}
+        for page in pages.values():
+            if hasattr(page, "teaser_image_id"):
+                by_class.setdefault(type(page), []).append(page)
+        for same_class in by_class.values():
+            prefetch_related_objects(same_class, "teaser_image")
+        for page in pages.values():
+            teaser_image = page.get_teaser_image() if hasattr(page, "get_teaser_image") else None
+            if teaser_image is not None:
+                images.setdefault(teaser_image.pk, teaser_image)
+        _prefetch_renditions(images)
+        return cls(issue, pages, images)
+
+    def resolve(self, page: Page | None, where: str) -> tuple[Page | None, str]:
+        """The (specific, if loaded) page and its public address; "" and a problem reported
+        when the public may not see it."""
+        if page is None:
+            return None, ""
+        page = self.pages.get(page.pk, page)
+        url = page_url(page)
+        if not url:
+            self.problems.append(
+                f"{where} : la page « {page.title} » n'est pas publiée ou n'a pas d'adresse."
+            )
+        return page, url
+
+    def credited(self, value: Any) -> dict[str, Any] | None:
+        """A (possibly empty) CreditedImageBlock value."""
+        if not value or value.get("image") is None:
+            return None
+        image = value["image"]
+        return email_image(
+            self.images.get(image.pk, image),
+            alt=value.get("alt_text") or "",
+            credit=value.get("credit") or "",
+            caption=value.get("caption") or "",
+        )
+
+    def teaser_image(self, page: Page | None) -> dict[str, Any] | None:
+        image = page.get_teaser_image() if hasattr(page, "get_teaser_image") else None
+        if image is None:
+            return None
+        return email_image(self.images.get(image.pk, image))
+
+
+def _prefetch_renditions(images: dict[int, Any]) -> None:
+    if not images:
+        return
+    renditions = (
+        get_image_model()
+        .get_rendition_model()
+        .objects.filter(image_id__in=images, filter_spec__in=[IMAGE_SPEC, IMAGE_SPEC_2X])
+    )
+    found: dict[int, list[Any]] = {pk: [] for pk in images}
+    for rendition in renditions:
+        found[rendition.image_id].append(rendition)
+    for pk, image in images.items():
+        # Wagtail's get_rendition() looks here first (what prefetch_renditions() fills).
+        image.prefetched_renditions = found[pk]
