@@ -30,6 +30,10 @@ install: $(VENV)/.installed node_modules/.installed ## Create the virtualenv and
 chromium: ## Install Debian's chromium for the browser tests when it is missing
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
+redis: ## Install Debian's redis-server (the tests start their own) when it is missing
+	@command -v redis-server >/dev/null || test -x /usr/bin/redis-server || \
+	  (apt-get update -qq && apt-get install -y -qq redis-server >/dev/null)
+
 nginx: ## Install Debian's nginx (the production-topology tests' TLS proxy) when it is missing
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || (apt-get update -qq && \
 	  (apt-get install -y -qq nginx-light || apt-get install -y -qq nginx) >/dev/null)
@@ -62,7 +66,7 @@ serve-prod: install ## Production settings locally: gunicorn (WEB_WORKERS), whit
 	  -b 127.0.0.1:$(PORT) --access-logfile - & \
 	wait
 
-test: install chromium nginx ## Lint, check, and run the whole test suite (DATABASE_URL selects the database)
+test: install chromium nginx redis ## Lint, check, and run the whole test suite (DATABASE_URL selects the database)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	PYTHONPATH=site:. $(VENV)/bin/lint-imports
@@ -82,4 +86,4 @@ lock: ## Refresh requirements.lock from a clean install of pyproject.toml
 bench: install ## Run the benchmarks in bench/ (they print their figures)
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
-.PHONY: help install chromium nginx run serve-prod test format lock bench
+.PHONY: help install chromium nginx redis run serve-prod test format lock bench

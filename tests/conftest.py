@@ -1,4 +1,4 @@
-"""Shared fixtures: a real moto_server for SES, the page tree, the browser."""
+"""Shared fixtures: a real moto_server for SES, a Redis server, the page tree, the browser."""
 
 import os
 from pathlib import Path
@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.moto import MotoServer, apply_environ
+from tests.redis_server import RedisServer, redis_executable
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,6 +33,17 @@ def moto_server():
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """A Redis of the suite's own (`.url(db)` gives an emptied database's address)."""
+    executable = redis_executable()
+    if executable is None:
+        pytest.fail("redis-server is not installed (`make redis` installs Debian's redis-server)")
+    server = RedisServer(executable)
+    yield server
+    server.stop()
 
 
 @pytest.fixture

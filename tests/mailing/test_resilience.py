@@ -171,15 +171,11 @@ def test_the_watchdog_job_requeues_a_stalled_campaign_and_settles_dead_claims(
     assert len(ses.messages()) == 8
 
 
-def test_the_watchdog_heals_a_campaign_stalled_on_rq(issue, ses):
+def test_the_watchdog_heals_a_campaign_stalled_on_rq(issue, ses, redis_server):
     """RQ: both the rqworker and its work-horse killed after taking a batch leave nothing in
     the queue. The scheduler's watchdog (`run_scheduler --once`) queues it again, and an RQ
     worker finishes it."""
-    import redis
-
-    url = "redis://127.0.0.1:6379/13"
-    redis.Redis.from_url(url).flushdb()
-    env = {"TASKS_BACKEND": "rq", "REDIS_URL": url}
+    env = {"TASKS_BACKEND": "rq", "REDIS_URL": redis_server.url()}
     campaign, _ = stalled_campaign(issue, count=12)
 
     watchdog = manage("run_scheduler", "--once", timeout=300, **env)

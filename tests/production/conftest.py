@@ -26,7 +26,6 @@ from tests.production.topology import Topology, nginx_executable
 
 HERE = Path(__file__).resolve().parent
 TEMPLATE_PREFIX = "renouveau_prod_template_"
-REDIS_DB = os.environ.get("PRODUCTION_TESTS_REDIS_DB", "7")
 
 
 def _is_ours(item) -> bool:
@@ -64,7 +63,7 @@ def _admin_connection(url: str):
 
 
 @pytest.fixture(scope="package")
-def production(moto_server):
+def production(moto_server, redis_server):
     """The running deployment (a `Topology`): `.site_url`, `.shell(code)`, `.manage(...)`."""
     base_url = _postgres_url()
     if base_url is None:
@@ -76,13 +75,11 @@ def production(moto_server):
     if nginx is None:
         pytest.fail("nginx is not installed (`make nginx` installs Debian's nginx)")
 
-    import redis
-
     tmp = Path(tempfile.mkdtemp(prefix="renouveau-prod-"))
     (tmp / "media").mkdir()
     database = f"renouveau_prod_{os.getpid()}"
     bucket = f"renouveau-prod-{os.getpid()}"
-    redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}"
+    redis_url = redis_server.url(7)  # the suite's own Redis, emptied
 
     template = _migrated_template_name()
     with _admin_connection(base_url) as conn:
@@ -100,7 +97,6 @@ def production(moto_server):
             conn.execute(f'CREATE DATABASE "{database}" TEMPLATE "{template}"')
         else:
             conn.execute(f'CREATE DATABASE "{database}"')
-    redis.Redis.from_url(redis_url).flushdb()
     moto_server.reset()
     boto3.client("s3", endpoint_url=moto_server.url, region_name="eu-west-3").create_bucket(
         Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-3"}
@@ -152,7 +148,6 @@ def production(moto_server):
     finally:
         topology.stop()
         _drop(base_url, database)
-        redis.Redis.from_url(redis_url).flushdb()
         if os.environ.get("PRODUCTION_TESTS_KEEP_LOGS"):
             print(f"production-topology logs kept in {tmp}")
         else:

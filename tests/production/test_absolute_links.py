@@ -4,7 +4,7 @@ visitors use), never the Wagtail Site record's default `http://localhost/`."""
 import re
 from urllib.parse import urlsplit
 
-from tests.production.topology import request
+from tests.production.visitors import request
 
 PAGES = """
 import json

@@ -2,7 +2,7 @@
 
 import secrets
 
-from tests.production.topology import request
+from tests.production.visitors import request
 
 PAGE = """
 import json

@@ -10,7 +10,7 @@ import boto3
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from tests.production.topology import mails_to, request, scripted_post, text_part
+from tests.production.visitors import mails_to, request, scripted_post, text_part
 
 TITLE = "Référentiel d'ambitions partagées de rénovation des cités minières ERBM"
 EMAIL = "jeanne.production@example.org"

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.production.topology import html_part, mails_to, request, text_part
+from tests.production.visitors import html_part, mails_to, request, text_part
 
 EXPIRING = re.compile(r"X-Amz-|Signature=|Expires=|AWSAccessKeyId=", re.IGNORECASE)
 

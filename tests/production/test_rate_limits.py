@@ -7,8 +7,8 @@ different client addresses, as two visitors would."""
 
 import secrets
 
-from tests.production.topology import scripted_subscription as subscribe
-from tests.production.topology import wait_for
+from tests.production.visitors import scripted_subscription as subscribe
+from tests.production.visitors import wait_for
 
 HASH = """
 import json

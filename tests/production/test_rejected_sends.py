@@ -8,8 +8,8 @@ from email.utils import parseaddr
 import boto3
 from django.conf import settings
 
-from tests.production.topology import scripted_post, wait_for
-from tests.production.topology import scripted_subscription as subscribe
+from tests.production.visitors import scripted_post, wait_for
+from tests.production.visitors import scripted_subscription as subscribe
 
 
 def test_the_deploy_check_names_an_unverified_sender(production):

@@ -1,6 +1,6 @@
 """The release step and the processes of DEPLOY.md run as documented, behind a TLS proxy."""
 
-from tests.production.topology import request
+from tests.production.visitors import request
 
 
 def test_the_release_commands_succeed(production):

@@ -4,7 +4,7 @@ process publishes pages at their go-live time and runs the purges."""
 import secrets
 import time
 
-from tests.production.topology import request, wait_for
+from tests.production.visitors import request, wait_for
 
 SCHEDULE_PAGE = """
 import json

@@ -9,7 +9,7 @@ import secrets
 
 from playwright.sync_api import expect
 
-from tests.production.topology import mails_to, request, text_part
+from tests.production.visitors import mails_to, request, text_part
 
 CONFIRMATION_LINK = re.compile(r"https?://\S+/lettre/confirmation/\S+/")
 

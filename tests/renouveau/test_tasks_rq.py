@@ -1,15 +1,10 @@
 """The Redis/RQ task backend, selected by settings alone (TASKS_BACKEND=rq), runs our tasks."""
 
-import redis
-
 from tests.subprocesses import manage
 
-REDIS_URL = "redis://127.0.0.1:6379/13"
 
-
-def test_a_task_enqueued_on_rq_is_run_by_an_rq_worker(ses):
-    redis.Redis.from_url(REDIS_URL).flushdb()
-    env = {"TASKS_BACKEND": "rq", "REDIS_URL": REDIS_URL}
+def test_a_task_enqueued_on_rq_is_run_by_an_rq_worker(ses, redis_server):
+    env = {"TASKS_BACKEND": "rq", "REDIS_URL": redis_server.url()}
     enqueue = manage(
         "shell",
         "-c",
