@@ -22,6 +22,7 @@ from .email_text import (
     Section,
     datetime_label,
     html_to_text,
+    illustrated,
     image_line,
     link_line,
     underlined,
@@ -59,20 +60,6 @@ class MastheadBlock(NewsletterBlock, blocks.StructBlock):
         return []  # already the header of the text part
 
 
-def _illustrated(
-    image: dict[str, Any] | None, text: str | None, link_label: str, url: str
-) -> list[Section]:
-    """The sections after a title: its image, its text and its link, where there are some."""
-    sections: list[Section] = []
-    if line := image_line(image):
-        sections.append((line,))
-    if text is not None:
-        sections.append((text,))
-    if url:
-        sections.append((link_line(link_label, url),))
-    return sections
-
-
 class StoryBlock(NewsletterBlock, blocks.StructBlock):
     """What the lead story and the articles share: a title, rich text, an optional credited
     image and a link to a page (their fields are declared by each, in their own order)."""
@@ -104,7 +91,7 @@ class StoryBlock(NewsletterBlock, blocks.StructBlock):
         title = self.headline(item["title"])
         return [
             (item["kicker"] or None, *underlined(title, self.headline_mark)),
-            *_illustrated(item["image"], item["text"], item["link_label"], item["url"]),
+            *illustrated(item["image"], item["text"], item["link_label"], item["url"]),
         ]
 
 
@@ -239,7 +226,7 @@ class PageTeaserBlock(NewsletterBlock, blocks.StructBlock):
         text = wrap(item["text"]) if item["text"] else None
         return [
             underlined(item["title"]),
-            *_illustrated(item["image"], text, item["link_label"], item["url"]),
+            *illustrated(item["image"], text, item["link_label"], item["url"]),
         ]
 
 

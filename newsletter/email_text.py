@@ -147,6 +147,20 @@ def link_line(label: str, url: str) -> str:
     return f"{label} : {url}"
 
 
+def illustrated(
+    image: dict[str, Any] | None, text: str | None, link_label: str, url: str
+) -> list[Section]:
+    """The sections after a title: its image, its text and its link, where there are some."""
+    sections: list[Section] = []
+    if line := image_line(image):
+        sections.append((line,))
+    if text is not None:
+        sections.append((text,))
+    if url:
+        sections.append((link_line(link_label, url),))
+    return sections
+
+
 def section_lines(lines: Section) -> list[str]:
     """The lines of a section as written: long one-line items (image descriptions, titles) are
     wrapped like paragraphs; lines with an address are not, so the address never depends on
