@@ -15,7 +15,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import connection, models
-from django.db.models import Count, Window
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
@@ -25,7 +24,7 @@ from wagtail.models import Page
 from wagtail.search.query import And, Or, PlainText, SearchQuery
 from wagtail.search.utils import normalise_query_string
 
-from . import places
+from . import pg, places
 from .backend import search_planner_settings
 from .text import CleanQuery, clean_query, excerpt, highlight, variants
 
@@ -66,6 +65,7 @@ class SearchOutcome:
     results: list[Result] = field(default_factory=list)
     page_obj: PaginatorPage | None = None
     total: int = 0
+    more: bool = False  # more than `total` pages match: the total is a floor
     promotions: list[Promotion] = field(default_factory=list)
     type_choices: list[TypeChoice] = field(default_factory=list)
     selected_type: str = ""
@@ -73,6 +73,14 @@ class SearchOutcome:
     selected_commune: str = ""
     epci_choices: list[places.PlaceChoice] = field(default_factory=list)
     selected_epci: str = ""
+
+    @property
+    def total_text(self) -> str:
+        """ "1 résultat", "12 résultats", "plus de 1 000 résultats" (French digit groups)."""
+        number = f"{self.total:,}".replace(",", "\u00a0")
+        if self.more:
+            return f"plus de {number} résultats"
+        return f"{number} résultat{'s' if self.total > 1 else ''}"
 
     @property
     def filtered(self) -> bool:
@@ -222,50 +230,46 @@ def _page_number(raw_page: Any) -> int:
         return 1
 
 
-def _postgres_page(results: Any, number: int, per_page: int) -> tuple[int, list[Page]]:
-    """Total and pages of results page `number`, in one scan of the matches: the count is a
-    window over the ranked query (Wagtail's results run a second query for `count()`)."""
-    compiler = results.query_compiler
-    ranked = compiler.search(
-        compiler.get_config(results.backend), None, None, backend=results.backend
-    )
-    start = (number - 1) * per_page
-    rows = list(
-        ranked.annotate(_total=Window(Count("pk"))).values_list("pk", "_total")[
-            start : start + per_page
-        ]
-    )
-    if not rows:
-        return ranked.count(), []
-    by_pk = {
-        page.pk: page for page in Page.objects.filter(pk__in=[pk for pk, _ in rows]).specific()
-    }
-    return rows[0][1], [by_pk[pk] for pk, _ in rows if pk in by_pk]
+def _postgres_page(
+    pages: models.QuerySet, terms: list[str], operator: str, number: int, per_page: int
+) -> tuple[int, bool, list[Page]]:
+    """Total (capped), whether more pages match, and the pages of results page `number`:
+    one bounded query (`search.pg`), then the specific pages of that results page."""
+    found = pg.ranked_ids(pages, terms, operator, (number - 1) * per_page, per_page)
+    by_pk = {page.pk: page for page in Page.objects.filter(pk__in=found.ids).specific()}
+    return found.total, found.more, [by_pk[pk] for pk in found.ids if pk in by_pk]
 
 
-def _paginate(results: Any, raw_page: Any, per_page: int) -> PaginatorPage:
+def _paginate(
+    pages: models.QuerySet, terms: list[str], operator: str, raw_page: Any, per_page: int
+) -> tuple[PaginatorPage, bool]:
+    """The requested page of results and whether more than `results_cap()` pages match."""
+    cap = results_cap()
     if connection.vendor != "postgresql":
-        return Paginator(results, per_page).get_page(raw_page)
+        results = pages.specific().search(backend_query(terms, operator))
+        more = results[: cap + 1].count() > cap
+        return Paginator(results[:cap], per_page).get_page(raw_page), more
     number = _page_number(raw_page)
-    total, items = _postgres_page(results, number, per_page)
+    total, more, items = _postgres_page(pages, terms, operator, number, per_page)
     if not items and total:  # beyond the last page: show the last one
         number = (total - 1) // per_page + 1
-        total, items = _postgres_page(results, number, per_page)
-    return Paginator(_OnePage(total, items), per_page).get_page(number)
+        total, more, items = _postgres_page(pages, terms, operator, number, per_page)
+    return Paginator(_OnePage(total, items), per_page).get_page(number), more
+
+
+def results_cap() -> int:
+    """How many matches are counted and listed; past it the page says "plus de …"."""
+    return pg.RESULTS_CAP
 
 
 def _search_page(
     pages: models.QuerySet, query: CleanQuery, raw_page: Any, per_page: int, outcome: SearchOutcome
 ) -> tuple[PaginatorPage, list[Page]]:
     """The requested page of results (all words, or any word when none has them all)."""
-    page_obj = _paginate(
-        pages.specific().search(backend_query(query.terms, "and")), raw_page, per_page
-    )
+    page_obj, outcome.more = _paginate(pages, query.terms, "and", raw_page, per_page)
     if page_obj.paginator.count == 0 and len(query.terms) > 1:
         # No page has every word: rank the pages that have some of them, best first.
-        page_obj = _paginate(
-            pages.specific().search(backend_query(query.terms, "or")), raw_page, per_page
-        )
+        page_obj, outcome.more = _paginate(pages, query.terms, "or", raw_page, per_page)
         if page_obj.paginator.count:
             outcome.messages.append(
                 "Aucune page ne contient tous les mots recherchés : voici les pages qui en "
@@ -323,8 +327,7 @@ def run_search(
         return outcome
 
     raw_page = params.get("page", "1")
-    with search_planner_settings():
-        page_obj, found = _search_page(pages, query, raw_page, per_page, outcome)
+    page_obj, found = _search_page(pages, query, raw_page, per_page, outcome)
     texts = indexed_texts(found)
     stems = query.stems
     outcome.results = [_result(page, texts.get(page.pk, ""), stems, request) for page in found]

@@ -1,0 +1,193 @@
+"""PostgreSQL search whose cost is bounded by the page of results, not by the number of matches.
+
+Wagtail's database backend ranks every matching page (`ts_rank` reads each page's whole
+`body` vector out of TOAST storage) and counts them all before taking ten: 88 ms at 5,000
+pages for a word most pages contain, and ten times more at 50,000. Here one SQL statement:
+
+1. **matches** — the first `RESULTS_CAP + 1` visible pages whose `title || body` match the
+   query, found through the GIN index on that expression (migration 0002); the index answers
+   the match, no `body` vector is read. Their count is the total shown ("plus de 1 000
+   résultats" past the cap).
+2. **pool** — a bounded candidate set: up to `TITLE_POOL` pages with a query word in their
+   title (GIN index on `title`; the title carries the heaviest weight, so these are the best
+   matches) and the first `BODY_POOL` matches.
+3. **ranking** — Wagtail's score (`ts_rank` of the title × its length norm + `ts_rank` of the
+   body, same weights) on the pool only, best first; the other matches follow, newest page
+   first. Pagination is stable and reaches every match up to the cap.
+
+`SET LOCAL enable_seqscan = off`: for a word in most pages the planner prefers a sequential
+scan, which evaluates the match on every row and so reads every `body` vector (the very cost
+the index avoids); the GIN scans cost milliseconds whatever the estimate.
+"""
+
+import contextlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, models, transaction
+from modelsearch.backends.database.postgres.weights import get_sql_weights
+from modelsearch.conf import get_app_config
+
+from .text import variants
+
+RESULTS_CAP = 1000  # matches counted; past it the page says "plus de 1 000 résultats"
+TITLE_POOL = 100  # ranked candidates with a query word in their title
+BODY_POOL = 100  # ranked candidates among the other matches
+DEFAULT_CONFIG = "french_unaccent"
+
+
+@dataclass
+class RankedIds:
+    total: int  # matches, at most `cap`
+    more: bool  # more than `cap` pages match
+    ids: list[int]  # the requested slice, best first
+
+
+def search_config() -> str:
+    backend = settings.WAGTAILSEARCH_BACKENDS.get("default", {})
+    return backend.get("SEARCH_CONFIG") or DEFAULT_CONFIG
+
+
+def _lexeme(word: str) -> str:
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsquery_text(terms: list[str], operator: str) -> str:
+    """`to_tsquery` input: every term (or one of its synonyms) with "and", any with "or".
+    Quoted lexemes: the configuration stems them, and no query syntax gets through."""
+    parts = []
+    for term in terms:
+        words = [_lexeme(word) for word in variants(term)]
+        parts.append(words[0] if len(words) == 1 else "(" + " | ".join(words) + ")")
+    return f" {'&' if operator == 'and' else '|'} ".join(parts)
+
+
+_PAGE_ID = (
+    "CASE WHEN e.object_id ~ '^[0-9]{1,9}$' THEN e.object_id::integer END"  # ids of pages only
+)
+
+_SQL = """
+WITH matches AS MATERIALIZED (
+    SELECT e.id, {page_id} AS pid FROM {entries} e
+    WHERE (e.title || e.body) @@ {tsq} AND {visible_entry}
+    LIMIT %(cap_plus_one)s
+),
+title_pool AS MATERIALIZED (
+    SELECT e.id, {page_id} AS pid FROM {entries} e
+    WHERE e.title @@ {tsq} AND {visible_entry}
+    LIMIT %(title_pool)s
+),
+pool AS MATERIALIZED (
+    SELECT id, pid FROM title_pool
+    UNION
+    (SELECT id, pid FROM matches LIMIT %(body_pool)s)
+),
+ordered AS (
+    SELECT p.pid, 0 AS tier,
+           ts_rank(%(weights)s::float4[], e.title, {tsq}) * e.title_norm
+           + ts_rank(%(weights)s::float4[], e.body, {tsq}) AS score
+    FROM pool p JOIN {entries} e ON e.id = p.id
+    UNION ALL
+    SELECT m.pid, 1, 0 FROM matches m WHERE m.id NOT IN (SELECT id FROM pool)
+)
+SELECT pid, (SELECT count(*) FROM matches) FROM ordered
+ORDER BY tier, score DESC, pid DESC
+LIMIT %(limit)s OFFSET %(offset)s
+"""
+
+# An index entry of a visible page: Wagtail indexes each page once, under its specific content
+# type, so the entry and the page agree on it (which also rules out entries of images or
+# snippets with the same id). Both forms of the id join are given: the planner probes the
+# pages' primary key from an entry, or the entries' (content type, object id) from a page.
+_VISIBLE_ENTRY = """EXISTS (
+    SELECT 1 FROM ({visible}) v
+    WHERE v.pk = {page_id} AND e.object_id = v.pk::varchar
+      AND v.content_type_id = e.content_type_id
+)"""
+
+
+_PLACEHOLDER = re.compile(r"%%|%s")
+
+
+def _visible_sql(pages: models.QuerySet) -> tuple[str, tuple]:
+    sql, params = pages.order_by().values("pk", "content_type_id").query.sql_with_params()
+    return sql, params
+
+
+def ranked_ids(
+    pages: models.QuerySet,
+    terms: list[str],
+    operator: str,
+    start: int,
+    count: int,
+    *,
+    cap: int | None = None,
+) -> RankedIds:
+    """Ids of the visible `pages` matching `terms`, ranked, from `start` for `count` pages."""
+    cap = RESULTS_CAP if cap is None else cap
+    start = min(start, cap)
+    count = max(0, min(count, cap - start))
+    entries = get_app_config().get_model("IndexEntry")._meta.db_table
+    visible_sql, visible_params = _visible_sql(pages)
+    tsq = "to_tsquery(%(config)s::regconfig, %(tsq)s)"
+    # The visible-pages subquery carries positional parameters: name them.
+    numbers = iter(range(len(visible_params)))
+    visible_named = _PLACEHOLDER.sub(
+        lambda found: found[0] if found[0] == "%%" else f"%(v{next(numbers)})s", visible_sql
+    )
+    sql = _SQL.format(
+        page_id=_PAGE_ID,
+        entries=connection.ops.quote_name(entries),
+        tsq=tsq,
+        visible_entry=_VISIBLE_ENTRY.format(visible=visible_named, page_id=_PAGE_ID),
+    )
+    params = {
+        "config": search_config(),
+        "tsq": tsquery_text(terms, operator),
+        "cap_plus_one": cap + 1,
+        "title_pool": TITLE_POOL,
+        "body_pool": BODY_POOL,
+        "weights": get_sql_weights(),
+        "limit": count or 1,  # at least one row, for the total
+        "offset": start if count else 0,
+        **{f"v{i}": value for i, value in enumerate(visible_params)},
+    }
+    with _bounded_plan(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    matched = rows[0][1] if rows else 0
+    ids = [pid for pid, _ in rows] if count else []
+    return RankedIds(total=min(matched, cap), more=matched > cap, ids=ids)
+
+
+# For the one search statement: the GIN bitmap scans (see the module docstring), and no
+# parallel workers (starting them costs more than these bounded queries).
+_PLAN_SETTINGS = {
+    "enable_seqscan": "off",
+    "enable_indexscan": "off",
+    "max_parallel_workers_per_gather": "0",
+}
+
+
+@contextlib.contextmanager
+def _bounded_plan() -> Iterator[None]:
+    """`_PLAN_SETTINGS` with `SET LOCAL`, which lasts until the end of the transaction: this
+    one, or the caller's, where the previous values are put back."""
+    names = list(_PLAN_SETTINGS)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join("current_setting(%s)" for _ in names), names)
+            previous = dict(zip(names, cursor.fetchone(), strict=True))
+            _set_local(cursor, _PLAN_SETTINGS)
+        yield
+        with connection.cursor() as cursor:
+            _set_local(cursor, previous)
+
+
+def _set_local(cursor, values: dict[str, str]) -> None:
+    cursor.execute(
+        "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in values),
+        [item for pair in values.items() for item in pair],
+    )
