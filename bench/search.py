@@ -1,14 +1,29 @@
-"""Site search benchmark on PostgreSQL: 5,000 pages, indexing time, query latency.
+"""Site search benchmark on PostgreSQL: latency at 5,000 and 50,000 pages, per kind of query.
 
-    .venv/bin/python bench/search.py            # PostgreSQL at 127.0.0.1:5432 (user postgres)
-    BENCH_PAGES=1000 .venv/bin/python bench/search.py
+    .venv/bin/python bench/search.py                       # 5,000 and 50,000 pages
+    BENCH_SIZES=5000 .venv/bin/python bench/search.py      # one size
+    BENCH_KEEP=1 …   keep the databases;   BENCH_REUSE=1 …   measure again on kept databases
 
-Creates the throw-away database `renouveau_bench_search` (dropped at the end), builds 5,000
-StandardPages from the words of the seed texts (newsletter N°2, webinar slides), times
-`update_index` (full rebuild) and the indexing of single pages (what the worker does after a
-save), ANALYZE, then the latency of `search.searching.run_search()` (count, page of results,
-excerpts, filters, promotions) and of the whole `/recherche/` page through Django's test client.
-Targets: median ≤ 50 ms, p95 ≤ 150 ms.
+PostgreSQL at `BENCH_PG` (default postgres://postgres@127.0.0.1:5432), one throw-away database
+per size, `BENCH_DB` + `_<size>` (default `renouveau_bench_search_5000`…). Each holds 50
+sections of StandardPages whose texts are random draws from the words of the seed documents
+(/work/shared/seeds), so the programme's words are everywhere ("cité" is in ~99 % of pages);
+one page in 500 also contains the rare word "zanzibarite".
+
+Building 50,000 pages through Wagtail (`add_child`, `update_index`) takes an hour on the
+development machine, so the bench creates 50 sections and one model page through Wagtail,
+then copies that page's rows in SQL with new texts, paths and slugs, and writes the index
+entries with the same SQL Wagtail's indexer runs (`setweight(to_tsvector(…))` per field; the
+bench checks it gives the model page's entry exactly), then VACUUM ANALYZE.
+
+Measured: `search.searching.run_search()` (the whole search: filters, capped count, ranked
+page, excerpts, promotions) for each kind of query, `BENCH_RUNS` times (default 21) after one
+warm-up, as median and p95, and the 50k/5k ratio of the medians. The machine is shared: run
+it twice, compare medians. Targets (issue #18): median ≤ 30 ms, p95 ≤ 100 ms at 5,000 pages,
+at most 1.5× those at 50,000.
+
+`BENCH_SEARCH_ROOT=/path` puts a directory holding another `search` package first on the path
+(e.g. the code before a change, from `git archive`) to measure it on the same databases.
 """
 
 import io
@@ -17,27 +32,34 @@ import random
 import statistics
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "site")]
+if os.environ.get("BENCH_SEARCH_ROOT"):
+    sys.path.insert(0, os.environ["BENCH_SEARCH_ROOT"])
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-DB_NAME = "renouveau_bench_search"
-PAGES = int(os.environ.get("BENCH_PAGES", "5000"))
-RUNS = int(os.environ.get("BENCH_RUNS", "15"))
+DB_PREFIX = os.environ.get("BENCH_DB", "renouveau_bench_search")
+SIZES = [int(size) for size in os.environ.get("BENCH_SIZES", "5000,50000").split(",")]
+RUNS = int(os.environ.get("BENCH_RUNS", "21"))
+REUSE = os.environ.get("BENCH_REUSE") == "1"
+KEEP = os.environ.get("BENCH_KEEP") == "1" or REUSE
+RARE_WORD = "zanzibarite"
+SECTIONS = 50
+# (kind, params): what visitors type, from the most to the least expensive.
 QUERIES = [
-    "cité",
-    "rénovation",
-    "habitants",
-    "rénovation Sallaumines",
-    "jardin citoyen",
-    "logements énergétique",
-    "Maisons & Cités bailleur",
-    "cites minieres patrimoine",
-    "webinaire accompagnement",
-    "introuvablexyz",
+    ("common word", {"q": "cité"}),
+    ("common word", {"q": "habitants"}),
+    ("two words", {"q": "rénovation Sallaumines"}),
+    ("two words", {"q": "jardin citoyen"}),
+    ("three words", {"q": "cites minieres patrimoine"}),
+    ("rare word", {"q": RARE_WORD}),
+    ("no match", {"q": "introuvablexyz"}),
+    ("filter + page 7", {"q": "cité", "type": "renouveau.standardpage", "page": "7"}),
+    ("last page", {"q": "cité", "page": "100"}),
 ]
 
 
@@ -46,13 +68,16 @@ def admin(sql: str) -> None:
         conn.execute(sql)
 
 
-# BENCH_REUSE=1 measures the queries again on the database a BENCH_KEEP=1 run left behind.
-REUSE = os.environ.get("BENCH_REUSE") == "1"
-KEEP = os.environ.get("BENCH_KEEP") == "1" or REUSE
-if not REUSE:
-    admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-    admin(f"CREATE DATABASE {DB_NAME}")
-os.environ["DATABASE_URL"] = f"{PG}/{DB_NAME}"
+def database_exists(name: str) -> bool:
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        return bool(conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone())
+
+
+def db_name(size: int) -> str:
+    return f"{DB_PREFIX}_{size}"
+
+
+os.environ["DATABASE_URL"] = f"{PG}/{db_name(SIZES[0])}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "renouveau.settings.test")
 
 import django  # noqa: E402
@@ -62,7 +87,6 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models.signals import post_save  # noqa: E402
-from django.test import Client  # noqa: E402
 from modelsearch import index as search_index  # noqa: E402
 from modelsearch.signal_handlers import post_save_signal_handler  # noqa: E402
 
@@ -70,25 +94,59 @@ from renouveau.demo import ensure_home_page  # noqa: E402
 from renouveau.models import StandardPage  # noqa: E402
 from search.searching import run_search  # noqa: E402
 
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # treebeard's path alphabet
+
+
+def step(number: int) -> str:
+    digits = ""
+    while number:
+        number, digit = divmod(number, 36)
+        digits = ALPHABET[digit] + digits
+    return digits.rjust(4, "0")
+
 
 def vocabulary() -> list[str]:
     words = []
     for seed in sorted(Path("/work/shared/seeds").glob("*.txt")):
         words += [w.strip(".,;:«»()!?\"'") for w in seed.read_text(encoding="utf-8").split()]
     words = [w for w in words if len(w) > 2 and w.isalpha()]
-    return words or [
-        "cité",
-        "rénovation",
-        "habitants",
-        "jardin",
-        "logements",
-        "bailleur",
-        "commune",
-    ]
+    return words or ["cité", "rénovation", "habitants", "jardin", "logements", "bailleur"]
 
 
-def build_pages(count: int) -> float:
-    """`count` pages in 50 sections; returns the seconds taken (indexing signals off)."""
+def texts(rng: random.Random, words: list[str], number: int) -> dict[str, str]:
+    body = " ".join(rng.choices(words, k=180))
+    if number % 500 == 7:
+        body += f" {RARE_WORD}"
+    return {
+        "title": " ".join(rng.choices(words, k=5)).capitalize(),
+        "teaser": " ".join(rng.choices(words, k=25)),
+        "intro": " ".join(rng.choices(words, k=40)),
+        "body": body,
+    }
+
+
+# The index entry Wagtail's indexer writes for a StandardPage (search/README.md): the title
+# with weight B, the autocomplete title unweighted in `simple_unaccent`, the body fields
+# (teaser, intro, body) each unweighted (D), in that order.
+ENTRY_SQL = """
+INSERT INTO wagtailsearch_indexentry
+    (content_type_id, object_id, title_norm, title, autocomplete, body, title_text, body_text)
+SELECT p.content_type_id, p.id::varchar, 1.0,
+       setweight(to_tsvector('french_unaccent', p.title), 'B'),
+       to_tsvector('simple_unaccent', p.title),
+       setweight(to_tsvector('french_unaccent', s.teaser_text), 'D')
+       || setweight(to_tsvector('french_unaccent', s.intro), 'D')
+       || setweight(to_tsvector('french_unaccent', b.text), 'D'),
+       p.title,
+       concat_ws(' ', s.teaser_text, s.intro, b.text)
+FROM wagtailcore_page p
+JOIN renouveau_standardpage s ON s.page_ptr_id = p.id
+JOIN bench_text b ON b.page_id = p.id
+WHERE p.id <> %s
+"""
+
+
+def build(size: int) -> None:
     rng = random.Random(2026)
     words = vocabulary()
     home = ensure_home_page()
@@ -96,21 +154,117 @@ def build_pages(count: int) -> float:
         post_save.disconnect(post_save_signal_handler, sender=model)
     started = time.perf_counter()
     sections = []
-    for s in range(50):
-        section = StandardPage(title=f"Rubrique {s}", slug=f"rubrique-{s}")
+    for number in range(SECTIONS):
+        section = StandardPage(title=f"Rubrique {number}", slug=f"rubrique-{number}")
         home.add_child(instance=section)
         sections.append(section)
-    for i in range(count - 50):
-        text = " ".join(rng.choices(words, k=180))
-        page = StandardPage(
-            title=" ".join(rng.choices(words, k=5)).capitalize(),
-            slug=f"page-{i}",
-            teaser_text=" ".join(rng.choices(words, k=25)),
-            intro=" ".join(rng.choices(words, k=40)),
-            body=[("paragraph", f"<p>{text}</p>")],
+    model_texts = texts(rng, words, 0)
+    model = StandardPage(
+        title=model_texts["title"],
+        slug="page-0",
+        teaser_text=model_texts["teaser"],
+        intro=model_texts["intro"],
+        body=[("paragraph", f"<p>{model_texts['body']}</p>")],
+    )
+    sections[0].add_child(instance=model)
+    call_command("update_index", stdout=io.StringIO())  # Wagtail's own entries, for the check
+
+    page_columns = [
+        column.name
+        for column in connection.introspection.get_table_description(
+            connection.cursor(), "wagtailcore_page"
         )
-        sections[i % 50].add_child(instance=page)
-    return time.perf_counter() - started
+        if column.name != "id"
+    ]
+    replaced = {
+        "path": "src.path",
+        "url_path": "src.url_path",
+        "slug": "src.slug",
+        "title": "src.title",
+        "draft_title": "src.title",
+        "translation_key": "src.translation_key::uuid",
+        "numchild": "0",
+        "latest_revision_id": "NULL",
+        "live_revision_id": "NULL",
+    }
+    select = ", ".join(replaced.get(name, f"t.{name}") for name in page_columns)
+    count = size - SECTIONS - 1
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE bench_src (n int, path text, url_path text, slug text, title text,"
+            " translation_key text, teaser text, intro text, body text)"
+        )
+        with cursor.cursor.copy("COPY bench_src FROM STDIN") as copy:
+            for number in range(1, count + 1):
+                section = sections[number % SECTIONS]
+                child = number // SECTIONS + (2 if number % SECTIONS == 0 else 1)
+                page = texts(rng, words, number)
+                slug = f"page-{number}"
+                copy.write_row(
+                    (
+                        number,
+                        section.path + step(child),
+                        f"{section.url_path}{slug}/",
+                        slug,
+                        page["title"],
+                        str(uuid.uuid4()),
+                        page["teaser"],
+                        page["intro"],
+                        page["body"],
+                    )
+                )
+        cursor.execute(
+            f"INSERT INTO wagtailcore_page ({', '.join(page_columns)}) "  # noqa: S608
+            f"SELECT {select} FROM bench_src src, wagtailcore_page t WHERE t.id = %s "
+            "ORDER BY src.n",
+            [model.pk],
+        )
+        cursor.execute(
+            "CREATE TEMP TABLE bench_text AS SELECT p.id AS page_id, src.teaser, src.intro,"
+            " src.body AS text FROM bench_src src JOIN wagtailcore_page p ON p.path = src.path"
+        )
+        cursor.execute(
+            "INSERT INTO renouveau_standardpage (page_ptr_id, teaser_text, intro, body) "
+            "SELECT page_id, teaser, intro, jsonb_build_array(jsonb_build_object("
+            "'type', 'paragraph', 'value', '<p>' || text || '</p>', 'id', gen_random_uuid()))"
+            " FROM bench_text"
+        )
+        cursor.execute(
+            "UPDATE wagtailcore_page s SET numchild = (SELECT count(*) FROM wagtailcore_page c"
+            " WHERE c.path LIKE s.path || '____' AND c.depth = s.depth + 1) WHERE s.depth = 3"
+        )
+        # The SQL of ENTRY_SQL, on the model page, must give Wagtail's own entry.
+        cursor.execute(
+            "SELECT e.title = setweight(to_tsvector('french_unaccent', %s), 'B'),"
+            " e.body = setweight(to_tsvector('french_unaccent', %s), 'D')"
+            " || setweight(to_tsvector('french_unaccent', %s), 'D')"
+            " || setweight(to_tsvector('french_unaccent', %s), 'D')"
+            " FROM wagtailsearch_indexentry e WHERE e.object_id = %s",
+            [
+                model_texts["title"],
+                model_texts["teaser"],
+                model_texts["intro"],
+                model_texts["body"],
+                str(model.pk),
+            ],
+        )
+        same_title, same_body = cursor.fetchone()
+        print(f"  SQL entry = Wagtail's, model page: title {same_title}, body {same_body}")
+        cursor.execute(ENTRY_SQL, [model.pk])
+    from modelsearch.backends import get_search_backend
+
+    backend = get_search_backend()
+    backend.get_index_for_model(StandardPage)._refresh_title_norms(full=True)
+    seconds = time.perf_counter() - started
+    print(f"  {StandardPage.objects.count()} pages built and indexed in {seconds:.0f} s")
+    connection.close()
+    with psycopg.connect(f"{PG}/{db_name(size)}", autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+
+
+def use_database(size: int) -> None:
+    connection.close()
+    connection.settings_dict["NAME"] = db_name(size)
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -118,78 +272,69 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
-def timed(function, runs: int) -> list[float]:
-    function()  # warm
+def timed(params: dict, runs: int) -> list[float]:
+    run_search(params, record_hit=False)  # warm
     durations = []
     for _ in range(runs):
         started = time.perf_counter()
-        function()
+        run_search(params, record_hit=False)
         durations.append((time.perf_counter() - started) * 1000)
     return durations
 
 
-def build_and_index() -> None:
-    print(f"PostgreSQL {connection.pg_version}, database {DB_NAME}, {PAGES} pages")
-    seconds = build_pages(PAGES)
-    print(f"page creation: {seconds:.1f} s")
-
-    started = time.perf_counter()
-    call_command("update_index", stdout=io.StringIO())
-    seconds = time.perf_counter() - started
-    print(f"update_index (full): {seconds:.1f} s, {PAGES / seconds:.0f} pages/s")
-
-    # What autovacuum does soon after a bulk change; without fresh statistics PostgreSQL
-    # plans the page/index-entry join as a nested loop (seconds instead of milliseconds).
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-
-    sample = list(StandardPage.objects.order_by("?")[:100])
-    started = time.perf_counter()
-    for page in sample:
-        search_index.insert_or_update_object(page)
-    per_page = (time.perf_counter() - started) * 1000 / len(sample)
-    print(f"single-page indexing (worker, after a save): {per_page:.1f} ms/page")
+def measure(size: int) -> dict[str, list[float]]:
+    print(f"\n{size} pages (database {db_name(size)}), {RUNS} runs per query")
+    print(f"  {'query':44} {'results':>14} {'median':>8} {'p95':>8}")
+    by_kind: dict[str, list[float]] = {}
+    for kind, params in QUERIES:
+        outcome = run_search(params, record_hit=False)
+        durations = timed(params, RUNS)
+        by_kind.setdefault(kind, []).extend(durations)
+        by_kind.setdefault("all", []).extend(durations)
+        label = f"{kind}: {' '.join(f'{k}={v}' for k, v in params.items())}"
+        total = f"{'> ' if getattr(outcome, 'more', False) else ''}{outcome.total}"
+        print(
+            f"  {label[:44]:44} {total:>14} {statistics.median(durations):6.1f}ms "
+            f"{percentile(durations, 95):6.1f}ms"
+        )
+    all_ms = by_kind["all"]
+    print(
+        f"  all queries: median {statistics.median(all_ms):.1f} ms, "
+        f"p95 {percentile(all_ms, 95):.1f} ms (targets 30 / 100 ms at 5,000 pages)"
+    )
+    return by_kind
 
 
 def main() -> None:
+    print(f"PostgreSQL at {PG}; search code from {sys.modules['search'].__file__}")
+    results = {}
     try:
-        call_command("migrate", verbosity=0)
-        if not REUSE:
-            build_and_index()
-        else:
-            print(f"(reusing {DB_NAME})")
-        client = Client()
-        all_function, all_view = [], []
-        print(f"\n{'query':32} {'results':>7} {'median':>8} {'p95':>8} {'page med':>9}")
-        for query in QUERIES:
-            outcome = run_search({"q": query}, record_hit=False)
-            function_ms = timed(lambda q=query: run_search({"q": q}, record_hit=False), RUNS)
-            view_ms = timed(lambda q=query: client.get("/recherche/", {"q": q}), RUNS)
-            all_function += function_ms
-            all_view += view_ms
-            print(
-                f"{query:32} {outcome.total:7d} {statistics.median(function_ms):6.1f}ms "
-                f"{percentile(function_ms, 95):6.1f}ms {statistics.median(view_ms):7.1f}ms"
-            )
-        filtered = timed(
-            lambda: run_search(
-                {"q": "cité", "type": "renouveau.standardpage", "page": "7"}, record_hit=False
-            ),
-            RUNS,
-        )
-        print(f"{'cité, type filter, page 7':32} {'':7} {statistics.median(filtered):6.1f}ms")
-        print(
-            f"\nrun_search, all queries: median {statistics.median(all_function):.1f} ms, "
-            f"p95 {percentile(all_function, 95):.1f} ms (targets 50 / 150 ms)"
-        )
-        print(
-            f"/recherche/ page, all queries: median {statistics.median(all_view):.1f} ms, "
-            f"p95 {percentile(all_view, 95):.1f} ms"
-        )
+        for size in SIZES:
+            name = db_name(size)
+            fresh = not (REUSE and database_exists(name))
+            if fresh:
+                admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+                admin(f"CREATE DATABASE {name}")
+            use_database(size)
+            call_command("migrate", verbosity=0)
+            if fresh:
+                print(f"\nbuilding {size} pages in {name}")
+                build(size)
+                use_database(size)
+            results[size] = measure(size)
+        if len(results) > 1:
+            small, large = min(results), max(results)
+            print(f"\n{large}/{small} pages, ratio of medians (target ≤ 1.5):")
+            for kind in results[small]:
+                ratio = statistics.median(results[large][kind]) / statistics.median(
+                    results[small][kind]
+                )
+                print(f"  {kind:20} {ratio:4.2f}")
     finally:
         connection.close()
         if not KEEP:
-            admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+            for size in SIZES:
+                admin(f"DROP DATABASE IF EXISTS {db_name(size)} WITH (FORCE)")
 
 
 if __name__ == "__main__":

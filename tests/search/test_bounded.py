@@ -1,0 +1,111 @@
+"""Search whose cost is bounded by the page of results (issue #18): a capped total, ranking on
+a bounded candidate pool, pagination that still reaches every match. The caps are lowered
+here so that a dozen pages exceed them; on SQLite only the cap applies (search.pg is the
+PostgreSQL query)."""
+
+import pytest
+from django.utils.html import escape
+
+from renouveau.demo import child_page
+from renouveau.models import StandardPage
+from search import pg
+from search.searching import SearchOutcome, run_search
+from search.text import clean_query
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def many_pages(home_page, reindex):
+    """12 pages saying "terril" once in their body; one of them also in its title and intro."""
+    pages = [
+        child_page(
+            home_page,
+            StandardPage,
+            slug=f"page-{i}",
+            title=f"Page numéro {i}",
+            intro="Une cité minière du Pas-de-Calais.",
+            body=[("paragraph", f"<p>Le terril numéro {i} domine la cité.</p>")],
+        )
+        for i in range(11)
+    ]
+    best = child_page(
+        home_page,
+        StandardPage,
+        slug="les-terrils",
+        title="Les terrils",
+        intro="Les terrils, terril par terril.",
+        body=[("paragraph", "<p>Chaque terril de la cité.</p>")],
+    )
+    reindex()
+    return [*pages, best]
+
+
+def test_total_is_capped_with_a_french_message(client, many_pages, monkeypatch):
+    monkeypatch.setattr(pg, "RESULTS_CAP", 5)
+    response = client.get("/recherche/", {"q": "terril"})
+    search = response.context["search"]
+    assert search.total == 5 and search.more
+    assert escape("Plus de 5 résultats pour « terril »") in response.content.decode()
+    # Under the cap the exact count is shown.
+    monkeypatch.setattr(pg, "RESULTS_CAP", 1000)
+    html = client.get("/recherche/", {"q": "terril"}).content.decode()
+    assert escape("12 résultats pour « terril »") in html
+
+
+def test_total_text_groups_thousands_the_french_way():
+    assert SearchOutcome(query=clean_query("x"), total=1).total_text == "1 résultat"
+    assert SearchOutcome(query=clean_query("x"), total=12).total_text == "12 résultats"
+    more = SearchOutcome(query=clean_query("x"), total=1000, more=True)
+    assert more.total_text == "plus de 1\u00a0000 résultats"
+
+
+def test_pagination_reaches_every_match_once_up_to_the_cap(many_pages, monkeypatch):
+    monkeypatch.setattr(pg, "TITLE_POOL", 2)
+    monkeypatch.setattr(pg, "BODY_POOL", 3)
+    seen = []
+    for number in range(1, 5):
+        outcome = run_search({"q": "terril", "page": str(number)}, per_page=3, record_hit=False)
+        assert outcome.page_obj.number == number and outcome.total == 12
+        seen += [result.page.pk for result in outcome.results]
+    assert sorted(seen) == sorted(page.pk for page in many_pages)
+
+    monkeypatch.setattr(pg, "RESULTS_CAP", 7)
+    outcome = run_search({"q": "terril", "page": "3"}, per_page=3, record_hit=False)
+    assert outcome.total == 7 and outcome.more
+    assert outcome.page_obj.number == 3 and len(outcome.results) == 1  # the 7th, last listed
+    beyond = run_search({"q": "terril", "page": "4"}, per_page=3, record_hit=False)
+    assert beyond.page_obj.number == 3  # past the cap: the last page, with a message
+    assert any("n'existe pas" in message for message in beyond.messages)
+
+
+def test_best_match_comes_first_even_past_the_candidate_pools(many_pages, monkeypatch):
+    monkeypatch.setattr(pg, "TITLE_POOL", 1)
+    monkeypatch.setattr(pg, "BODY_POOL", 2)
+    monkeypatch.setattr(pg, "RESULTS_CAP", 4)
+    outcome = run_search({"q": "terrils"}, record_hit=False)
+    assert outcome.results[0].page.title == "Les terrils"
+    assert outcome.more and outcome.total == 4
+
+
+def test_two_words_rank_the_page_with_both_in_its_title_first(home_page, reindex):
+    for i in range(6):
+        child_page(
+            home_page,
+            StandardPage,
+            slug=f"jardin-{i}",
+            title=f"Compte rendu {i}",
+            body=[("paragraph", "<p>Un jardin partagé, un chantier citoyen.</p>")],
+        )
+    child_page(home_page, StandardPage, slug="jardin-citoyen", title="Le jardin citoyen")
+    reindex()
+    outcome = run_search({"q": "jardin citoyen"}, record_hit=False)
+    assert outcome.total == 7
+    assert outcome.results[0].page.title == "Le jardin citoyen"
+
+
+def test_tsquery_text_quotes_every_word():
+    assert pg.tsquery_text(["cite", "renovation"], "and") == (
+        "'cite' & ('renovation' | 'rehabilitation')"
+    )
+    assert pg.tsquery_text(["l'x", "a\\b"], "or") == "'l''x' | 'a\\\\b'"
