@@ -25,22 +25,36 @@ def register_admin_urls():
     ]
 
 
-class SendTestMenuItem(ActionMenuItem):
-    label = "Envoyer un test"
-    name = "action-send-test"
-    icon_name = "mail"
-    order = 60
+class IssueMenuItem(ActionMenuItem):
+    """An entry of the action menu of an issue being edited, to one of the admin views about it
+    (`url_name`, given the issue's id), for the editors `allows` accepts."""
+
+    url_name = ""
+
+    def allows(self, context, page) -> bool:
+        raise NotImplementedError
 
     def is_shown(self, context):
         page = context.get("page")
         return (
             context["view"] == "edit"
             and isinstance(page, NewsletterIssuePage)
-            and can_send_test(context["request"].user, page)
+            and self.allows(context, page)
         )
 
     def get_url(self, parent_context):
-        return reverse("newsletter_send_test", args=[parent_context["page"].pk])
+        return reverse(self.url_name, args=[parent_context["page"].pk])
+
+
+class SendTestMenuItem(IssueMenuItem):
+    label = "Envoyer un test"
+    name = "action-send-test"
+    icon_name = "mail"
+    order = 60
+    url_name = "newsletter_send_test"
+
+    def allows(self, context, page):
+        return can_send_test(context["request"].user, page)
 
 
 @hooks.register("register_page_action_menu_item")
@@ -59,23 +73,17 @@ def send_test_header_button(page, user, view_name, next_url=None):
         )
 
 
-class AddPagesMenuItem(ActionMenuItem):
+class AddPagesMenuItem(IssueMenuItem):
     label = "Ajouter des pages en teasers"
     name = "action-add-pages"
     icon_name = "doc-full"
     order = 61
+    url_name = "newsletter_add_pages"
 
-    def is_shown(self, context):
-        page = context.get("page")
-        return (
-            context["view"] == "edit"
-            and isinstance(page, NewsletterIssuePage)
-            and not context.get("locked_for_user")
-            and self.get_user_page_permissions_tester(context).can_edit()
-        )
-
-    def get_url(self, parent_context):
-        return reverse("newsletter_add_pages", args=[parent_context["page"].pk])
+    def allows(self, context, page):
+        if context.get("locked_for_user"):
+            return False
+        return self.get_user_page_permissions_tester(context).can_edit()
 
 
 @hooks.register("register_page_action_menu_item")

@@ -27,6 +27,7 @@ def test_the_editor_shows_the_checks_and_the_send_test_action(editor_client, iss
     assert "Envoyer un test" in html and send_url(issue_2) in html
     assert "Aucun problème détecté" in html
     assert html.count(send_url(issue_2)) == 2  # the action menu and the page's header menu
+    assert f"/admin/lettre/{issue_2.pk}/ajouter-des-pages/" in html  # the action menu
 
 
 def test_the_editor_warns_when_the_html_exceeds_100_kb(editor_client, issue_2):
