@@ -13,11 +13,25 @@ MANAGE := $(PY) manage.py
 help: ## List the commands
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: pyproject.toml requirements.lock
+# uv installs the locked packages in seconds where pip takes minutes (parallel downloads, no
+# per-package build step); it comes from PyPI like the rest, so Python is all `make run` needs.
+UV := $(VENV)/bin/uv
+UV_VERSION := 0.13.9
+
+$(UV):
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@echo "Installation des paquets Python (quelques minutes la première fois)…"
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --disable-pip-version-check --progress-bar on -c requirements.lock ".[test]"
+	@echo "Installation de l'installateur uv…"
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# The site's packages (`make run`, `make serve-prod`), then the tests' on top (`make test`).
+$(VENV)/.installed: pyproject.toml requirements.lock | $(UV)
+	@echo "Installation des paquets Python du site…"
+	$(UV) pip install --python $(PY) -c requirements.lock .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	@echo "Installation des paquets Python des tests…"
+	$(UV) pip install --python $(PY) -c requirements.lock ".[test]"
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -25,7 +39,9 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-install: $(VENV)/.installed node_modules/.installed ## Create the virtualenv and install Python and npm packages
+install-site: $(VENV)/.installed node_modules/.installed ## Create the virtualenv and install the site's Python and npm packages
+
+install: install-site $(VENV)/.installed-test ## The same, with the packages of the tests and tools
 
 chromium: ## Install Debian's chromium for the browser tests when it is missing
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
@@ -39,18 +55,18 @@ nginx: ## Install Debian's nginx (the production-topology tests' TLS proxy) when
 	  (apt-get install -y -qq nginx-light || apt-get install -y -qq nginx) >/dev/null)
 
 run: export SITE_URL := $(SITE_URL)
-run: install ## Run the site with demo content, the task worker and the scheduler on http://127.0.0.1:$(PORT)
-	$(MANAGE) migrate --noinput
-	$(MANAGE) load_demo_content
-	$(MANAGE) ensure_dev_admin
+run: install-site ## Run the site with demo content, the task worker and the scheduler on http://127.0.0.1:$(PORT)
+	$(MANAGE) prepare_dev_site
 	@echo "Site : $(SITE_URL)/  (Ctrl-C arrête le serveur, le worker et le planificateur)"
+	@# The worker and the scheduler start niced, so that the web server (its checks already
+	@# passed in prepare_dev_site) gets the CPU first.
 	@trap 'kill 0' INT TERM EXIT; \
-	$(MANAGE) db_worker --queue-name '*' & \
-	$(MANAGE) run_scheduler & \
-	$(MANAGE) runserver 127.0.0.1:$(PORT) & \
+	$(MANAGE) runserver --skip-checks 127.0.0.1:$(PORT) & \
+	nice -n 10 $(MANAGE) db_worker --queue-name '*' & \
+	nice -n 10 $(MANAGE) run_scheduler & \
 	wait
 
-serve-prod: install ## Production settings locally: gunicorn (WEB_WORKERS), whitenoise, DEBUG off, PostgreSQL
+serve-prod: install-site ## Production settings locally: gunicorn (WEB_WORKERS), whitenoise, DEBUG off, PostgreSQL
 	@createdb -h 127.0.0.1 -U postgres renouveau 2>/dev/null || true
 	@export DJANGO_SETTINGS_MODULE=renouveau.settings.production \
 	  DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/renouveau} \
@@ -86,4 +102,4 @@ lock: ## Refresh requirements.lock from a clean install of pyproject.toml
 bench: install ## Run the benchmarks in bench/ (they print their figures)
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
-.PHONY: help install chromium nginx redis run serve-prod test format lock bench
+.PHONY: help install-site install chromium nginx redis run serve-prod test format lock bench

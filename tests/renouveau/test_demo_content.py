@@ -1,14 +1,19 @@
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from wagtail.models import Page
 
 
 @pytest.mark.django_db
-def test_demo_content_loads_twice_without_duplicates_and_every_page_renders(client):
-    call_command("load_demo_content")
+def test_the_dev_site_is_prepared_twice_without_duplicates_and_every_page_renders(client, settings):
+    """`make run`'s one set-up step (migrate, demo content, local admin) can run again."""
+    settings.DEBUG = True  # the local admin account is refused outside development
+    call_command("prepare_dev_site", verbosity=0)
     first = Page.objects.count()
-    call_command("load_demo_content")
+    call_command("prepare_dev_site", verbosity=0)
     assert Page.objects.count() == first
+    assert get_user_model().objects.get(username="admin").is_superuser
+    settings.DEBUG = False
 
     pages = Page.objects.live().filter(depth__gte=2).specific()
     assert len(pages) >= 5
