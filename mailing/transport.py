@@ -2,10 +2,11 @@
 rate, with throttling and 5xx retried with backoff and every failure classified.
 
 When the site's mail backend is SES (production, tests), each mail is assembled by
-`mime.build_raw` and handed to a boto3 SES v2 client (same region, endpoint and configuration set
-as the site's backend): Django's EmailMessage + anymail cost ~5 ms of CPU per 45 kB issue, which
-made the worker CPU-bound (bench/send.py). With any other backend (console in development) the
-site's mail path `renouveau.mail.build_message` is used.
+`mime.build_personalised` from the issue encoded once per campaign, and handed to a boto3 SES v2
+client (same region, endpoint and configuration set as the site's backend): Django's
+EmailMessage + anymail cost ~5 ms of CPU per 45 kB issue, and encoding the issue again for each
+recipient ~2 ms, which made the worker CPU-bound (bench/send.py). With any other backend
+(console in development) the site's mail path `renouveau.mail.build_message` is used.
 
 What a worker process keeps between batches (the rate limiter, the thread pool, one SES client per
 sending thread, MIME skeletons) lives in one `SenderState` object, rebuilt when settings change or
@@ -31,7 +32,7 @@ from django.dispatch import receiver
 from renouveau.mail import build_message
 
 from .conf import setting
-from .mime import MimeSkeleton, build_raw
+from .mime import MimeSkeleton, build_personalised
 from .mime import skeleton as mime_skeleton
 from .models import Campaign
 from .subscriptions import list_unsubscribe_headers, unsubscribe_url
@@ -188,12 +189,24 @@ class SenderState:
         return item
 
     def skeleton(self, campaign: Campaign) -> MimeSkeleton:
-        key = (campaign.pk, campaign.subject)
-        if key not in self._skeletons:
-            if len(self._skeletons) > 32:
-                self._skeletons.clear()
-            self._skeletons[key] = mime_skeleton(campaign.subject)
-        return self._skeletons[key]
+        """The campaign's headers and bodies, encoded once (a campaign's content is frozen)."""
+        from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER
+
+        key = (campaign.pk, campaign.subject, len(campaign.html), len(campaign.text))
+        with self._lock:
+            found = self._skeletons.get(key)
+        if found is None:
+            found = mime_skeleton(
+                campaign.subject,
+                html=campaign.html,
+                text=campaign.text,
+                placeholder=UNSUBSCRIBE_URL_PLACEHOLDER,
+            )
+            with self._lock:
+                if len(self._skeletons) > 32:
+                    self._skeletons.clear()
+                self._skeletons[key] = found
+        return found
 
     def close(self) -> None:
         if self._executor is not None and self.pid == os.getpid():
@@ -284,21 +297,22 @@ def _mail_connection_factory():
     return conn
 
 
-def _send_via_ses(state: SenderState, campaign, recipient, html, text, headers) -> str:
+def _raw_via_ses(state: SenderState, campaign: Campaign, recipient: Recipient) -> bytes:
+    """The recipient's raw mail from the campaign's bodies encoded once (mime.py): the same
+    content as `personalise` gives, without encoding the whole issue again per recipient."""
+    return build_personalised(
+        state.skeleton(campaign),
+        to=recipient.email,
+        value=unsubscribe_url(recipient.subscriber_id),
+        headers=list_unsubscribe_headers(recipient.subscriber_id),
+    )
+
+
+def _send_via_ses(state: SenderState, campaign, recipient, raw: bytes) -> str:
     client = state.ses_client()
     params: dict[str, Any] = {
         "Destination": {"ToAddresses": [recipient.email]},
-        "Content": {
-            "Raw": {
-                "Data": build_raw(
-                    state.skeleton(campaign),
-                    to=recipient.email,
-                    text=text,
-                    html=html,
-                    headers=headers,
-                )
-            }
-        },
+        "Content": {"Raw": {"Data": raw}},
         "EmailTags": [
             {"Name": "delivery", "Value": str(recipient.delivery_id)},
             {"Name": "campaign", "Value": str(campaign.pk)},
@@ -310,7 +324,8 @@ def _send_via_ses(state: SenderState, campaign, recipient, html, text, headers) 
     return client.send_email(**params).get("MessageId", "")
 
 
-def _send_via_site_path(state: SenderState, campaign, recipient, html, text, headers) -> str:
+def _send_via_site_path(state: SenderState, campaign, recipient, personalised) -> str:
+    html, text, headers = personalised
     message = build_message(
         to=[recipient.email],
         subject=campaign.subject,
@@ -356,16 +371,19 @@ def send_one(
     """Send one personalised mail, retrying throttling and 5xx with exponential backoff.
     Returns (outcome, SES message id, error)."""
     state = state or sender_state()
-    html, text, headers = personalise(campaign, recipient.subscriber_id)
+    if uses_ses_fast_path():
+        transport, content = _send_via_ses, _raw_via_ses(state, campaign, recipient)
+    else:
+        content = personalise(campaign, recipient.subscriber_id)
+        transport = _send_via_site_path
     attempts = setting("MAILING_MAX_ATTEMPTS", 5)
     delay = setting("MAILING_RETRY_BASE_DELAY", 0.5)
     rate = state.limiter()
-    transport = _send_via_ses if uses_ses_fast_path() else _send_via_site_path
     outcome, error = SendOutcome.RETRY_LATER, ""
     for attempt in range(attempts):
         rate.wait()
         try:
-            message_id = transport(state, campaign, recipient, html, text, headers)
+            message_id = transport(state, campaign, recipient, content)
         except Exception as exc:  # classified below: anything unknown is a failure, not a crash
             outcome, error = classify(exc)
             if outcome not in (SendOutcome.RETRY_LATER, SendOutcome.UNREACHABLE):

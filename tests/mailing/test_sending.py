@@ -296,3 +296,56 @@ def test_raw_mime_is_well_formed_for_non_ascii_subjects_and_long_lines(ses, fast
     assert message["Subject"].strip() == "N°2 — Juillet 2019 : la cité Taffin à Vieux-Condé"
     assert message.get_body(("html",)).get_content() == html
     assert message["List-Unsubscribe"] == "<https://a.example/x/>, <mailto:b@example.org?subject=x>"
+
+
+def test_the_mail_ses_receives_is_exactly_the_personalised_issue(issue, ses, fast_sending):
+    """The issue is QP-encoded once per campaign, in pieces around the unsubscribe URL: each
+    mail decodes to exactly what `personalise` gives that recipient, in 76-character lines."""
+    from mailing.sending import personalise
+
+    subscribers = make_subscribers(3)
+    campaign = start(issue)
+    send_all(campaign)
+    by_address = {m["To"]: m for m in ses.messages()}
+    for raw in ses.raw_messages():
+        _, body = raw.split(b"\n\n", 1)
+        assert max(len(line) for line in body.split(b"\n")) <= 76
+        raw.decode("ascii")
+    for subscriber in subscribers:
+        html, text, headers = personalise(campaign, subscriber.pk)
+        message = by_address[subscriber.email]
+        assert message.get_body(("html",)).get_content() == html
+        assert message.get_body(("plain",)).get_content() == text
+        assert message["List-Unsubscribe"] == headers["List-Unsubscribe"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "@@",
+        "@@ début, fin @@",
+        "deux @@@@ collés, espace avant \t@@ et après @@ \n",
+        "ligne longue " * 20 + "@@" + "é" * 100 + "\r\n" + "=3D " * 30,
+    ],
+)
+def test_a_body_encoded_once_decodes_to_the_plain_replacement(body):
+    import quopri
+
+    from mailing.mime import EncodedBody
+
+    url = "https://renouveau.example/lettre/desabonnement/12:abc=def_" + "x" * 80 + "/"
+    encoded = EncodedBody.encode(body, "@@").fill(url)
+    assert max(len(line) for line in encoded.split(b"\n")) <= 76
+    expected = body.replace("\r\n", "\n").replace("@@", url)
+    assert quopri.decodestring(encoded).decode() == expected
+
+
+@pytest.mark.parametrize(
+    "address", ["lecteur@example.org", "o'brien+lettre@mairie-vieux-conde.fr", "élu@cité.fr", "a@b"]
+)
+def test_the_to_header_is_what_django_would_write(address):
+    from django.core.mail.message import sanitize_address
+
+    from mailing.mime import to_header
+
+    assert to_header(address) == sanitize_address(address, "utf-8")
