@@ -7,6 +7,8 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 from wagtail.models import Page
 
+from renouveau.visibility import private_q
+
 from .models import CaseStudyPage, CityPage, Organisation, Theme
 from .models.case_study import BudgetLine, FundingLine, format_euros
 
@@ -85,19 +87,37 @@ class CaseStudyFilters:
         return {key: value for key, value in values.items() if value}
 
 
-def filter_case_studies(
-    params: QueryDict | dict[str, str], index: Page
-) -> tuple[CaseStudyFilters, QuerySet[CaseStudyPage]]:
-    """Case studies under `index` filtered by theme, cité and organisation (by slug); unknown
-    values are ignored, so a stale link shows the whole list rather than an error."""
-    case_studies = CaseStudyPage.objects.live().public().descendant_of(index)
-    ids = case_studies.order_by().values("pk")
-    filters = CaseStudyFilters(
+def filter_options(index: Page) -> CaseStudyFilters:
+    """The themes, cités and organisations of the case studies under `index` (three queries
+    whatever their number; the same for every visitor, so cached by the index page)."""
+    ids = _case_studies(index).order_by().values("pk")
+    return CaseStudyFilters(
         themes=list(Theme.objects.filter(case_studies__in=ids).distinct()),
         cities=list(
-            CityPage.objects.live().filter(case_study_mentions__in=ids).distinct().order_by("title")
+            CityPage.objects.live()
+            .filter(case_study_mentions__in=ids)
+            .distinct()
+            .defer_streamfields()
+            .order_by("title")
         ),
         organisations=list(Organisation.objects.filter(case_studies__in=ids).distinct()),
+    )
+
+
+def _case_studies(index: Page) -> QuerySet[CaseStudyPage]:
+    return CaseStudyPage.objects.live().exclude(private_q()).descendant_of(index)
+
+
+def filter_case_studies(
+    params: QueryDict | dict[str, str], index: Page, options: CaseStudyFilters | None = None
+) -> tuple[CaseStudyFilters, QuerySet[CaseStudyPage]]:
+    """Case studies under `index` filtered by theme, cité and organisation (by slug); unknown
+    values are ignored, so a stale link shows the whole list rather than an error. `options`:
+    filter_options(index), when the caller has it."""
+    case_studies = _case_studies(index)
+    options = options if options is not None else filter_options(index)
+    filters = CaseStudyFilters(
+        themes=options.themes, cities=options.cities, organisations=options.organisations
     )
 
     def pick(options: list, name: str):

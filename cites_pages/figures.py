@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from renouveau.visibility import private_q
+
 from .models import CityPage, CityPhase, Status
 
 PROGRAMME_TARGET = 23_000  # dwellings to renovate, 2017-2027
@@ -81,7 +83,7 @@ class ProgrammeFigures:
 def programme_figures(target: int = PROGRAMME_TARGET, private: Q | None = None) -> ProgrammeFigures:
     """`private`: the private sections' condition when the caller already has it."""
     cities = CityPage.objects.live()
-    cities = cities.public() if private is None else cities.exclude(private)
+    cities = cities.exclude(private_q() if private is None else private)
     cities = list(
         cities.order_by().values_list("pk", "status", "dwellings", "epci__name", "epci__slug")
     )

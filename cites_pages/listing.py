@@ -10,6 +10,9 @@ from django.http import HttpRequest
 from django.utils.http import urlencode
 from wagtail.models import Page
 
+from renouveau import fragments
+from renouveau.visibility import private_q
+
 from .models import CaseStudyPage, CityPage, NewsPage, WebinarPage
 
 
@@ -26,11 +29,12 @@ def base_query(params: dict[str, str]) -> str:
 
 def private_sections(request: HttpRequest | None = None) -> Q:
     """Wagtail's condition for pages in a private section, looked up once per request (each
-    `.public()` costs a query; a page that lists several things would pay it several times)."""
+    `.public()` costs a query; a page that lists several things would pay it several times) and
+    cached per content generation (renouveau.fragments)."""
     cached = getattr(request, "_cites_pages_private_q", None)
     if cached is not None:
         return cached
-    private = Page.objects.all().private_q()
+    private = private_q(request)
     if request is not None:
         request._cites_pages_private_q = private
     return private
@@ -61,14 +65,20 @@ def programme_pages(request: HttpRequest | None = None) -> dict[type, Page]:
     ]
     content_types = ContentType.objects.get_for_models(*models)  # cached by Django
     by_type_id = {ct.pk: model for model, ct in content_types.items()}
-    pages: dict[type, Page] = {}
-    for page in (
-        Page.objects.live()
-        .filter(content_type_id__in=by_type_id)
-        .exclude(private_sections(request))
-        .order_by("path")
-    ):
-        pages.setdefault(by_type_id[page.content_type_id], page)
+    private = private_sections(request)
+
+    def build() -> dict[type, Page]:
+        pages: dict[type, Page] = {}
+        for page in (
+            Page.objects.live()
+            .filter(content_type_id__in=by_type_id)
+            .exclude(private)
+            .order_by("path")
+        ):
+            pages.setdefault(by_type_id[page.content_type_id], page)
+        return pages
+
+    pages = fragments.cached("programme-pages", build, request)
     if request is not None:
         request._cites_pages_programme_pages = pages
     return pages
@@ -95,21 +105,30 @@ class Mentions:
 
 
 def mentions_of(city: CityPage, request: HttpRequest | None = None, limit: int = 12) -> Mentions:
-    """The published news, case studies and webinars that say they relate to this cité."""
+    """The published news, case studies and webinars that say they relate to this cité (cached
+    per cité and content generation: a published mention bumps it)."""
     if city.pk is None:  # preview of a page never saved
         return Mentions([], [], [])
+    return fragments.cached(
+        "mentions", lambda: _mentions_of(city, request, limit), request, city.pk, limit
+    )
+
+
+def _mentions_of(city: CityPage, request: HttpRequest | None, limit: int) -> Mentions:
     private = private_sections(request)
     return Mentions(
         news=list(
             NewsPage.objects.live()
             .exclude(private)
             .filter(related_cities=city)
+            .defer_streamfields()
             .order_by("-date")[:limit]
         ),
         case_studies=list(
             CaseStudyPage.objects.live()
             .exclude(private)
             .filter(cities=city)
+            .defer_streamfields()
             .select_related("theme")
             .order_by("title")[:limit]
         ),
@@ -117,6 +136,7 @@ def mentions_of(city: CityPage, request: HttpRequest | None = None, limit: int =
             WebinarPage.objects.live()
             .exclude(private)
             .filter(related_cities=city)
+            .defer_streamfields()
             .order_by("-start")[:limit]
         ),
     )

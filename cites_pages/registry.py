@@ -13,12 +13,14 @@ from django.http import HttpRequest, QueryDict
 from django.utils.http import urlencode
 from wagtail.models import Page
 
+from renouveau.visibility import private_q
+
 from .models import EPCI, CityPage, Commune, Landlord, Status
 
 
 def live_cities(index: Page | None = None) -> QuerySet[CityPage]:
     """Published, public cités (under `index` when given), with what a listing shows."""
-    cities = CityPage.objects.live().public()
+    cities = CityPage.objects.live().exclude(private_q())
     if index is not None:
         cities = cities.descendant_of(index)
     return (
@@ -81,10 +83,19 @@ def _pick(options: list[Any], slug: str) -> Any:
     return next((option for option in options if option.slug == slug), None) if slug else None
 
 
-def parse_filters(params: QueryDict | dict[str, str], cities: QuerySet[CityPage]) -> CityFilters:
-    """Read the filters of a GET form; each option comes with the number of cités it has.
+@dataclass
+class FilterCounts:
+    """Each filter's options with their number of cités (the same for every visitor: cached
+    per content generation by the index page)."""
 
-    Costs four queries whatever the number of cités: one per filter's list of options."""
+    epcis: list[EPCI]
+    communes: list[Commune]
+    landlords: list[Landlord]
+    statuses: dict[str, int]
+
+
+def filter_counts(cities: QuerySet[CityPage]) -> FilterCounts:
+    """Four queries whatever the number of cités: one per filter's list of options."""
     base = cities.order_by().values("pk")
     epcis = list(
         EPCI.objects.annotate(n=Count("cities", filter=Q(cities__in=base)))
@@ -104,6 +115,19 @@ def parse_filters(params: QueryDict | dict[str, str], cities: QuerySet[CityPage]
     status_counts = dict(
         cities.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
     )
+    return FilterCounts(epcis, communes, landlords, status_counts)
+
+
+def parse_filters(
+    params: QueryDict | dict[str, str],
+    cities: QuerySet[CityPage],
+    counts: FilterCounts | None = None,
+) -> CityFilters:
+    """Read the filters of a GET form; each option comes with the number of cités it has
+    (`counts`, or four queries to count them)."""
+    counts = counts if counts is not None else filter_counts(cities)
+    epcis, communes, landlords = counts.epcis, counts.communes, counts.landlords
+    status_counts = counts.statuses
 
     def get(name: str) -> str:
         value = params.get(name, "")

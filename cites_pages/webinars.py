@@ -12,6 +12,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from wagtail.models import Page
 
+from renouveau.visibility import private_q
+
 from .models import WebinarPage
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -21,7 +23,7 @@ PRODID = "-//Renouveau du Bassin Minier//Webinaires//FR"
 def _live(private: Q | None) -> QuerySet[WebinarPage]:
     webinars = WebinarPage.objects.live()
     webinars = webinars.defer_streamfields()
-    return webinars.public() if private is None else webinars.exclude(private)
+    return webinars.exclude(private_q() if private is None else private)
 
 
 def upcoming_webinars(index: Page | None = None, private: Q | None = None) -> QuerySet[WebinarPage]:

@@ -39,10 +39,15 @@ class CaseStudyIndexPage(RoutablePageMixin, BasePage):
 
     @path("")
     def index_route(self, request):
-        from ..case_studies import filter_case_studies
+        from renouveau import fragments
+
+        from ..case_studies import filter_case_studies, filter_options
         from ..listing import base_query, paginate
 
-        filters, case_studies = filter_case_studies(request.GET, self)
+        options = fragments.cached(
+            "case-study-filters", lambda: filter_options(self), request, self.pk
+        )
+        filters, case_studies = filter_case_studies(request.GET, self, options)
         return self.render(
             request,
             context_overrides={
@@ -145,6 +150,7 @@ class CaseStudyPage(BasePage):
     )
 
     base_form_class = CaseStudyPageForm
+    serve_select_related = ("teaser_image", "theme", "related_webinar")
     content_panels = [
         *Page.content_panels,
         MultiFieldPanel(

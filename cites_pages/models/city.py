@@ -37,10 +37,15 @@ class CitiesIndexPage(RoutablePageMixin, BasePage):
         verbose_name_plural = "index des cités"
 
     def filtered_cities(self, request):
-        from ..registry import live_cities, parse_filters
+        from renouveau import fragments
+
+        from ..registry import filter_counts, live_cities, parse_filters
 
         cities = live_cities(self)
-        filters = parse_filters(request.GET, cities)
+        counts = fragments.cached(
+            "city-filter-counts", lambda: filter_counts(cities), request, self.pk
+        )
+        filters = parse_filters(request.GET, cities, counts)
         return filters, filters.apply(cities)
 
     @path("")
@@ -199,6 +204,7 @@ class CityPage(BasePage):
     body = StreamField(BaseStreamBlock(), verbose_name="présentation détaillée", blank=True)
 
     base_form_class = CityPageForm
+    serve_select_related = ("teaser_image", "epci", "landlord")
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),

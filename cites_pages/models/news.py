@@ -15,6 +15,7 @@ from wagtail.search import index
 
 from renouveau.blocks import BaseStreamBlock
 from renouveau.models import BasePage, SiteImage
+from renouveau.visibility import private_q
 
 from .common import tabs
 from .snippets import NewsCategory
@@ -42,7 +43,7 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
     def news(self):
         return (
             NewsPage.objects.live()
-            .public()
+            .exclude(private_q())
             .descendant_of(self)
             .defer_streamfields()
             .select_related("image", "teaser_image")
@@ -50,11 +51,19 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
             .order_by("-date", "-pk")
         )
 
+    def categories_and_years(self) -> tuple[list[NewsCategory], list[int]]:
+        """The categories used and the years with news (the same for every visitor)."""
+        news = self.news()
+        categories = list(NewsCategory.objects.filter(news_pages__in=news.values("pk")).distinct())
+        return categories, [d.year for d in news.dates("date", "year", order="DESC")]
+
     def listing(self, request, news, **extra):
+        from renouveau import fragments
+
         from ..listing import base_query, paginate
 
-        categories = list(
-            NewsCategory.objects.filter(news_pages__in=self.news().values("pk")).distinct()
+        categories, years = fragments.cached(
+            "news-index", self.categories_and_years, request, self.pk
         )
         slug = request.GET.get("categorie", "")
         category = next((c for c in categories if c.slug == slug), None)
@@ -68,7 +77,7 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
                 "categories": categories,
                 "category": category,
                 "base_query": base_query(params),
-                "years": [d.year for d in self.news().dates("date", "year", order="DESC")],
+                "years": years,
                 **extra,
             },
         )
@@ -144,6 +153,7 @@ class NewsPage(BasePage):
         index.FilterField("date"),
     ]
 
+    serve_select_related = ("teaser_image", "image")
     schema_org_type = "NewsArticle"  # JSON-LD and og:type "article" (renouveau.templatetags)
 
     class Meta:

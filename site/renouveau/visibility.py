@@ -7,13 +7,31 @@ Every public surface (listings, filters, feeds, teasers of other pages) asks her
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from wagtail.models import Page
 
+from . import fragments
 
-def public_pages(pages: QuerySet) -> QuerySet:
+
+def private_q(request: HttpRequest | None = None) -> Q:
+    """Wagtail's `private_q()` (pages in a private section), from the view restrictions cached
+    per content generation (fragments.py) instead of one query each time."""
+    if not fragments.enabled():
+        return Page.objects.all().private_q()
+    q = Q()
+    for path, depth in fragments.restricted_sections(request):
+        q |= Q(path__startswith=path, depth__gte=depth)
+    return q if q else Q(pk__in=[])
+
+
+def public_pages(pages: QuerySet, request: HttpRequest | None = None) -> QuerySet:
     """`pages` limited to live, public pages whose expiry (if any) has not passed."""
-    return pages.live().public().filter(Q(expire_at__isnull=True) | Q(expire_at__gt=timezone.now()))
+    return (
+        pages.live()
+        .exclude(private_q(request))
+        .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=timezone.now()))
+    )
 
 
 def is_public_page(page: Page | None) -> bool:
@@ -22,4 +40,6 @@ def is_public_page(page: Page | None) -> bool:
         return False
     if page.expire_at is not None and page.expire_at <= timezone.now():
         return False
+    if fragments.enabled() and not getattr(page, "alias_of_id", None):
+        return not fragments.in_restricted_section(page.path)
     return not page.get_view_restrictions().exists()

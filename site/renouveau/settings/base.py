@@ -225,6 +225,9 @@ else:
         },
     }
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# What many pages share (menu, footer, view restrictions, filter counts…) is cached per content
+# generation, so an edit shows at once (renouveau.fragments; 0 disables it).
+FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "86400"))
 
 # Security headers shared by every environment (HTTPS-only ones are in production.py).
 SECURE_CONTENT_TYPE_NOSNIFF = True

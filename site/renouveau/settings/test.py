@@ -12,6 +12,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The page cache outlives each test's database rollback: it is switched on only by the tests
 # that are about it.
 PAGE_CACHE_SECONDS = 0
+FRAGMENT_CACHE_SECONDS = 0  # likewise (renouveau.fragments)
 STORAGES = {
     **STORAGES,  # noqa: F405 - "default" and "documents" as configured (local unless MEDIA_STORAGE)
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -12,6 +12,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
 from wagtail.models import Page, Site
 
+from .. import fragments
+
 register = template.Library()
 
 DEFAULT_DESCRIPTION = "Le programme de rénovation des cités minières du Nord et du Pas-de-Calais."
@@ -86,9 +88,16 @@ def social_meta(context) -> dict[str, Any]:
 
 
 def organisation(request) -> dict[str, Any]:
+    """The publisher of the site (schema.org), cached per site and content generation."""
+    site = Site.find_for_request(request) if request is not None else None
+    return fragments.cached(
+        "organisation", lambda: _organisation(site), request, site.pk if site else ""
+    )
+
+
+def _organisation(site: Site | None) -> dict[str, Any]:
     from ..models import SiteSettings
 
-    site = Site.find_for_request(request) if request is not None else None
     site_settings = SiteSettings.for_site(site) if site else None
     data: dict[str, Any] = {
         "@type": "Organization",

@@ -4,7 +4,20 @@ from django import template
 from django.utils import formats
 from wagtail.models import Page, Site
 
+from .. import fragments
+from ..visibility import private_q
+
 register = template.Library()
+
+
+def menu_pages(site: Site, request=None) -> list[Page]:
+    """The live, public children of the site's root shown in menus (cached per generation)."""
+    return fragments.cached(
+        "menu",
+        lambda: list(site.root_page.get_children().live().in_menu().exclude(private_q(request))),
+        request,
+        site.pk,
+    )
 
 
 @register.inclusion_tag("includes/main_menu.html", takes_context=True)
@@ -15,7 +28,7 @@ def main_menu(context):
     current_path = getattr(current, "url_path", "") or ""
     items = []
     if site:
-        for item in site.root_page.get_children().live().public().in_menu():
+        for item in menu_pages(site, request):
             # aria-current: "page" on the page itself, "true" inside its section.
             state = ""
             if current_path == item.url_path:
@@ -32,8 +45,16 @@ def breadcrumb(context):
     if not isinstance(page, Page) or page.depth <= 2:
         return {"show": False}
     # The home page (depth 2) is already the first crumb, « Accueil ».
-    ancestors = page.get_ancestors().filter(depth__gt=2).only("title", "url_path")
-    return {"show": True, "ancestors": list(ancestors), "page": page}
+    if page.depth == 3:
+        return {"show": True, "ancestors": [], "page": page}
+    parent_path = page.path[: -page.steplen]
+    ancestors = fragments.cached(
+        "breadcrumb",
+        lambda: list(page.get_ancestors().filter(depth__gt=2).only("title", "url_path")),
+        context.get("request"),
+        parent_path,
+    )
+    return {"show": True, "ancestors": ancestors, "page": page}
 
 
 @register.filter(expects_localtime=True)  # aware datetimes in Paris time, as `date` does
@@ -45,3 +66,32 @@ def date_fr(value, fmt: str = "j F Y") -> str:
     if fmt.startswith("j ") and value.day == 1:
         text = "1er" + text[1:]
     return text
+
+
+class GenerationCacheNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, name: str) -> None:
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context) -> str:
+        request = context.get("request")
+        site = Site.find_for_request(request) if request is not None else None
+        return fragments.cached(
+            f"html:{self.name}",
+            lambda: self.nodelist.render(context),
+            request,
+            site.pk if site else "",
+        )
+
+
+@register.tag
+def generation_cache(parser, token):
+    """`{% generation_cache "footer" %}…{% endgeneration_cache %}`: the block's HTML, rendered
+    once per site and content generation (renouveau.fragments). Only for what is the same for
+    every visitor and every page: nothing of the request or the current page inside."""
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError('Usage: {% generation_cache "name" %}')
+    nodelist = parser.parse(("endgeneration_cache",))
+    parser.delete_first_token()
+    return GenerationCacheNode(nodelist, bits[1][1:-1])
