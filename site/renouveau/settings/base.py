@@ -226,8 +226,12 @@ else:
     }
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # What many pages share (menu, footer, view restrictions, filter counts…) is cached per content
-# generation, so an edit shows at once (renouveau.fragments; 0 disables it).
-FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "86400"))
+# generation, so an edit shows at once (renouveau.fragments; 0 disables it). On by default with
+# a shared cache only: in local memory, an edit made in another process (a worker publishing on
+# schedule, another web worker) would not reach this one's generation.
+FRAGMENT_CACHE_SECONDS = int(
+    os.environ.get("FRAGMENT_CACHE_SECONDS", "86400" if REDIS_URL else "0")
+)
 
 # Security headers shared by every environment (HTTPS-only ones are in production.py).
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -42,6 +42,11 @@ STORAGES = {
 
 # Cache and page cache: set REDIS_URL so that every web worker shares them (base.py).
 
+# Persistent database connections: a new PostgreSQL connection costs tens of milliseconds per
+# request (TLS, authentication). Checked before reuse, so a restarted database is not an error.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "60"))  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+
 # CDN in front of the site: CloudFront invalidations on publish (wagtail.contrib.frontend_cache
 # purges the changed pages' URLs through boto3).
 if os.environ.get("CLOUDFRONT_DISTRIBUTION_ID"):
