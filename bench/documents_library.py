@@ -7,32 +7,17 @@ Not a test: it prints figures.
 Uses a throw-away SQLite database (or DATABASE_URL if set) and the test settings.
 """
 
-import os
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "site")]
-TMP = Path(tempfile.mkdtemp(prefix="renouveau-bench-documents-"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "renouveau.settings.test")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{TMP / 'bench.sqlite3'}")
+from django_bench import setup
 
-import django  # noqa: E402
+TMP = setup("documents")
 
-django.setup()
-
-from django.conf import settings  # noqa: E402
 from django.core.files.base import ContentFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-settings.ALLOWED_HOSTS = ["*"]
-settings.MEDIA_ROOT = TMP / "media"
-settings.PAGE_CACHE_SECONDS = 0  # measure rendering, not the anonymous page cache
 
 
 def add_documents(count: int, start: int, theme, pages) -> None:

@@ -12,21 +12,12 @@ SQLite database (or DATABASE_URL if set).
 import datetime
 import os
 import statistics
-import sys
-import tempfile
 import time
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "site")]
-TMP = Path(tempfile.mkdtemp(prefix="renouveau-bench-pages-"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "renouveau.settings.test")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{TMP / 'bench.sqlite3'}")
+from django_bench import setup
 
-import django  # noqa: E402
-
-django.setup()
+TMP = setup("pages")
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -35,9 +26,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-settings.ALLOWED_HOSTS = ["*"]
-settings.MEDIA_ROOT = TMP / "media"
-settings.PAGE_CACHE_SECONDS = 0  # measure rendering, not the anonymous page cache
+# Shared fragments cached as in production with Redis (one process here: locmem is exact).
+settings.FRAGMENT_CACHE_SECONDS = 86400
 ROUNDS = 30
 
 PAGES = [
@@ -61,36 +51,19 @@ PAGES = [
 
 def add_children(target: int) -> None:
     """Top up every index to `target` children (live pages, no revisions: faster to build)."""
-    from cites_pages.models import (
-        BudgetLine,
-        CaseStudyIndexPage,
-        CaseStudyPage,
-        CitiesIndexPage,
-        CityPage,
-        CityPhase,
-        Commune,
-        FundingLine,
-        Landlord,
-        NewsCategory,
-        NewsIndexPage,
-        NewsPage,
-        Status,
-        Theme,
-        WebinarIndexPage,
-        WebinarPage,
-    )
+    from cites_pages import models
 
-    communes = list(Commune.objects.select_related("epci"))
-    landlords = list(Landlord.objects.all())
-    themes = list(Theme.objects.all())
-    category = NewsCategory.objects.first()
-    statuses = [value for value, _ in Status.choices]
-    noumea = CityPage.objects.get(slug="cite-noumea")
+    communes = list(models.Commune.objects.select_related("epci"))
+    landlords = list(models.Landlord.objects.all())
+    themes = list(models.Theme.objects.all())
+    category = models.NewsCategory.objects.first()
+    statuses = [value for value, _ in models.Status.choices]
+    noumea = models.CityPage.objects.get(slug="cite-noumea")
 
-    index = CitiesIndexPage.objects.get()
-    for i in range(CityPage.objects.count(), target):
+    index = models.CitiesIndexPage.objects.get()
+    for i in range(models.CityPage.objects.count(), target):
         commune = communes[i % len(communes)]
-        page = CityPage(
+        page = models.CityPage(
             title=f"Cité n° {i}",
             slug=f"cite-n-{i}",
             intro="Une cité du registre de test.",
@@ -102,16 +75,16 @@ def add_children(target: int) -> None:
             longitude=Decimal("2.9") + Decimal(i) / 10000,
             communes=[commune],
             phases=[
-                CityPhase(label="Tranche 1", dwellings=120, status=Status.DONE),
-                CityPhase(label="Tranche 2", dwellings=80, status=Status.WORKS),
+                models.CityPhase(label="Tranche 1", dwellings=120, status=models.Status.DONE),
+                models.CityPhase(label="Tranche 2", dwellings=80, status=models.Status.WORKS),
             ],
         )
         index.add_child(instance=page)
 
-    index = NewsIndexPage.objects.get()
-    for i in range(NewsPage.objects.count(), target):
+    index = models.NewsIndexPage.objects.get()
+    for i in range(models.NewsPage.objects.count(), target):
         index.add_child(
-            instance=NewsPage(
+            instance=models.NewsPage(
                 title=f"Actualité n° {i}",
                 slug=f"actualite-{i}",
                 date=datetime.date(2019, 1, 1) + datetime.timedelta(days=i),
@@ -121,12 +94,12 @@ def add_children(target: int) -> None:
             )
         )
 
-    index = WebinarIndexPage.objects.get()
+    index = models.WebinarIndexPage.objects.get()
     now = timezone.now()
-    for i in range(WebinarPage.objects.count(), target):
+    for i in range(models.WebinarPage.objects.count(), target):
         start = now + datetime.timedelta(days=i - target // 2)
         index.add_child(
-            instance=WebinarPage(
+            instance=models.WebinarPage(
                 title=f"Webinaire n° {i}",
                 slug=f"webinaire-{i}",
                 start=start,
@@ -136,18 +109,20 @@ def add_children(target: int) -> None:
             )
         )
 
-    index = CaseStudyIndexPage.objects.get()
-    for i in range(CaseStudyPage.objects.count(), target):
+    index = models.CaseStudyIndexPage.objects.get()
+    for i in range(models.CaseStudyPage.objects.count(), target):
         index.add_child(
-            instance=CaseStudyPage(
+            instance=models.CaseStudyPage(
                 title=f"Retour d'expérience n° {i}",
                 slug=f"retour-{i}",
                 theme=themes[i % len(themes)],
                 intro="Un retour d'expérience de test.",
                 cities=[noumea],
                 landlords=[landlords[0]],
-                budget_lines=[BudgetLine(item="Travaux", provider="Entreprise", amount=1000)],
-                funding_lines=[FundingLine(source="atfpb", amount=1000)],
+                budget_lines=[
+                    models.BudgetLine(item="Travaux", provider="Entreprise", amount=1000)
+                ],
+                funding_lines=[models.FundingLine(source="atfpb", amount=1000)],
             )
         )
 
@@ -173,6 +148,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     from cites_pages import demo
     from renouveau.demo import ensure_home_page
+    from renouveau.page_cache import invalidate_page_cache
 
     home = ensure_home_page()
     demo.load(home)
@@ -181,6 +157,7 @@ def main() -> None:
     for n in (10, 500):
         started = time.perf_counter()
         add_children(n)
+        invalidate_page_cache()  # children added without publishing: no signal
         print(f"built {n} children per index in {time.perf_counter() - started:.0f} s", flush=True)
         results[n] = {label: measure(client, url) for label, url in PAGES}
 
