@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, models, transaction
 from modelsearch.backends.database.postgres.weights import get_sql_weights
 from modelsearch.conf import get_app_config
@@ -99,13 +100,16 @@ LIMIT %(limit)s OFFSET %(offset)s
 
 # An index entry of a visible page: Wagtail indexes each page once, under its specific content
 # type, so the entry and the page agree on it (which also rules out entries of images or
-# snippets with the same id). Both forms of the id join are given: the planner probes the
-# pages' primary key from an entry, or the entries' (content type, object id) from a page.
+# snippets with the same id). The planner probes the pages' primary key from each matching
+# entry, and stops at the LIMIT. With few visible pages (a commune's), it starts from them and
+# probes the entries' (content type, object id) key instead: that second form of the join is
+# given only then, as the two together make the planner expect a single match, and so
+# disregard the LIMIT.
 _VISIBLE_ENTRY = """EXISTS (
     SELECT 1 FROM ({visible}) v
-    WHERE v.pk = {page_id} AND e.object_id = v.pk::varchar
-      AND v.content_type_id = e.content_type_id
+    WHERE v.pk = {page_id} AND v.content_type_id = e.content_type_id{extra}
 )"""
+_FROM_FEW_PAGES = " AND e.object_id = v.pk::varchar"
 
 
 _PLACEHOLDER = re.compile(r"%%|%s")
@@ -124,13 +128,20 @@ def ranked_ids(
     count: int,
     *,
     cap: int | None = None,
+    content_type_id: int | None = None,
+    few_pages: bool = False,
 ) -> RankedIds:
-    """Ids of the visible `pages` matching `terms`, ranked, from `start` for `count` pages."""
+    """Ids of the visible `pages` matching `terms`, ranked, from `start` for `count` pages.
+    `content_type_id`: `pages` are of that type only (the entries are filtered too, through
+    their index). `few_pages`: `pages` is a short list (a place filter), see `_VISIBLE_ENTRY`."""
     cap = RESULTS_CAP if cap is None else cap
     start = min(start, cap)
     count = max(0, min(count, cap - start))
     entries = get_app_config().get_model("IndexEntry")._meta.db_table
-    visible_sql, visible_params = _visible_sql(pages)
+    try:
+        visible_sql, visible_params = _visible_sql(pages)
+    except EmptyResultSet:  # e.g. a place no page points at
+        return RankedIds(total=0, more=False, ids=[])
     tsq = "to_tsquery(%(config)s::regconfig, %(tsq)s)"
     # The visible-pages subquery carries positional parameters: name them.
     numbers = iter(range(len(visible_params)))
@@ -141,7 +152,10 @@ def ranked_ids(
         page_id=_PAGE_ID,
         entries=connection.ops.quote_name(entries),
         tsq=tsq,
-        visible_entry=_VISIBLE_ENTRY.format(visible=visible_named, page_id=_PAGE_ID),
+        visible_entry=_VISIBLE_ENTRY.format(
+            visible=visible_named, page_id=_PAGE_ID, extra=_FROM_FEW_PAGES if few_pages else ""
+        )
+        + (" AND e.content_type_id = %(content_type)s" if content_type_id else ""),
     )
     params = {
         "config": search_config(),
@@ -150,6 +164,7 @@ def ranked_ids(
         "title_pool": TITLE_POOL,
         "body_pool": BODY_POOL,
         "weights": get_sql_weights(),
+        "content_type": content_type_id,
         "limit": count or 1,  # at least one row, for the total
         "offset": start if count else 0,
         **{f"v{i}": value for i, value in enumerate(visible_params)},
@@ -167,23 +182,33 @@ def ranked_ids(
 _PLAN_SETTINGS = {
     "enable_seqscan": "off",
     "enable_indexscan": "off",
+    "enable_hashjoin": "off",
+    "enable_mergejoin": "off",
     "max_parallel_workers_per_gather": "0",
 }
 
 
 @contextlib.contextmanager
 def _bounded_plan() -> Iterator[None]:
-    """`_PLAN_SETTINGS` with `SET LOCAL`, which lasts until the end of the transaction: this
-    one, or the caller's, where the previous values are put back."""
-    names = list(_PLAN_SETTINGS)
+    """`_PLAN_SETTINGS` with `SET LOCAL`, which lasts until the end of the transaction: the
+    one opened here, or the caller's, where the previous values are then put back."""
+    outer = connection.in_atomic_block
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("SELECT " + ", ".join("current_setting(%s)" for _ in names), names)
-            previous = dict(zip(names, cursor.fetchone(), strict=True))
-            _set_local(cursor, _PLAN_SETTINGS)
+            names = list(_PLAN_SETTINGS)
+            # One round trip: the current values are read before set_config changes them.
+            cursor.execute(
+                "SELECT "
+                + ", ".join("current_setting(%s)" for _ in names)
+                + ", "
+                + ", ".join("set_config(%s, %s, true)" for _ in names),
+                [*names, *(item for pair in _PLAN_SETTINGS.items() for item in pair)],
+            )
+            previous = dict(zip(names, cursor.fetchone(), strict=False))
         yield
-        with connection.cursor() as cursor:
-            _set_local(cursor, previous)
+        if outer:
+            with connection.cursor() as cursor:
+                _set_local(cursor, previous)
 
 
 def _set_local(cursor, values: dict[str, str]) -> None:

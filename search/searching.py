@@ -15,12 +15,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import connection, models
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from modelsearch.conf import get_app_config
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
-from wagtail.models import Page
+from wagtail.models import Page, get_page_models
 from wagtail.search.query import And, Or, PlainText, SearchQuery
 from wagtail.search.utils import normalise_query_string
 
@@ -93,9 +94,16 @@ def searchable_pages() -> models.QuerySet:
 
 
 def type_choices(pages: models.QuerySet | None = None) -> list[TypeChoice]:
-    """The page types that have at least one public page (one query)."""
+    """The page types that have at least one public page (one query). One `EXISTS` per page
+    type, each stopping at the first public page of that type (index on the content type),
+    rather than a DISTINCT over every page (20 ms at 50,000 pages)."""
     pages = searchable_pages() if pages is None else pages
-    ct_ids = set(pages.order_by().values_list("content_type_id", flat=True).distinct())
+    page_types = ContentType.objects.get_for_models(*get_page_models()).values()
+    ct_ids = set(
+        ContentType.objects.filter(pk__in=[ct.pk for ct in page_types])
+        .filter(Exists(pages.order_by().filter(content_type_id=OuterRef("pk"))))
+        .values_list("pk", flat=True)
+    )
     choices = []
     for ct_id in ct_ids:
         model = ContentType.objects.get_for_id(ct_id).model_class()
@@ -231,17 +239,34 @@ def _page_number(raw_page: Any) -> int:
 
 
 def _postgres_page(
-    pages: models.QuerySet, terms: list[str], operator: str, number: int, per_page: int
+    pages: models.QuerySet,
+    terms: list[str],
+    operator: str,
+    number: int,
+    per_page: int,
+    hints: dict[str, Any],
 ) -> tuple[int, bool, list[Page]]:
     """Total (capped), whether more pages match, and the pages of results page `number`:
     one bounded query (`search.pg`), then the specific pages of that results page."""
-    found = pg.ranked_ids(pages, terms, operator, (number - 1) * per_page, per_page)
+    found = pg.ranked_ids(
+        pages,
+        terms,
+        operator,
+        (number - 1) * per_page,
+        per_page,
+        **hints,
+    )
     by_pk = {page.pk: page for page in Page.objects.filter(pk__in=found.ids).specific()}
     return found.total, found.more, [by_pk[pk] for pk in found.ids if pk in by_pk]
 
 
 def _paginate(
-    pages: models.QuerySet, terms: list[str], operator: str, raw_page: Any, per_page: int
+    pages: models.QuerySet,
+    terms: list[str],
+    operator: str,
+    raw_page: Any,
+    per_page: int,
+    hints: dict[str, Any],
 ) -> tuple[PaginatorPage, bool]:
     """The requested page of results and whether more than `results_cap()` pages match."""
     cap = results_cap()
@@ -250,10 +275,10 @@ def _paginate(
         more = results[: cap + 1].count() > cap
         return Paginator(results[:cap], per_page).get_page(raw_page), more
     number = _page_number(raw_page)
-    total, more, items = _postgres_page(pages, terms, operator, number, per_page)
+    total, more, items = _postgres_page(pages, terms, operator, number, per_page, hints)
     if not items and total:  # beyond the last page: show the last one
         number = (total - 1) // per_page + 1
-        total, more, items = _postgres_page(pages, terms, operator, number, per_page)
+        total, more, items = _postgres_page(pages, terms, operator, number, per_page, hints)
     return Paginator(_OnePage(total, items), per_page).get_page(number), more
 
 
@@ -263,13 +288,19 @@ def results_cap() -> int:
 
 
 def _search_page(
-    pages: models.QuerySet, query: CleanQuery, raw_page: Any, per_page: int, outcome: SearchOutcome
+    pages: models.QuerySet,
+    query: CleanQuery,
+    raw_page: Any,
+    per_page: int,
+    outcome: SearchOutcome,
+    hints: dict[str, Any],
 ) -> tuple[PaginatorPage, list[Page]]:
-    """The requested page of results (all words, or any word when none has them all)."""
-    page_obj, outcome.more = _paginate(pages, query.terms, "and", raw_page, per_page)
+    """The requested page of results (all words, or any word when none has them all).
+    `hints` tell the PostgreSQL query how `pages` were filtered (`search.pg.ranked_ids`)."""
+    page_obj, outcome.more = _paginate(pages, query.terms, "and", raw_page, per_page, hints)
     if page_obj.paginator.count == 0 and len(query.terms) > 1:
         # No page has every word: rank the pages that have some of them, best first.
-        page_obj, outcome.more = _paginate(pages, query.terms, "or", raw_page, per_page)
+        page_obj, outcome.more = _paginate(pages, query.terms, "or", raw_page, per_page, hints)
         if page_obj.paginator.count:
             outcome.messages.append(
                 "Aucune page ne contient tous les mots recherchés : voici les pages qui en "
@@ -300,6 +331,7 @@ def run_search(
     outcome.epci_choices = places.place_choices("epci")
 
     pages = visible
+    hints: dict[str, Any] = {}
     wanted_type = _parse_choice(params.get("type"))
     if wanted_type:
         known = {choice.value for choice in outcome.type_choices}
@@ -307,6 +339,7 @@ def run_search(
             app_label, model_name = wanted_type.split(".", 1)
             ct = ContentType.objects.get_by_natural_key(app_label, model_name)
             pages = pages.filter(content_type_id=ct.pk)
+            hints["content_type_id"] = ct.pk
             outcome.selected_type = wanted_type
         else:
             outcome.messages.append(
@@ -321,13 +354,14 @@ def run_search(
             outcome.messages.append(f"{label} demandée est inconnue : ce filtre a été ignoré.")
             continue
         pages = pages.filter(id__in=places.page_ids_for_place(place))
+        hints["few_pages"] = True
         setattr(outcome, f"selected_{kind}", place.slug)
 
     if not query.searchable:
         return outcome
 
     raw_page = params.get("page", "1")
-    page_obj, found = _search_page(pages, query, raw_page, per_page, outcome)
+    page_obj, found = _search_page(pages, query, raw_page, per_page, outcome, hints)
     texts = indexed_texts(found)
     stems = query.stems
     outcome.results = [_result(page, texts.get(page.pk, ""), stems, request) for page in found]
