@@ -85,7 +85,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, connections  # noqa: E402
 from django.db.models.signals import post_save  # noqa: E402
 from modelsearch import index as search_index  # noqa: E402
 from modelsearch.signal_handlers import post_save_signal_handler  # noqa: E402
@@ -267,47 +267,59 @@ def use_database(size: int) -> None:
     connection.settings_dict["NAME"] = db_name(size)
 
 
+def connection_for(size: int):
+    """A connection of its own to the database of `size` pages, to swap in as `default`."""
+    wrapper = type(connections["default"])(
+        {**connections["default"].settings_dict, "NAME": db_name(size)}, alias="default"
+    )
+    wrapper.ensure_connection()
+    return wrapper
+
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
-def timed(params: dict, runs: int) -> list[float]:
-    run_search(params, record_hit=False)  # warm
-    durations = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        run_search(params, record_hit=False)
-        durations.append((time.perf_counter() - started) * 1000)
-    return durations
-
-
-def measure(size: int) -> dict[str, list[float]]:
-    print(f"\n{size} pages (database {db_name(size)}), {RUNS} runs per query")
-    print(f"  {'query':44} {'results':>14} {'median':>8} {'p95':>8}")
-    by_kind: dict[str, list[float]] = {}
+def measure(sizes: list[int]) -> dict[int, dict[str, list[float]]]:
+    """Each query `RUNS` times at every size, the sizes taking turns run by run, so that the
+    load of the shared machine, which drifts over minutes, weighs on every size alike."""
+    wrappers = {size: connection_for(size) for size in sizes}
+    results: dict[int, dict[str, list[float]]] = {size: {} for size in sizes}
+    print(f"\n{RUNS} runs per query and size, sizes interleaved")
+    header = "".join(f"{f'{size} pages':>22}" for size in sizes)
+    print(f"  {'query':44} {header}")
+    print(f"  {'':44} {'results  median   p95' * len(sizes)}")
     for kind, params in QUERIES:
-        outcome = run_search(params, record_hit=False)
-        durations = timed(params, RUNS)
-        by_kind.setdefault(kind, []).extend(durations)
-        by_kind.setdefault("all", []).extend(durations)
+        durations: dict[int, list[float]] = {size: [] for size in sizes}
+        totals = {}
+        for size in sizes:  # warm-up, and the result count
+            connections._connections.default = wrappers[size]
+            outcome = run_search(params, record_hit=False)
+            totals[size] = f"{'>' if getattr(outcome, 'more', False) else ''}{outcome.total}"
+        for _ in range(RUNS):
+            for size in sizes:
+                connections._connections.default = wrappers[size]
+                started = time.perf_counter()
+                run_search(params, record_hit=False)
+                durations[size].append((time.perf_counter() - started) * 1000)
+        cells = ""
+        for size in sizes:
+            results[size].setdefault(kind, []).extend(durations[size])
+            results[size].setdefault("all", []).extend(durations[size])
+            cells += (
+                f"{totals[size]:>7} {statistics.median(durations[size]):6.1f} "
+                f"{percentile(durations[size], 95):6.1f}"
+            )
         label = f"{kind}: {' '.join(f'{k}={v}' for k, v in params.items())}"
-        total = f"{'> ' if getattr(outcome, 'more', False) else ''}{outcome.total}"
-        print(
-            f"  {label[:44]:44} {total:>14} {statistics.median(durations):6.1f}ms "
-            f"{percentile(durations, 95):6.1f}ms"
-        )
-    all_ms = by_kind["all"]
-    print(
-        f"  all queries: median {statistics.median(all_ms):.1f} ms, "
-        f"p95 {percentile(all_ms, 95):.1f} ms (targets 30 / 100 ms at 5,000 pages)"
-    )
-    return by_kind
+        print(f"  {label[:44]:44} {cells}")
+    for wrapper in wrappers.values():
+        wrapper.close()
+    return results
 
 
 def main() -> None:
     print(f"PostgreSQL at {PG}; search code from {sys.modules['search'].__file__}")
-    results = {}
     try:
         for size in SIZES:
             name = db_name(size)
@@ -320,16 +332,23 @@ def main() -> None:
             if fresh:
                 print(f"\nbuilding {size} pages in {name}")
                 build(size)
-                use_database(size)
-            results[size] = measure(size)
-        if len(results) > 1:
-            small, large = min(results), max(results)
-            print(f"\n{large}/{small} pages, ratio of medians (target ≤ 1.5):")
-            for kind in results[small]:
-                ratio = statistics.median(results[large][kind]) / statistics.median(
-                    results[small][kind]
-                )
-                print(f"  {kind:20} {ratio:4.2f}")
+        connection.close()
+        results = measure(sorted(SIZES))
+        sizes = sorted(results)
+        print(f"\nper kind of query, median / p95 (ms) at {', '.join(map(str, sizes))} pages")
+        for kind in results[sizes[0]]:
+            cells = [
+                f"{statistics.median(results[size][kind]):6.1f} / "
+                f"{percentile(results[size][kind], 95):6.1f}"
+                for size in sizes
+            ]
+            ratio = ""
+            if len(sizes) > 1:
+                large, small = results[sizes[-1]][kind], results[sizes[0]][kind]
+                ratio = f"   ratio {statistics.median(large) / statistics.median(small):4.2f}"
+            print(f"  {kind:16} {'   '.join(cells)}{ratio}")
+        if len(sizes) > 1:
+            print("  (ratio: median at the largest size / median at the smallest; target ≤ 1.5)")
     finally:
         connection.close()
         if not KEEP:
