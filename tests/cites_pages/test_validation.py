@@ -1,23 +1,36 @@
 """Validation in the admin, with clear French messages."""
 
+from django.test import TestCase
+
 from cites_pages.models import CaseStudyPage, CityPage, Commune, WebinarPage
+from renouveau.demo import ensure_home_page
+from tests.factories import (
+    CaseStudyIndexPageFactory,
+    CitiesIndexPageFactory,
+    CommuneFactory,
+    WebinarIndexPageFactory,
+)
 
 from .admin_forms import add_page, form_errors
 from .base import ProgrammeTestCase
 
 
-class TestAdminValidation(ProgrammeTestCase):
+class TestAdminValidation(TestCase):
+    """On the three empty indexes and one commune the forms need (factories, no demo)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        home = ensure_home_page()
+        cls.cities = CitiesIndexPageFactory(parent=home)
+        cls.webinars = WebinarIndexPageFactory(parent=home)
+        cls.case_studies = CaseStudyIndexPageFactory(parent=home)
+        cls.rouvroy = CommuneFactory(name="Rouvroy", insee_code="62724", department="62")
+
     def setUp(self):
         from django.contrib.auth import get_user_model
 
         user = get_user_model().objects.create_superuser("redaction", "r@example.org", "x")
         self.client.force_login(user)
-        from cites_pages.models import CaseStudyIndexPage, CitiesIndexPage, WebinarIndexPage
-
-        self.cities = CitiesIndexPage.objects.get()
-        self.webinars = WebinarIndexPage.objects.get()
-        self.case_studies = CaseStudyIndexPage.objects.get()
-        self.rouvroy = Commune.objects.get(name="Rouvroy")
 
     def city(self, dwellings, phases, slug="cite-essai"):
         return add_page(
