@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from wagtail import blocks
+from wagtail.fields import RichTextField
 from wagtail.images.blocks import ImageChooserBlock
 
 from renouveau.blocks import CallToActionBlock, CreditedImageBlock, KeyFiguresBlock, QuoteBlock
@@ -187,6 +190,21 @@ class QuestionsBlock(NewsletterBlock, blocks.StructBlock):
         return sections
 
 
+def teaser_text(page: Any) -> str:
+    """What a page says of itself in a teaser: its teaser text, else its chapô (a cité's
+    `intro`, which its own teaser text does not fall back on)."""
+    text = page.get_teaser_text() if hasattr(page, "get_teaser_text") else ""
+    if text or page is None:
+        return text
+    try:
+        field = page._meta.get_field("intro")
+    except FieldDoesNotExist:
+        return ""
+    # A plain-text chapô only (the archive's intro is rich text, not teaser material).
+    plain = isinstance(field, models.TextField) and not isinstance(field, RichTextField)
+    return page.intro if plain else ""
+
+
 class PageTeaserBlock(NewsletterBlock, blocks.StructBlock):
     """Another page of the site, shown through what every page shares (title, teaser)."""
 
@@ -206,6 +224,12 @@ class PageTeaserBlock(NewsletterBlock, blocks.StructBlock):
         template = "newsletter/blocks/page_teaser.html"
         mjml_template = "newsletter/blocks/page_teaser.mjml.html"
 
+    def get_context(self, value: Any, parent_context: dict | None = None) -> dict[str, Any]:
+        context = super().get_context(value, parent_context)
+        page = value.get("page")
+        context["teaser_text"] = teaser_text(page.specific if page is not None else None)
+        return context
+
     def email_pages(self, value: Any) -> list[Any]:
         return [value["page"]] if value.get("page") is not None else []
 
@@ -213,7 +237,7 @@ class PageTeaserBlock(NewsletterBlock, blocks.StructBlock):
         page, url = context.resolve(value["page"], "Page mise en avant")
         if not url:
             page = None  # a draft, expired or private page lends neither title nor text
-        page_text = page.get_teaser_text() if hasattr(page, "get_teaser_text") else ""
+        page_text = teaser_text(page)
         return {
             "title": value.get("title") or (page.title if page else ""),
             "text": value.get("text") or page_text,

@@ -15,6 +15,7 @@ from mjml import mjml2html
 
 from renouveau.media import media_name
 
+from .email_context import issue_archive_url
 from .rendering import (
     GENERIC_UNSUBSCRIBE_PATH,
     UNSUBSCRIBE_URL_PLACEHOLDER,
@@ -175,9 +176,17 @@ def check_html(html: str) -> list[str]:
     return problems
 
 
-def check_issue(issue: Any, rendered: RenderedIssue) -> list[str]:
-    """French messages describing what must be fixed before sending; empty list = OK to send."""
+def check_issue(issue: Any, rendered: RenderedIssue, *, test_send: bool = False) -> list[str]:
+    """French messages describing what must be fixed before sending; empty list = OK to send.
+
+    A test may be sent before the first publication (the e-mail then says its web version comes
+    with the publication); subscribers get only a published issue, with its web address."""
     problems: list[str] = []
+    if not test_send and not issue_archive_url(issue):
+        problems.append(
+            "La lettre n'est pas encore publiée : sa version en ligne n'a pas d'adresse. "
+            "Publiez-la avant l'envoi (un test peut déjà être envoyé)."
+        )
     if not rendered.subject.strip():
         problems.append("La lettre n'a pas d'objet (titre).")
     if not list(issue.body):

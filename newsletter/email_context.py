@@ -46,8 +46,14 @@ def page_url(page: Page | None) -> str:
     return settings.SITE_URL + parts[2]
 
 
+# Where the web version's address goes while the issue has none (never published: previews and
+# test sends of a draft). A real send requires a published issue (`checks.check_issue`).
+NO_ARCHIVE_NOTE = "Version en ligne disponible à la publication"
+
+
 def issue_archive_url(issue: Any) -> str:
-    return page_url(issue) if issue.pk else settings.SITE_URL + "/"
+    """The issue's public address, or "" before its first publication."""
+    return page_url(issue) if issue.pk else ""
 
 
 _RELATIVE_HREF = re.compile(r'(href|src)="(/[^/"][^"]*|/)"')

@@ -1,8 +1,10 @@
 """Newsletter issues as Wagtail pages: the archive (index) and one page per issue."""
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
-from django.http import HttpResponse
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -32,6 +34,11 @@ FRENCH_MONTHS = [
 ]
 
 ISSUES_PER_PAGE = 24
+
+
+def paris_today() -> date:
+    """Today in France, whatever the server's clock zone (the default « date de parution »)."""
+    return datetime.now(ZoneInfo("Europe/Paris")).date()
 
 
 class NewsletterIndexPage(RoutablePageMixin, BasePage):
@@ -94,7 +101,7 @@ class NewsletterIssuePage(RoutablePageMixin, BasePage):
     number = models.PositiveIntegerField(
         "numéro", unique=True, help_text="Le numéro de la lettre, par exemple 2."
     )
-    issue_date = models.DateField("date de parution")
+    issue_date = models.DateField("date de parution", default=paris_today)
     preheader = models.CharField(
         "texte d'aperçu",
         max_length=150,
@@ -154,15 +161,9 @@ class NewsletterIssuePage(RoutablePageMixin, BasePage):
     @path("email/", name="email")
     def email_version(self, request):
         """The e-mail as subscribers get it, with the generic unsubscribe page as its link."""
-        from .rendering import generic_unsubscribe_url, render_issue
+        from .preview import email_page
 
-        rendered = render_issue(self, unsubscribe_url=generic_unsubscribe_url())
-        response = HttpResponse(rendered.html, content_type="text/html; charset=utf-8")
-        # The e-mail's inline styles are the point of this page: relax the site's strict CSP here.
-        response["Content-Security-Policy"] = (
-            "default-src 'none'; img-src 'self' https: http: data:; style-src 'unsafe-inline'"
-        )
-        return response
+        return email_page(self)
 
     def get_archive_url(self) -> str:
         """The absolute address of this issue's web page (for e-mails and feeds)."""
@@ -181,8 +182,7 @@ class NewsletterIssuePage(RoutablePageMixin, BasePage):
 
     def serve_preview(self, request, mode_name):
         if mode_name == "email":
-            from .rendering import generic_unsubscribe_url, render_issue
+            from .preview import email_preview
 
-            rendered = render_issue(self, unsubscribe_url=generic_unsubscribe_url())
-            return HttpResponse(rendered.html, content_type="text/html; charset=utf-8")
+            return email_preview(request, self)
         return super().serve_preview(request, mode_name)

@@ -18,6 +18,7 @@ from mjml import mjml2html
 
 from .email_context import (
     GENERIC_UNSUBSCRIBE_PATH,
+    NO_ARCHIVE_NOTE,
     UNSUBSCRIBE_URL_PLACEHOLDER,
     EmailContext,
     generic_unsubscribe_url,
@@ -40,6 +41,9 @@ __all__ = [
 ]
 
 MJML_TEMPLATE = "newsletter/email/issue.mjml.html"
+# After the preheader in its hidden div: invisible characters that fill the inbox's preview
+# line, so a phone does not run the preheader on into the first words of the body.
+PREHEADER_SPACER = "\u034f\u200c\u00a0" * 90  # combining grapheme joiner, ZWNJ, NBSP
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,13 @@ def prepare_issue(
         item = {"type": child.block_type, "id": child.id}
         item.update(child.block.email_item(child.value, context))
         items.append(PreparedBlock(child.block, typeset(item)))
+    if not any(child.block_type == "masthead" for child in issue.body):
+        # The text part always opens with the letter's banner: so does the HTML, even when the
+        # editor has not added the block (a new issue).
+        masthead = issue.body.stream_block.child_blocks["masthead"]
+        item = {"type": "masthead", "id": None}
+        item.update(masthead.email_item(masthead.get_default(), context))
+        items.insert(0, PreparedBlock(masthead, typeset(item)))
     return PreparedIssue(
         issue=issue,
         items=items,
@@ -98,9 +109,11 @@ def render_mjml(prepared: PreparedIssue) -> str:
             "issue": issue,
             "subject": subject_for(issue),
             "preheader": issue.preheader,
+            "preheader_spacer": PREHEADER_SPACER,
             "blocks": [p.block.email_mjml(p.item) for p in prepared.items],
             "unsubscribe_url": prepared.unsubscribe_url,
             "archive_url": prepared.archive_url,
+            "no_archive_note": NO_ARCHIVE_NOTE,
             "site_url": settings.SITE_URL,
         },
     )
@@ -111,7 +124,9 @@ def render_text(prepared: PreparedIssue) -> str:
         "RENOUVEAU DU BASSIN MINIER — S'engager ensemble",
         prepared.issue.masthead_label,
         "",
-        f"Lire cette lettre dans votre navigateur : {prepared.archive_url}",
+        f"Lire cette lettre dans votre navigateur : {prepared.archive_url}"
+        if prepared.archive_url
+        else f"({NO_ARCHIVE_NOTE}.)",
     ]
     sections = [s for p in prepared.items for s in p.block.email_text(p.item)]
     sections.append(
@@ -119,7 +134,9 @@ def render_text(prepared: PreparedIssue) -> str:
             "-" * TEXT_WIDTH,
             "Renouveau du Bassin Minier — la lettre de l'Engagement pour le Renouveau du Bassin "
             "Minier",
-            f"Lire en ligne : {prepared.archive_url}",
+            f"Lire en ligne : {prepared.archive_url}"
+            if prepared.archive_url
+            else f"({NO_ARCHIVE_NOTE}.)",
             f"Se désabonner : {prepared.unsubscribe_url}",
             "Cette lettre ne contient aucun traceur.",
         )

@@ -46,9 +46,11 @@ def send_test_issue(issue: Any, addresses: Sequence[str]) -> list[str | None]:
     """Render, check, then send one message per address. Returns the SES message ids.
 
     Raises IssueNotReady (and sends nothing) when a check fails: a test must look exactly like
-    the real mail, so a broken issue is never sent, not even as a test."""
+    the real mail, so a broken issue is never sent, not even as a test. An issue never published
+    yet may be tested: its web-version links are replaced by a note saying they come with the
+    publication."""
     rendered = render_issue(issue, unsubscribe_url=generic_unsubscribe_url())
-    problems = check_issue(issue, rendered)
+    problems = check_issue(issue, rendered, test_send=True)
     if problems:
         raise IssueNotReady(problems)
     connection = open_connection()

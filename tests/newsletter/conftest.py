@@ -11,3 +11,11 @@ def issue_2(home_page):
     site_demo.load(home_page)
     demo.load(home_page)
     return NewsletterIssuePage.objects.get(number=2)
+
+
+@pytest.fixture
+def editor_client(client, django_user_model):
+    """A client logged in as an editor who may do anything (a superuser)."""
+    user = django_user_model.objects.create_superuser("claire", "claire@example.org", "x")
+    client.force_login(user)
+    return client

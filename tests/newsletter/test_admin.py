@@ -9,13 +9,6 @@ pytestmark = pytest.mark.django_db
 SUBJECT = "[Test] Renouveau du Bassin Minier N°2 — Juillet 2019"
 
 
-@pytest.fixture
-def editor_client(client, django_user_model):
-    user = django_user_model.objects.create_superuser("claire", "claire@example.org", "x")
-    client.force_login(user)
-    return client
-
-
 def send_url(issue):
     return f"/admin/lettre/{issue.pk}/envoyer-un-test/"
 
@@ -157,3 +150,59 @@ def test_test_sends_are_rate_limited_per_editor(editor_client, issue_2, ses, mon
     assert response.status_code == 429
     assert "Trop de tests envoyés" in response.content.decode()
     assert [m["To"] for m in ses.messages()] == ["a@example.org"]
+
+
+def never_published_copy(issue_2):
+    """Issue N°3, the body of N°2, saved as a draft and never published."""
+    from newsletter.models import NewsletterIssuePage
+
+    issue = NewsletterIssuePage(
+        title="Renouveau du Bassin Minier N°3",
+        slug="n3",
+        number=3,
+        issue_date=issue_2.issue_date,
+        preheader=issue_2.preheader,
+        body=[(b.block_type, b.value) for b in issue_2.body],
+        live=False,
+    )
+    issue_2.get_parent().add_child(instance=issue)
+    issue.save_revision()
+    return issue
+
+
+def test_a_never_published_issue_can_be_tested_from_its_latest_draft(editor_client, issue_2, ses):
+    from newsletter.email_context import NO_ARCHIVE_NOTE
+
+    issue = never_published_copy(issue_2)
+    issue.title = "N°3, relu"
+    issue.save_revision()
+    response = editor_client.post(send_url(issue), {"addresses": "elu@example.org"})
+    assert response.status_code == 302
+    [message] = ses.messages()
+    assert message["Subject"].strip() == "[Test] N°3, relu"  # the latest revision
+    html = message.get_body(("html",)).get_content()
+    text = message.get_body(("plain",)).get_content()
+    # No link without an address: the web version is announced for the publication instead.
+    assert 'href=""' not in html
+    assert "Lire cette lettre dans votre navigateur" not in html and "Lire en ligne" not in html
+    assert html.count(NO_ARCHIVE_NOTE) == 2 and text.count(NO_ARCHIVE_NOTE) == 2
+    assert "/n3/" not in html + text  # no address of the unpublished page
+    assert "JUILLET 2019. N°3" in html
+
+
+def test_subscribers_get_only_a_published_issue_and_the_editor_is_told(editor_client, issue_2):
+    from newsletter.checks import check_issue
+    from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER, render_issue
+
+    issue = never_published_copy(issue_2)
+    rendered = render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
+    [problem] = check_issue(issue, rendered)
+    assert problem.startswith("La lettre n'est pas encore publiée")
+    assert check_issue(issue, rendered, test_send=True) == []
+    html = editor_client.get(f"/admin/pages/{issue.pk}/edit/").content.decode()
+    assert "La lettre n&#x27;est pas encore publiée" in html
+    issue.get_latest_revision().publish()
+    issue.refresh_from_db()
+    rendered = render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
+    assert check_issue(issue, rendered) == []
+    assert f'href="{issue.get_archive_url()}"' in rendered.html

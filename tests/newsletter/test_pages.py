@@ -1,5 +1,6 @@
 """The web archive: issue pages, the e-mail version, the list of issues, RSS, preview modes."""
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import date
 from html import unescape
@@ -113,12 +114,23 @@ def test_preview_modes_web_and_email(issue_2, admin_user):
     assert issue_2.preview_modes == [("", "Web"), ("email", "E-mail")]
     request = RequestFactory().get("/")
     request.user = admin_user
-    email = issue_2.serve_preview(request, "email")
-    assert email.content.decode().startswith("<!doctype html>")
-    assert b"JUILLET 2019. N\xc2\xb02" in email.content
-    web = issue_2.serve_preview(request, "")
-    web.render()
+    # Through the middleware, as Wagtail's preview panel does (the site's CSP applies there).
+    email = issue_2.make_preview_request(request, "email")
+    html = email.content.decode()
+    assert html.startswith("<!doctype html>")
+    # The mail, framed in a sandbox (no script, no same origin), under a policy of its own that
+    # lets its inline styles apply and runs no script.
+    [frame] = re.findall(r"<iframe [^>]*>", html)
+    assert 'sandbox="allow-popups allow-popups-to-escape-sandbox"' in frame
+    srcdoc = unescape(re.search(r'srcdoc="([^"]*)"', frame).group(1))
+    assert srcdoc.startswith("<!doctype html>") and "JUILLET 2019. N°2" in srcdoc
+    policy = email["Content-Security-Policy"]
+    assert "style-src 'unsafe-inline'" in policy and "default-src 'none'" in policy
+    assert "script-src" not in policy
+    assert 'for="width-600"' in html and 'for="width-375"' in html  # the width switches
+    web = issue_2.make_preview_request(request, "")
     assert b"Voir la version e-mail" in web.content
+    assert "style-src 'self'" in web["Content-Security-Policy"]  # the site's own policy
 
 
 def test_page_tree_rules_and_unique_number(issue_2, home_page):
