@@ -25,6 +25,7 @@ from cites_pages.models import (
     CityPage,
     Commune,
     Landlord,
+    NewsCategory,
     NewsIndexPage,
     NewsPage,
     Organisation,
@@ -65,6 +66,13 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Organisation
+
+
+class NewsCategoryFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Catégorie n° {n}")
+
+    class Meta:
+        model = NewsCategory
 
 
 class ThemeFactory(factory.django.DjangoModelFactory):
@@ -144,6 +152,7 @@ class NewsPageFactory(PublishedPageFactory):
     lead = "Le programme avance."
     date = factory.LazyFunction(timezone.localdate)
     related_cities = _many("related_cities")
+    categories = _many("categories")
 
     class Meta:
         model = NewsPage
