@@ -40,12 +40,33 @@ def test_an_editor_previews_the_email_and_sends_a_test(
     expect(
         preview.get_by_role("link", name="Voir la version e-mail de cette lettre")
     ).to_be_visible(timeout=20_000)
+    # Messages of every frame (the preview's and the mail's) reach the page's console.
+    violations = []
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     page.locator("#id_preview_mode").select_option("email")
-    # Only the e-mail has an unsubscribe link (the web mode shows the masthead too); the iframe
-    # reloads in the new mode asynchronously.
-    expect(preview.get_by_role("link", name="Se désabonner")).to_be_visible(timeout=20_000)
-    expect(preview.get_by_text("Lire cette lettre dans votre navigateur")).to_be_visible()
-    expect(preview.get_by_text("JUILLET 2019. N°2")).to_be_visible()
+    # The e-mail mode frames the mail in a sandboxed frame of its own; only the e-mail has an
+    # unsubscribe link (the web mode shows the masthead too). The preview reloads asynchronously.
+    mail = preview.frame_locator("iframe[sandbox]")
+    unsubscribe = mail.get_by_role("link", name="Se désabonner")
+    expect(unsubscribe).to_be_visible(timeout=20_000)
+    expect(mail.get_by_text("Lire cette lettre dans votre navigateur")).to_be_visible()
+    expect(mail.get_by_text("JUILLET 2019. N°2")).to_be_visible()
+    # The mail's inline styles apply: white links on the dark footer, the banner's dark band.
+    assert unsubscribe.evaluate("e => getComputedStyle(e).color") == "rgb(255, 255, 255)"
+    banner = mail.get_by_text("JUILLET 2019. N°2")
+    band = "e => getComputedStyle(e.closest('[style*=background]')).backgroundColor"
+    assert banner.evaluate(band) == "rgb(35, 49, 63)"
+    # The width switches, in Wagtail's desktop size: a phone's 375 px, then the mail's 600 px.
+    page.locator('input[name="preview-size"][value="desktop"]').check(force=True)
+    frame = preview.locator("iframe[sandbox]")
+    preview.get_by_text("375 px").click()
+    expect(frame).to_have_css("width", "375px")
+    preview.get_by_text("600 px").click()
+    expect(frame).to_have_css("width", "600px")
+    assert violations == []
 
     page.locator("footer .dropdown-toggle, [data-w-dropdown-target='toggle']").last.click()
     # The action is both in this menu and in the page header's menu: take the visible one.
