@@ -196,20 +196,27 @@ class LinkBlock(PageOrAddressRequired, blocks.StructBlock):
         label = "Lien"
 
 
+SOCIAL_NETWORKS = [
+    ("linkedin", "LinkedIn"),
+    ("facebook", "Facebook"),
+    ("x", "X (Twitter)"),
+    ("youtube", "YouTube"),
+    ("instagram", "Instagram"),
+    ("mastodon", "Mastodon"),
+]
+
+
+class SocialLinkValue(blocks.StructValue):
+    def network_name(self) -> str:
+        """The network as people write it (« LinkedIn », not the stored « linkedin »)."""
+        return dict(SOCIAL_NETWORKS).get(self["network"], self["network"])
+
+
 class SocialLinkBlock(blocks.StructBlock):
-    network = blocks.ChoiceBlock(
-        label="Réseau",
-        choices=[
-            ("linkedin", "LinkedIn"),
-            ("facebook", "Facebook"),
-            ("x", "X (Twitter)"),
-            ("youtube", "YouTube"),
-            ("instagram", "Instagram"),
-            ("mastodon", "Mastodon"),
-        ],
-    )
+    network = blocks.ChoiceBlock(label="Réseau", choices=SOCIAL_NETWORKS)
     url = blocks.URLBlock(label="Adresse")
 
     class Meta:
         icon = "site"
         label = "Réseau social"
+        value_class = SocialLinkValue
