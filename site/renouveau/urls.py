@@ -1,7 +1,7 @@
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.module_loading import module_has_submodule
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -29,7 +29,6 @@ for app_config in apps.get_app_configs():
         urlpatterns.append(path("", include(f"{app_config.name}.public_urls")))
 
 if settings.DEBUG or getattr(settings, "SERVE_MEDIA_LOCALLY", False):
-    from django.urls import re_path
     from django.views.static import serve
 
     # Development and `make serve-prod` only; in production media live on S3 (or behind nginx).
@@ -37,4 +36,7 @@ if settings.DEBUG or getattr(settings, "SERVE_MEDIA_LOCALLY", False):
         re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
     )
 
+# Wagtail's page view, with the request's site looked up once per content generation (the same
+# URLs: Wagtail's own pattern, still named "wagtail_serve", follows for reversing).
+urlpatterns.append(re_path(wagtail_urls.serve_pattern, views.serve_page))
 urlpatterns.append(path("", include(wagtail_urls)))

@@ -5,6 +5,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from wagtail.models import Site
+from wagtail.views import serve
+
+from . import fragments
 
 
 @never_cache
@@ -39,3 +43,24 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors here: the database may be what failed.
     return render(request, "500.html", status=500, using=None)
+
+
+def serve_page(request: HttpRequest, path: str) -> HttpResponse:
+    """Wagtail's page view (wagtail.views.serve) with the request's site and its home page
+    (specific) taken from the fragments cache: two queries less on every page. A site's or a
+    home page's change bumps the content generation (signals.py)."""
+    if fragments.enabled() and not hasattr(request, "_wagtail_site"):
+        from django.http.request import split_domain_port
+
+        hostname = split_domain_port(request._get_raw_host())[0]
+
+        def build() -> Site | None:
+            site = Site._find_for_request(request)
+            if site is not None:
+                site.root_page.specific  # noqa: B018 - cached on the instance, kept with it
+            return site
+
+        request._wagtail_site = fragments.cached(
+            "site", build, request, hostname, request.get_port()
+        )
+    return serve(request, path)
