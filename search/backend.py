@@ -12,12 +12,10 @@ Point ``WAGTAILSEARCH_BACKENDS["default"]["BACKEND"]`` at ``"search.backend"``.
 See ``search/README.md`` for what each database finds.
 """
 
-import contextlib
 import functools
-from collections.abc import Iterator
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from modelsearch.backends.database import SearchBackend as database_search_backend
 from modelsearch.query import PlainText
 
@@ -72,19 +70,3 @@ def SearchBackend(params: dict[str, Any]) -> Any:  # noqa: N802 (Wagtail's loade
         backend.query_compiler_class = search_compiler
         backend.autocomplete_query_compiler_class = autocomplete_compiler
     return backend
-
-
-@contextlib.contextmanager
-def search_planner_settings() -> Iterator[None]:
-    """Run the search queries evaluated inside this block without nested-loop joins on
-    PostgreSQL. The backend joins pages to index entries on a cast (`id::varchar`) and the
-    planner cannot estimate how many entries a text query matches: when it guesses "a few" it
-    picks a nested loop, which costs seconds on thousands of matches (bench/search.py);
-    a hash join costs milliseconds whatever the guess."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_nestloop = off")
-        yield

@@ -8,16 +8,19 @@ pages for a word most pages contain, and ten times more at 50,000. Here one SQL 
    query, found through the GIN index on that expression (migration 0002); the index answers
    the match, no `body` vector is read. Their count is the total shown ("plus de 1 000
    résultats" past the cap).
-2. **pool** — a bounded candidate set: up to `TITLE_POOL` pages with a query word in their
-   title (GIN index on `title`; the title carries the heaviest weight, so these are the best
-   matches) and the first `BODY_POOL` matches.
+2. **pool** — a bounded candidate set: up to `TITLE_POOL` pages whose title matches the
+   query on its own (GIN index on `title`; the title carries the heaviest weight, so these are
+   the best matches) and the first `BODY_POOL` matches.
 3. **ranking** — Wagtail's score (`ts_rank` of the title × its length norm + `ts_rank` of the
    body, same weights) on the pool only, best first; the other matches follow, newest page
    first. Pagination is stable and reaches every match up to the cap.
 
-`SET LOCAL enable_seqscan = off`: for a word in most pages the planner prefers a sequential
-scan, which evaluates the match on every row and so reads every `body` vector (the very cost
-the index avoids); the GIN scans cost milliseconds whatever the estimate.
+Suggestions (`suggestion_ids`) follow the same pattern on the autocomplete vectors.
+
+`_PLAN_SETTINGS` (`SET LOCAL`): for a word in most pages the planner prefers a sequential or
+full-index scan, which evaluates the match on every row and so reads every `body` vector (the
+very cost the index avoids), or hashes every visible page; it does not see either cost. The
+GIN scans and primary-key probes cost milliseconds whatever the estimate.
 """
 
 import contextlib
@@ -143,11 +146,7 @@ def ranked_ids(
     except EmptyResultSet:  # e.g. a place no page points at
         return RankedIds(total=0, more=False, ids=[])
     tsq = "to_tsquery(%(config)s::regconfig, %(tsq)s)"
-    # The visible-pages subquery carries positional parameters: name them.
-    numbers = iter(range(len(visible_params)))
-    visible_named = _PLACEHOLDER.sub(
-        lambda found: found[0] if found[0] == "%%" else f"%(v{next(numbers)})s", visible_sql
-    )
+    visible_named = _named(visible_sql, len(visible_params))
     sql = _SQL.format(
         page_id=_PAGE_ID,
         entries=connection.ops.quote_name(entries),
@@ -175,6 +174,63 @@ def ranked_ids(
     matched = rows[0][1] if rows else 0
     ids = [pid for pid, _ in rows] if count else []
     return RankedIds(total=min(matched, cap), more=matched > cap, ids=ids)
+
+
+SUGGESTION_POOL = 200  # autocomplete: title matches ranked to pick the suggestions
+
+_SUGGESTIONS_SQL = """
+WITH candidates AS MATERIALIZED (
+    SELECT e.id, {page_id} AS pid FROM {entries} e
+    WHERE e.autocomplete @@ {tsq} AND {visible_entry}
+    LIMIT %(pool)s
+)
+SELECT c.pid FROM candidates c JOIN {entries} e ON e.id = c.id
+ORDER BY ts_rank(e.autocomplete, {tsq}) DESC, c.pid DESC
+LIMIT %(limit)s
+"""
+
+
+def suggestion_ids(
+    pages: models.QuerySet, terms: list[str], limit: int, *, config: str
+) -> list[int]:
+    """Ids of visible `pages` whose title has every term, the last one as a prefix (what the
+    visitor is still typing): the first `SUGGESTION_POOL` found by the GIN index on the
+    autocomplete vectors, ranked. Wagtail's autocomplete ranked every title match (280 ms for
+    "cit" at 50,000 pages on the loaded development machine)."""
+    if not terms:
+        return []
+    try:
+        visible_sql, visible_params = _visible_sql(pages)
+    except EmptyResultSet:
+        return []
+    lexemes = [_lexeme(term) for term in terms]
+    lexemes[-1] += ":*"
+    sql = _SUGGESTIONS_SQL.format(
+        page_id=_PAGE_ID,
+        entries=connection.ops.quote_name(get_app_config().get_model("IndexEntry")._meta.db_table),
+        tsq="to_tsquery(%(config)s::regconfig, %(tsq)s)",
+        visible_entry=_VISIBLE_ENTRY.format(
+            visible=_named(visible_sql, len(visible_params)), page_id=_PAGE_ID, extra=""
+        ),
+    )
+    params = {
+        "config": config,
+        "tsq": " & ".join(lexemes),
+        "pool": SUGGESTION_POOL,
+        "limit": limit,
+        **{f"v{i}": value for i, value in enumerate(visible_params)},
+    }
+    with _bounded_plan(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [pid for (pid,) in cursor.fetchall()]
+
+
+def _named(sql: str, count: int) -> str:
+    """`sql` with its positional parameters named v0, v1… (the statements use named ones)."""
+    numbers = iter(range(count))
+    return _PLACEHOLDER.sub(
+        lambda found: found[0] if found[0] == "%%" else f"%(v{next(numbers)})s", sql
+    )
 
 
 # For the one search statement: the GIN bitmap scans (see the module docstring), and no

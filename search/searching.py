@@ -25,8 +25,7 @@ from wagtail.models import Page, get_page_models
 from wagtail.search.query import And, Or, PlainText, SearchQuery
 from wagtail.search.utils import normalise_query_string
 
-from . import pg, places
-from .backend import search_planner_settings
+from . import backend, pg, places
 from .text import CleanQuery, clean_query, excerpt, highlight, variants
 
 PER_PAGE = 10
@@ -381,6 +380,12 @@ def suggestions(raw: str | None, *, limit: int = MAX_SUGGESTIONS) -> list[dict[s
     query = clean_query(raw)
     if not query.searchable:
         return []
-    with search_planner_settings():
+    if connection.vendor == "postgresql":
+        ids = pg.suggestion_ids(
+            searchable_pages(), query.terms, limit, config=backend.AUTOCOMPLETE_CONFIG
+        )
+        by_pk = {page.pk: page for page in Page.objects.filter(pk__in=ids)}
+        found = [by_pk[pk] for pk in ids if pk in by_pk]
+    else:
         found = list(searchable_pages().autocomplete(query.search_string, operator="and")[:limit])
     return [{"title": page.title, "url": page.get_url() or ""} for page in found]
