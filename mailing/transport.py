@@ -29,7 +29,7 @@ from django.core.mail import get_connection
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-from renouveau.mail import build_message
+from renouveau.mail import build_message, is_retryable_answer
 
 from .conf import setting
 from .mime import MimeSkeleton, build_personalised
@@ -40,15 +40,6 @@ from .subscriptions import list_unsubscribe_headers, unsubscribe_url
 logger = logging.getLogger(__name__)
 
 SES_BACKEND = "anymail.backends.amazon_ses.EmailBackend"
-RETRYABLE_CODES = {
-    "Throttling",
-    "ThrottlingException",
-    "TooManyRequestsException",
-    "LimitExceededException",
-    "ServiceUnavailable",
-    "InternalFailure",
-    "RequestTimeout",
-}
 _NO_RETRIES = {
     "retries": {"total_max_attempts": 1},
     "max_pool_connections": 4,
@@ -353,9 +344,9 @@ def classify(exc: Exception) -> tuple[str, str]:
     if isinstance(cause, ClientError):
         error = cause.response.get("Error", {})
         code = error.get("Code", "")
-        status = cause.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        status = cause.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0
         message = f"{code}: {error.get('Message', '')}"[:500]
-        if code in RETRYABLE_CODES or status == 429 or status >= 500:
+        if is_retryable_answer(code, status):
             return SendOutcome.RETRY_LATER, message
         return SendOutcome.FAILED, message
     if isinstance(cause, ReadTimeoutError | ConnectionClosedError):

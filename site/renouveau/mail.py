@@ -69,6 +69,11 @@ def _root_cause(exc: BaseException) -> BaseException:
     return exc
 
 
+def is_retryable_answer(code: str, status: int) -> bool:
+    """An SES error answer worth trying again later: throttling or a failure on AWS's side."""
+    return code in TRANSIENT_CODES or status == 429 or status >= 500
+
+
 def is_transient(exc: BaseException) -> bool:
     """Whether trying again later may succeed: throttling, 5xx, connection problems."""
     from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
@@ -77,7 +82,7 @@ def is_transient(exc: BaseException) -> bool:
     if isinstance(cause, ClientError):
         code = cause.response.get("Error", {}).get("Code", "")
         status = cause.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0
-        return code in TRANSIENT_CODES or status == 429 or status >= 500
+        return is_retryable_answer(code, status)
     if isinstance(cause, ConnectionError | HTTPClientError | OSError | TimeoutError):
         return True
     status = getattr(exc, "status_code", None)  # anymail errors without a botocore cause
