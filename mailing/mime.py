@@ -26,8 +26,10 @@ from django.core.mail.utils import DNS_NAME
 
 
 def _qp(text: str) -> bytes:
-    # binascii's C implementation; lines stay ≤ 76 characters, as QP requires.
-    return quopri.encodestring(text.replace("\r\n", "\n").encode("utf-8"))
+    # binascii's C implementation; lines stay ≤ 76 characters, as QP requires. It leaves a lone
+    # CR as it is: line ends become LF here, and CRLF when the mail is assembled.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return quopri.encodestring(text.encode("utf-8"))
 
 
 @dataclass(frozen=True)
@@ -145,4 +147,4 @@ def _assemble(
             html,
             f"\n--{boundary}--\n".encode("ascii"),
         ]
-    )
+    ).replace(b"\n", b"\r\n")  # MIME lines end in CRLF; no bare CR is left after QP encoding

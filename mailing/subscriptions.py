@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from email.utils import parseaddr
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.core import signing
@@ -92,9 +92,17 @@ def unsubscribe_mailto(subscriber_id: int) -> str:
     return f"mailto:{unsubscribe_address()}?subject={subject}"
 
 
+def list_id() -> str:
+    """The list's identity (RFC 2919): mail clients and filters group and label the letter by
+    it, whatever the subject. Derived from SITE_URL's host, so it stays the same for years."""
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"Renouveau du Bassin Minier <lettre.{host}>"
+
+
 def list_unsubscribe_headers(subscriber_id: int) -> dict[str, str]:
-    """RFC 2369 + RFC 8058 one-click headers."""
+    """RFC 2919 list identity, RFC 2369 + RFC 8058 one-click unsubscribe headers."""
     return {
+        "List-Id": list_id(),
         "List-Unsubscribe": (
             f"<{unsubscribe_url(subscriber_id)}>, <{unsubscribe_mailto(subscriber_id)}>"
         ),

@@ -57,7 +57,7 @@ def start(issue, segment: Segment | None = None, **kwargs) -> Campaign:
     return campaign
 
 
-def test_one_personalised_raw_mail_per_confirmed_subscriber(issue, ses, fast_sending):
+def test_one_personalised_raw_mail_per_confirmed_subscriber(issue, ses, fast_sending, settings):
     confirmed = make_subscribers(5)
     make_subscribers(2, status="pending", prefix="attente")
     make_subscribers(1, status="unsubscribed", prefix="parti")
@@ -84,6 +84,9 @@ def test_one_personalised_raw_mail_per_confirmed_subscriber(issue, ses, fast_sen
         assert unsubscribe.startswith("http") and "/lettre/desabonnement/" in unsubscribe
         assert mailto.startswith("mailto:")
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        # RFC 2919: a phrase and <label.namespace>, the namespace being SITE_URL's host.
+        host = settings.SITE_URL.split("://")[1].split(":")[0].split("/")[0]
+        assert message["List-Id"] == f"Renouveau du Bassin Minier <lettre.{host}>"
         html = message.get_body(("html",)).get_content()
         text = message.get_body(("plain",)).get_content()
         assert unsubscribe in html and unsubscribe in text
@@ -280,7 +283,7 @@ def test_raw_mime_is_well_formed_for_non_ascii_subjects_and_long_lines(ses, fast
 
     from mailing.mime import build_raw, skeleton
 
-    html = "<p>" + "Cité minière é à ç — " * 200 + "</p>"
+    html = "<p>" + "Cité minière é à ç — " * 200 + "\r</p>"
     raw = build_raw(
         skeleton("N°2 — Juillet 2019 : la cité Taffin à Vieux-Condé"),
         to="lecteur@example.org",
@@ -288,13 +291,16 @@ def test_raw_mime_is_well_formed_for_non_ascii_subjects_and_long_lines(ses, fast
         html=html,
         headers={"List-Unsubscribe": "<https://a.example/x/>, <mailto:b@example.org?subject=x>"},
     )
-    head, body = raw.split(b"\n\n", 1)
-    assert max(len(line) for line in head.split(b"\n")) <= 998  # RFC 5322
-    assert max(len(line) for line in body.split(b"\n")) <= 76  # quoted-printable
+    head, body = raw.split(b"\r\n\r\n", 1)
+    assert max(len(line) for line in head.split(b"\r\n")) <= 998  # RFC 5322
+    assert max(len(line) for line in body.split(b"\r\n")) <= 76  # quoted-printable
+    assert raw.count(b"\n") == raw.count(b"\r\n") == raw.count(b"\r")  # CRLF only (RFC 5322)
     raw.decode("ascii")  # 7-bit clean, as SES recommends
     message = message_from_bytes(raw, policy=policy.default)
     assert message["Subject"].strip() == "N°2 — Juillet 2019 : la cité Taffin à Vieux-Condé"
-    assert message.get_body(("html",)).get_content() == html
+    # Line ends travel as CRLF (a lone CR too); the parser hands them back as they travelled.
+    content = message.get_body(("html",)).get_content()
+    assert content.replace("\r\n", "\n") == html.replace("\r", "\n")
     assert message["List-Unsubscribe"] == "<https://a.example/x/>, <mailto:b@example.org?subject=x>"
 
 
@@ -308,14 +314,16 @@ def test_the_mail_ses_receives_is_exactly_the_personalised_issue(issue, ses, fas
     send_all(campaign)
     by_address = {m["To"]: m for m in ses.messages()}
     for raw in ses.raw_messages():
-        _, body = raw.split(b"\n\n", 1)
-        assert max(len(line) for line in body.split(b"\n")) <= 76
+        _, body = raw.split(b"\r\n\r\n", 1)
+        assert max(len(line) for line in body.split(b"\r\n")) <= 76
+        assert raw.count(b"\n") == raw.count(b"\r\n") == raw.count(b"\r")  # CRLF only
         raw.decode("ascii")
     for subscriber in subscribers:
         html, text, headers = personalise(campaign, subscriber.pk)
         message = by_address[subscriber.email]
-        assert message.get_body(("html",)).get_content() == html
-        assert message.get_body(("plain",)).get_content() == text
+        # CRLF on the wire: compare the line ends as `personalise` writes them.
+        assert message.get_body(("html",)).get_content().replace("\r\n", "\n") == html
+        assert message.get_body(("plain",)).get_content().replace("\r\n", "\n") == text
         assert message["List-Unsubscribe"] == headers["List-Unsubscribe"]
 
 
