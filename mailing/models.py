@@ -28,6 +28,16 @@ class Subscriber(models.Model):
         blank=True,
         related_name="subscribers",
     )
+    # What this address receives (preferences page). A visitor who only follows a cité gets its
+    # alerts, not the newsletter.
+    newsletter = models.BooleanField("reçoit la lettre d'information", default=True)
+    webinar_announcements = models.BooleanField("reçoit les annonces de webinaires", default=True)
+    cites = models.ManyToManyField(
+        "cites_pages.CityPage",
+        verbose_name="cités suivies",
+        blank=True,
+        related_name="followers",
+    )
     status = models.CharField(
         "statut", max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
     )
@@ -44,6 +54,15 @@ class Subscriber(models.Model):
     )
     confirmed_at = models.DateTimeField("confirmé le", null=True, blank=True)
     unsubscribed_at = models.DateTimeField("désabonné le", null=True, blank=True)
+    # The campaign whose link or header was used to unsubscribe (campaign report).
+    unsubscribed_campaign = models.ForeignKey(
+        "Campaign",
+        verbose_name="désabonné depuis la campagne",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="unsubscribes",
+    )
     last_interaction_at = models.DateTimeField("dernière interaction", null=True, blank=True)
     renewal_flagged_at = models.DateTimeField(
         "à renouveler depuis",
@@ -79,6 +98,13 @@ class Campaign(models.Model):
         CANCELLED = "cancelled", "Annulée"
         DONE = "done", "Terminée"
 
+    class Kind(models.TextChoices):
+        NEWSLETTER = "newsletter", "Lettre d'information"
+        CITE_ALERT = "cite_alert", "Alerte « cité suivie »"
+
+    kind = models.CharField(
+        "type", max_length=20, choices=Kind.choices, default=Kind.NEWSLETTER, db_index=True
+    )
     issue = models.ForeignKey(
         "newsletter.NewsletterIssuePage",
         verbose_name="numéro",
@@ -175,6 +201,8 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
     # Set by SES notifications: the campaign's health is measured from these.
     bounced_at = models.DateTimeField("rebond définitif le", null=True, blank=True)
+    soft_bounced_at = models.DateTimeField("rebond temporaire le", null=True, blank=True)
+    delivered_at = models.DateTimeField("remis le", null=True, blank=True)
     complained_at = models.DateTimeField("plainte le", null=True, blank=True)
 
     class Meta:
@@ -228,3 +256,92 @@ class CampaignEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id} {self.kind} {self.at:%d/%m/%Y %H:%M}"
+
+
+class TrackedLink(models.Model):
+    """A link of a campaign, reached through a redirect that carries no subscriber identifier:
+    the report counts clicks per link, never who clicked."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="campagne", on_delete=models.CASCADE, related_name="links"
+    )
+    position = models.PositiveIntegerField("rang dans la lettre")
+    url = models.URLField("adresse", max_length=2000)
+    label = models.CharField("texte du lien", max_length=300, blank=True)
+    clicks = models.PositiveIntegerField("clics", default=0)
+
+    class Meta:
+        verbose_name = "lien suivi"
+        verbose_name_plural = "liens suivis"
+        ordering = ["campaign", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "position"], name="mailing_trackedlink_unique_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class CiteUpdate(models.Model):
+    """A published page or document that concerns a cité, waiting for the followers' alert
+    (grouped with the day's other updates into one mail per follower)."""
+
+    cite = models.ForeignKey(
+        "cites_pages.CityPage",
+        verbose_name="cité",
+        on_delete=models.CASCADE,
+        related_name="follow_updates",
+    )
+    source = models.CharField("source", max_length=60, help_text="« page:12 », « document:5 »")
+    kind = models.CharField("type de contenu", max_length=60)
+    title = models.CharField("titre", max_length=300)
+    url = models.URLField("adresse", max_length=2000)
+    summary = models.TextField("résumé", blank=True)
+    published_at = models.DateTimeField("publié le")
+    alerted_at = models.DateTimeField("alerte envoyée le", null=True, blank=True, db_index=True)
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name="envoi",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cite_updates",
+    )
+
+    class Meta:
+        verbose_name = "nouveauté d'une cité"
+        verbose_name_plural = "nouveautés des cités"
+        ordering = ["-published_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["cite", "source"], name="mailing_citeupdate_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cite_id}: {self.title}"
+
+
+class PreferenceChange(models.Model):
+    """What a subscriber changed on the preferences page (or by following a cité), with the
+    consent proof of the moment: wording version, source, keyed hash of the IP."""
+
+    subscriber = models.ForeignKey(
+        Subscriber,
+        verbose_name="abonné",
+        on_delete=models.CASCADE,
+        related_name="preference_changes",
+    )
+    at = models.DateTimeField("le", auto_now_add=True)
+    changes = models.JSONField("modifications", default=dict)
+    source = models.CharField("source", max_length=300, blank=True)
+    consent_text_version = models.CharField("version du texte de consentement", max_length=40)
+    ip_hash = models.CharField("empreinte de l'adresse IP", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "modification des préférences"
+        verbose_name_plural = "modifications des préférences"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber_id} {self.at:%d/%m/%Y %H:%M}"

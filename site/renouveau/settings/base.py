@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "documents",
     "newsletter",
     "mailing",
+    "webinar_registrations",
     "search",
     # Wagtail
     "wagtail.contrib.forms",
