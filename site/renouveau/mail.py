@@ -42,8 +42,10 @@ def build_message(
     reply_to: Sequence[str] | None = None,
     from_email: str | None = None,
     tags: Mapping[str, str] | None = None,
+    attachments: Sequence[tuple[str, bytes | str, str]] | None = None,
     connection=None,
 ) -> EmailMultiAlternatives:
+    """`attachments`: (filename, content, MIME type) triples, e.g. a webinar's `.ics`."""
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
@@ -51,6 +53,7 @@ def build_message(
         to=list(to),
         reply_to=list(reply_to or []),
         headers=dict(headers or {}),
+        attachments=list(attachments or []),
         connection=connection,
     )
     if html:
