@@ -320,8 +320,28 @@ def unsubscribe(subscriber: Subscriber) -> bool:
     updated = Subscriber.objects.filter(
         pk=subscriber.pk,
         status__in=[Subscriber.Status.PENDING, Subscriber.Status.CONFIRMED],
-    ).update(status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at=now, last_interaction_at=now)
+    ).update(
+        status=Subscriber.Status.UNSUBSCRIBED,
+        unsubscribed_at=now,
+        last_interaction_at=now,
+        unsubscribed_campaign=_last_campaign_received(now),
+    )
     return bool(updated)
+
+
+def _last_campaign_received(now):
+    """The campaign report counts the unsubscribes each campaign caused. The unsubscribe link,
+    the one-click POST and the mailto: carry only the subscriber, so the unsubscribe is put down
+    to the last campaign sent to them before it: the mail they most likely unsubscribed from
+    (nothing when they never received one). One subquery of the same UPDATE."""
+    from django.db.models import OuterRef, Subquery
+
+    from .models import Delivery
+
+    last = Delivery.objects.filter(
+        subscriber=OuterRef("pk"), status=Delivery.Status.SENT, sent_at__lte=now
+    ).order_by("-sent_at", "-pk")
+    return Subquery(last.values("campaign_id")[:1])
 
 
 # --- Hygiene ---
