@@ -1,0 +1,370 @@
+"""Registering to a webinar, the waiting list, cancelling, and every mail a registrant receives
+(confirmation with the `.ics`, promotion, reminders the day and the hour before, replay).
+
+Plain functions used by the public views, the staff views and the scheduled jobs (schedule.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import task
+
+from cites_pages.models import WebinarPage
+from mailing.subscriptions import absolute_url, hash_ip, normalize_email
+from renouveau.profiles import VisitorProfile
+
+from .models import Registration, RegistrationSettings
+
+logger = logging.getLogger(__name__)
+
+Status = Registration.Status
+_CANCEL_SALT = "webinar_registrations.cancel"
+
+# Reminders: (kind, stamp field, how long before the start it is due, until when it is worth it).
+REMINDERS = (
+    ("reminder_day", "reminder_day_sent_at", timedelta(days=1), timedelta(hours=1)),
+    ("reminder_hour", "reminder_hour_sent_at", timedelta(hours=1), timedelta(0)),
+)
+SUBJECTS = {
+    "registered": "Inscription confirmée : {title}",
+    "waiting": "Liste d'attente : {title}",
+    "promoted": "Une place s'est libérée : {title}",
+    "reminder_day": "Rappel : {title}, demain",
+    "reminder_hour": "Rappel : {title}, dans une heure",
+    "replay": "Le replay est en ligne : {title}",
+}
+_ICS_KINDS = {"registered", "promoted", "reminder_day"}
+
+
+# --- Webinar state ---
+
+
+def settings_for(webinar: WebinarPage) -> RegistrationSettings:
+    """The webinar's settings (an unsaved default when staff never set any)."""
+    found = RegistrationSettings.objects.filter(webinar=webinar).first()
+    return found or RegistrationSettings(webinar=webinar)
+
+
+def registration_open(webinar: WebinarPage, now: datetime | None = None) -> bool:
+    """Open while the webinar is published and not over (late-comers may still join online),
+    unless staff closed it or the page sends people to an external registration form."""
+    return (
+        webinar.live
+        and not webinar.registration_url
+        and (now or timezone.now()) < webinar.end
+        and settings_for(webinar).open
+    )
+
+
+def registered_count(webinar: WebinarPage) -> int:
+    return Registration.objects.filter(webinar=webinar, status=Status.REGISTERED).count()
+
+
+def is_full(webinar: WebinarPage) -> bool:
+    capacity = settings_for(webinar).capacity
+    return capacity is not None and registered_count(webinar) >= capacity
+
+
+def counts(webinar: WebinarPage) -> dict[str, int]:
+    """Staff figures: registered, waiting, cancelled, attended."""
+    rows = Registration.objects.filter(webinar=webinar)
+    return {
+        "registered": rows.filter(status=Status.REGISTERED).count(),
+        "waiting": rows.filter(status=Status.WAITING).count(),
+        "cancelled": rows.filter(status=Status.CANCELLED).count(),
+        "attended": rows.filter(attended=True).count(),
+    }
+
+
+def _lock(webinar: WebinarPage) -> RegistrationSettings:
+    """Lock the webinar's settings row: every change of seats (register, cancel, promote) holds
+    it, so that two of them never give away the same last seat."""
+    RegistrationSettings.objects.get_or_create(webinar=webinar)
+    return RegistrationSettings.objects.select_for_update().get(webinar=webinar)
+
+
+def _fill_from_waiting_list(webinar: WebinarPage, capacity: int | None) -> list[Registration]:
+    """Within _lock: give free seats to the waiting list, first come first served."""
+    waiting = (
+        Registration.objects.select_for_update()
+        .filter(webinar=webinar, status=Status.WAITING)
+        .order_by("registered_at", "pk")
+    )
+    if capacity is not None:
+        waiting = waiting[: max(capacity - registered_count(webinar), 0)]
+    promoted = list(waiting)
+    now = timezone.now()
+    for registration in promoted:
+        registration.status = Status.REGISTERED
+        registration.promoted_at = now
+        registration.save(update_fields=["status", "promoted_at"])
+    return promoted
+
+
+# --- Registering ---
+
+
+def start_registration(
+    webinar: WebinarPage,
+    *,
+    email: str,
+    name: str,
+    organisation: str = "",
+    profile: str = "",
+    ip: str | None = None,
+) -> None:
+    """Hand the registration to the mail worker: the request does the same work whatever the
+    address (new, already registered, cancelled), so its answer and timing tell nothing."""
+    record_registration.enqueue(
+        webinar_id=webinar.pk,
+        email=normalize_email(email),
+        name=name.strip()[:150],
+        organisation=organisation.strip()[:200],
+        profile=profile if profile in VisitorProfile.values else VisitorProfile.AUTRE,
+        ip_hash=hash_ip(ip),
+    )
+
+
+@task(queue_name="mail")
+def record_registration(
+    *,
+    webinar_id: int,
+    email: str,
+    name: str,
+    organisation: str = "",
+    profile: str = "",
+    ip_hash: str = "",
+) -> str:
+    webinar = WebinarPage.objects.filter(pk=webinar_id).first()
+    if webinar is None or not registration_open(webinar):
+        return "closed"
+    registration, outcome = register(
+        webinar,
+        email=email,
+        name=name,
+        organisation=organisation,
+        profile=profile,
+        ip_hash=ip_hash,
+    )
+    # Registering again resends the mail of one's current state (a lost confirmation).
+    send_registration_mail(registration, registration.status, raise_errors=True)
+    return outcome
+
+
+def register(
+    webinar: WebinarPage,
+    *,
+    email: str,
+    name: str,
+    organisation: str = "",
+    profile: str = "",
+    ip_hash: str = "",
+) -> tuple[Registration, str]:
+    """Register (or put on the waiting list when full). One row per address and webinar: an
+    active registration is left as it is; a cancelled one is registered again."""
+    email = normalize_email(email)
+    now = timezone.now()
+    with transaction.atomic():
+        capacity = _lock(webinar).capacity
+        registration = (
+            Registration.objects.select_for_update().filter(webinar=webinar, email=email).first()
+        )
+        if registration is not None and registration.status != Status.CANCELLED:
+            return registration, "unchanged"
+        full = capacity is not None and registered_count(webinar) >= capacity
+        if registration is None:
+            registration = Registration(webinar=webinar, email=email)
+        registration.name = name
+        registration.organisation = organisation
+        registration.profile = profile
+        registration.ip_hash = ip_hash
+        registration.status = Status.WAITING if full else Status.REGISTERED
+        registration.registered_at = now
+        registration.cancelled_at = registration.promoted_at = None
+        registration.reminder_day_sent_at = registration.reminder_hour_sent_at = None
+        registration.save()
+    return registration, registration.status
+
+
+# --- Cancelling ---
+
+
+def cancel_token(registration: Registration) -> str:
+    # Bound to this registration: registering again after a cancellation makes a new link.
+    stamp = int(registration.registered_at.timestamp())
+    return signing.dumps([registration.pk, stamp], salt=_CANCEL_SALT, compress=True)
+
+
+def cancel_url(registration: Registration) -> str:
+    return absolute_url(reverse("webinar_registrations:cancel", args=[cancel_token(registration)]))
+
+
+def registration_from_cancel_token(token: str) -> Registration | None:
+    try:
+        pk, stamp = signing.loads(token, salt=_CANCEL_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    registration = Registration.objects.select_related("webinar").filter(pk=pk).first()
+    if registration is None or int(registration.registered_at.timestamp()) != stamp:
+        return None
+    return registration
+
+
+def cancel(registration: Registration) -> bool:
+    """Cancel (idempotent: False if it already was); a freed seat goes to the waiting list,
+    whose promoted registrants are mailed."""
+    webinar = registration.webinar
+    with transaction.atomic():
+        capacity = _lock(webinar).capacity
+        updated = (
+            Registration.objects.filter(pk=registration.pk)
+            .exclude(status=Status.CANCELLED)
+            .update(status=Status.CANCELLED, cancelled_at=timezone.now())
+        )
+        promoted = _fill_from_waiting_list(webinar, capacity) if updated else []
+    _mail_promoted(promoted)
+    return bool(updated)
+
+
+def set_capacity(webinar: WebinarPage, *, capacity: int | None, open: bool) -> list[Registration]:
+    """Staff change the settings; more seats go to the waiting list at once."""
+    with transaction.atomic():
+        row = _lock(webinar)
+        row.capacity = capacity
+        row.open = open
+        row.save(update_fields=["capacity", "open"])
+        promoted = _fill_from_waiting_list(webinar, capacity)
+    _mail_promoted(promoted)
+    return promoted
+
+
+def _mail_promoted(promoted: Iterable[Registration]) -> None:
+    for registration in promoted:
+        send_registration_mail(registration, "promoted")
+
+
+def set_attended(webinar: WebinarPage, attended_ids: Iterable[int]) -> None:
+    """Staff mark who attended (the ticked rows), the others of the webinar as absent."""
+    ids = {int(pk) for pk in attended_ids}
+    rows = Registration.objects.filter(webinar=webinar)
+    rows.filter(pk__in=ids).update(attended=True)
+    rows.exclude(pk__in=ids).update(attended=False)
+
+
+# --- Mails ---
+
+
+def webinar_url(webinar: WebinarPage) -> str:
+    # SITE_URL (as every link in the site's mails), not the Wagtail site's host name.
+    parts = webinar.get_url_parts()
+    return absolute_url(parts[2]) if parts else settings.SITE_URL
+
+
+def ics_attachment(webinar: WebinarPage) -> tuple[str, bytes, str]:
+    from cites_pages.webinars import calendar
+
+    return (f"{webinar.slug}.ics", calendar([webinar]), "text/calendar")
+
+
+def send_registration_mail(
+    registration: Registration, kind: str, *, raise_errors: bool = False
+) -> bool:
+    """Send one mail of `kind` (see SUBJECTS) now. A failure is recorded on the registration
+    (shown to staff) and raised when asked. Returns whether it was sent."""
+    from renouveau.mail import describe_error, send_mail_message
+
+    webinar = registration.webinar
+    context = {
+        "kind": kind,
+        "registration": registration,
+        "webinar": webinar,
+        "webinar_url": webinar_url(webinar),
+        "cancel_url": cancel_url(registration),
+        "site_url": settings.SITE_URL,
+    }
+    try:
+        send_mail_message(
+            to=[registration.email],
+            subject=SUBJECTS[kind].format(title=webinar.title),
+            text=render_to_string("webinar_registrations/email/message.txt", context),
+            html=render_to_string("webinar_registrations/email/message.html", context),
+            attachments=[ics_attachment(webinar)] if kind in _ICS_KINDS else None,
+            tags={"kind": f"webinar-{kind.replace('_', '-')}"},
+        )
+    except Exception as exc:
+        logger.exception("Webinar mail %s to registration %s failed", kind, registration.pk)
+        Registration.objects.filter(pk=registration.pk).update(mail_error=describe_error(exc))
+        if raise_errors:
+            raise
+        return False
+    Registration.objects.filter(pk=registration.pk).exclude(mail_error="").update(mail_error="")
+    return True
+
+
+def _claim_and_send(registration: Registration, kind: str, field: str, now: datetime) -> bool:
+    """At most once: the stamp is set before sending by a conditional update that only one
+    run can win; a failed send clears it again so that a later run retries."""
+    claimed = Registration.objects.filter(pk=registration.pk, **{field: None}).update(
+        **{field: now}
+    )
+    if not claimed:
+        return False
+    if send_registration_mail(registration, kind):
+        return True
+    Registration.objects.filter(pk=registration.pk).update(**{field: None})
+    return False
+
+
+def send_reminders(now: datetime | None = None) -> dict[str, int]:
+    """The reminders due now: the day before (24 h before the start) and the hour before.
+    Someone who registered after a reminder's moment does not get it (the confirmation has
+    just told them everything)."""
+    now = now or timezone.now()
+    sent = {}
+    for kind, field, before, until in REMINDERS:
+        due = Registration.objects.filter(
+            status=Status.REGISTERED,
+            webinar__live=True,
+            webinar__start__lte=now + before,
+            webinar__start__gt=now + until,
+            **{f"{field}__isnull": True},
+        ).select_related("webinar")
+        sent[kind] = sum(
+            _claim_and_send(registration, kind, field, now)
+            for registration in due
+            if registration.registered_at <= registration.webinar.start - before
+        )
+    return sent
+
+
+def send_replays(now: datetime | None = None) -> int:
+    """The replay link to every registrant (waiting list included, not the cancelled) of a
+    webinar over for less than WEBINAR_REPLAY_MAIL_DAYS (default 60) once its published page
+    has a replay."""
+    now = now or timezone.now()
+    days = int(getattr(settings, "WEBINAR_REPLAY_MAIL_DAYS", 60))
+    due = Registration.objects.filter(
+        status__in=[Status.REGISTERED, Status.WAITING], replay_sent_at__isnull=True
+    )
+    webinars = WebinarPage.objects.live().filter(
+        end__lte=now,
+        end__gt=now - timedelta(days=days),
+        pk__in=due.values("webinar_id"),
+    )
+    sent = 0
+    for webinar in webinars:
+        if not webinar.replay:  # the published version has no replay yet
+            continue
+        for registration in due.filter(webinar=webinar):
+            registration.webinar = webinar
+            sent += _claim_and_send(registration, "replay", "replay_sent_at", now)
+    return sent

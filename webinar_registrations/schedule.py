@@ -1,0 +1,22 @@
+"""Periodic jobs of webinar registrations (run by `manage.py run_scheduler`)."""
+
+from renouveau.scheduler import Job, interval
+
+from .registrations import send_reminders, send_replays
+
+
+def reminders() -> dict[str, int]:
+    """Reminders the day before and the hour before (each sent once, see registrations.py)."""
+    return send_reminders()
+
+
+def replays() -> dict[str, int]:
+    """The replay link, once the ended webinar's published page has one."""
+    return {"replay": send_replays()}
+
+
+JOBS = [
+    # Every 5 minutes: the « one hour before » reminder goes out between 60 and 55 minutes ahead.
+    Job("webinar-reminders", reminders, every_seconds=interval("WEBINAR_REMINDER_SECONDS", 300)),
+    Job("webinar-replays", replays, every_seconds=interval("WEBINAR_REPLAY_SECONDS", 900)),
+]
