@@ -9,4 +9,10 @@ class MailingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from wagtail.signals import page_published
+
         from . import checks  # noqa: F401 (registers the system checks)
+        from .follow import on_page_published
+
+        # A published page that names cités is announced to their followers (follow.py).
+        page_published.connect(on_page_published, dispatch_uid="mailing.follow")

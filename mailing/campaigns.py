@@ -55,8 +55,9 @@ class Segment:
 
 
 def recipients(segment: Segment) -> QuerySet[Subscriber]:
-    """Only confirmed (hence unsuppressed) subscribers ever receive an issue."""
-    queryset = Subscriber.objects.filter(status=Subscriber.Status.CONFIRMED)
+    """Only confirmed (hence unsuppressed) subscribers who want the newsletter receive an issue
+    (a visitor who only follows a cité gets its alerts, not the letter)."""
+    queryset = Subscriber.objects.filter(status=Subscriber.Status.CONFIRMED, newsletter=True)
     if segment.profiles:
         queryset = queryset.filter(profile__in=segment.profiles)
     if segment.commune_ids:

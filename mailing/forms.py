@@ -5,6 +5,7 @@ from django import forms
 from cites_pages.models import Commune
 from renouveau.abuse import HoneypotForm
 
+from .follow import FOLLOW_CONSENT_TEXT
 from .models import Subscriber
 from .subscriptions import CONSENT_TEXT
 
@@ -55,3 +56,17 @@ class SubscriptionForm(HoneypotForm):
         # Only a local path is recorded as the consent source.
         source = self.cleaned_data.get("source") or ""
         return source if source.startswith("/") and not source.startswith("//") else ""
+
+
+class FollowForm(HoneypotForm):
+    """« Suivre cette cité »: an address, the letter too if wanted, and the consent."""
+
+    email = SubscriptionForm.base_fields["email"]
+    newsletter = forms.BooleanField(
+        label="Recevoir aussi la lettre d'information du Renouveau du Bassin Minier",
+        required=False,
+    )
+    consent = forms.BooleanField(
+        label=FOLLOW_CONSENT_TEXT,
+        error_messages={"required": "Cochez la case pour confirmer votre accord."},
+    )

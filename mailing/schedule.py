@@ -1,5 +1,7 @@
 """Periodic jobs of the mailing app (run by `manage.py run_scheduler`)."""
 
+from django.conf import settings
+
 from renouveau.scheduler import Job, interval
 
 from .subscriptions import flag_inactive, purge_unconfirmed
@@ -17,7 +19,19 @@ def campaign_watchdog() -> dict[str, int]:
     return watchdog()
 
 
+def cite_alerts() -> dict[str, int]:
+    """The day's news of followed cités, one mail per follower (follow.py)."""
+    from .follow import send_cite_alerts
+
+    return send_cite_alerts()
+
+
 JOBS = [
+    Job(
+        "mailing-cite-alerts",
+        cite_alerts,
+        daily_at=getattr(settings, "MAILING_CITE_ALERTS_AT", "17:30"),
+    ),
     Job("mailing-list-hygiene", list_hygiene, daily_at="03:10"),
     Job(
         "mailing-campaign-watchdog",

@@ -151,6 +151,8 @@ def start_subscription(
     source: str = "",
     consent_text_version: str = CONSENT_TEXT_VERSION,
     ip: str | None = None,
+    cite_ids: Iterable[int] | None = None,
+    newsletter: bool = True,
 ) -> None:
     """Hand a subscription request to the worker (`record_subscription`).
 
@@ -165,6 +167,8 @@ def start_subscription(
         source=source[:300],
         consent_text_version=consent_text_version[:40],
         ip_hash=hash_ip(ip),
+        cite_ids=None if cite_ids is None else [int(pk) for pk in cite_ids],
+        newsletter=newsletter,
     )
 
 
@@ -178,40 +182,65 @@ def record_subscription(
     source: str = "",
     consent_text_version: str = CONSENT_TEXT_VERSION,
     ip_hash: str = "",
+    cite_ids: list[int] | None = None,
+    newsletter: bool = True,
 ) -> str:
-    """Record a subscription request and send the double opt-in mail.
+    """Record a subscription request (the newsletter, or following cités: `cite_ids`, with
+    `newsletter` saying whether the letter is wanted too) and send the double opt-in mail.
 
-    Confirmed and suppressed addresses get no mail; pending and unsubscribed ones start a
-    fresh opt-in. Returns what happened (for the task's result, not for the visitor)."""
+    Suppressed addresses get no mail; pending and unsubscribed ones start a fresh opt-in. A
+    confirmed address asking to follow a cité confirms it by a signed link (follow.py); asking
+    for the letter again changes nothing. Returns what happened (for the task's result, not for
+    the visitor)."""
+    from cites_pages.models import CityPage
+
     email = normalize_email(email)
     if profile not in Subscriber.Profile.values:
         profile = ""
+    cites = list(CityPage.objects.live().filter(pk__in=cite_ids)) if cite_ids else []
     now = timezone.now()
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().filter(email__iexact=email).first()
-        if subscriber is not None and subscriber.status in (
-            Subscriber.Status.CONFIRMED,
-            Subscriber.Status.BOUNCED,
-            Subscriber.Status.COMPLAINED,
-        ):
+        status = subscriber.status if subscriber is not None else None
+        if status in (Subscriber.Status.BOUNCED, Subscriber.Status.COMPLAINED):
             return "unchanged"
-        if subscriber is None:
-            subscriber = Subscriber(email=email)
-        subscriber.first_name = first_name
-        subscriber.profile = profile
-        subscriber.status = Subscriber.Status.PENDING
-        subscriber.consent_at = now
-        subscriber.consent_source = source
-        subscriber.consent_text_version = consent_text_version
-        subscriber.consent_ip_hash = ip_hash
-        subscriber.confirmed_at = None
-        subscriber.save()
-        subscriber.communes.set(list(commune_ids or []))
+        if status == Subscriber.Status.CONFIRMED:
+            if not cites:
+                return "unchanged"
+            follow_requested = subscriber
+        else:
+            follow_requested = None
+            if subscriber is None:
+                subscriber = Subscriber(email=email)
+            pending_with_letter = status == Subscriber.Status.PENDING and subscriber.newsletter
+            if cite_ids is None or first_name:
+                subscriber.first_name = first_name
+            if cite_ids is None or profile:
+                subscriber.profile = profile
+            subscriber.newsletter = newsletter or pending_with_letter
+            subscriber.status = Subscriber.Status.PENDING
+            subscriber.consent_at = now
+            subscriber.consent_source = source
+            subscriber.consent_text_version = consent_text_version
+            subscriber.consent_ip_hash = ip_hash
+            subscriber.confirmed_at = None
+            subscriber.save()
+            if cite_ids is None:
+                subscriber.communes.set(list(commune_ids or []))
+            if status == Subscriber.Status.PENDING:
+                subscriber.cites.add(*cites)
+            else:
+                subscriber.cites.set(cites)
     capped = confirmation_cap_reason(subscriber)
     if capped:
         # Anyone can type anyone's address: beyond the caps, no mail; staff see why.
         Subscriber.objects.filter(pk=subscriber.pk).update(mail_error=capped, mail_error_at=now)
         return "capped"
+    if follow_requested is not None:
+        from .follow import send_follow_confirmation_mail
+
+        send_follow_confirmation_mail(follow_requested, cites[0], newsletter)
+        return "follow-pending"
     send_confirmation_mail(subscriber)
     return "pending"
 
@@ -241,15 +270,22 @@ def send_confirmation_mail(subscriber: Subscriber) -> None:
     Nothing typed by the visitor goes into the mail (only the link)."""
     from renouveau.mail import describe_error, send_mail_message
 
+    cites = [cite.title for cite in subscriber.cites.order_by("title")]
     context = {
         "confirm_url": confirmation_url(subscriber),
         "days": CONFIRMATION_MAX_AGE.days,
         "site_url": settings.SITE_URL,
+        "cites": cites,
+        "newsletter": subscriber.newsletter,
     }
+    if subscriber.newsletter or not cites:
+        subject = "Confirmez votre abonnement à la lettre du Renouveau du Bassin Minier"
+    else:
+        subject = f"Confirmez le suivi de la cité {cites[0]}"
     try:
         send_mail_message(
             to=[subscriber.email],
-            subject="Confirmez votre abonnement à la lettre du Renouveau du Bassin Minier",
+            subject=subject,
             text=render_to_string("mailing/email/confirmation.txt", context),
             html=render_to_string("mailing/email/confirmation.html", context),
             tags={"kind": "subscription-confirmation"},

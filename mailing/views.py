@@ -4,23 +4,28 @@ import logging
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from cites_pages.models import CityPage
 from renouveau.abuse import email_ratelimit_key
 from renouveau.client_ip import client_ip
 from renouveau.sns import SNSBodyTooLarge, read_sns_body
 
 from . import notifications
-from .forms import SubscriptionForm
+from .follow import FOLLOW_CONSENT_TEXT_VERSION, add_followed_cite, read_follow_token
+from .forms import FollowForm, SubscriptionForm
+from .models import Subscriber
+from .preferences import PreferencesForm, save_preferences, unfollow_cite
 from .subscriptions import (
     Confirmation,
     check_confirmation_token,
     confirm_subscription,
+    hash_ip,
     start_subscription,
     subscriber_from_unsubscribe_token,
     unsubscribe,
@@ -106,18 +111,127 @@ def unsubscribe_help(request: HttpRequest) -> HttpResponse:
     return render(request, "mailing/unsubscribe_help.html")
 
 
+def _followed_cite(subscriber: Subscriber, value: str | None) -> CityPage | None:
+    """The cité named by `?cite=` (a link of an alert), if this subscriber follows it."""
+    if not (value or "").isdigit():
+        return None
+    return subscriber.cites.filter(pk=int(value)).first()
+
+
 @never_cache
 @csrf_exempt  # RFC 8058 one-click: mail providers POST without a CSRF token or a session.
 @require_http_methods(["GET", "POST"])
 def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The personal link of every mail: unsubscribe from everything in one click (the
+    List-Unsubscribe URL), stop following one cité (`?cite=` from an alert), or go on to the
+    preferences page."""
     subscriber = subscriber_from_unsubscribe_token(token)
     if subscriber is None:
         return render(request, "mailing/unsubscribe_invalid.html", status=404)
+    cite = _followed_cite(subscriber, request.GET.get("cite"))
     if request.method == "GET":
         # Changes nothing: link scanners and previews must not unsubscribe anyone.
-        return render(request, "mailing/unsubscribe.html", {"token": token})
+        return render(
+            request,
+            "mailing/unsubscribe.html",
+            {"token": token, "cite": cite, "subscriber": subscriber},
+        )
+    if cite is not None and request.POST.get("scope") == "cite":
+        unfollow_cite(subscriber, cite, source=request.path)
+        return render(request, "mailing/unfollow_done.html", {"cite": cite, "token": token})
     unsubscribe(subscriber)
-    return render(request, "mailing/unsubscribe_done.html")
+    return render(request, "mailing/unsubscribe_done.html", {"token": token})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest, token: str) -> HttpResponse:
+    subscriber = subscriber_from_unsubscribe_token(token)
+    if subscriber is None:
+        return render(request, "mailing/unsubscribe_invalid.html", status=404)
+    context = {"token": token, "subscriber": subscriber}
+    suppressed = subscriber.status in (Subscriber.Status.BOUNCED, Subscriber.Status.COMPLAINED)
+    if request.method == "GET" or suppressed:
+        context["form"] = PreferencesForm.for_subscriber(subscriber)
+        return render(request, "mailing/preferences.html", context)
+    form = PreferencesForm.for_subscriber(subscriber, request.POST)
+    if not form.is_valid():
+        context["form"] = form
+        return render(request, "mailing/preferences.html", context, status=400)
+    changes = save_preferences(
+        subscriber, form.cleaned_data, ip_hash=hash_ip(client_ip(request)), source=request.path
+    )
+    subscriber.refresh_from_db()
+    context.update(form=PreferencesForm.for_subscriber(subscriber), saved=True, changes=changes)
+    return render(request, "mailing/preferences.html", context)
+
+
+@never_cache  # the form carries the visitor's own CSRF token
+@require_http_methods(["GET", "POST"])
+def follow(request: HttpRequest, cite_id: int) -> HttpResponse:
+    """« Suivre cette cité »: the same double opt-in, abuse limits and answer as subscribing."""
+    cite = get_object_or_404(CityPage.objects.live().public(), pk=cite_id)
+    context = {"cite": cite}
+    if request.method == "GET":
+        context["form"] = FollowForm(initial={"email": request.GET.get("email", "").strip()[:254]})
+        return render(request, "mailing/follow.html", context)
+    if is_ratelimited(
+        request,
+        group="mailing.subscribe.ip",
+        key="ip",
+        rate=_rate("MAILING_SUBSCRIBE_RATE_PER_IP", "10/h"),
+        increment=True,
+    ):
+        return render(request, "mailing/rate_limited.html", status=429)
+    form = FollowForm(request.POST)
+    if form.is_bot():
+        return HttpResponseRedirect(reverse("mailing:follow_done", args=[cite.pk]))
+    if not form.is_valid():
+        context["form"] = form
+        return render(request, "mailing/follow.html", context, status=400)
+    address_limited = is_ratelimited(
+        request,
+        group="mailing.subscribe.email",
+        key=email_ratelimit_key,
+        rate=_rate("MAILING_SUBSCRIBE_RATE_PER_EMAIL", "3/d"),
+        increment=True,
+    )
+    if not address_limited:
+        start_subscription(
+            email=form.cleaned_data["email"],
+            source=request.path,
+            consent_text_version=FOLLOW_CONSENT_TEXT_VERSION,
+            ip=client_ip(request),
+            cite_ids=[cite.pk],
+            newsletter=form.cleaned_data["newsletter"],
+        )
+    return HttpResponseRedirect(reverse("mailing:follow_done", args=[cite.pk]))
+
+
+def follow_done(request: HttpRequest, cite_id: int) -> HttpResponse:
+    cite = get_object_or_404(CityPage.objects.live().public(), pk=cite_id)
+    return render(request, "mailing/follow_done.html", {"cite": cite})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def follow_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """A confirmed subscriber confirms a new cité. GET shows a button (mail scanners follow
+    links); POST applies it, idempotently."""
+    found = read_follow_token(token)
+    if found is None:
+        return render(request, "mailing/confirm_result.html", {"result": "invalid"}, status=400)
+    subscriber, cite, newsletter = found
+    if request.method == "GET":
+        return render(request, "mailing/follow_confirm.html", {"cite": cite, "token": token})
+    add_followed_cite(
+        subscriber,
+        cite,
+        newsletter=newsletter,
+        source=request.path,
+        ip_hash=hash_ip(client_ip(request)),
+    )
+    return render(request, "mailing/follow_confirmed.html", {"cite": cite})
 
 
 @csrf_exempt  # Amazon SNS posts here; the message signature is the authentication.

@@ -137,7 +137,9 @@ def render_text(prepared: PreparedIssue) -> str:
             f"Lire en ligne : {prepared.archive_url}"
             if prepared.archive_url
             else f"({NO_ARCHIVE_NOTE}.)",
-            f"Se désabonner : {prepared.unsubscribe_url}",
+            f"Se désabonner ou gérer vos abonnements : {prepared.unsubscribe_url}",
+            "Vous recevez cette lettre parce que vous vous êtes abonné sur le site du Renouveau "
+            "du Bassin Minier.",
             "Cette lettre ne contient aucun traceur.",
         )
     )

@@ -81,7 +81,7 @@ def test_subscribe_confirm_receive_and_unsubscribe_in_one_click(
     assert unsubscribe in html
 
     page.goto(unsubscribe)
-    expect(page.locator("h1")).to_have_text("Se désabonner de la lettre")
+    expect(page.locator("h1")).to_have_text("Se désabonner ou gérer vos abonnements")
     assert_accessible(page)
     assert Subscriber.objects.get(email=EMAIL).status == "confirmed"
     page.get_by_role("button", name="Me désabonner").click()

@@ -105,7 +105,7 @@ def test_text_part_is_plain_readable_text(issue_2, rendered):
     text = rendered.text
     assert "<" not in text.replace("« ", "").replace(" »", "")
     assert "JUILLET 2019. N°2" in text
-    assert f"Se désabonner : {UNSUBSCRIBE_URL_PLACEHOLDER}" in text
+    assert f"Se désabonner ou gérer vos abonnements : {UNSUBSCRIBE_URL_PLACEHOLDER}" in text
     assert f"Lire cette lettre dans votre navigateur : {issue_2.get_archive_url()}" in text
     assert "« Malgré des remontées régulières" in text
     assert "— Grégory Lelong, Maire de Condé-sur-Escaut" in text
