@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from cites_pages.models import Commune
 
+from .links import track_links
 from .models import Campaign, CampaignEvent, Delivery, Subscriber
 
 logger = logging.getLogger(__name__)
@@ -103,6 +104,7 @@ def create_campaign(issue: Any, segment: Segment, *, user: Any = None) -> Campai
             segment_label=segment.label(),
             created_by=user if getattr(user, "pk", None) else None,
         )
+        track_links(campaign)  # counted clicks, same links for every recipient (links.py)
         count = snapshot_recipients(campaign, recipients(segment))
         Campaign.objects.filter(pk=campaign.pk).update(recipient_count=count)
         campaign.recipient_count = count

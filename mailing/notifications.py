@@ -108,7 +108,9 @@ def apply_ses_event(payload: dict[str, Any]) -> None:
     delivery = _delivery_for(mail)
     if delivery is not None and kind in ("Send", "Delivery", "Bounce", "Complaint"):
         reconcile(delivery, mail.get("messageId") or "")
-    if kind == "Bounce":
+    if kind == "Delivery":
+        _stamp(delivery, "delivered_at")  # the receiving server accepted it (campaign report)
+    elif kind == "Bounce":
         bounce = payload.get("bounce") or {}
         recipients = _addresses(bounce.get("bouncedRecipients"))
         if bounce.get("bounceType") == "Permanent":
@@ -116,7 +118,8 @@ def apply_ses_event(payload: dict[str, Any]) -> None:
             for email in recipients:
                 if suppress(email, Subscriber.Status.BOUNCED, "Rebond définitif signalé par SES"):
                     _count(delivery, "bounce_count")
-        else:
+        else:  # Transient or Undetermined: the address stays, the report counts it
+            _stamp(delivery, "soft_bounced_at")
             Subscriber.objects.filter(email__in=recipients).update(
                 transient_bounce_count=F("transient_bounce_count") + 1
             )
@@ -156,7 +159,8 @@ def suppress(email: str, status: str, reason: str) -> bool:
 
 
 def _stamp(delivery: Delivery | None, field: str) -> None:
-    """The campaign's health is measured per delivery (health.py): mark it once."""
+    """The campaign's health (health.py) and report (report.py) are measured per delivery:
+    mark it once (SNS may deliver a notification twice)."""
     if delivery is not None:
         Delivery.objects.filter(pk=delivery.pk, **{f"{field}__isnull": True}).update(
             **{field: timezone.now()}

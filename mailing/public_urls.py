@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .link_views import follow_link
 
 app_name = "mailing"
 
@@ -14,5 +15,6 @@ urlpatterns = [
     path("lettre/suivre/<int:cite_id>/", views.follow, name="follow"),
     path("lettre/suivre/<int:cite_id>/merci/", views.follow_done, name="follow_done"),
     path("lettre/suivi/<str:token>/", views.follow_confirm, name="follow_confirm"),
+    path("lettre/l/<str:token>/", follow_link, name="link"),
     path("lettre/ses-notifications/", views.ses_notifications, name="ses_notifications"),
 ]
