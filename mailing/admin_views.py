@@ -12,9 +12,10 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.components import Component
 from wagtail_modeladmin.helpers import ButtonHelper
@@ -23,7 +24,7 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from cites_pages.models import Commune
 from renouveau.admin_permissions import NoCreatePermissionHelper, ReadOnlyPermissionHelper
 
-from . import sending
+from . import report, report_chart, sending
 from .admin_campaigns import campaign_progress
 from .csv_io import IMPORT_COLUMNS, export_csv_lines, import_subscribers
 from .models import Campaign, Delivery, Subscriber
@@ -91,7 +92,13 @@ class CampaignButtonHelper(ButtonHelper):
                 "label": "Suivi",
                 "classname": "button button-small",
                 "title": f"Suivi de l'envoi « {obj.subject} »",
-            }
+            },
+            {
+                "url": reverse("mailing_admin_campaign_report", args=[obj.pk]),
+                "label": "Rapport",
+                "classname": "button button-small button-secondary",
+                "title": f"Rapport de la campagne « {obj.subject} »",
+            },
         ]
 
 
@@ -139,6 +146,22 @@ class MailingGroup(ModelAdminGroup):
     menu_icon = "mail"
     menu_order = 250
     items = (SubscriberAdmin, CampaignAdmin, DeliveryAdmin)
+
+    def get_submenu_items(self):
+        return [*super().get_submenu_items(), CompareMenuItem()]
+
+
+class CompareMenuItem(MenuItem):
+    def __init__(self):
+        super().__init__(
+            "Comparer les campagnes",
+            reverse_lazy("mailing_admin_campaign_compare"),
+            icon_name="table",
+            order=100,
+        )
+
+    def is_shown(self, request):
+        return can_view_campaigns(request.user)
 
 
 # --- "Envoyer aux abonnés" ---
@@ -335,6 +358,115 @@ def erase_subscriber(subscriber: Subscriber) -> None:
     subscriber.delete()
 
 
+# --- Campaign reports (aggregate counts only: report.py) ---
+
+
+def can_view_campaigns(user) -> bool:
+    return can_send(user) or user.has_perm("mailing.view_campaign")
+
+
+def _csv_response(rows, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(report.csv_lines(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def campaign_report_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_view_campaigns(request.user):
+        raise PermissionDenied
+    result = report.campaign_report(get_object_or_404(Campaign, pk=pk))
+    rates = result.rates
+    measures = [
+        (label, getattr(result, name), report.percent(rates[name]) if rate_label else "")
+        for name, label, rate_label in report.MEASURES
+    ]
+    return TemplateResponse(
+        request,
+        "mailing/admin/report.html",
+        {
+            "campaign": result.campaign,
+            "report": result,
+            "measures": measures,
+            "outcomes_chart": report_chart.bar_chart(
+                "chart-outcomes",
+                "Devenir des courriels de la campagne",
+                [(label, value) for label, value, _ in measures],
+            ),
+            "links_chart": report_chart.bar_chart(
+                "chart-links",
+                "Clics par lien",
+                [(f"{ln.position}. {ln.label or ln.url}", ln.clicks) for ln in result.links],
+            )
+            if result.links
+            else "",
+        },
+    )
+
+
+def campaign_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_view_campaigns(request.user):
+        raise PermissionDenied
+    result = report.campaign_report(get_object_or_404(Campaign, pk=pk))
+    return _csv_response(report.report_rows(result), f"rapport-campagne-{pk}.csv")
+
+
+def _compared(request: HttpRequest) -> list[report.CampaignReport]:
+    count = request.GET.get("n", "")
+    return report.reports(
+        report.recent_campaigns(int(count) if count.isdigit() else report.COMPARE_DEFAULT)
+    )
+
+
+def compare_view(request: HttpRequest) -> HttpResponse:
+    if not can_view_campaigns(request.user):
+        raise PermissionDenied
+    results = _compared(request)
+    dates = [timezone.localtime(r.campaign.started_at).strftime("%d/%m/%y") for r in results]
+    rates = [r.rates for r in results]
+    rated = [(name, rate_label) for name, _, rate_label in report.MEASURES if rate_label]
+    problems = [
+        (rate_label, [rate[name] for rate in rates])
+        for name, rate_label in rated
+        if name in ("hard_bounces", "soft_bounces", "complaints", "unsubscribes")
+    ]
+    clicks = [("Clics pour 100 courriels remis", [rate["clicks"] for rate in rates])]
+    return TemplateResponse(
+        request,
+        "mailing/admin/report_compare.html",
+        {
+            "rate_labels": [rate_label for _, rate_label in rated],
+            "rows": [
+                (r, [report.percent(rate[name]) for name, _ in rated])
+                for r, rate in zip(results, rates, strict=True)
+            ],
+            "choices": [6, report.COMPARE_DEFAULT, 24, report.COMPARE_MAX],
+            "selected": request.GET.get("n", str(report.COMPARE_DEFAULT)),
+            "problems_chart": report_chart.line_chart(
+                "chart-problems",
+                "Rebonds, plaintes et désabonnements par campagne (% des envois)",
+                dates,
+                problems,
+            ),
+            "clicks_chart": report_chart.line_chart(
+                "chart-clicks",
+                "Clics pour 100 courriels remis, par campagne",
+                dates,
+                clicks,
+                unit="",
+            ),
+        },
+    )
+
+
+def compare_csv(request: HttpRequest) -> HttpResponse:
+    if not can_view_campaigns(request.user):
+        raise PermissionDenied
+    stamp = timezone.localdate().isoformat()
+    return _csv_response(
+        report.comparison_rows(_compared(request)), f"comparaison-campagnes-{stamp}.csv"
+    )
+
+
 def admin_urls() -> list:
     return [
         path("mailing/envoyer/<int:page_id>/", send_to_subscribers, name="mailing_admin_send"),
@@ -342,6 +474,22 @@ def admin_urls() -> list:
         path("mailing/abonnes/import/", import_view, name="mailing_admin_import"),
         path("mailing/abonnes/export.csv", export_view, name="mailing_admin_export"),
         path("mailing/abonnes/<int:pk>/effacer/", erase_view, name="mailing_admin_erase"),
+        path(
+            "mailing/campagne/<int:pk>/rapport/",
+            campaign_report_view,
+            name="mailing_admin_campaign_report",
+        ),
+        path(
+            "mailing/campagne/<int:pk>/rapport.csv",
+            campaign_report_csv,
+            name="mailing_admin_campaign_report_csv",
+        ),
+        path("mailing/campagnes/comparer/", compare_view, name="mailing_admin_campaign_compare"),
+        path(
+            "mailing/campagnes/comparer.csv",
+            compare_csv,
+            name="mailing_admin_campaign_compare_csv",
+        ),
     ]
 
 

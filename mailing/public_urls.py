@@ -11,10 +11,10 @@ urlpatterns = [
     path("lettre/confirmation/<str:token>/", views.confirm, name="confirm"),
     path("lettre/desabonnement/", views.unsubscribe_help, name="unsubscribe_help"),
     path("lettre/desabonnement/<str:token>/", views.unsubscribe_view, name="unsubscribe"),
+    path("lettre/l/<str:token>/", follow_link, name="link"),
     path("lettre/preferences/<str:token>/", views.preferences, name="preferences"),
     path("lettre/suivre/<int:cite_id>/", views.follow, name="follow"),
     path("lettre/suivre/<int:cite_id>/merci/", views.follow_done, name="follow_done"),
     path("lettre/suivi/<str:token>/", views.follow_confirm, name="follow_confirm"),
-    path("lettre/l/<str:token>/", follow_link, name="link"),
     path("lettre/ses-notifications/", views.ses_notifications, name="ses_notifications"),
 ]
