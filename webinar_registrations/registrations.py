@@ -198,9 +198,13 @@ def register(
 # --- Cancelling ---
 
 
+def _stamp(registration: Registration) -> int:
+    return int(registration.registered_at.timestamp() * 1_000_000)
+
+
 def cancel_token(registration: Registration) -> str:
     # Bound to this registration: registering again after a cancellation makes a new link.
-    stamp = int(registration.registered_at.timestamp())
+    stamp = _stamp(registration)
     return signing.dumps([registration.pk, stamp], salt=_CANCEL_SALT, compress=True)
 
 
@@ -214,7 +218,7 @@ def registration_from_cancel_token(token: str) -> Registration | None:
     except (signing.BadSignature, ValueError, TypeError):
         return None
     registration = Registration.objects.select_related("webinar").filter(pk=pk).first()
-    if registration is None or int(registration.registered_at.timestamp()) != stamp:
+    if registration is None or _stamp(registration) != stamp:
         return None
     return registration
 
