@@ -19,12 +19,20 @@ AWS = "Amazon Web Services EMEA SARL (Luxembourg), région de Paris (eu-west-3)"
 PREFECTURE = "Préfecture de la région Hauts-de-France (à confirmer)"
 PREFECTURE_ADDRESS = "Adresse postale à compléter\n59000 Lille"
 
+# The letter's audience measure, stated where its data are described (and on the cookies page).
+NEWSLETTER_CLICKS = (
+    "La lettre ne contient aucun pixel de suivi : son ouverture n'est pas mesurée. Les clics sur "
+    "ses liens sont comptés au total, lien par lien, grâce à une redirection par notre site dont "
+    "l'adresse ne contient aucun identifiant : aucune donnée personnelle n'est conservée sur les "
+    "clics (ni adresse électronique, ni adresse IP, ni cookie)."
+)
+
 COOKIES_BODY = [
     (
         "paragraph",
         "<p>Ce site ne dépose <b>aucun cookie de mesure d'audience ni de publicité</b>, et ne "
         "mesure pas l'ouverture de la lettre d'information. Il n'a donc pas de bandeau de "
-        "consentement.</p>",
+        f"consentement.</p><p>{NEWSLETTER_CLICKS}</p>",
     ),
     ("heading", {"text": "Cookies strictement nécessaires", "level": "h2"}),
     (
@@ -87,7 +95,8 @@ PROCESSINGS = [
         "selon leurs préférences (profil, cités et communes suivies).",
         "legal_basis": DataProcessing.LegalBasis.CONSENT,
         "data": "Adresse électronique, prénom (facultatif), profil, communes suivies ; preuve "
-        "du consentement (date, page, adresse IP, version du texte accepté).",
+        "du consentement (date, page, adresse IP, version du texte accepté).\n\n"
+        + NEWSLETTER_CLICKS,
         "retention": "Jusqu'au désabonnement. Adresses non confirmées : supprimées après 30 "
         "jours. Sans aucune interaction pendant 3 ans, le consentement est redemandé.",
         "recipients": "L'équipe de communication du programme.",

@@ -413,3 +413,16 @@ def test_comparison_costs_the_same_queries_for_3_or_30_campaigns(staff, django_a
     assert rows[1][rows[0].index("Rebonds définitifs (%)")] == "25,0"
     assert rows[30][rows[0].index("Clics sur les liens")] == "30"
     assert len(rows) == 31
+
+
+def test_the_privacy_and_cookies_pages_say_how_clicks_are_counted(home_page, client):
+    from html import unescape
+
+    from renouveau.demo_legal import load
+
+    load(home_page)
+    for path in ("/donnees-personnelles/", "/cookies/"):
+        html = " ".join(unescape(client.get(path).content.decode()).split())
+        assert "La lettre ne contient aucun pixel de suivi" in html, path
+        assert "redirection par notre site dont l'adresse ne contient aucun identifiant" in html
+        assert "aucune donnée personnelle n'est conservée sur les clics" in html
