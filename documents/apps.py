@@ -22,3 +22,12 @@ class DocumentsConfig(AppConfig):
         m2m_changed.connect(
             invalidate_page_cache, sender=LibraryDocument.related_pages.through, dispatch_uid=uid
         )
+
+        from .alerts import on_related_pages_added
+
+        # A document newly linked to a cité is news for the cité's followers.
+        m2m_changed.connect(
+            on_related_pages_added,
+            sender=LibraryDocument.related_pages.through,
+            dispatch_uid="documents-follow-alerts",
+        )

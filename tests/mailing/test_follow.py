@@ -269,3 +269,20 @@ def test_a_private_page_alerts_nobody(cites, news_index):
     news.related_cities.set([lemay])
     news.save_revision().publish()
     assert not CiteUpdate.objects.exists()
+
+
+def test_a_document_linked_to_a_cite_is_announced(cites, settings):
+    from django.core.files.base import ContentFile
+
+    from documents.models import LibraryDocument
+
+    lemay, pinson = cites
+    document = LibraryDocument.objects.create(
+        title="Plan de la cité Lemay", file=ContentFile(b"%PDF-1.4", name="plan.pdf")
+    )
+    document.related_pages.add(lemay)
+    [update] = CiteUpdate.objects.all()
+    assert (update.cite, update.kind, update.title) == (lemay, "Document", "Plan de la cité Lemay")
+    assert update.url == f"{settings.SITE_URL}{document.url}"
+    document.related_pages.add(lemay)  # linked again: no second alert
+    assert CiteUpdate.objects.count() == 1
