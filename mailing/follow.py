@@ -322,8 +322,10 @@ def create_alert_campaign(updates: list[CiteUpdate], subscriber_ids: list[int]) 
             segment_label="Abonnés qui suivent " + _join(names),
             recipient_count=len(subscriber_ids),
         )
-        Delivery.objects.bulk_create(
-            (Delivery(campaign=campaign, subscriber_id=pk) for pk in subscriber_ids),
-            batch_size=2000,
-        )
+        # In chunks: the rows of 50,000 followers never sit in memory together.
+        for start in range(0, len(subscriber_ids), 2000):
+            chunk = subscriber_ids[start : start + 2000]
+            Delivery.objects.bulk_create(
+                [Delivery(campaign=campaign, subscriber_id=pk) for pk in chunk]
+            )
     return campaign
