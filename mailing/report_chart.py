@@ -23,8 +23,8 @@ FONT = 'font-family="system-ui, sans-serif" font-size="12" fill="#262626"'
 
 
 def number(value: float, unit: str = "") -> str:
-    """French notation: « 12,5 % », « 3 »; non-breaking space before the unit."""
-    text = f"{value:.1f}".replace(".", ",") if value != int(value) else str(int(value))
+    """French notation: « 12,5 % », « 0,25 % », « 3 »; non-breaking space before the unit."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
     return f"{text}\u00a0{unit}" if unit else text
 
 
@@ -128,8 +128,8 @@ def line_chart(
 
     font = mark_safe(FONT)  # noqa: S308 (a constant)
     parts = []
-    for tick in range(5):
-        value = top * tick / 4
+    for tick in range(6):  # 0 to a round top in five steps (0,2 - 0,4…; 1 - 2…)
+        value = top * tick / 5
         y = y_of(value)
         parts.append(
             format_html(
