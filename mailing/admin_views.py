@@ -26,6 +26,7 @@ from renouveau.admin_permissions import NoCreatePermissionHelper, ReadOnlyPermis
 
 from . import report, report_chart, sending
 from .admin_campaigns import campaign_progress
+from .admin_followers import FollowersMenuItem, followers_view
 from .csv_io import IMPORT_COLUMNS, export_csv_lines, import_subscribers
 from .models import Campaign, Delivery, Subscriber
 from .subscriptions import CONSENT_TEXT_VERSION
@@ -74,7 +75,15 @@ class SubscriberAdmin(ModelAdmin):
         "mail_error",
         "mail_error_at",
     )
-    list_filter = ("status", "profile", "communes", "renewal_flagged_at", "mail_error_at")
+    list_filter = (
+        "status",
+        "newsletter",
+        "cites",
+        "profile",
+        "communes",
+        "renewal_flagged_at",
+        "mail_error_at",
+    )
     search_fields = ("email", "first_name")
     list_per_page = 50
     index_template_name = "mailing/admin/subscriber_index.html"
@@ -120,7 +129,7 @@ class CampaignAdmin(ModelAdmin):
         "complaint_count",
         "created_at",
     )
-    list_filter = ("status",)
+    list_filter = ("status", "kind")
     search_fields = ("subject",)
     inspect_view_enabled = False
 
@@ -148,7 +157,7 @@ class MailingGroup(ModelAdminGroup):
     items = (SubscriberAdmin, CampaignAdmin, DeliveryAdmin)
 
     def get_submenu_items(self):
-        return [*super().get_submenu_items(), CompareMenuItem()]
+        return [*super().get_submenu_items(), CompareMenuItem(), FollowersMenuItem()]
 
 
 class CompareMenuItem(MenuItem):
@@ -484,6 +493,7 @@ def admin_urls() -> list:
             campaign_report_csv,
             name="mailing_admin_campaign_report_csv",
         ),
+        path("mailing/cites-suivies/", followers_view, name="mailing_admin_followers"),
         path("mailing/campagnes/comparer/", compare_view, name="mailing_admin_campaign_compare"),
         path(
             "mailing/campagnes/comparer.csv",

@@ -286,3 +286,37 @@ def test_a_document_linked_to_a_cite_is_announced(cites, settings):
     assert update.url == f"{settings.SITE_URL}{document.url}"
     document.related_pages.add(lemay)  # linked again: no second alert
     assert CiteUpdate.objects.count() == 1
+
+
+def test_staff_see_followers_per_cite_in_constant_queries(
+    client, cites, news_index, django_user_model
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    lemay, pinson = cites
+    for subscriber in make_subscribers(3, prefix="lemay"):
+        subscriber.cites.add(lemay)
+    make_subscribers(1, prefix="attente", status="pending")[0].cites.add(lemay)
+    NewsPageFactory(parent=news_index, title="Les travaux commencent", related_cities=[lemay])
+    admin = django_user_model.objects.create_superuser("staff", "staff@example.org", "x")
+    client.force_login(admin)
+    response = client.get("/admin/mailing/cites-suivies/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Les travaux commencent" in html  # waiting for the evening's alert
+    row = re.search(r"Cité Lemay</a></th><td>(\d+)</td><td>(\d+)</td>", html)
+    assert row.groups() == ("3", "1")
+    filtered = client.get(f"/admin/mailing/subscriber/?cites__page_ptr__exact={lemay.pk}")
+    assert filtered.status_code == 200
+    assert "lemay0@example.org" in filtered.content.decode()
+    assert "attente0@example.org" in filtered.content.decode()
+
+    with CaptureQueriesContext(connection) as few:
+        client.get("/admin/mailing/cites-suivies/")
+    index = lemay.get_parent()
+    for i in range(10):
+        CityPageFactory(parent=index, title=f"Autre cité {i}")
+    with CaptureQueriesContext(connection) as many:
+        client.get("/admin/mailing/cites-suivies/")
+    assert len(many) == len(few)
