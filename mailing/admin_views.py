@@ -191,6 +191,12 @@ class SegmentForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Aucune cochée : toutes les communes (et les abonnés sans commune).",
     )
+    webinar_announcement = forms.BooleanField(
+        label="Annonce de webinaire",
+        required=False,
+        help_text="Coché : envoyer aux abonnés qui ont choisi les annonces de webinaires (qu'ils "
+        "reçoivent la lettre ou non), au lieu des abonnés à la lettre.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -201,6 +207,7 @@ class SegmentForm(forms.Form):
         return sending.Segment(
             profiles=tuple(data.get("profiles") or ()),
             commune_ids=tuple(c.pk for c in data.get("communes") or ()),
+            webinar_announcement=bool(data.get("webinar_announcement")),
         )
 
 

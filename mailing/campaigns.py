@@ -28,13 +28,19 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Segment:
-    """All confirmed subscribers, or those with one of these profiles / communes of interest."""
+    """All confirmed subscribers who want the letter, or those with one of these profiles /
+    communes of interest; a webinar announcement goes to those who chose the announcements
+    (preferences page), whether they take the letter or not."""
 
     profiles: tuple[str, ...] = ()
     commune_ids: tuple[int, ...] = ()
+    webinar_announcement: bool = False
 
-    def to_json(self) -> dict[str, list]:
-        return {"profiles": list(self.profiles), "communes": list(self.commune_ids)}
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"profiles": list(self.profiles), "communes": list(self.commune_ids)}
+        if self.webinar_announcement:
+            data["webinar_announcement"] = True
+        return data
 
     @classmethod
     def from_json(cls, data: dict | None) -> Segment:
@@ -42,9 +48,14 @@ class Segment:
         return cls(
             profiles=tuple(data.get("profiles") or ()),
             commune_ids=tuple(int(pk) for pk in data.get("communes") or ()),
+            webinar_announcement=bool(data.get("webinar_announcement")),
         )
 
     def label(self) -> str:
+        if self.webinar_announcement:
+            base = "Abonnés aux annonces de webinaires"
+        else:
+            base = "Tous les abonnés confirmés"
         parts = []
         if self.profiles:
             names = dict(Subscriber.Profile.choices)
@@ -52,13 +63,17 @@ class Segment:
         if self.commune_ids:
             names = Commune.objects.filter(pk__in=self.commune_ids).order_by("name")
             parts.append("communes : " + ", ".join(str(c) for c in names))
-        return "Tous les abonnés confirmés" + (f" ({' ; '.join(parts)})" if parts else "")
+        return base + (f" ({' ; '.join(parts)})" if parts else "")
 
 
 def recipients(segment: Segment) -> QuerySet[Subscriber]:
     """Only confirmed (hence unsuppressed) subscribers who want the newsletter receive an issue
     (a visitor who only follows a cité gets its alerts, not the letter)."""
-    queryset = Subscriber.objects.filter(status=Subscriber.Status.CONFIRMED, newsletter=True)
+    queryset = Subscriber.objects.filter(status=Subscriber.Status.CONFIRMED)
+    if segment.webinar_announcement:
+        queryset = queryset.filter(webinar_announcements=True)
+    else:
+        queryset = queryset.filter(newsletter=True)
     if segment.profiles:
         queryset = queryset.filter(profile__in=segment.profiles)
     if segment.commune_ids:

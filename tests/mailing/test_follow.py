@@ -320,3 +320,16 @@ def test_staff_see_followers_per_cite_in_constant_queries(
     with CaptureQueriesContext(connection) as many:
         client.get("/admin/mailing/cites-suivies/")
     assert len(many) == len(few)
+
+
+def test_webinar_announcements_reach_those_who_chose_them(cites):
+    from mailing.campaigns import Segment
+
+    [letter_only] = make_subscribers(1, prefix="lettre", webinar_announcements=False)
+    [both] = make_subscribers(1, prefix="tout")
+    [announcements_only] = make_subscribers(1, prefix="annonces", newsletter=False)
+    assert set(recipients(Segment())) == {letter_only, both}
+    announcement = Segment(webinar_announcement=True)
+    assert set(recipients(announcement)) == {both, announcements_only}
+    assert Segment.from_json(announcement.to_json()) == announcement
+    assert announcement.label() == "Abonnés aux annonces de webinaires"
