@@ -58,7 +58,8 @@ def registration_open(webinar: WebinarPage, now: datetime | None = None) -> bool
     """Open while the webinar is published and not over (late-comers may still join online),
     unless staff closed it or the page sends people to an external registration form."""
     return (
-        webinar.live
+        webinar.pk is not None  # a new page's preview
+        and webinar.live
         and not webinar.registration_url
         and (now or timezone.now()) < webinar.end
         and settings_for(webinar).open
@@ -155,9 +156,33 @@ def record_registration(
         profile=profile,
         ip_hash=ip_hash,
     )
+    capped = mail_cap_reason(registration)
+    if capped:
+        # Anyone can type anyone's address: beyond the caps, no mail; staff see why.
+        Registration.objects.filter(pk=registration.pk).update(mail_error=capped)
+        return "capped"
     # Registering again resends the mail of one's current state (a lost confirmation).
     send_registration_mail(registration, registration.status, raise_errors=True)
     return outcome
+
+
+def mail_cap_reason(registration: Registration) -> str:
+    """Why no confirmation may go now ('' when one may), as for the newsletter's opt-in mails:
+    caps per hour for the whole site (WEBINAR_CONFIRMATIONS_PER_HOUR, default 200) and per
+    address domain (WEBINAR_CONFIRMATIONS_PER_DOMAIN_PER_HOUR, default 50)."""
+    from renouveau.abuse import email_domain
+
+    recent = Registration.objects.filter(
+        registered_at__gte=timezone.now() - timedelta(hours=1)
+    ).exclude(pk=registration.pk)
+    per_site = int(getattr(settings, "WEBINAR_CONFIRMATIONS_PER_HOUR", 200))
+    if recent.count() >= per_site:
+        return f"Confirmation non envoyée : plafond du site ({per_site} par heure)."
+    per_domain = int(getattr(settings, "WEBINAR_CONFIRMATIONS_PER_DOMAIN_PER_HOUR", 50))
+    domain = email_domain(registration.email)
+    if recent.filter(email__iendswith=f"@{domain}").count() >= per_domain:
+        return f"Confirmation non envoyée : plafond du domaine {domain} ({per_domain} par heure)."
+    return ""
 
 
 def register(

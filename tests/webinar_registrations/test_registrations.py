@@ -251,3 +251,18 @@ def test_closing_registration_hides_the_form(client, webinar):
     registrations.set_capacity(webinar, capacity=None, open=False)
     assert register_url(webinar) not in client.get(webinar.url).content.decode()
     assert client.get(register_url(webinar)).status_code == 410
+
+
+def test_confirmation_mails_are_capped_per_domain_and_for_the_site(
+    client, ses, immediate_tasks, webinar, settings
+):
+    settings.WEBINAR_CONFIRMATIONS_PER_DOMAIN_PER_HOUR = 2
+    settings.WEBINAR_CONFIRMATIONS_PER_HOUR = 3
+    for i in range(3):
+        client.post(register_url(webinar), form_data(email=f"p{i}@cible.example"))
+    assert len(ses.messages()) == 2
+    capped = Registration.objects.get(email="p2@cible.example")
+    assert "plafond du domaine cible.example" in capped.mail_error
+    client.post(register_url(webinar), form_data(email="autre@example.org"))
+    assert "plafond du site" in Registration.objects.get(email="autre@example.org").mail_error
+    assert len(ses.messages()) == 2
