@@ -241,7 +241,14 @@ def render_alert(updates: list[CiteUpdate]) -> tuple[str, str, str]:
     placeholder the sender fills per recipient (as for an issue)."""
     from mjml import mjml2html
 
-    from newsletter.rendering import PREHEADER_SPACER, UNSUBSCRIBE_URL_PLACEHOLDER
+    from newsletter.rendering import (
+        PREHEADER_SPACER,
+        UNSUBSCRIBE_URL_PLACEHOLDER,
+        publisher_lines,
+    )
+    from renouveau.legal import publisher_for_mail
+
+    publisher = publisher_for_mail()
 
     by_cite: dict[str, list[CiteUpdate]] = defaultdict(list)
     cite_pks: dict[str, int] = {}
@@ -268,6 +275,8 @@ def render_alert(updates: list[CiteUpdate]) -> tuple[str, str, str]:
         "sections": sections,
         "unsubscribe_url": UNSUBSCRIBE_URL_PLACEHOLDER,
         "site_url": settings.SITE_URL,
+        "publisher": publisher,
+        "publisher_lines": publisher_lines(publisher),
     }
     html = mjml2html(
         render_to_string("mailing/email/cite_alert.mjml.html", context), disable_comments=True

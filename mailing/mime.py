@@ -71,10 +71,13 @@ def skeleton(
     html: str | None = None,
     text: str | None = None,
     placeholder: str | None = None,
+    reply_to: str | None = None,
 ) -> MimeSkeleton:
     sender = sanitize_address(from_email or settings.DEFAULT_FROM_EMAIL, "utf-8")
     encoded_subject = Header(subject, "utf-8", header_name="Subject").encode(linesep="\n")
     lines = [f"From: {sender}", f"Subject: {encoded_subject}", "MIME-Version: 1.0"]
+    if reply_to:
+        lines.insert(1, f"Reply-To: {sanitize_address(reply_to, 'utf-8')}")
     return MimeSkeleton(
         ("\n".join(lines) + "\n").encode("ascii"),
         html=None if html is None else EncodedBody.encode(html, placeholder),

@@ -29,7 +29,7 @@ from django.core.mail import get_connection
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-from renouveau.mail import build_message, is_retryable_answer
+from renouveau.mail import build_message, is_retryable_answer, reply_to_addresses
 
 from .conf import setting
 from .mime import MimeSkeleton, build_personalised
@@ -192,6 +192,7 @@ class SenderState:
                 html=campaign.html,
                 text=campaign.text,
                 placeholder=UNSUBSCRIBE_URL_PLACEHOLDER,
+                reply_to=next(iter(reply_to_addresses()), None),
             )
             with self._lock:
                 if len(self._skeletons) > 32:
@@ -323,6 +324,7 @@ def _send_via_site_path(state: SenderState, campaign, recipient, personalised) -
         text=text,
         html=html,
         headers=headers,
+        reply_to=reply_to_addresses(),
         tags={"delivery": str(recipient.delivery_id), "campaign": str(campaign.pk)},
         connection=state.thread_cached("connection", _mail_connection_factory),
     )

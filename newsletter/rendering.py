@@ -16,6 +16,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from mjml import mjml2html
 
+from renouveau.legal import publisher_for_mail
+
 from .email_context import (
     GENERIC_UNSUBSCRIBE_PATH,
     NO_ARCHIVE_NOTE,
@@ -115,8 +117,22 @@ def render_mjml(prepared: PreparedIssue) -> str:
             "archive_url": prepared.archive_url,
             "no_archive_note": NO_ARCHIVE_NOTE,
             "site_url": settings.SITE_URL,
+            "publisher": publisher_for_mail(),
         },
     )
+
+
+def publisher_lines(publisher: dict[str, str]) -> list[str]:
+    """The sender's identity in a plain-text footer (shared with the cité alerts)."""
+    if not publisher:
+        return []
+    lines = [
+        f"Éditeur : {publisher['name']}"
+        + (f", {publisher['address']}" if publisher["address"] else "")
+    ]
+    if publisher["legal_url"]:
+        lines.append(f"Mentions légales : {publisher['legal_url']}")
+    return lines
 
 
 def render_text(prepared: PreparedIssue) -> str:
@@ -140,6 +156,7 @@ def render_text(prepared: PreparedIssue) -> str:
             f"Se désabonner ou gérer vos abonnements : {prepared.unsubscribe_url}",
             "Vous recevez cette lettre parce que vous vous êtes abonné sur le site du Renouveau "
             "du Bassin Minier.",
+            *publisher_lines(publisher_for_mail()),
             "Cette lettre ne contient aucun traceur.",
         )
     )

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 
-from renouveau.mail import open_connection, send_mail_message
+from renouveau.mail import open_connection, reply_to_addresses, send_mail_message
 
 from .checks import check_issue
 from .rendering import generic_unsubscribe_url, render_issue
@@ -64,6 +64,7 @@ def send_test_issue(issue: Any, addresses: Sequence[str]) -> list[str | None]:
                     text=rendered.text,
                     html=rendered.html,
                     headers=headers_for_test_send(),
+                    reply_to=reply_to_addresses(),
                     connection=connection,
                 )
             )

@@ -210,3 +210,23 @@ class SitemapPage(BasePage):
         context["tree"] = self.tree()
         context["home"] = self.get_site().root_page
         return context
+
+
+def publisher_for_mail() -> dict[str, str]:
+    """Who sends the letter and the alerts, as their footers state it (name, postal address on
+    one line, legal notice URL), from the live legal notice page; {} when there is none."""
+    notice = (
+        LegalNoticePage.objects.live()
+        .only("publisher_name", "publisher_address", "url_path")
+        .first()
+    )
+    if notice is None:
+        return {}
+    address = ", ".join(
+        line.strip() for line in notice.publisher_address.splitlines() if line.strip()
+    )
+    return {
+        "name": notice.publisher_name,
+        "address": address,
+        "legal_url": notice.get_full_url() or "",
+    }

@@ -64,6 +64,12 @@ def build_message(
     return message
 
 
+def reply_to_addresses() -> list[str]:
+    """The Reply-To of mails sent to subscribers (MAILING_REPLY_TO), as a list ([] if unset)."""
+    address = (getattr(settings, "MAILING_REPLY_TO", "") or "").strip()
+    return [address] if address else []
+
+
 def _root_cause(exc: BaseException) -> BaseException:
     seen = set()
     while exc.__cause__ is not None and id(exc) not in seen:

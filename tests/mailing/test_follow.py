@@ -333,3 +333,18 @@ def test_webinar_announcements_reach_those_who_chose_them(cites):
     assert set(recipients(announcement)) == {both, announcements_only}
     assert Segment.from_json(announcement.to_json()) == announcement
     assert announcement.label() == "Abonnés aux annonces de webinaires"
+
+
+def test_alerts_and_letters_carry_the_reply_to_of_a_mailbox_people_read(
+    cites, news_index, sending, settings
+):
+    settings.MAILING_REPLY_TO = "Équipe du Renouveau <equipe@renouveaubassinminier.fr>"
+    lemay, _ = cites
+    [subscriber] = make_subscribers(1)
+    subscriber.cites.add(lemay)
+    NewsPageFactory(parent=news_index, title="Visite de chantier", related_cities=[lemay])
+    send_cite_alerts()
+    run_batch(Campaign.objects.get().pk, enqueue_next=False)
+    [mail] = sending.messages()
+    assert mail["Reply-To"].addresses[0].addr_spec == "equipe@renouveaubassinminier.fr"
+    assert mail["Reply-To"].addresses[0].display_name == "Équipe du Renouveau"

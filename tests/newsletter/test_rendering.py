@@ -311,3 +311,15 @@ def test_on_s3_freezing_gives_permanent_public_urls_and_campaigns_start(s3_media
 
     campaign = create_campaign(issue, Segment())
     assert public_prefix in campaign.html and "X-Amz-" not in campaign.html
+
+
+def test_the_footer_says_who_publishes_the_letter_and_why_you_receive_it(issue_2, rendered):
+    from renouveau.legal import LegalNoticePage
+
+    notice = LegalNoticePage.objects.live().get()
+    first_address_line = notice.publisher_address.splitlines()[0]
+    for part in (rendered.html, " ".join(rendered.text.split())):  # the text part is wrapped
+        assert f"Éditeur : {notice.publisher_name}" in part
+        assert first_address_line in part
+        assert notice.get_full_url() in part
+        assert "Vous recevez cette lettre parce que vous vous êtes abonné" in part

@@ -189,6 +189,9 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Renouveau du Bassin Minier <contact@renouveaubassinminier.fr>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where replies to the letter and the cité alerts go: a mailbox people read, not the robot that
+# answers document requests sent to the sender's domain (DEPLOY.md). Empty: no Reply-To.
+MAILING_REPLY_TO = os.environ.get("MAILING_REPLY_TO", "")
 
 # Background work: Django's task framework (backport). The database backend and its worker
 # (`manage.py db_worker`; several workers share the queue with SELECT … SKIP LOCKED on
