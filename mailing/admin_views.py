@@ -428,8 +428,12 @@ def campaign_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _compared(request: HttpRequest) -> list[report.CampaignReport]:
     count = request.GET.get("n", "")
+    kind = request.GET.get("type", Campaign.Kind.NEWSLETTER)
     return report.reports(
-        report.recent_campaigns(int(count) if count.isdigit() else report.COMPARE_DEFAULT)
+        report.recent_campaigns(
+            int(count) if count.isdigit() else report.COMPARE_DEFAULT,
+            kind if kind in Campaign.Kind.values else Campaign.Kind.NEWSLETTER,
+        )
     )
 
 
@@ -457,6 +461,8 @@ def compare_view(request: HttpRequest) -> HttpResponse:
             ],
             "choices": [6, report.COMPARE_DEFAULT, 24, report.COMPARE_MAX],
             "selected": request.GET.get("n", str(report.COMPARE_DEFAULT)),
+            "kinds": Campaign.Kind.choices,
+            "kind": request.GET.get("type", Campaign.Kind.NEWSLETTER),
             "problems_chart": report_chart.line_chart(
                 "chart-problems",
                 "Rebonds, plaintes et désabonnements par campagne (% des envois)",

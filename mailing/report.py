@@ -111,10 +111,14 @@ def campaign_report(campaign: Campaign) -> CampaignReport:
     return reports([campaign])[0]
 
 
-def recent_campaigns(count: int = COMPARE_DEFAULT) -> list[Campaign]:
-    """The last `count` campaigns that went out, oldest first (a chart reads left to right)."""
+def recent_campaigns(
+    count: int = COMPARE_DEFAULT, kind: str = Campaign.Kind.NEWSLETTER
+) -> list[Campaign]:
+    """The last `count` campaigns of a kind that went out, oldest first (a chart reads left to
+    right). Letters and cité alerts are compared apart: daily alerts would hide the letters."""
     count = max(1, min(count, COMPARE_MAX))
-    sent = Campaign.objects.exclude(status=Campaign.Status.DRAFT).exclude(started_at=None)
+    sent = Campaign.objects.filter(kind=kind).exclude(status=Campaign.Status.DRAFT)
+    sent = sent.exclude(started_at=None)
     return list(reversed(sent.order_by("-started_at", "-pk")[:count]))
 
 

@@ -384,6 +384,8 @@ def test_comparison_costs_the_same_queries_for_3_or_30_campaigns(staff, django_a
     for n in range(1, 4):
         sent_campaign(n, subscribers)
     Campaign.objects.create(subject="Brouillon", html="", text="")  # never sent: left out
+    alert = sent_campaign(99, subscribers, subject="Alerte {n}")  # compared apart
+    Campaign.objects.filter(pk=alert.pk).update(kind=Campaign.Kind.CITE_ALERT)
 
     def measure(n: int):
         with CaptureQueriesContext(connection) as queries:
@@ -394,7 +396,10 @@ def test_comparison_costs_the_same_queries_for_3_or_30_campaigns(staff, django_a
     html, small = measure(60)
     assert html.count('role="img"') == 2
     assert re.findall(r">(N°\d+)</a></th>", html) == ["N°1", "N°2", "N°3"]
-    assert "Brouillon" not in html
+    assert "Brouillon" not in html and "Alerte 99" not in html
+    alerts = staff.get("/admin/mailing/campagnes/comparer/?type=cite_alert").content.decode()
+    assert re.findall(r">(Alerte \d+)</a></th>", alerts) == ["Alerte 99"]
+    assert "Comparer les campagnes" in staff.get("/admin/").content.decode()  # in the menu
     for n in range(4, 31):
         sent_campaign(n, subscribers)
     html, large = measure(60)
