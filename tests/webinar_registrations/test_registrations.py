@@ -266,3 +266,32 @@ def test_confirmation_mails_are_capped_per_domain_and_for_the_site(
     client.post(register_url(webinar), form_data(email="autre@example.org"))
     assert "plafond du site" in Registration.objects.get(email="autre@example.org").mail_error
     assert len(ses.messages()) == 2
+
+
+def test_with_the_page_cache_on_cookieless_visitors_each_register(
+    settings, webinar, ses, immediate_tasks
+):
+    """The webinar page is served from the cache (it only links to the form); the form page is
+    never cached and gives each visitor their own CSRF cookie, so that the POST works."""
+    from django.core.cache import caches
+    from django.test import Client
+
+    settings.PAGE_CACHE_SECONDS = 600
+    caches["default"].clear()
+    Client().get("/")  # the first page view creates the site settings (and so invalidates)
+    assert Client().get(webinar.url)["X-Page-Cache"] == "miss"
+    cached = Client().get(webinar.url)
+    assert cached["X-Page-Cache"] == "hit"
+    assert register_url(webinar) in cached.content.decode()
+
+    for number in (1, 2):
+        visitor = Client(enforce_csrf_checks=True)
+        page = visitor.get(register_url(webinar))
+        assert "X-Page-Cache" not in page
+        assert "no-store" in page["Cache-Control"]
+        assert "csrftoken" in page.cookies
+        data = form_data(email=f"visiteur{number}@example.org")
+        data["csrfmiddlewaretoken"] = str(page.context["csrf_token"])
+        assert visitor.post(register_url(webinar), data).status_code == 302
+    assert Registration.objects.filter(email__startswith="visiteur").count() == 2
+    caches["default"].clear()
