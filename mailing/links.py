@@ -3,7 +3,7 @@ issue becomes `SITE_URL/lettre/l/<signed campaign.position>/`, the same address 
 recipient's mail. The redirect (link_views.py) adds one to that link's counter and sends the
 reader on; nothing in the address says who clicked.
 
-Left as they are: the unsubscribe placeholder (personalised per recipient afterwards), the
+Left as they are: placeholders personalised per recipient afterwards (the unsubscribe link), the
 subscription pages (unsubscribe, preferences: managing one's subscription is not reading the
 letter), mailto: and # anchors, and the List-Unsubscribe headers (built per mail, elsewhere).
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
@@ -52,10 +53,15 @@ def tracked_url(campaign_id: int, position: int) -> str:
 
 
 def is_tracked(url: str) -> bool:
-    """A content link: http(s), not a subscription page, not already a tracked link."""
-    from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER
-
-    if not url.lower().startswith(("http://", "https://")) or UNSUBSCRIBE_URL_PLACEHOLDER in url:
+    """A content link: http(s), not a placeholder personalised per recipient afterwards (any
+    `.invalid` host, as the unsubscribe one), not a subscription page, not already tracked."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # malformed (e.g. a broken IPv6 host): left as the editor wrote it
+        return False
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return False
+    if parts.hostname.endswith(".invalid"):
         return False
     own = url.startswith(settings.SITE_URL + "/")
     path = url[len(settings.SITE_URL) :] if own else ""

@@ -77,6 +77,8 @@ def handmade_campaign(settings) -> Campaign:
         '<a href="mailto:contact@example.org">Écrire</a><a href="#haut">Haut</a>'
         f'<a href="{site}/lettre/preferences/abc/">Mes préférences</a>'
         f'<a href="{UNSUBSCRIBE_URL_PLACEHOLDER}">Se désabonner</a>'
+        '<a href="https://preferences.invalid/__TOKEN__">Un autre espace réservé</a>'
+        '<a href="http://[::1">Adresse cassée</a>'
     )
     text = (
         "La carte des cités : https://www.example.org/cites?a=1&b=2\n"
@@ -114,6 +116,8 @@ def test_every_content_link_is_rewritten_once_and_subscription_links_are_left(se
         "#haut",
         f"{settings.SITE_URL}/lettre/preferences/abc/",
         UNSUBSCRIBE_URL_PLACEHOLDER,
+        "https://preferences.invalid/__TOKEN__",
+        "http://[::1",
     ]
     assert "example.org/cites" not in campaign.html
     assert 'style="x">La <b>carte</b> des cités</a>' in campaign.html  # the rest is kept
