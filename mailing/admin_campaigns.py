@@ -44,6 +44,8 @@ def _act(request: HttpRequest, campaign: Campaign) -> None:
                 if override
                 else "Envoi repris.",
             )
+    elif action == "unschedule" and sending.unschedule_campaign(campaign, user=user):
+        messages.success(request, "Programmation annulée : rien n'a été envoyé.")
     elif action == "cancel" and sending.cancel_campaign(campaign):
         messages.success(request, "Envoi annulé : les destinataires restants sont écartés.")
     elif action == "resend_uncertain":

@@ -4,6 +4,8 @@ dashboard panel. Defined here, only registered in wagtail_hooks.py."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import quote
@@ -211,6 +213,33 @@ class SegmentForm(forms.Form):
         )
 
 
+class ScheduleForm(forms.Form):
+    """« Programmer l'envoi »: empty sends now; a date and time (Europe/Paris) programs it."""
+
+    scheduled_for = forms.DateTimeField(
+        label="Programmer l'envoi (facultatif)",
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="Laissez vide pour envoyer tout de suite. Heure de Paris. Annulable jusqu'au "
+        "départ de l'envoi.",
+        error_messages={
+            "invalid": "Saisissez une date et une heure valides, par exemple 12/01/2027 09:00."
+        },
+    )
+
+    def clean_scheduled_for(self):
+        when = self.cleaned_data.get("scheduled_for")
+        if when is None:
+            return None
+        now = timezone.now()
+        if when <= now + timedelta(minutes=1):
+            raise forms.ValidationError("Choisissez une date et une heure à venir.")
+        if when > now + timedelta(days=366):
+            raise forms.ValidationError("Programmez l'envoi dans l'année qui vient.")
+        return when
+
+
 @require_http_methods(["GET", "POST"])
 def send_to_subscribers(request: HttpRequest, page_id: int) -> HttpResponse:
     from newsletter.models import NewsletterIssuePage
@@ -228,6 +257,9 @@ def send_to_subscribers(request: HttpRequest, page_id: int) -> HttpResponse:
     problems: list[str] = []
     if not issue.live:
         problems.append("La lettre n'est pas publiée : publiez-la avant de l'envoyer.")
+    schedule = ScheduleForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and not schedule.is_valid():
+        problems.extend(schedule.errors.get("scheduled_for", []))
     if request.method == "POST" and not problems:
         if request.POST.get("confirm_count") != str(audience.count()):
             problems.append(
@@ -239,12 +271,21 @@ def send_to_subscribers(request: HttpRequest, page_id: int) -> HttpResponse:
             except sending.CampaignError as error:
                 problems.extend(error.problems)
             else:
-                sending.start_campaign(campaign)
-                messages.success(
-                    request,
-                    f"Envoi de « {campaign.subject} » lancé pour "
-                    f"{campaign.recipient_count} destinataire(s).",
-                )
+                when = schedule.cleaned_data.get("scheduled_for")
+                if when:
+                    sending.schedule_campaign(campaign, when, user=request.user)
+                    messages.success(
+                        request,
+                        f"Envoi de « {campaign.subject} » programmé le "
+                        f"{timezone.localtime(when):%d/%m/%Y à %H:%M}.",
+                    )
+                else:
+                    sending.start_campaign(campaign)
+                    messages.success(
+                        request,
+                        f"Envoi de « {campaign.subject} » lancé pour "
+                        f"{campaign.recipient_count} destinataire(s).",
+                    )
                 return redirect("mailing_admin_campaign", campaign.pk)
     previous = Campaign.objects.filter(issue=issue).order_by("-created_at")[:5]
     return TemplateResponse(
@@ -257,6 +298,7 @@ def send_to_subscribers(request: HttpRequest, page_id: int) -> HttpResponse:
             "count": audience.count(),
             "preview": audience.order_by("email").only("email", "first_name", "profile")[:20],
             "problems": problems,
+            "schedule": schedule,
             "previous": previous,
             "unpublished_changes": issue.has_unpublished_changes,
             "edit_url": reverse("wagtailadmin_pages:edit", args=[issue.pk]),

@@ -158,6 +158,59 @@ def connection_quote(name: str) -> str:
     return db_connection.ops.quote_name(name)
 
 
+def schedule_campaign(campaign: Campaign, when: datetime, *, user: Any = None) -> bool:
+    """« Programmer l'envoi »: the content is frozen and checked now; the recipients are taken
+    again when it starts (`start_due_campaigns`), so late subscribers are in and those who left
+    are out."""
+    updated = Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.DRAFT).update(
+        status=Campaign.Status.SCHEDULED, scheduled_for=when
+    )
+    if updated:
+        campaign.status, campaign.scheduled_for = Campaign.Status.SCHEDULED, when
+        local = timezone.localtime(when)
+        log_event(
+            campaign,
+            CampaignEvent.Kind.SCHEDULE,
+            f"Envoi programmé le {local:%d/%m/%Y à %H:%M}.",
+            user,
+        )
+    return bool(updated)
+
+
+def unschedule_campaign(campaign: Campaign, *, user: Any = None) -> bool:
+    """Cancel a programmed send, as long as it has not started."""
+    updated = Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.SCHEDULED).update(
+        status=Campaign.Status.CANCELLED, finished_at=timezone.now()
+    )
+    if updated:
+        campaign.status = Campaign.Status.CANCELLED
+        log_event(campaign, CampaignEvent.Kind.SCHEDULE, "Programmation annulée.", user)
+    return bool(updated)
+
+
+def start_due_campaigns(now: datetime | None = None) -> int:
+    """The scheduler's job: start the programmed campaigns whose time has come. Each is taken
+    by one conditional update, so two scheduler runs never start one twice."""
+    now = now or timezone.now()
+    started = 0
+    due = Campaign.objects.filter(status=Campaign.Status.SCHEDULED, scheduled_for__lte=now)
+    for campaign in due.order_by("scheduled_for"):
+        with transaction.atomic():
+            taken = Campaign.objects.filter(
+                pk=campaign.pk, status=Campaign.Status.SCHEDULED
+            ).update(status=Campaign.Status.DRAFT)
+            if not taken:
+                continue
+            campaign.deliveries.filter(status=Delivery.Status.PENDING).delete()
+            segment = Segment.from_json(campaign.segment)
+            count = snapshot_recipients(campaign, recipients(segment))
+            Campaign.objects.filter(pk=campaign.pk).update(recipient_count=count)
+            campaign.status = Campaign.Status.DRAFT
+            start_campaign(campaign)
+        started += 1
+    return started
+
+
 def start_campaign(campaign: Campaign) -> None:
     now = timezone.now()
     updated = Campaign.objects.filter(

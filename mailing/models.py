@@ -93,6 +93,7 @@ class Campaign(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Brouillon"
+        SCHEDULED = "scheduled", "Programmée"
         SENDING = "sending", "Envoi en cours"
         PAUSED = "paused", "En pause"
         CANCELLED = "cancelled", "Annulée"
@@ -141,6 +142,7 @@ class Campaign(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
+    scheduled_for = models.DateTimeField("envoi programmé le", null=True, blank=True)
     started_at = models.DateTimeField("commencée le", null=True, blank=True)
     finished_at = models.DateTimeField("terminée le", null=True, blank=True)
     heartbeat_at = models.DateTimeField("dernière activité", null=True, blank=True)
@@ -233,6 +235,7 @@ class CampaignEvent(models.Model):
         RESUME = "resume", "Reprise"
         OVERRIDE = "override", "Reprise malgré les rebonds"
         SKIP = "skip", "Destinataires écartés"
+        SCHEDULE = "schedule", "Programmation"
 
     campaign = models.ForeignKey(
         Campaign, verbose_name="campagne", on_delete=models.CASCADE, related_name="events"

@@ -26,7 +26,19 @@ def cite_alerts() -> dict[str, int]:
     return send_cite_alerts()
 
 
+def scheduled_campaigns() -> int:
+    """Campaigns programmed with « Programmer l'envoi » whose time has come (campaigns.py)."""
+    from .campaigns import start_due_campaigns
+
+    return start_due_campaigns()
+
+
 JOBS = [
+    Job(
+        "mailing-scheduled-campaigns",
+        scheduled_campaigns,
+        every_seconds=interval("MAILING_SCHEDULE_SECONDS", 60),
+    ),
     Job(
         "mailing-cite-alerts",
         cite_alerts,

@@ -31,8 +31,11 @@ from .campaigns import (
     refresh_counters,
     resend_uncertain,
     resume_campaign,
+    schedule_campaign,
     snapshot_recipients,
     start_campaign,
+    start_due_campaigns,
+    unschedule_campaign,
 )
 from .conf import setting
 from .deliveries import (
@@ -95,6 +98,9 @@ __all__ = [
     "reset_sending_state",
     "resume_campaign",
     "run_batch",
+    "schedule_campaign",
+    "start_due_campaigns",
+    "unschedule_campaign",
     "send_campaign_batch",
     "send_one",
     "ses_max_send_rate",

@@ -57,3 +57,21 @@ def make_subscribers(
         )
         for i in range(n)
     )
+
+
+@pytest.fixture
+def staff(client, django_user_model):
+    """The Wagtail admin, logged in as a superuser of the team."""
+    user = django_user_model.objects.create_superuser("equipe", "equipe@example.org", "pw")
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def issue(home_page):
+    """Issue N°2 of the demo content."""
+    from newsletter import demo
+    from newsletter.models import NewsletterIssuePage
+
+    demo.load(home_page)
+    return NewsletterIssuePage.objects.get(number=2)

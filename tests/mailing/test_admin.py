@@ -14,13 +14,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff(client, django_user_model):
-    user = django_user_model.objects.create_superuser("equipe", "equipe@example.org", "pw")
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
 def editor_without_send_permission(client, django_user_model):
     """An editor of the site who may not send campaigns."""
     group = Group.objects.create(name="Rédaction")
@@ -29,15 +22,6 @@ def editor_without_send_permission(client, django_user_model):
     user.groups.add(group)
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def issue(home_page):
-    from newsletter import demo
-    from newsletter.models import NewsletterIssuePage
-
-    demo.load(home_page)
-    return NewsletterIssuePage.objects.get(number=2)
 
 
 def test_subscriber_list_filters_and_search(staff):

@@ -1,0 +1,88 @@
+"""« Programmer l'envoi »: a campaign programmed in the admin starts at its time (Europe/Paris),
+with the recipients of that moment, once; cancellable until it starts."""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from mailing.campaigns import start_due_campaigns
+from mailing.models import Campaign, CampaignEvent, Delivery, Subscriber
+from tests.mailing.conftest import make_subscribers
+
+pytestmark = pytest.mark.django_db
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def schedule_in_admin(staff, issue, when_local: str, count: int):
+    return staff.post(
+        f"/admin/mailing/envoyer/{issue.pk}/",
+        {"confirm_count": str(count), "scheduled_for": when_local},
+    )
+
+
+def test_a_programmed_campaign_starts_at_its_time_with_the_recipients_of_then(
+    staff,
+    issue,
+    ses,
+    settings,
+):
+    settings.MAILING_MAX_SEND_RATE = 0
+    early, leaving = make_subscribers(2)
+    when = (timezone.now() + timedelta(days=2)).astimezone(PARIS).replace(second=0, microsecond=0)
+    response = schedule_in_admin(staff, issue, when.strftime("%Y-%m-%dT%H:%M"), 2)
+    campaign = Campaign.objects.get()
+    assert response.status_code == 302
+    assert campaign.status == Campaign.Status.SCHEDULED
+    assert campaign.scheduled_for == when  # the time typed is Paris time
+    event = CampaignEvent.objects.get(kind=CampaignEvent.Kind.SCHEDULE)
+    assert event.message == f"Envoi programmé le {when:%d/%m/%Y à %H:%M}."
+    page = staff.get(f"/admin/mailing/campagne/{campaign.pk}/").content.decode()
+    assert f"Programmée</strong> pour le {when:%d/%m/%Y à %H:%M}" in page
+    assert "Annuler la programmation" in page
+
+    # Before its time nothing starts; meanwhile one reader joins and one leaves.
+    assert start_due_campaigns(now=when - timedelta(minutes=1)) == 0
+    [late] = make_subscribers(1, prefix="tardif")
+    Subscriber.objects.filter(pk=leaving.pk).update(status=Subscriber.Status.UNSUBSCRIBED)
+    assert start_due_campaigns(now=when) == 1
+    assert start_due_campaigns(now=when) == 0  # a second scheduler run starts nothing more
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.SENDING
+    assert set(campaign.deliveries.values_list("subscriber_id", flat=True)) == {early.pk, late.pk}
+    assert campaign.recipient_count == 2
+
+
+def test_programming_in_the_past_is_refused_in_french(staff, issue):
+    make_subscribers(1)
+    past = (timezone.now() - timedelta(hours=1)).astimezone(PARIS)
+    response = schedule_in_admin(staff, issue, past.strftime("%Y-%m-%dT%H:%M"), 1)
+    assert response.status_code == 422
+    assert "Choisissez une date et une heure à venir." in response.content.decode()
+    garbage = schedule_in_admin(staff, issue, "demain matin", 1)
+    assert garbage.status_code == 422
+    assert "Saisissez une date et une heure valides" in garbage.content.decode()
+    assert not Campaign.objects.exists()
+
+
+def test_a_programmed_campaign_can_be_cancelled_until_it_starts(staff, issue):
+    make_subscribers(1)
+    when = timezone.now() + timedelta(hours=3)
+    schedule_in_admin(staff, issue, when.astimezone(PARIS).strftime("%Y-%m-%dT%H:%M"), 1)
+    campaign = Campaign.objects.get()
+    staff.post(f"/admin/mailing/campagne/{campaign.pk}/", {"action": "unschedule"})
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.CANCELLED
+    assert start_due_campaigns(now=when + timedelta(minutes=5)) == 0
+    assert not Delivery.objects.filter(status=Delivery.Status.SENT).exists()
+
+
+def test_the_scheduler_runs_the_job_every_minute():
+    from renouveau.scheduler import build_scheduler, discover_jobs
+
+    [job] = [job for job in discover_jobs() if job.name == "mailing-scheduled-campaigns"]
+    assert job.every_seconds == 60
+    scheduler = build_scheduler([job])
+    assert [j.id for j in scheduler.get_jobs()] == ["mailing-scheduled-campaigns"]
