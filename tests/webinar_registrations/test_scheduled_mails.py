@@ -130,3 +130,21 @@ def test_no_replay_mail_for_a_webinar_over_for_long(ses, webinar):
     webinar.save_revision().publish()
     assert registrations.send_replays(now=webinar.end + datetime.timedelta(days=90)) == 0
     assert ses.messages() == []
+
+
+@pytest.mark.django_db(transaction=True)  # the scheduler is another process
+def test_the_scheduler_process_sends_the_hour_reminder(ses, make_webinar):
+    """`run_scheduler --once` runs every job, ours included, against the real clock."""
+    from tests.subprocesses import manage
+
+    webinar = make_webinar(start=in_hours(0.8))
+    registration = register(webinar, "inscrite@example.org")
+    Registration.objects.filter(pk=registration.pk).update(
+        registered_at=webinar.start - datetime.timedelta(days=2)
+    )
+    result = manage("run_scheduler", "--once")
+    assert result.returncode == 0, result.stdout + result.stderr
+    [mail] = ses.messages()
+    assert str(mail["Subject"]).strip() == f"Rappel : {webinar.title}, dans une heure"
+    registration.refresh_from_db()
+    assert registration.reminder_hour_sent_at and registration.reminder_day_sent_at is None
