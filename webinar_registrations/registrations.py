@@ -94,7 +94,10 @@ def _lock(webinar: WebinarPage) -> RegistrationSettings:
 
 
 def _fill_from_waiting_list(webinar: WebinarPage, capacity: int | None) -> list[Registration]:
-    """Within _lock: give free seats to the waiting list, first come first served."""
+    """Within _lock: give free seats to the waiting list, first come first served (until the
+    webinar is over: a seat freed afterwards is no news to anyone)."""
+    if not webinar.is_upcoming:
+        return []
     waiting = (
         Registration.objects.select_for_update()
         .filter(webinar=webinar, status=Status.WAITING)

@@ -247,6 +247,18 @@ def test_more_places_promote_the_waiting_list_in_order(ses, webinar):
     assert [m["To"] for m in ses.messages()] == ["b@example.org"]
 
 
+def test_no_promotion_once_the_webinar_is_over(ses, webinar):
+    registrations.set_capacity(webinar, capacity=1, open=True)
+    registrations.register(webinar, email="a@example.org", name="A", profile="autre")
+    registrations.register(webinar, email="b@example.org", name="B", profile="autre")
+    webinar.start -= registrations.timedelta(days=10)
+    webinar.end -= registrations.timedelta(days=10)
+    webinar.save()
+    assert registrations.set_capacity(webinar, capacity=5, open=True) == []
+    assert Registration.objects.get(email="b@example.org").status == Registration.Status.WAITING
+    assert ses.messages() == []
+
+
 def test_closing_registration_hides_the_form(client, webinar):
     registrations.set_capacity(webinar, capacity=None, open=False)
     assert register_url(webinar) not in client.get(webinar.url).content.decode()
