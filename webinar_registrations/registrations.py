@@ -401,3 +401,23 @@ def send_replays(now: datetime | None = None) -> int:
             registration.webinar = webinar
             sent += _claim_and_send(registration, "replay", "replay_sent_at", now)
     return sent
+
+
+# --- Retention ---
+
+
+def anonymise_old_registrations(now: datetime | None = None) -> int:
+    """Personal data is kept for WEBINAR_REGISTRATION_RETENTION_DAYS (365) after the webinar
+    (the form says so); the rows stay, without name, address or organisation, for the counts."""
+    now = now or timezone.now()
+    days = int(getattr(settings, "WEBINAR_REGISTRATION_RETENTION_DAYS", 365))
+    old = Registration.objects.filter(webinar__end__lt=now - timedelta(days=days)).exclude(
+        email__endswith="@anonyme.invalid"
+    )
+    count = 0
+    for pk in old.values_list("pk", flat=True).iterator():
+        # The address stays unique per webinar (constraint) without saying anything.
+        count += Registration.objects.filter(pk=pk).update(
+            email=f"{pk}@anonyme.invalid", name="", organisation="", ip_hash="", mail_error=""
+        )
+    return count

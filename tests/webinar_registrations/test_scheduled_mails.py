@@ -35,7 +35,11 @@ def subjects(ses) -> list[tuple[str, str]]:
 
 def test_the_jobs_are_declared_for_the_scheduler():
     names = {job.name for job in discover_jobs()}
-    assert {"webinar-reminders", "webinar-replays"} <= names
+    assert {
+        "webinar-reminders",
+        "webinar-replays",
+        "webinar-registrations-retention",
+    } <= names
 
 
 def test_reminders_the_day_before_and_the_hour_before_each_once(ses, webinar):
@@ -148,3 +152,16 @@ def test_the_scheduler_process_sends_the_hour_reminder(ses, make_webinar):
     assert str(mail["Subject"]).strip() == f"Rappel : {webinar.title}, dans une heure"
     registration.refresh_from_db()
     assert registration.reminder_hour_sent_at and registration.reminder_day_sent_at is None
+
+
+def test_names_and_addresses_are_erased_a_year_after_the_webinar(webinar):
+    registration = register(webinar, "inscrite@example.org", organisation="Mairie")
+    Registration.objects.filter(pk=registration.pk).update(attended=True)
+    assert registrations.anonymise_old_registrations(now=webinar.end + 300 * 24 * HOUR) == 0
+    later = webinar.end + 366 * 24 * HOUR
+    assert registrations.anonymise_old_registrations(now=later) == 1
+    assert registrations.anonymise_old_registrations(now=later) == 0
+    registration.refresh_from_db()
+    assert (registration.name, registration.organisation) == ("", "")
+    assert "inscrite" not in registration.email
+    assert registrations.counts(webinar)["attended"] == 1  # the figures stay
