@@ -4,6 +4,7 @@ reminders (the scheduled job run with the clock moved) and, once published, the 
 
 import datetime
 import re
+from pathlib import Path
 
 import icalendar
 import pytest
@@ -149,3 +150,34 @@ def test_register_receive_the_ics_cancel_register_again_reminders_and_replay(
     page.goto(link)
     expect(page.locator("h1")).to_have_text("Habiter une cité rénovée")
     context.close()
+
+
+def test_staff_see_the_counts_mark_attendance_and_export(
+    live_server, webinar, admin_login, ses, page
+):
+    from webinar_registrations import registrations
+
+    registrations.set_capacity(webinar, capacity=1, open=True)
+    for email in ("a@example.org", "b@example.org"):
+        registrations.register(webinar, email=email, name=email[0].upper(), profile="bailleur")
+
+    admin_login(page)
+    page.goto(f"{live_server.url}/admin/pages/{webinar.pk}/edit/")
+    # The webinar's edit page links to its registrants (in the header's « more » menu).
+    page.locator("#w-slim-header-buttons [data-w-dropdown-target='toggle']").first.click()
+    page.get_by_role("link", name="Inscrits").click()
+    expect(page.locator("#counts")).to_contain_text("Inscrits : 1 sur 1 places")
+    expect(page.locator("#counts")).to_contain_text("Liste d'attente : 1")
+
+    registered = Registration.objects.get(email="a@example.org")
+    page.get_by_label("A présent").check()
+    page.get_by_role("button", name="Enregistrer les présences").click()
+    expect(page.locator("#counts")).to_contain_text("Présents : 1")
+    registered.refresh_from_db()
+    assert registered.attended
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Exporter les inscrits (CSV)").click()
+    body = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert body.splitlines()[0].startswith("nom;email;organisation;profil;statut")
+    assert "a@example.org" in body and "b@example.org" in body
