@@ -35,12 +35,12 @@ REMINDERS = (
     ("reminder_hour", "reminder_hour_sent_at", timedelta(hours=1), timedelta(0)),
 )
 SUBJECTS = {
-    "registered": "Inscription confirmée : {title}",
-    "waiting": "Liste d'attente : {title}",
-    "promoted": "Une place s'est libérée : {title}",
-    "reminder_day": "Rappel : {title}, demain",
-    "reminder_hour": "Rappel : {title}, dans une heure",
-    "replay": "Le replay est en ligne : {title}",
+    "registered": "Inscription confirmée\u00a0: {title}",
+    "waiting": "Liste d'attente\u00a0: {title}",
+    "promoted": "Une place s'est libérée\u00a0: {title}",
+    "reminder_day": "Rappel\u00a0: {title}, demain",
+    "reminder_hour": "Rappel\u00a0: {title}, dans une heure",
+    "replay": "Le replay est en ligne\u00a0: {title}",
 }
 _ICS_KINDS = {"registered", "promoted", "reminder_day"}
 
@@ -180,11 +180,13 @@ def mail_cap_reason(registration: Registration) -> str:
     ).exclude(pk=registration.pk)
     per_site = int(getattr(settings, "WEBINAR_CONFIRMATIONS_PER_HOUR", 200))
     if recent.count() >= per_site:
-        return f"Confirmation non envoyée : plafond du site ({per_site} par heure)."
+        return f"Confirmation non envoyée\u00a0: plafond du site ({per_site} par heure)."
     per_domain = int(getattr(settings, "WEBINAR_CONFIRMATIONS_PER_DOMAIN_PER_HOUR", 50))
     domain = email_domain(registration.email)
     if recent.filter(email__iendswith=f"@{domain}").count() >= per_domain:
-        return f"Confirmation non envoyée : plafond du domaine {domain} ({per_domain} par heure)."
+        return (
+            f"Confirmation non envoyée\u00a0: plafond du domaine {domain} ({per_domain} par heure)."
+        )
     return ""
 
 

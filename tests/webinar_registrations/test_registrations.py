@@ -110,7 +110,7 @@ def test_registering_sends_the_confirmation_with_the_ics_and_a_cancel_link(
 
     [mail] = ses.messages()
     assert mail["To"] == "nadia.benali@example.org"
-    assert subject_of(mail) == f"Inscription confirmée : {webinar.title}"
+    assert subject_of(mail) == f"Inscription confirmée\u00a0: {webinar.title}"
     assert "Bonjour Nadia Benali," in text_of(mail)
     assert "\u00a0:" in text_of(mail)  # French typography
     calendar = ics_of(mail)

@@ -60,7 +60,7 @@ def test_reminders_the_day_before_and_the_hour_before_each_once(ses, webinar):
     assert registrations.send_reminders(now=start - 2 * HOUR)["reminder_day"] == 0
     [day] = ses.messages()
     assert day["To"] == "inscrite@example.org"
-    assert str(day["Subject"]).strip() == f"Rappel : {webinar.title}, demain"
+    assert str(day["Subject"]).strip() == f"Rappel\u00a0: {webinar.title}, demain"
     assert any(p.get_content_type() == "text/calendar" for p in day.iter_attachments())
 
     assert registrations.send_reminders(now=start - 50 * datetime.timedelta(minutes=1)) == {
@@ -71,7 +71,9 @@ def test_reminders_the_day_before_and_the_hour_before_each_once(ses, webinar):
         "reminder_day": 0,
         "reminder_hour": 0,
     }
-    assert ("inscrite@example.org", f"Rappel : {webinar.title}, dans une heure") in subjects(ses)
+    assert ("inscrite@example.org", f"Rappel\u00a0: {webinar.title}, dans une heure") in subjects(
+        ses
+    )
     assert len(ses.messages()) == 2
     # After the start, nothing.
     assert registrations.send_reminders(now=start + HOUR) == {"reminder_day": 0, "reminder_hour": 0}
@@ -121,7 +123,7 @@ def test_the_replay_goes_to_registrants_once_its_published(ses, webinar, setting
     assert registrations.send_replays(now=after) == 0
     [mail] = ses.messages()
     assert mail["To"] == "inscrite@example.org"
-    assert str(mail["Subject"]).strip() == f"Le replay est en ligne : {webinar.title}"
+    assert str(mail["Subject"]).strip() == f"Le replay est en ligne\u00a0: {webinar.title}"
     text = mail.get_body(("plain",)).get_content()
     assert f"{settings.SITE_URL}{webinar.url}" in text
     assert "annuler" not in text
@@ -149,7 +151,7 @@ def test_the_scheduler_process_sends_the_hour_reminder(ses, make_webinar):
     result = manage("run_scheduler", "--once")
     assert result.returncode == 0, result.stdout + result.stderr
     [mail] = ses.messages()
-    assert str(mail["Subject"]).strip() == f"Rappel : {webinar.title}, dans une heure"
+    assert str(mail["Subject"]).strip() == f"Rappel\u00a0: {webinar.title}, dans une heure"
     registration.refresh_from_db()
     assert registration.reminder_hour_sent_at and registration.reminder_day_sent_at is None
 
