@@ -73,7 +73,7 @@ class SettingsForm(forms.Form):
         label="Nombre de places",
         min_value=1,
         required=False,
-        help_text="Vide : sans limite. Au-delà, les inscrits sont placés sur liste d'attente.",
+        help_text="Vide\u00a0: sans limite. Au-delà, les inscrits sont placés sur liste d'attente.",
     )
     open = forms.BooleanField(label="Inscriptions ouvertes sur le site", required=False)
 

@@ -23,7 +23,7 @@ class RegistrationSettings(models.Model):
         "nombre de places",
         null=True,
         blank=True,
-        help_text="Vide : sans limite. Au-delà, les inscrits sont placés sur liste d'attente.",
+        help_text="Vide\u00a0: sans limite. Au-delà, les inscrits sont placés sur liste d'attente.",
     )
 
     class Meta:

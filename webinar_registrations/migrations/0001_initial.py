@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('open', models.BooleanField(default=True, help_text="Décochez pour ne plus proposer le formulaire d'inscription.", verbose_name='inscriptions ouvertes sur le site')),
-                ('capacity', models.PositiveIntegerField(blank=True, help_text="Vide : sans limite. Au-delà, les inscrits sont placés sur liste d'attente.", null=True, verbose_name='nombre de places')),
+                ('capacity', models.PositiveIntegerField(blank=True, help_text="Vide\xa0: sans limite. Au-delà, les inscrits sont placés sur liste d'attente.", null=True, verbose_name='nombre de places')),
                 ('webinar', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='registration_settings', to='cites_pages.webinarpage', verbose_name='webinaire')),
             ],
             options={
