@@ -16,8 +16,14 @@ from tests.mailing.conftest import make_subscribers
 pytestmark = pytest.mark.e2e
 
 
+@pytest.fixture
+def site_on_live_server(live_server, settings):
+    """Links in mails, and the absolute ones the demo content stores, point at this server."""
+    settings.SITE_URL = live_server.url
+
+
 def test_a_click_is_counted_without_identifying_the_reader(
-    live_server, demo_site, ses, settings, browser, page, admin_login
+    site_on_live_server, live_server, demo_site, ses, settings, browser, page, admin_login
 ):
     from django.core.cache import cache
     from wagtail.models import Site
@@ -25,7 +31,6 @@ def test_a_click_is_counted_without_identifying_the_reader(
     from mailing.sending import Segment, create_campaign, run_batch, start_campaign
     from newsletter.models import NewsletterIssuePage
 
-    settings.SITE_URL = live_server.url  # links in mails point at this test server
     settings.MAILING_MAX_SEND_RATE = 0
     host, port = live_server.url.split("//")[1].split(":")
     Site.objects.filter(is_default_site=True).update(hostname=host, port=int(port))
