@@ -330,6 +330,8 @@ def test_the_report_page_shows_an_accessible_chart_and_the_links(staff):
     assert '<td class="clicks">3</td>' in html and "Lien 3" in html
     progress = staff.get(f"/admin/mailing/campagne/{campaign.pk}/").content.decode()
     assert f"/admin/mailing/campagne/{campaign.pk}/rapport/" in progress
+    listing = staff.get("/admin/mailing/campaign/").content.decode()
+    assert f"/admin/mailing/campagne/{campaign.pk}/rapport/" in listing
 
 
 def test_report_pages_need_the_campaign_permission(client, django_user_model):
