@@ -315,7 +315,7 @@ def send_registration_mail(
 ) -> bool:
     """Send one mail of `kind` (see SUBJECTS) now. A failure is recorded on the registration
     (shown to staff) and raised when asked. Returns whether it was sent."""
-    from renouveau.mail import describe_error, send_mail_message
+    from renouveau.mail import describe_error, reply_to_addresses, send_mail_message
 
     webinar = registration.webinar
     context = {
@@ -332,6 +332,8 @@ def send_registration_mail(
             subject=SUBJECTS[kind].format(title=webinar.title),
             text=render_to_string("webinar_registrations/email/message.txt", context),
             html=render_to_string("webinar_registrations/email/message.html", context),
+            # Replies (« je ne pourrai pas venir ») reach people, not the sender's robot.
+            reply_to=reply_to_addresses(),
             attachments=[ics_attachment(webinar)] if kind in _ICS_KINDS else None,
             tags={"kind": f"webinar-{kind.replace('_', '-')}"},
         )

@@ -90,8 +90,9 @@ def test_an_unpublished_webinar_has_no_form(client, webinar):
 
 
 def test_registering_sends_the_confirmation_with_the_ics_and_a_cancel_link(
-    client, ses, immediate_tasks, webinar
+    client, ses, immediate_tasks, webinar, settings
 ):
+    settings.MAILING_REPLY_TO = "equipe@renouveaubassinminier.fr"
     response = client.post(register_url(webinar), form_data(), REMOTE_ADDR="192.0.2.10")
     assert response.status_code == 302
     assert response["Location"] == f"/webinaires/{webinar.pk}/inscription/merci/"
@@ -110,6 +111,7 @@ def test_registering_sends_the_confirmation_with_the_ics_and_a_cancel_link(
 
     [mail] = ses.messages()
     assert mail["To"] == "nadia.benali@example.org"
+    assert mail["Reply-To"] == "equipe@renouveaubassinminier.fr"
     assert subject_of(mail) == f"Inscription confirmée\u00a0: {webinar.title}"
     # Nothing typed by the visitor goes into the mail: the form cannot carry spam to anyone.
     assert "Nadia" not in text_of(mail) and "Rouvroy" not in text_of(mail)
