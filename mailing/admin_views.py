@@ -29,8 +29,9 @@ from renouveau.admin_permissions import NoCreatePermissionHelper, ReadOnlyPermis
 from . import report, report_chart, sending
 from .admin_campaigns import campaign_progress
 from .admin_followers import FollowersMenuItem, followers_view
+from .campaigns import log_event
 from .csv_io import IMPORT_COLUMNS, export_csv_lines, import_subscribers
-from .models import Campaign, Delivery, Subscriber
+from .models import Campaign, CampaignEvent, Delivery, Subscriber
 from .subscriptions import CONSENT_TEXT_VERSION
 
 SEND_PERMISSION = "mailing.send_campaign"
@@ -240,6 +241,16 @@ class ScheduleForm(forms.Form):
         return when
 
 
+def presend_warnings(issue) -> list[str]:
+    """The published issue's warnings (newsletter.checks.issue_warnings): sending them needs an
+    acknowledgement, recorded on the campaign."""
+    from newsletter.checks import issue_warnings
+    from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER, render_issue
+
+    # The page row holds the published version: the one a campaign sends.
+    return issue_warnings(issue, render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER))
+
+
 @require_http_methods(["GET", "POST"])
 def send_to_subscribers(request: HttpRequest, page_id: int) -> HttpResponse:
     from newsletter.models import NewsletterIssuePage
@@ -260,6 +271,10 @@ def send_to_subscribers(request: HttpRequest, page_id: int) -> HttpResponse:
     schedule = ScheduleForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and not schedule.is_valid():
         problems.extend(schedule.errors.get("scheduled_for", []))
+    warnings = presend_warnings(issue) if issue.live else []
+    acknowledged = request.POST.get("acknowledge_warnings") == "1"
+    if request.method == "POST" and warnings and not acknowledged:
+        problems.append("Cochez la case pour confirmer que vous avez lu les avertissements.")
     if request.method == "POST" and not problems:
         if request.POST.get("confirm_count") != str(audience.count()):
             problems.append(
@@ -271,6 +286,13 @@ def send_to_subscribers(request: HttpRequest, page_id: int) -> HttpResponse:
             except sending.CampaignError as error:
                 problems.extend(error.problems)
             else:
+                if warnings:
+                    log_event(
+                        campaign,
+                        CampaignEvent.Kind.WARNINGS,
+                        "Envoi confirmé malgré les avertissements : " + " / ".join(warnings),
+                        request.user,
+                    )
                 when = schedule.cleaned_data.get("scheduled_for")
                 if when:
                     sending.schedule_campaign(campaign, when, user=request.user)
@@ -298,6 +320,7 @@ def send_to_subscribers(request: HttpRequest, page_id: int) -> HttpResponse:
             "count": audience.count(),
             "preview": audience.order_by("email").only("email", "first_name", "profile")[:20],
             "problems": problems,
+            "warnings": warnings,
             "schedule": schedule,
             "previous": previous,
             "unpublished_changes": issue.has_unpublished_changes,

@@ -236,6 +236,7 @@ class CampaignEvent(models.Model):
         OVERRIDE = "override", "Reprise malgré les rebonds"
         SKIP = "skip", "Destinataires écartés"
         SCHEDULE = "schedule", "Programmation"
+        WARNINGS = "warnings", "Avertissements acceptés"
 
     campaign = models.ForeignKey(
         Campaign, verbose_name="campagne", on_delete=models.CASCADE, related_name="events"

@@ -6,6 +6,7 @@ generate is also checked here against the structure MJML expects.
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
@@ -124,6 +125,9 @@ class _HtmlScan(HTMLParser):
         self.lang: str | None = None
         self.images: list[dict[str, str | None]] = []
         self.links: list[str | None] = []
+        self.link_texts: list[tuple[str, str]] = []  # (href, visible text)
+        self._open_link: str | None = None
+        self._text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
@@ -133,6 +137,75 @@ class _HtmlScan(HTMLParser):
             self.images.append(values)
         elif tag == "a":
             self.links.append(values.get("href"))
+            self._open_link, self._text = values.get("href") or "", []
+
+    def handle_data(self, data: str) -> None:
+        if self._open_link is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._open_link is not None:
+            self.link_texts.append((self._open_link, " ".join("".join(self._text).split())))
+            self._open_link = None
+
+
+MAX_SUBJECT_CHARS = 150  # beyond, every client cuts it and some filters frown
+LONG_SUBJECT_CHARS = 80  # beyond, phones show only the start
+# Alt texts that describe nothing: punctuation, or a camera's or a file's name.
+_MEANINGLESS_ALT = re.compile(
+    r"^\W*$|^(img|dsc|dscn|pict|photo|image)[\s_-]?\d+|\.(jpe?g|png|gif|webp|heic)$", re.IGNORECASE
+)
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "::1"}  # noqa: S104 (a host name to spot)
+_URL_TEXT = re.compile(r"^(https?://)?([a-z0-9-]+\.)+[a-z]{2,}(/\S*)?$", re.IGNORECASE)
+
+
+def _host(url: str) -> str:
+    host = (urlsplit(url if "://" in url else f"http://{url}").hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+def _is_local(url: str) -> bool:
+    """A development address, while the site itself (SITE_URL) is not on one: in development
+    and tests every address of the site is local."""
+    from django.conf import settings
+
+    if _host(settings.SITE_URL) == _host(url):
+        return False
+    host = _host(url)
+    return host in _LOCAL_HOSTS or host.endswith((".local", ".localhost", ".test"))
+
+
+def check_links_and_alts(scan: _HtmlScan) -> list[str]:
+    """What readers would see as broken or as a trap: images whose alt text says nothing,
+    links to a development address, and links whose text is one address and whose target is
+    another site (what phishing looks like, and what filters punish)."""
+    problems: list[str] = []
+    for image in scan.images:
+        alt = (image.get("alt") or "").strip()
+        if alt and _MEANINGLESS_ALT.search(alt):
+            problems.append(
+                f"Le texte alternatif « {alt} » ne décrit pas l'image ({image.get('src')}) : "
+                "écrivez ce qu'elle montre, dans la bibliothèque d'images."
+            )
+    for href, text in scan.link_texts:
+        if href.startswith(("http://", "https://")) and _is_local(href):
+            problems.append(
+                f"Le lien « {text or href} » mène à une adresse de développement ({href}) : "
+                "les abonnés ne pourront pas l'ouvrir. Remplacez-la par l'adresse publique."
+            )
+        if (
+            text
+            and _URL_TEXT.match(text)
+            and href.startswith(("http://", "https://"))
+            and not _is_sender_unsubscribe(href)
+            and _host(text) != _host(href)
+        ):
+            problems.append(
+                f"Le texte du lien montre « {text} » mais le lien mène à {_host(href)} : "
+                "faites correspondre le texte et l'adresse (sinon la lettre ressemble à un "
+                "hameçonnage)."
+            )
+    return problems
 
 
 def _is_sender_unsubscribe(url: str) -> bool:
@@ -158,6 +231,7 @@ def check_html(html: str) -> list[str]:
     scan.close()
     if not scan.lang or scan.lang == "und":
         problems.append("La langue du document (lang) n'est pas indiquée.")
+    problems.extend(check_links_and_alts(scan))
     for image in scan.images:
         src = image.get("src") or ""
         if image.get("alt") is None or not image["alt"].strip():
@@ -176,6 +250,58 @@ def check_html(html: str) -> list[str]:
     return problems
 
 
+def past_webinars(issue: Any, now: Any = None) -> list[str]:
+    """A « Prochain webinaire » block whose date has passed announces an event readers missed."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    problems = []
+    for child in issue.body:
+        if child.block_type == "webinar" and child.value.get("date") and child.value["date"] < now:
+            title = child.value.get("title") or getattr(child.value.get("page"), "title", "")
+            problems.append(
+                f"Le bloc « Prochain webinaire » {f'« {title} » ' if title else ''}annonce une "
+                f"date passée ({timezone.localtime(child.value['date']):%d/%m/%Y}) : corrigez la "
+                "date ou retirez le bloc."
+            )
+    return problems
+
+
+LARGE_IMAGE_RATIO = 2.0  # taller than twice its width: a long scroll on a phone
+
+
+def issue_warnings(issue: Any, rendered: RenderedIssue) -> list[str]:
+    """What may be intended but deserves a second look: sending needs an acknowledgement,
+    recorded on the campaign."""
+    warnings = []
+    if not (issue.preheader or "").strip():
+        warnings.append(
+            "Pas de texte d'aperçu : les messageries afficheront à la place le début de la "
+            "lettre (« Lire cette lettre dans votre navigateur »)."
+        )
+    if LONG_SUBJECT_CHARS < len(rendered.subject) <= MAX_SUBJECT_CHARS:
+        warnings.append(
+            f"L'objet fait {len(rendered.subject)} caractères : sur un téléphone, seuls les "
+            f"{LONG_SUBJECT_CHARS} premiers environ seront lus."
+        )
+    types = [child.block_type for child in issue.body]
+    if "masthead" in types and types.index("masthead") != 0:
+        warnings.append("Le bandeau de la lettre n'est pas en tête : placez-le en premier bloc.")
+    scan = _HtmlScan()
+    scan.feed(rendered.html)
+    for image in scan.images:
+        try:
+            width, height = int(image.get("width") or 0), int(image.get("height") or 0)
+        except ValueError:
+            continue
+        if width and height > LARGE_IMAGE_RATIO * width:
+            warnings.append(
+                f"Une image est très haute ({image.get('src')}, {width}×{height}) : sur un "
+                "téléphone, elle occupera plusieurs écrans. Recadrez-la."
+            )
+    return warnings
+
+
 def check_issue(issue: Any, rendered: RenderedIssue, *, test_send: bool = False) -> list[str]:
     """French messages describing what must be fixed before sending; empty list = OK to send.
 
@@ -189,6 +315,13 @@ def check_issue(issue: Any, rendered: RenderedIssue, *, test_send: bool = False)
         )
     if not rendered.subject.strip():
         problems.append("La lettre n'a pas d'objet (titre).")
+    elif len(rendered.subject) > MAX_SUBJECT_CHARS:
+        problems.append(
+            f"L'objet (le titre de la lettre) fait {len(rendered.subject)} caractères : "
+            f"{MAX_SUBJECT_CHARS} au plus, moins de {LONG_SUBJECT_CHARS} pour être lu en entier "
+            "sur un téléphone."
+        )
+    problems.extend(past_webinars(issue))
     if not list(issue.body):
         problems.append("La lettre est vide.")
     prepared = prepare_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)

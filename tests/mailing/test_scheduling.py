@@ -1,6 +1,7 @@
 """« Programmer l'envoi »: a campaign programmed in the admin starts at its time (Europe/Paris),
 with the recipients of that moment, once; cancellable until it starts."""
 
+import html
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -86,3 +87,37 @@ def test_the_scheduler_runs_the_job_every_minute():
     assert job.every_seconds == 60
     scheduler = build_scheduler([job])
     assert [j.id for j in scheduler.get_jobs()] == ["mailing-scheduled-campaigns"]
+
+
+def test_warnings_need_an_acknowledgement_recorded_on_the_campaign(staff, issue):
+    make_subscribers(1)
+    issue.preheader = ""  # a warning, not an error
+    issue.save_revision().publish()
+    url = f"/admin/mailing/envoyer/{issue.pk}/"
+    page = html.unescape(staff.get(url).content.decode())
+    assert "Pas de texte d'aperçu" in page and "acknowledge_warnings" in page
+    refused = staff.post(url, {"confirm_count": "1"})
+    assert refused.status_code == 422
+    assert "Cochez la case pour confirmer que vous avez lu les avertissements." in (
+        html.unescape(refused.content.decode())
+    )
+    assert not Campaign.objects.exists()
+    staff.post(url, {"confirm_count": "1", "acknowledge_warnings": "1"})
+    campaign = Campaign.objects.get()
+    event = campaign.events.get(kind=CampaignEvent.Kind.WARNINGS)
+    assert event.user.username == "equipe"
+    assert "Pas de texte d'aperçu" in event.message
+
+
+def test_the_size_is_checked_on_the_mail_as_it_leaves(issue):
+    from mailing.campaigns import Segment, create_campaign, final_size_problem
+    from newsletter.checks import MAX_HTML_BYTES
+    from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER
+
+    campaign = create_campaign(issue, Segment())
+    assert final_size_problem(campaign) == ""
+    # Just under the limit with the placeholder: over it once the personal address is in.
+    padding = MAX_HTML_BYTES - len(campaign.html.encode()) - 10
+    Campaign.objects.filter(pk=campaign.pk).update(html=campaign.html + "x" * padding)
+    assert UNSUBSCRIBE_URL_PLACEHOLDER in campaign.html
+    assert "pèse 100.0 Ko de HTML" in final_size_problem(campaign)
