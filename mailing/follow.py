@@ -28,6 +28,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from .links import track_links
 from .models import Campaign, CiteUpdate, Delivery, PreferenceChange, Subscriber
 
 logger = logging.getLogger(__name__)
@@ -331,6 +332,7 @@ def create_alert_campaign(updates: list[CiteUpdate], subscriber_ids: list[int]) 
             segment_label="Abonnés qui suivent " + _join(names),
             recipient_count=len(subscriber_ids),
         )
+        track_links(campaign)  # clicks counted per link, as for the letter (links.py)
         # In chunks: the rows of 50,000 followers never sit in memory together.
         for start in range(0, len(subscriber_ids), 2000):
             chunk = subscriber_ids[start : start + 2000]

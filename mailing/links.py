@@ -18,6 +18,8 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from newsletter.checks import looks_like_address
+
 from .models import Campaign, TrackedLink
 
 _SALT = "mailing.link"
@@ -92,9 +94,12 @@ def track_links(campaign: Campaign) -> list[TrackedLink]:
 
     def rewrite_anchor(match: re.Match) -> str:
         url = html.unescape(match["href"]).strip()
-        if not is_tracked(url) or len(url) > 2000:
+        label = _label(match["inner"])
+        if not is_tracked(url) or len(url) > 2000 or looks_like_address(label):
+            # A link that shows its address keeps it: text showing one site and a target on
+            # another is what phishing looks like to readers and filters.
             return match[0]
-        new = add(url, _label(match["inner"]))
+        new = add(url, label)
         quote = match["quote"]
         return f"<a{match['before']}href={quote}{new}{quote}{match['after']}>{match['inner']}</a>"
 

@@ -159,6 +159,11 @@ _LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "::1"}  # noqa: S104 (a hos
 _URL_TEXT = re.compile(r"^(https?://)?([a-z0-9-]+\.)+[a-z]{2,}(/\S*)?$", re.IGNORECASE)
 
 
+def looks_like_address(text: str) -> bool:
+    """Visible link text that is itself a web address (« www.exemple.fr/rapport »)."""
+    return bool(_URL_TEXT.match(text))
+
+
 def _host(url: str) -> str:
     host = (urlsplit(url if "://" in url else f"http://{url}").hostname or "").lower()
     return host.removeprefix("www.")
@@ -169,10 +174,10 @@ def _is_local(url: str) -> bool:
     and tests every address of the site is local."""
     from django.conf import settings
 
-    if _host(settings.SITE_URL) == _host(url):
-        return False
-    host = _host(url)
-    return host in _LOCAL_HOSTS or host.endswith((".local", ".localhost", ".test"))
+    def local(host: str) -> bool:
+        return host in _LOCAL_HOSTS or host.endswith((".local", ".localhost", ".test"))
+
+    return local(_host(url)) and not local(_host(settings.SITE_URL))
 
 
 def check_links_and_alts(scan: _HtmlScan) -> list[str]:
@@ -195,7 +200,7 @@ def check_links_and_alts(scan: _HtmlScan) -> list[str]:
             )
         if (
             text
-            and _URL_TEXT.match(text)
+            and looks_like_address(text)
             and href.startswith(("http://", "https://"))
             and not _is_sender_unsubscribe(href)
             and _host(text) != _host(href)

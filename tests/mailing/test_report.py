@@ -438,3 +438,19 @@ def test_the_privacy_and_cookies_pages_say_how_clicks_are_counted(home_page, cli
         assert "La lettre ne contient aucun pixel de suivi" in html, path
         assert "redirection par notre site dont l'adresse ne contient aucun identifiant" in html
         assert "aucune donnée personnelle n'est conservée sur les clics" in html
+
+
+def test_a_link_that_shows_its_address_keeps_it(settings):
+    campaign = Campaign.objects.create(
+        subject="Adresses visibles",
+        html='<p><a href="https://www.example.org/rapport">www.example.org/rapport</a> et '
+        '<a href="https://www.example.org/carte">la carte</a></p>',
+        text="",
+    )
+    track_links(campaign)
+    campaign.refresh_from_db()
+    # Rewritten, its text would show one site and its target another: what phishing looks like.
+    assert '<a href="https://www.example.org/rapport">www.example.org/rapport</a>' in campaign.html
+    assert list(TrackedLink.objects.values_list("url", flat=True)) == [
+        "https://www.example.org/carte"
+    ]
