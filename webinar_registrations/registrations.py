@@ -272,12 +272,17 @@ def cancel(registration: Registration) -> bool:
 
 def set_capacity(webinar: WebinarPage, *, capacity: int | None, open: bool) -> list[Registration]:
     """Staff change the settings; more seats go to the waiting list at once."""
+    from renouveau.page_cache import invalidate_page_cache
+
     with transaction.atomic():
         row = _lock(webinar)
+        reopened_or_closed = row.open != open
         row.capacity = capacity
         row.open = open
         row.save(update_fields=["capacity", "open"])
         promoted = _fill_from_waiting_list(webinar, capacity)
+    if reopened_or_closed:
+        invalidate_page_cache()  # the cached webinar page shows or hides its button at once
     _mail_promoted(promoted)
     return promoted
 

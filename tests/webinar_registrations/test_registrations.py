@@ -310,4 +310,8 @@ def test_with_the_page_cache_on_cookieless_visitors_each_register(
         data["csrfmiddlewaretoken"] = str(page.context["csrf_token"])
         assert visitor.post(register_url(webinar), data).status_code == 302
     assert Registration.objects.filter(email__startswith="visiteur").count() == 2
+
+    # Staff close the registrations: the cached page loses its button at once.
+    registrations.set_capacity(webinar, capacity=None, open=False)
+    assert register_url(webinar) not in Client().get(webinar.url).content.decode()
     caches["default"].clear()
