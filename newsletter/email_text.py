@@ -20,10 +20,28 @@ _SPACE_AFTER = re.compile(r"«[ \u00a0\u202f]+")
 _HTML_TEXT = re.compile(r"(^|>)([^<]+)")
 
 
+_SPACE_IN_NUMBER = re.compile(r"(?<=\d)[ \u202f](?=\d{3}(?!\d))")
+_SPACE_BEFORE_PERCENT = re.compile(r"(?<=\d)[ \u202f]?%")
+_ORDINAL = re.compile(r"(\d+)(e|er|re|ème|ᵉ|es|ers|res)\b")
+
+
 def french_spacing(text: str) -> str:
-    """Non-breaking spaces where French typography wants them (« … », ? ! : ;), so a mail
-    client never starts a line with a lone question mark or closing guillemet."""
-    return _SPACE_AFTER.sub("«\u00a0", _SPACE_BEFORE.sub("\u00a0\\1", text))
+    """Non-breaking spaces where French typography wants them (« … », ? ! : ;, « 100 % »,
+    « 23 000 »), so a mail client never starts a line with a lone question mark, a closing
+    guillemet, a percent sign or the end of a number."""
+    text = _SPACE_AFTER.sub("«\u00a0", _SPACE_BEFORE.sub("\u00a0\\1", text))
+    text = _SPACE_IN_NUMBER.sub("\u00a0", text)
+    return _SPACE_BEFORE_PERCENT.sub("\u00a0%", text)
+
+
+def french_upper(text: str) -> str:
+    """Capitals for a kicker, keeping ordinals as French writes them (« 4e », not « 4E »): a
+    CSS text-transform would capitalise them too."""
+    out, last = [], 0
+    for match in _ORDINAL.finditer(text):
+        out += [text[last : match.start()].upper(), match[1], match[2]]
+        last = match.end()
+    return "".join(out) + text[last:].upper()
 
 
 def french_spacing_html(html: str) -> str:
@@ -40,6 +58,8 @@ def typeset(item: dict[str, Any]) -> dict[str, Any]:
     for key, value in item.items():
         if key == "html":
             item[key] = french_spacing_html(value)
+        elif key == "kicker" and isinstance(value, str):
+            item[key] = french_spacing(french_upper(value))
         elif key in TEXT_KEYS and isinstance(value, str):
             item[key] = french_spacing(value)
         elif key in ("entries", "figures"):

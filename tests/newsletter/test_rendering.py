@@ -327,3 +327,11 @@ def test_the_footer_says_who_publishes_the_letter_and_why_you_receive_it(issue_2
         assert first_address_line in part
         assert notice.get_full_url() in part
         assert "Vous recevez cette lettre parce que vous vous êtes abonné" in part
+
+
+def test_french_typography_keeps_numbers_percent_and_ordinals_whole():
+    from newsletter.email_text import french_spacing, french_upper
+
+    assert french_spacing("23 000 logements à 100 %") == "23\u00a0000 logements à 100\u00a0%"
+    assert french_spacing("en 2019 puis 2027") == "en 2019 puis 2027"  # not a thousands gap
+    assert french_upper("La 4e tranche et le 1er chantier") == "LA 4e TRANCHE ET LE 1er CHANTIER"
