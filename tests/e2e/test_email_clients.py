@@ -1,8 +1,13 @@
 """Issue N°2 as a mail client shows it in dark mode and with images blocked (issue 14, items 5
 and 6): read in a real browser from the public e-mail version of the issue."""
 
+import os
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
+
+from tests.e2e.axe import axe_violations
 
 pytestmark = pytest.mark.e2e
 
@@ -37,8 +42,13 @@ CONTRAST_JS = """
 
 
 @pytest.fixture
-def issue_email_url(live_server, demo_site):
+def issue_email_url(live_server, settings, transactional_db):
+    from django.core.management import call_command
+
     from newsletter.models import NewsletterIssuePage
+
+    settings.SITE_URL = live_server.url  # the mail's images and links point at this server
+    call_command("load_demo_content", verbosity=0)
 
     issue = NewsletterIssuePage.objects.get(number=2)
     return live_server.url + issue.url + "email/"
@@ -66,6 +76,24 @@ def test_dark_mode_keeps_buttons_accents_and_boxes_readable(browser, issue_email
         found = accent.evaluate(CONTRAST_JS)
         assert found["color"] != "rgb(238, 241, 244)", found
         assert found["contrast"] >= 4.5, found
+    # axe-core agrees: no contrast failure anywhere in the dark mail.
+    contrast = [v for v in axe_violations(page) if v["id"] == "color-contrast"]
+    assert contrast == [], [node["target"] for v in contrast for node in v["nodes"]]
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_issue_2_on_a_phone(browser, issue_email_url, scheme):
+    """375 px wide, light and dark: nothing wider than the screen. SCREENSHOT_DIR=… keeps the
+    full-page screenshots (docs/screenshots/ holds the ones of the closing note)."""
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    page.goto(issue_email_url)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    if os.environ.get("SCREENSHOT_DIR"):
+        target = Path(os.environ["SCREENSHOT_DIR"]) / f"lettre-n2-375-{scheme}.png"
+        page.screenshot(path=str(target), full_page=True)
     context.close()
 
 
