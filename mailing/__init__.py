@@ -5,9 +5,10 @@ Settings (Django settings, or environment variables of the same name; all option
 
 - MAILING_MAX_SEND_RATE: messages per second; unset = SES GetSendQuota's MaxSendRate, 0 = no
   limit. The limit applies per worker process.
-- MAILING_BATCH_SIZE (50), MAILING_CONCURRENCY (4 SES calls in flight, also the most deliveries a
-  killed worker leaves uncertain), MAILING_MAX_ATTEMPTS (5), MAILING_RETRY_BASE_DELAY (0.5 s,
-  doubled at each retry), MAILING_CLAIM_LEASE_SECONDS (600).
+- MAILING_BATCH_SIZE (200 deliveries claimed per task; a killed worker's claims go back to the
+  pool, only its in-flight messages become uncertain), MAILING_CONCURRENCY (4 SES calls in
+  flight, also the most deliveries a killed worker leaves uncertain), MAILING_MAX_ATTEMPTS (5),
+  MAILING_RETRY_BASE_DELAY (0.5 s, doubled at each retry), MAILING_CLAIM_LEASE_SECONDS (600).
 - MAILING_DB_RETRY_SECONDS (300): how long a sending step waits for a lost database to come back.
 - MAILING_WATCHDOG_SECONDS (60, Django setting): interval of the scheduler's campaign watchdog;
   MAILING_STALL_SECONDS (180): a campaign with no activity for that long is queued again.
