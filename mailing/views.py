@@ -38,6 +38,28 @@ def _rate(name: str, default: str) -> str:
     return getattr(settings, name, default)
 
 
+def ip_limited(request: HttpRequest) -> bool:
+    """Subscribing and following a cité share one budget per IP."""
+    return is_ratelimited(
+        request,
+        group="mailing.subscribe.ip",
+        key="ip",
+        rate=_rate("MAILING_SUBSCRIBE_RATE_PER_IP", "10/h"),
+        increment=True,
+    )
+
+
+def address_limited(request: HttpRequest) -> bool:
+    """…and one per address typed (the form's `email`)."""
+    return is_ratelimited(
+        request,
+        group="mailing.subscribe.email",
+        key=email_ratelimit_key,
+        rate=_rate("MAILING_SUBSCRIBE_RATE_PER_EMAIL", "3/d"),
+        increment=True,
+    )
+
+
 @never_cache  # the form carries the visitor's own CSRF token
 @require_http_methods(["GET", "POST"])
 def subscribe(request: HttpRequest) -> HttpResponse:
@@ -52,13 +74,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         )
         return render(request, "mailing/subscribe.html", {"form": form})
 
-    if is_ratelimited(
-        request,
-        group="mailing.subscribe.ip",
-        key="ip",
-        rate=_rate("MAILING_SUBSCRIBE_RATE_PER_IP", "10/h"),
-        increment=True,
-    ):
+    if ip_limited(request):
         return render(request, "mailing/rate_limited.html", status=429)
 
     form = SubscriptionForm(request.POST)
@@ -69,14 +85,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         return render(request, "mailing/subscribe.html", {"form": form}, status=400)
 
     # Per address: a limited address gets the same answer as any other, but no new mail.
-    address_limited = is_ratelimited(
-        request,
-        group="mailing.subscribe.email",
-        key=email_ratelimit_key,
-        rate=_rate("MAILING_SUBSCRIBE_RATE_PER_EMAIL", "3/d"),
-        increment=True,
-    )
-    if not address_limited:
+    if not address_limited(request):
         data = form.cleaned_data
         start_subscription(
             email=data["email"],
@@ -175,13 +184,7 @@ def follow(request: HttpRequest, cite_id: int) -> HttpResponse:
     if request.method == "GET":
         context["form"] = FollowForm(initial={"email": request.GET.get("email", "").strip()[:254]})
         return render(request, "mailing/follow.html", context)
-    if is_ratelimited(
-        request,
-        group="mailing.subscribe.ip",
-        key="ip",
-        rate=_rate("MAILING_SUBSCRIBE_RATE_PER_IP", "10/h"),
-        increment=True,
-    ):
+    if ip_limited(request):
         return render(request, "mailing/rate_limited.html", status=429)
     form = FollowForm(request.POST)
     if form.is_bot():
@@ -189,14 +192,7 @@ def follow(request: HttpRequest, cite_id: int) -> HttpResponse:
     if not form.is_valid():
         context["form"] = form
         return render(request, "mailing/follow.html", context, status=400)
-    address_limited = is_ratelimited(
-        request,
-        group="mailing.subscribe.email",
-        key=email_ratelimit_key,
-        rate=_rate("MAILING_SUBSCRIBE_RATE_PER_EMAIL", "3/d"),
-        increment=True,
-    )
-    if not address_limited:
+    if not address_limited(request):
         start_subscription(
             email=form.cleaned_data["email"],
             source=request.path,

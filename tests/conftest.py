@@ -111,6 +111,17 @@ def sns(sns_server, settings):
 
 
 @pytest.fixture
+def immediate_tasks(settings):
+    """Run enqueued tasks at once (django_tasks' own immediate backend) instead of a worker."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "mail"],
+        }
+    }
+
+
+@pytest.fixture
 def home_page(db):
     """The site's home page, as the demo content builds it (the one tree-building entry point)."""
     from renouveau.demo import ensure_home_page

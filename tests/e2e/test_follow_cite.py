@@ -15,16 +15,6 @@ pytestmark = pytest.mark.e2e
 EMAIL = "residente.e2e@example.org"
 
 
-@pytest.fixture
-def immediate_tasks(settings):
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "QUEUES": ["default", "mail"],
-        }
-    }
-
-
 def run_scheduled_job(name: str):
     """The job as the scheduler runs it (mailing/schedule.py), not a shortcut."""
     from renouveau.scheduler import discover_jobs

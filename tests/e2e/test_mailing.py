@@ -14,16 +14,6 @@ pytestmark = pytest.mark.e2e
 EMAIL = "nadia.e2e@example.org"
 
 
-@pytest.fixture
-def immediate_tasks(settings):
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "QUEUES": ["default", "mail"],
-        }
-    }
-
-
 def test_subscribe_confirm_receive_and_unsubscribe_in_one_click(
     live_server, demo_site, ses, immediate_tasks, settings, browser
 ):

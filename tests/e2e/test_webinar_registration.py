@@ -20,16 +20,6 @@ EMAIL = "nadia.webinaire@example.org"
 
 
 @pytest.fixture
-def immediate_tasks(settings):
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "QUEUES": ["default", "mail"],
-        }
-    }
-
-
-@pytest.fixture
 def webinar(transactional_db, home_page):
     from django.utils import timezone
 

@@ -11,17 +11,6 @@ def _fresh_rate_limits():
 
 
 @pytest.fixture
-def immediate_tasks(settings):
-    """Run enqueued tasks at once (django_tasks' own immediate backend) instead of a worker."""
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "QUEUES": ["default", "mail"],
-        }
-    }
-
-
-@pytest.fixture
 def communes(db):
     from cites_pages.models import Commune
 

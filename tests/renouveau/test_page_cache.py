@@ -94,16 +94,6 @@ def _middleware_with_page_cache_last(settings) -> list[str]:
     return [name for name in settings.MIDDLEWARE if name != OUTER] + [OUTER]
 
 
-@pytest.fixture
-def immediate_tasks(settings):
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "QUEUES": ["default", "mail"],
-        }
-    }
-
-
 @pytest.fixture(params=["configured order", "page cache last"])
 def middleware_order(request, settings):
     if request.param == "page cache last":

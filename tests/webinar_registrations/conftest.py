@@ -14,17 +14,6 @@ def _fresh_rate_limits():
 
 
 @pytest.fixture
-def immediate_tasks(settings):
-    """Run enqueued tasks at once (django_tasks' own immediate backend) instead of a worker."""
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "QUEUES": ["default", "mail"],
-        }
-    }
-
-
-@pytest.fixture
 def webinar_index(home_page):
     from tests.factories import WebinarIndexPageFactory
 
