@@ -10,14 +10,13 @@ links), whatever their number.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from .csv_io import _Echo, _safe_cell
+from . import csv_io
 from .models import Campaign, Delivery, Subscriber, TrackedLink
 
 COMPARE_DEFAULT = 12
@@ -168,10 +167,5 @@ def comparison_rows(campaign_reports: Iterable[CampaignReport]) -> Iterator[list
         ]
 
 
-def csv_lines(rows: Iterable[list]) -> Iterator[str]:
-    """As the subscriber export (csv_io): UTF-8 with BOM, ";", spreadsheet formulas defused
-    (link texts and subjects come from the issue's content)."""
-    writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff"
-    for row in rows:
-        yield writer.writerow([_safe_cell(str(cell)) for cell in row])
+# Link texts and subjects come from the issue's content: the site's CSV conventions apply.
+csv_lines = csv_io.csv_lines

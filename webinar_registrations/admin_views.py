@@ -3,7 +3,6 @@ CSV export). Defined here, only registered in wagtail_hooks.py."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 
 from django import forms
@@ -18,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cites_pages.models import WebinarPage
-from mailing.csv_io import _Echo, _safe_cell
+from mailing.csv_io import csv_lines
 
 from . import registrations
 from .models import Registration
@@ -142,15 +141,8 @@ def export_view(request: HttpRequest, page_id: int) -> HttpResponse:
         raise PermissionDenied
     webinar = get_object_or_404(WebinarPage, pk=page_id)
     rows = Registration.objects.filter(webinar=webinar).order_by("registered_at", "pk")
-    writer = csv.writer(_Echo(), delimiter=";")
-
-    def lines() -> Iterator[str]:
-        # The site's CSV conventions (mailing.csv_io): UTF-8 with BOM, `;`, no formulas.
-        yield "\ufeff"
-        for row in export_rows(rows.iterator(chunk_size=2000)):
-            yield writer.writerow([_safe_cell(cell) for cell in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    lines = csv_lines(export_rows(rows.iterator(chunk_size=2000)))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="inscrits-{webinar.slug}.csv"'
     return response
 
