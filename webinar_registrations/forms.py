@@ -2,6 +2,7 @@
 
 from django import forms
 
+from mailing.forms import SubscriptionForm
 from renouveau.abuse import HoneypotForm
 from renouveau.profiles import VisitorProfile
 
@@ -13,15 +14,7 @@ class RegistrationForm(HoneypotForm):
         error_messages={"required": "Saisissez votre prénom et votre nom."},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    email = forms.EmailField(
-        label="Adresse électronique",
-        max_length=254,
-        error_messages={
-            "required": "Saisissez votre adresse électronique.",
-            "invalid": "Saisissez une adresse électronique valide, par exemple nom@exemple.fr.",
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
+    email = SubscriptionForm.base_fields["email"]  # the same field and messages everywhere
     organisation = forms.CharField(
         label="Organisation (facultatif)",
         max_length=200,
