@@ -18,9 +18,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
-from renouveau.abuse import email_ratelimit_key
+from renouveau.abuse import address_limited, email_ratelimit_key, ip_limited
 from renouveau.client_ip import client_ip
 from renouveau.sns import (
     SNSBodyTooLarge,
@@ -49,19 +48,10 @@ def library_page() -> DocumentLibraryPage | None:
 
 def _rate_limited(request: HttpRequest) -> bool:
     # Both counters are incremented for every attempt, bots included.
-    by_ip = is_ratelimited(
-        request, group="documents-request-ip", key="ip", rate=RATE_PER_IP, increment=True
-    )
+    by_ip = ip_limited(request, "documents-request-ip", RATE_PER_IP)
     if not email_ratelimit_key("", request):
         return by_ip  # no address typed: the form only shows errors, nothing to count
-    by_address = is_ratelimited(
-        request,
-        group="documents-request-email",
-        key=email_ratelimit_key,
-        rate=RATE_PER_ADDRESS,
-        increment=True,
-    )
-    return by_ip or by_address
+    return address_limited(request, "documents-request-email", RATE_PER_ADDRESS) or by_ip
 
 
 @never_cache

@@ -30,7 +30,7 @@ from . import report, report_chart, sending
 from .admin_campaigns import campaign_progress
 from .admin_followers import FollowersMenuItem, followers_view
 from .campaigns import log_event
-from .csv_io import IMPORT_COLUMNS, export_csv_lines, import_subscribers
+from .csv_io import IMPORT_COLUMNS, csv_lines, export_csv_lines, import_subscribers
 from .models import Campaign, CampaignEvent, Delivery, Subscriber
 from .subscriptions import CONSENT_TEXT_VERSION
 
@@ -447,7 +447,7 @@ def can_view_campaigns(user) -> bool:
 
 
 def _csv_response(rows, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(report.csv_lines(rows), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -130,7 +130,8 @@ def create_campaign(issue: Any, segment: Segment, *, user: Any = None) -> Campai
 
 
 def final_size_problem(campaign: Campaign) -> str:
-    """The size check on what subscribers get: the frozen HTML, its links rewritten, with the
+    """The size check on what subscribers get: the frozen HTML (as `track_links` left it on
+    the campaign), its links rewritten, with the
     longest personal unsubscribe address in it (Gmail clips a mail whose HTML passes 102 KB;
     the issue's own check ran before freezing and personalising)."""
     from newsletter.checks import MAX_HTML_BYTES
@@ -138,7 +139,6 @@ def final_size_problem(campaign: Campaign) -> str:
 
     from .subscriptions import unsubscribe_url
 
-    campaign.refresh_from_db(fields=["html"])
     longest = unsubscribe_url(10**12)  # ids will not grow past this one
     size = len(campaign.html.replace(UNSUBSCRIBE_URL_PLACEHOLDER, longest).encode())
     if size <= MAX_HTML_BYTES:

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from . import csv_io
 from .models import Campaign, Delivery, Subscriber, TrackedLink
 
 COMPARE_DEFAULT = 12
@@ -165,7 +164,3 @@ def comparison_rows(campaign_reports: Iterable[CampaignReport]) -> Iterator[list
             *(getattr(report, name) for name, _, _ in MEASURES),
             *(percent(rates[name]) for name, _, rate_label in MEASURES if rate_label),
         ]
-
-
-# Link texts and subjects come from the content: the site's CSV conventions apply.
-csv_lines = csv_io.csv_lines

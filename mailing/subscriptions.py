@@ -249,19 +249,17 @@ def confirmation_cap_reason(subscriber: Subscriber) -> str:
     """Why no opt-in mail may go now ('' when one may): caps per hour for the whole site
     (MAILING_CONFIRMATIONS_PER_HOUR) and per address domain
     (MAILING_CONFIRMATIONS_PER_DOMAIN_PER_HOUR), counting the opt-ins started this hour."""
-    from renouveau.abuse import email_domain
+    from renouveau.abuse import hourly_mail_cap_reason
 
     recent = Subscriber.objects.filter(
         status=Subscriber.Status.PENDING, consent_at__gte=timezone.now() - timedelta(hours=1)
     ).exclude(pk=subscriber.pk)
-    per_site = int(getattr(settings, "MAILING_CONFIRMATIONS_PER_HOUR", 200))
-    if recent.count() >= per_site:
-        return f"Confirmation non envoyée : plafond du site ({per_site} par heure)."
-    per_domain = int(getattr(settings, "MAILING_CONFIRMATIONS_PER_DOMAIN_PER_HOUR", 50))
-    domain = email_domain(subscriber.email)
-    if recent.filter(email__iendswith=f"@{domain}").count() >= per_domain:
-        return f"Confirmation non envoyée : plafond du domaine {domain} ({per_domain} par heure)."
-    return ""
+    return hourly_mail_cap_reason(
+        recent,
+        subscriber.email,
+        per_site=int(getattr(settings, "MAILING_CONFIRMATIONS_PER_HOUR", 200)),
+        per_domain=int(getattr(settings, "MAILING_CONFIRMATIONS_PER_DOMAIN_PER_HOUR", 50)),
+    )
 
 
 def send_confirmation_mail(subscriber: Subscriber) -> None:

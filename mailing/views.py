@@ -9,10 +9,9 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from cites_pages.models import CityPage
-from renouveau.abuse import email_ratelimit_key
+from renouveau import abuse
 from renouveau.client_ip import client_ip
 from renouveau.sns import SNSBodyTooLarge, read_sns_body
 
@@ -39,24 +38,16 @@ def _rate(name: str, default: str) -> str:
 
 
 def ip_limited(request: HttpRequest) -> bool:
-    """Subscribing and following a cité share one budget per IP."""
-    return is_ratelimited(
-        request,
-        group="mailing.subscribe.ip",
-        key="ip",
-        rate=_rate("MAILING_SUBSCRIBE_RATE_PER_IP", "10/h"),
-        increment=True,
+    """Subscribing and following a cité share one budget per IP…"""
+    return abuse.ip_limited(
+        request, "mailing.subscribe.ip", _rate("MAILING_SUBSCRIBE_RATE_PER_IP", "10/h")
     )
 
 
 def address_limited(request: HttpRequest) -> bool:
     """…and one per address typed (the form's `email`)."""
-    return is_ratelimited(
-        request,
-        group="mailing.subscribe.email",
-        key=email_ratelimit_key,
-        rate=_rate("MAILING_SUBSCRIBE_RATE_PER_EMAIL", "3/d"),
-        increment=True,
+    return abuse.address_limited(
+        request, "mailing.subscribe.email", _rate("MAILING_SUBSCRIBE_RATE_PER_EMAIL", "3/d")
     )
 
 

@@ -8,7 +8,6 @@ from collections.abc import Iterable, Iterator
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -45,21 +44,12 @@ def can_change(user) -> bool:
     return user.is_active and user.has_perm(CHANGE_PERMISSION)
 
 
-def _count(status: str) -> Count:
-    return Count("registrations", filter=Q(registrations__status=status))
-
-
 def index_view(request: HttpRequest) -> HttpResponse:
     if not can_view(request.user):
         raise PermissionDenied
     webinars = (
         WebinarPage.objects.defer_streamfields()
-        .annotate(
-            registered=_count(Registration.Status.REGISTERED),
-            waiting=_count(Registration.Status.WAITING),
-            cancelled=_count(Registration.Status.CANCELLED),
-            attended=Count("registrations", filter=Q(registrations__attended=True)),
-        )
+        .annotate(**registrations.count_annotations("registrations__"))
         .order_by("-start")
     )
     return TemplateResponse(

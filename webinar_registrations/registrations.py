@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -75,15 +76,24 @@ def is_full(webinar: WebinarPage) -> bool:
     return capacity is not None and registered_count(webinar) >= capacity
 
 
-def counts(webinar: WebinarPage) -> dict[str, int]:
-    """Staff figures: registered, waiting, cancelled, attended."""
-    rows = Registration.objects.filter(webinar=webinar)
+def count_annotations(prefix: str = "") -> dict[str, Count]:
+    """Staff figures as aggregates (registered, waiting, cancelled, attended): over a webinar's
+    registrations, or per webinar with `prefix="registrations__"` (one query for a list)."""
+
+    def count(**condition) -> Count:
+        return Count(f"{prefix}pk", filter=Q(**{prefix + k: v for k, v in condition.items()}))
+
     return {
-        "registered": rows.filter(status=Status.REGISTERED).count(),
-        "waiting": rows.filter(status=Status.WAITING).count(),
-        "cancelled": rows.filter(status=Status.CANCELLED).count(),
-        "attended": rows.filter(attended=True).count(),
+        "registered": count(status=Status.REGISTERED),
+        "waiting": count(status=Status.WAITING),
+        "cancelled": count(status=Status.CANCELLED),
+        "attended": count(attended=True),
     }
+
+
+def counts(webinar: WebinarPage) -> dict[str, int]:
+    """Staff figures of one webinar, in one query."""
+    return Registration.objects.filter(webinar=webinar).aggregate(**count_annotations())
 
 
 def _lock(webinar: WebinarPage) -> RegistrationSettings:
@@ -173,21 +183,17 @@ def mail_cap_reason(registration: Registration) -> str:
     """Why no confirmation may go now ('' when one may), as for the newsletter's opt-in mails:
     caps per hour for the whole site (WEBINAR_CONFIRMATIONS_PER_HOUR, default 200) and per
     address domain (WEBINAR_CONFIRMATIONS_PER_DOMAIN_PER_HOUR, default 50)."""
-    from renouveau.abuse import email_domain
+    from renouveau.abuse import hourly_mail_cap_reason
 
     recent = Registration.objects.filter(
         registered_at__gte=timezone.now() - timedelta(hours=1)
     ).exclude(pk=registration.pk)
-    per_site = int(getattr(settings, "WEBINAR_CONFIRMATIONS_PER_HOUR", 200))
-    if recent.count() >= per_site:
-        return f"Confirmation non envoyée\u00a0: plafond du site ({per_site} par heure)."
-    per_domain = int(getattr(settings, "WEBINAR_CONFIRMATIONS_PER_DOMAIN_PER_HOUR", 50))
-    domain = email_domain(registration.email)
-    if recent.filter(email__iendswith=f"@{domain}").count() >= per_domain:
-        return (
-            f"Confirmation non envoyée\u00a0: plafond du domaine {domain} ({per_domain} par heure)."
-        )
-    return ""
+    return hourly_mail_cap_reason(
+        recent,
+        registration.email,
+        per_site=int(getattr(settings, "WEBINAR_CONFIRMATIONS_PER_HOUR", 200)),
+        per_domain=int(getattr(settings, "WEBINAR_CONFIRMATIONS_PER_DOMAIN_PER_HOUR", 50)),
+    )
 
 
 def register(

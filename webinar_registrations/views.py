@@ -7,10 +7,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import is_ratelimited
 
 from cites_pages.models import WebinarPage
-from renouveau.abuse import email_ratelimit_key
+from renouveau.abuse import address_limited, ip_limited
 from renouveau.client_ip import client_ip
 from renouveau.visibility import public_pages
 
@@ -38,12 +37,10 @@ def register(request: HttpRequest, page_id: int) -> HttpResponse:
         context["form"] = RegistrationForm()
         return render(request, "webinar_registrations/register.html", context)
 
-    if is_ratelimited(
+    if ip_limited(
         request,
-        group="webinar_registrations.register.ip",
-        key="ip",
-        rate=getattr(settings, "WEBINAR_REGISTER_RATE_PER_IP", "10/h"),
-        increment=True,
+        "webinar_registrations.register.ip",
+        getattr(settings, "WEBINAR_REGISTER_RATE_PER_IP", "10/h"),
     ):
         return render(request, "webinar_registrations/rate_limited.html", context, status=429)
 
@@ -58,14 +55,11 @@ def register(request: HttpRequest, page_id: int) -> HttpResponse:
     if not form.is_valid():
         context["form"] = form
         return render(request, "webinar_registrations/register.html", context, status=400)
-    address_limited = is_ratelimited(
+    if not address_limited(
         request,
-        group="webinar_registrations.register.email",
-        key=email_ratelimit_key,
-        rate=getattr(settings, "WEBINAR_REGISTER_RATE_PER_EMAIL", "5/d"),
-        increment=True,
-    )
-    if not address_limited:
+        "webinar_registrations.register.email",
+        getattr(settings, "WEBINAR_REGISTER_RATE_PER_EMAIL", "5/d"),
+    ):
         data = form.cleaned_data
         registrations.start_registration(
             webinar,

@@ -2,7 +2,9 @@
 and one notion of « the same mailbox » for every limit on mail sent by the site."""
 
 from django import forms
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django_ratelimit.core import is_ratelimited
 
 # Providers known to deliver every dotted spelling of a local part to the same mailbox.
 _DOMAIN_ALIASES = {"googlemail.com": "gmail.com"}
@@ -37,3 +39,28 @@ def email_ratelimit_key(group: str, request: HttpRequest) -> str:
     """django-ratelimit key: the mailbox of the address typed in the form (canonical_email), so
     that `+tag` and dotted variants share one counter."""
     return canonical_email(request.POST.get("email", ""))
+
+
+def ip_limited(request: HttpRequest, group: str, rate: str) -> bool:
+    """One more attempt from this visitor's IP; True once over `rate` (e.g. "10/h")."""
+    return is_ratelimited(request, group=group, key="ip", rate=rate, increment=True)
+
+
+def address_limited(request: HttpRequest, group: str, rate: str) -> bool:
+    """One more attempt for the mailbox typed in the form; True once over `rate`. Forms answer
+    a limited address as any other (no enumeration), but send it nothing."""
+    return is_ratelimited(request, group=group, key=email_ratelimit_key, rate=rate, increment=True)
+
+
+def hourly_mail_cap_reason(recent: QuerySet, email: str, *, per_site: int, per_domain: int) -> str:
+    """Why no confirmation mail may go now ('' when one may): `recent` holds the requests of the
+    last hour (without this one), capped for the whole site and per address domain, since
+    anyone can type anyone's address."""
+    if recent.count() >= per_site:
+        return f"Confirmation non envoyée\u00a0: plafond du site ({per_site} par heure)."
+    domain = email_domain(email)
+    if recent.filter(email__iendswith=f"@{domain}").count() >= per_domain:
+        return (
+            f"Confirmation non envoyée\u00a0: plafond du domaine {domain} ({per_domain} par heure)."
+        )
+    return ""
