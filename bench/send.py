@@ -62,15 +62,15 @@ def sample_message(issue):
     """One real personalised message of this issue, for the bare loop: (its campaign, the raw
     MIME bytes). Leaves one confirmed subscriber and that campaign in the database."""
     from mailing.sending import Segment, create_campaign, personalise
-    from renouveau.mail import build_message
+    from renouveau.mime import build_mail
 
     populate(1)
     sample = create_campaign(issue, Segment())
     html, text, headers = personalise(sample, sample.deliveries.get().subscriber_id)
-    message = build_message(
+    raw = build_mail(
         to=["x@example.org"], subject=sample.subject, text=text, html=html, headers=headers
     )
-    return sample, message.message().as_bytes()
+    return sample, raw
 
 
 def populate(count: int) -> None:

@@ -22,7 +22,6 @@ Settings (Django settings, or environment variables of the same name; all option
   Inbound mail to it (SES receiving, documents.inbound) carrying the token unsubscribes at once.
 - MAILING_CONFIRMATIONS_PER_HOUR (200), MAILING_CONFIRMATIONS_PER_DOMAIN_PER_HOUR (50): beyond
   them no opt-in mail is sent; the subscriber's « erreur d'envoi » says why.
-- MAILING_SES_FAST_PATH (True): raw MIME straight to SES v2 when EMAIL_BACKEND is SES.
 
 Daily: `manage.py mailing_hygiene` (purge unconfirmed after 30 days, flag 3-year inactivity).
 """

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -93,36 +93,51 @@ class CampaignError(Exception):
         self.problems = problems
 
 
-def create_campaign(issue: Any, segment: Segment, *, user: Any = None) -> Campaign:
-    """Render the issue once, check it, freeze it and snapshot the recipient list (DRAFT)."""
+def checked_rendering(issue: Any, *, test_send: bool = False) -> Any:
+    """The issue rendered once with the unsubscribe placeholder, checked, its images frozen: what
+    a campaign and a test send both snapshot (`test_send`: draft links lead to previews)."""
     from newsletter.checks import check_issue
     from newsletter.freeze import freeze_images
     from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER, render_issue
 
-    archive_url = issue.get_full_url() if hasattr(issue, "get_full_url") else None
-    rendered = render_issue(
-        issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER, archive_url=archive_url
-    )
-    problems = check_issue(issue, rendered)
+    rendered = render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER, previews=test_send)
+    problems = check_issue(issue, rendered, test_send=test_send)
     if problems:
         raise CampaignError(problems)
     if UNSUBSCRIBE_URL_PLACEHOLDER not in rendered.html:
         raise CampaignError(["Le lien de désabonnement manque dans la version HTML."])
+    return replace(rendered, html=freeze_images(rendered.html))
+
+
+def frozen_campaign(issue: Any, rendered: Any, **fields: Any) -> Campaign:
+    """A campaign holding `rendered` (from `checked_rendering`), its links made counted links,
+    within the caller's transaction; CampaignError if the mail as sent is too large."""
+    campaign = Campaign.objects.create(
+        issue=issue,
+        subject=rendered.subject,
+        preheader=rendered.preheader,
+        html=rendered.html,
+        text=rendered.text,
+        **fields,
+    )
+    track_links(campaign)  # counted clicks, same links for every recipient (links.py)
+    oversize = final_size_problem(campaign)
+    if oversize:
+        raise CampaignError([oversize])  # rolls the campaign back
+    return campaign
+
+
+def create_campaign(issue: Any, segment: Segment, *, user: Any = None) -> Campaign:
+    """Render the issue once, check it, freeze it and snapshot the recipient list (DRAFT)."""
+    rendered = checked_rendering(issue)
     with transaction.atomic():
-        campaign = Campaign.objects.create(
-            issue=issue,
-            subject=rendered.subject,
-            preheader=rendered.preheader,
-            html=freeze_images(rendered.html),
-            text=rendered.text,
+        campaign = frozen_campaign(
+            issue,
+            rendered,
             segment=segment.to_json(),
             segment_label=segment.label(),
             created_by=user if getattr(user, "pk", None) else None,
         )
-        track_links(campaign)  # counted clicks, same links for every recipient (links.py)
-        oversize = final_size_problem(campaign)
-        if oversize:
-            raise CampaignError([oversize])  # rolls the campaign back
         count = snapshot_recipients(campaign, recipients(segment))
         Campaign.objects.filter(pk=campaign.pk).update(recipient_count=count)
         campaign.recipient_count = count

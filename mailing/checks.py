@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core import checks
 
-from .transport import SES_BACKEND
+from renouveau.mail import SES_BACKEND
 
 
 @checks.register(checks.Tags.compatibility)

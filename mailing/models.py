@@ -102,6 +102,7 @@ class Campaign(models.Model):
     class Kind(models.TextChoices):
         NEWSLETTER = "newsletter", "Lettre d'information"
         CITE_ALERT = "cite_alert", "Alerte « cité suivie »"
+        TEST = "test", "Envoi de test"
 
     kind = models.CharField(
         "type", max_length=20, choices=Kind.choices, default=Kind.NEWSLETTER, db_index=True

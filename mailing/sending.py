@@ -63,7 +63,6 @@ from .transport import (
     send_one,
     sender_state,
     ses_max_send_rate,
-    uses_ses_fast_path,
 )
 
 __all__ = [
@@ -107,7 +106,6 @@ __all__ = [
     "setting",
     "snapshot_recipients",
     "start_campaign",
-    "uses_ses_fast_path",
     "worker_identity",
 ]
 

@@ -1,12 +1,12 @@
 """Transport: one personalised raw MIME mail per recipient handed to SES v2, at the account's
 rate, with throttling and 5xx retried with backoff and every failure classified.
 
-When the site's mail backend is SES (production, tests), each mail is assembled by
-`mime.build_personalised` from the issue encoded once per campaign, and handed to a boto3 SES v2
-client (same region, endpoint and configuration set as the site's backend): Django's
-EmailMessage + anymail cost ~5 ms of CPU per 45 kB issue, and encoding the issue again for each
-recipient ~2 ms, which made the worker CPU-bound (bench/send.py). With any other backend
-(console in development) the site's mail path `renouveau.mail.build_message` is used.
+Each mail is assembled by the site's one MIME builder (`renouveau.mime.build_personalised`)
+from the issue encoded once per campaign, and sent by the site's one sender
+(`renouveau.mail.send_raw`): to SES v2 with one boto3 client shared by the sending threads, or
+to Django's backend (console in development). Django's EmailMessage + anymail cost ~5 ms of CPU
+per 45 kB issue, and encoding the issue again for each recipient ~2 ms, which made the worker
+CPU-bound (bench/send.py). A test send (`test_sends.py`) is built here too, by `campaign_mail`.
 
 What a worker process keeps between batches (the rate limiter, the thread pool, one SES client per
 sending thread, MIME skeletons) lives in one `SenderState` object, rebuilt when settings change or
@@ -29,23 +29,21 @@ from django.core.mail import get_connection
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-from renouveau.mail import build_message, is_retryable_answer, reply_to_addresses
+from renouveau.mail import (
+    is_retryable_answer,
+    new_ses_client,
+    reply_to_addresses,
+    send_raw,
+    uses_ses,
+)
+from renouveau.mime import MimeSkeleton, build_personalised
+from renouveau.mime import skeleton as mime_skeleton
 
 from .conf import setting
-from .mime import MimeSkeleton, build_personalised
-from .mime import skeleton as mime_skeleton
 from .models import Campaign
 from .subscriptions import list_unsubscribe_headers, unsubscribe_url
 
 logger = logging.getLogger(__name__)
-
-SES_BACKEND = "anymail.backends.amazon_ses.EmailBackend"
-_NO_RETRIES = {
-    "retries": {"total_max_attempts": 1},
-    "max_pool_connections": 4,
-    "connect_timeout": 5,
-    "read_timeout": 30,
-}
 
 
 # --- Rate ---
@@ -57,7 +55,7 @@ def ses_max_send_rate() -> float | None:
     configured = setting("MAILING_MAX_SEND_RATE", None)  # 0: no limit
     if configured is not None:
         return float(configured) or None
-    if settings.EMAIL_BACKEND != SES_BACKEND:
+    if not uses_ses():
         return None  # console or test backends: no SES account to protect
     import boto3
     from botocore.exceptions import BotoCoreError, ClientError
@@ -158,7 +156,7 @@ class SenderState:
         with self._lock:
             client = self._ses
             if client is None:
-                client = self._ses = _ses_client()
+                client = self._ses = new_ses_client(max(4, concurrency()))
                 self._clients.append(client)
             return client
 
@@ -166,7 +164,7 @@ class SenderState:
         """Everything slow to build, built before the batch is claimed."""
         self.pool()
         self.limiter()
-        if uses_ses_fast_path():
+        if uses_ses():
             self.ses_client()
 
     def thread_cached(self, name: str, factory):
@@ -262,75 +260,44 @@ def personalise(campaign: Campaign, subscriber_id: int) -> tuple[str, str, dict[
     return html, text, list_unsubscribe_headers(subscriber_id)
 
 
-def uses_ses_fast_path() -> bool:
-    """Raw MIME straight to SES v2 when the site's mail backend is SES itself (production,
-    tests); any other backend (console in development…) goes through the site's mail path."""
-    return settings.EMAIL_BACKEND == SES_BACKEND and setting("MAILING_SES_FAST_PATH", True)
+def campaign_mail(
+    campaign: Campaign,
+    *,
+    to: str,
+    unsubscribe: str,
+    headers: dict[str, str],
+    state: SenderState | None = None,
+) -> bytes:
+    """The raw mail of one recipient of a campaign: its bodies encoded once, `unsubscribe` where
+    the placeholder was (the same content as `personalise` gives)."""
+    state = state or sender_state()
+    return build_personalised(state.skeleton(campaign), to=to, value=unsubscribe, headers=headers)
 
 
-def _ses_client():
-    """A boto3 SES v2 client, configured as the site's SES backend (region, endpoint from the
-    environment) but with botocore's retries off: every attempt is ours to classify, since a
-    timed-out request may have been sent."""
-    import boto3
-    from botocore.config import Config
+def _raw(state: SenderState, recipient: Recipient, campaign: Campaign) -> bytes:
+    return campaign_mail(
+        campaign,
+        to=recipient.email,
+        unsubscribe=unsubscribe_url(recipient.subscriber_id),
+        headers=list_unsubscribe_headers(recipient.subscriber_id),
+        state=state,
+    )
 
-    params = dict(settings.ANYMAIL.get("AMAZON_SES_CLIENT_PARAMS") or {})
-    params.pop("config", None)
-    config = Config(**{**_NO_RETRIES, "max_pool_connections": max(4, concurrency())})
-    return boto3.session.Session().client("sesv2", config=config, **params)
+
+def send_campaign_mail(
+    state: SenderState, campaign: Campaign, to: str, raw: bytes, tags: dict[str, str]
+) -> str:
+    """One attempt, through the site's one sender, reusing this worker's client/connection."""
+    if uses_ses():
+        return send_raw(raw, to=[to], tags=tags, client=state.ses_client())
+    connection = state.thread_cached("connection", _mail_connection_factory)
+    return send_raw(raw, to=[to], tags=tags, connection=connection)
 
 
 def _mail_connection_factory():
-    client_params = dict(settings.ANYMAIL.get("AMAZON_SES_CLIENT_PARAMS") or {})
-    client_params["config"] = _NO_RETRIES
-    conn = get_connection(fail_silently=False, client_params=client_params)
+    conn = get_connection(fail_silently=False)
     conn.open()
     return conn
-
-
-def _raw_via_ses(state: SenderState, campaign: Campaign, recipient: Recipient) -> bytes:
-    """The recipient's raw mail from the campaign's bodies encoded once (mime.py): the same
-    content as `personalise` gives, without encoding the whole issue again per recipient."""
-    return build_personalised(
-        state.skeleton(campaign),
-        to=recipient.email,
-        value=unsubscribe_url(recipient.subscriber_id),
-        headers=list_unsubscribe_headers(recipient.subscriber_id),
-    )
-
-
-def _send_via_ses(state: SenderState, campaign, recipient, raw: bytes) -> str:
-    client = state.ses_client()
-    params: dict[str, Any] = {
-        "Destination": {"ToAddresses": [recipient.email]},
-        "Content": {"Raw": {"Data": raw}},
-        "EmailTags": [
-            {"Name": "delivery", "Value": str(recipient.delivery_id)},
-            {"Name": "campaign", "Value": str(campaign.pk)},
-        ],
-    }
-    configuration_set = settings.ANYMAIL.get("AMAZON_SES_CONFIGURATION_SET_NAME")
-    if configuration_set:
-        params["ConfigurationSetName"] = configuration_set
-    return client.send_email(**params).get("MessageId", "")
-
-
-def _send_via_site_path(state: SenderState, campaign, recipient, personalised) -> str:
-    html, text, headers = personalised
-    message = build_message(
-        to=[recipient.email],
-        subject=campaign.subject,
-        text=text,
-        html=html,
-        headers=headers,
-        reply_to=reply_to_addresses(),
-        tags={"delivery": str(recipient.delivery_id), "campaign": str(campaign.pk)},
-        connection=state.thread_cached("connection", _mail_connection_factory),
-    )
-    message.send(fail_silently=False)
-    status = getattr(message, "anymail_status", None)
-    return (status.message_id if status else "") or ""
 
 
 def classify(exc: Exception) -> tuple[str, str]:
@@ -361,14 +328,18 @@ def classify(exc: Exception) -> tuple[str, str]:
 def send_one(
     campaign: Campaign, recipient: Recipient, state: SenderState | None = None
 ) -> tuple[str, str, str]:
-    """Send one personalised mail, retrying throttling and 5xx with exponential backoff.
-    Returns (outcome, SES message id, error)."""
+    """Send one subscriber's mail of a campaign. Returns (outcome, SES message id, error)."""
     state = state or sender_state()
-    if uses_ses_fast_path():
-        transport, content = _send_via_ses, _raw_via_ses(state, campaign, recipient)
-    else:
-        content = personalise(campaign, recipient.subscriber_id)
-        transport = _send_via_site_path
+    raw = _raw(state, recipient, campaign)
+    tags = {"delivery": str(recipient.delivery_id), "campaign": str(campaign.pk)}
+    return send_with_retries(state, campaign, recipient.email, raw, tags)
+
+
+def send_with_retries(
+    state: SenderState, campaign: Campaign, to: str, raw: bytes, tags: dict[str, str]
+) -> tuple[str, str, str]:
+    """Send one mail at the account's rate, retrying throttling and 5xx with exponential
+    backoff; a timed-out attempt is never repeated (it may have been sent)."""
     attempts = setting("MAILING_MAX_ATTEMPTS", 5)
     delay = setting("MAILING_RETRY_BASE_DELAY", 0.5)
     rate = state.limiter()
@@ -376,7 +347,7 @@ def send_one(
     for attempt in range(attempts):
         rate.wait()
         try:
-            message_id = transport(state, campaign, recipient, content)
+            message_id = send_campaign_mail(state, campaign, to, raw, tags)
         except Exception as exc:  # classified below: anything unknown is a failure, not a crash
             outcome, error = classify(exc)
             if outcome not in (SendOutcome.RETRY_LATER, SendOutcome.UNREACHABLE):

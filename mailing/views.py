@@ -107,6 +107,8 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "mailing/confirm_result.html", {"result": result.value}, status=status)
 
 
+@csrf_exempt  # a test mail's one-click List-Unsubscribe POSTs here: it answers, changing nothing
+@require_http_methods(["GET", "POST"])
 def unsubscribe_help(request: HttpRequest) -> HttpResponse:
     return render(request, "mailing/unsubscribe_help.html")
 

@@ -1,12 +1,15 @@
 """Registration only: the admin lists and views live in admin_views.py."""
 
 from django.contrib.auth.models import Permission
-from django.urls import reverse
+from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.admin.widgets import Button
 from wagtail_modeladmin.options import modeladmin_register
 
+from newsletter.testsend import can_send_test
+
+from .admin_test_send import send_test_view
 from .admin_views import MailingDashboardPanel, MailingGroup, admin_urls, can_send
 
 modeladmin_register(MailingGroup)
@@ -14,7 +17,10 @@ modeladmin_register(MailingGroup)
 
 @hooks.register("register_admin_urls")
 def register_admin_urls():
-    return admin_urls()
+    return [
+        *admin_urls(),
+        path("lettre/<int:page_id>/envoyer-un-test/", send_test_view, name="newsletter_send_test"),
+    ]
 
 
 def _is_issue(page) -> bool:
@@ -23,6 +29,40 @@ def _is_issue(page) -> bool:
     return isinstance(page, NewsletterIssuePage) or (
         getattr(page, "specific_class", None) is NewsletterIssuePage
     )
+
+
+class SendTestMenuItem(ActionMenuItem):
+    label = "Envoyer un test"
+    name = "action-send-test"
+    icon_name = "mail"
+    order = 60
+
+    def is_shown(self, context):
+        page = context.get("page")
+        return (
+            context["view"] == "edit"
+            and _is_issue(page)
+            and can_send_test(context["request"].user, page)
+        )
+
+    def get_url(self, parent_context):
+        return reverse("newsletter_send_test", args=[parent_context["page"].pk])
+
+
+@hooks.register("register_page_action_menu_item")
+def register_send_test_menu_item():
+    return SendTestMenuItem()
+
+
+@hooks.register("register_page_header_buttons")
+def send_test_header_button(page, user, view_name, next_url=None):
+    if _is_issue(page) and can_send_test(user, page):
+        yield Button(
+            "Envoyer un test",
+            reverse("newsletter_send_test", args=[page.pk]),
+            icon_name="mail",
+            priority=35,
+        )
 
 
 class SendToSubscribersMenuItem(ActionMenuItem):

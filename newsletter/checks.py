@@ -310,8 +310,9 @@ def issue_warnings(issue: Any, rendered: RenderedIssue) -> list[str]:
 def check_issue(issue: Any, rendered: RenderedIssue, *, test_send: bool = False) -> list[str]:
     """French messages describing what must be fixed before sending; empty list = OK to send.
 
-    A test may be sent before the first publication (the e-mail then says its web version comes
-    with the publication); subscribers get only a published issue, with its web address."""
+    A test may be sent before the first publication, and link to pages not published yet: it
+    then leads to their draft previews and says so (`prepare_issue(previews=True)`);
+    subscribers get only a published issue, with its web address."""
     problems: list[str] = []
     if not test_send and not issue_archive_url(issue):
         problems.append(
@@ -329,7 +330,7 @@ def check_issue(issue: Any, rendered: RenderedIssue, *, test_send: bool = False)
     problems.extend(past_webinars(issue))
     if not list(issue.body):
         problems.append("La lettre est vide.")
-    prepared = prepare_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
+    prepared = prepare_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER, previews=test_send)
     problems.extend(prepared.problems)
     problems.extend(check_mjml(render_mjml(prepared)))
     problems.extend(check_html(rendered.html))

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import prefetch_related_objects
+from django.urls import reverse
 from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
@@ -56,6 +57,11 @@ def issue_archive_url(issue: Any) -> str:
     return page_url(issue) if issue.pk else ""
 
 
+def draft_preview_url(page: Page) -> str:
+    """The admin's preview of a page's latest draft (staff only: it asks them to log in)."""
+    return settings.SITE_URL + reverse("wagtailadmin_pages:view_draft", args=[page.pk])
+
+
 _RELATIVE_HREF = re.compile(r'(href|src)="(/[^/"][^"]*|/)"')
 
 
@@ -93,17 +99,25 @@ def email_image(
 
 class EmailContext:
     """One issue being prepared: `for_issue` loads what its blocks reference (see
-    `NewsletterBlock.email_pages` and `email_images`) in a few queries, whatever its length."""
+    `NewsletterBlock.email_pages` and `email_images`) in a few queries, whatever its length.
 
-    def __init__(self, issue: Any, pages: dict[int, Page], images: dict[int, Any]) -> None:
+    With `previews` (a test send), a page the public may not see yet links to its draft preview
+    in the admin, and its title is listed in `previewed` (the mail says so), instead of being a
+    problem."""
+
+    def __init__(
+        self, issue: Any, pages: dict[int, Page], images: dict[int, Any], previews: bool = False
+    ) -> None:
         self.issue = issue
         self.pages = pages
         self.images = images
+        self.previews = previews
         # Links that could not be resolved (unpublished page…), for the checks.
         self.problems: list[str] = []
+        self.previewed: list[str] = []
 
     @classmethod
-    def for_issue(cls, issue: Any) -> EmailContext:
+    def for_issue(cls, issue: Any, *, previews: bool = False) -> EmailContext:
         # The StreamField has already fetched the chosen pages and images in bulk; this adds the
         # specific pages behind teasers (for their teaser text and image) and the renditions.
         page_ids: set[int] = set()
@@ -124,7 +138,7 @@ class EmailContext:
             if teaser_image is not None:
                 images.setdefault(teaser_image.pk, teaser_image)
         _prefetch_renditions(images)
-        return cls(issue, pages, images)
+        return cls(issue, pages, images, previews)
 
     def resolve(self, page: Page | None, where: str) -> tuple[Page | None, str]:
         """The (specific, if loaded) page and its public address; "" and a problem reported
@@ -133,6 +147,9 @@ class EmailContext:
             return None, ""
         page = self.pages.get(page.pk, page)
         url = page_url(page)
+        if not url and self.previews:
+            self.previewed.append(page.title)
+            return page, draft_preview_url(page)
         if not url:
             self.problems.append(
                 f"{where} : la page « {page.title} » n'est pas publiée ou n'a pas d'adresse."

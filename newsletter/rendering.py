@@ -9,6 +9,7 @@ Each block of the body renders itself (`email_block.NewsletterBlock`); this modu
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ from .email_context import (
     NO_ARCHIVE_NOTE,
     UNSUBSCRIBE_URL_PLACEHOLDER,
     EmailContext,
+    draft_preview_url,
     generic_unsubscribe_url,
     issue_archive_url,
 )
@@ -72,12 +74,16 @@ class PreparedIssue:
     archive_url: str
     # Links that could not be resolved while preparing (unpublished page…), for the checks.
     problems: list[str] = field(default_factory=list)
+    # Pages shown by their draft preview (test sends only): the mail opens with a notice.
+    previewed: list[str] = field(default_factory=list)
 
 
 def prepare_issue(
-    issue: Any, *, unsubscribe_url: str, archive_url: str | None = None
+    issue: Any, *, unsubscribe_url: str, archive_url: str | None = None, previews: bool = False
 ) -> PreparedIssue:
-    context = EmailContext.for_issue(issue)
+    """`previews` (test sends): links to pages not yet public, the issue's own web version
+    included, lead to their draft preview in the admin, and the mail says which."""
+    context = EmailContext.for_issue(issue, previews=previews)
     items = []
     for child in issue.body:
         item = {"type": child.block_type, "id": child.id}
@@ -90,12 +96,28 @@ def prepare_issue(
         item = {"type": "masthead", "id": None}
         item.update(masthead.email_item(masthead.get_default(), context))
         items.insert(0, PreparedBlock(masthead, typeset(item)))
+    archive_url = archive_url or issue_archive_url(issue)
+    if not archive_url and previews and issue.pk:
+        archive_url = draft_preview_url(issue)
+        context.previewed.insert(0, f"{issue.title} (version en ligne)")
     return PreparedIssue(
         issue=issue,
         items=items,
         unsubscribe_url=unsubscribe_url,
-        archive_url=archive_url or issue_archive_url(issue),
+        archive_url=archive_url,
         problems=context.problems,
+        previewed=list(dict.fromkeys(context.previewed)),
+    )
+
+
+def preview_notice(prepared: PreparedIssue) -> str:
+    """What a test send says when some of its links lead to draft previews, or ""."""
+    if not prepared.previewed:
+        return ""
+    titles = ", ".join(f"« {title} »" for title in prepared.previewed)
+    return (
+        f"Envoi de test : les liens vers {titles} mènent à l'aperçu du brouillon dans "
+        "l'administration (connexion requise). Après publication, ils mèneront aux pages en ligne."
     )
 
 
@@ -116,6 +138,7 @@ def render_mjml(prepared: PreparedIssue) -> str:
             "unsubscribe_url": prepared.unsubscribe_url,
             "archive_url": prepared.archive_url,
             "no_archive_note": NO_ARCHIVE_NOTE,
+            "preview_notice": preview_notice(prepared),
             "site_url": settings.SITE_URL,
             "publisher": publisher_for_mail(),
         },
@@ -144,6 +167,9 @@ def render_text(prepared: PreparedIssue) -> str:
         if prepared.archive_url
         else f"({NO_ARCHIVE_NOTE}.)",
     ]
+    notice = preview_notice(prepared)
+    if notice:
+        out += ["", *textwrap.wrap(notice, TEXT_WIDTH)]
     sections = [s for p in prepared.items for s in p.block.email_text(p.item)]
     sections.append(
         (
@@ -166,10 +192,13 @@ def render_text(prepared: PreparedIssue) -> str:
 
 
 def render_issue(
-    issue: Any, *, unsubscribe_url: str, archive_url: str | None = None
+    issue: Any, *, unsubscribe_url: str, archive_url: str | None = None, previews: bool = False
 ) -> RenderedIssue:
-    """Render an issue for one recipient context (unsubscribe and web-archive addresses)."""
-    prepared = prepare_issue(issue, unsubscribe_url=unsubscribe_url, archive_url=archive_url)
+    """Render an issue for one recipient context (unsubscribe and web-archive addresses);
+    `previews` for a test send (see `prepare_issue`)."""
+    prepared = prepare_issue(
+        issue, unsubscribe_url=unsubscribe_url, archive_url=archive_url, previews=previews
+    )
     html = mjml2html(render_mjml(prepared), disable_comments=True)
     return RenderedIssue(
         subject=subject_for(issue), preheader=issue.preheader, html=html, text=render_text(prepared)

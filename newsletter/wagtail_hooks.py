@@ -2,21 +2,14 @@ from django.contrib.auth.models import Permission
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
-from wagtail.admin.widgets import Button
 
 from . import admin_views
 from .models import NewsletterIssuePage
-from .testsend import can_send_test
 
 
 @hooks.register("register_admin_urls")
 def register_admin_urls():
     return [
-        path(
-            "lettre/<int:page_id>/envoyer-un-test/",
-            admin_views.send_test,
-            name="newsletter_send_test",
-        ),
         path(
             "lettre/<int:page_id>/ajouter-des-pages/",
             admin_views.add_pages,
@@ -44,33 +37,6 @@ class IssueMenuItem(ActionMenuItem):
 
     def get_url(self, parent_context):
         return reverse(self.url_name, args=[parent_context["page"].pk])
-
-
-class SendTestMenuItem(IssueMenuItem):
-    label = "Envoyer un test"
-    name = "action-send-test"
-    icon_name = "mail"
-    order = 60
-    url_name = "newsletter_send_test"
-
-    def allows(self, context, page):
-        return can_send_test(context["request"].user, page)
-
-
-@hooks.register("register_page_action_menu_item")
-def register_send_test_menu_item():
-    return SendTestMenuItem()
-
-
-@hooks.register("register_page_header_buttons")
-def send_test_header_button(page, user, view_name, next_url=None):
-    if page.specific_class is NewsletterIssuePage and can_send_test(user, page):
-        yield Button(
-            "Envoyer un test",
-            reverse("newsletter_send_test", args=[page.pk]),
-            icon_name="mail",
-            priority=35,
-        )
 
 
 class AddPagesMenuItem(IssueMenuItem):

@@ -15,9 +15,9 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.core.checks import CheckMessage, Warning, register
 
-logger = logging.getLogger(__name__)
+from .mail import uses_ses
 
-SES_BACKEND = "anymail.backends.amazon_ses.EmailBackend"
+logger = logging.getLogger(__name__)
 
 
 def _identity_verified(client, identity: str) -> bool | None:
@@ -62,7 +62,7 @@ def ses_sender_problem() -> str:
 
 @register("mail", deploy=True)
 def check_ses_sender_identity(app_configs=None, **kwargs) -> list[CheckMessage]:
-    if settings.EMAIL_BACKEND != SES_BACKEND or not getattr(settings, "CHECK_SES_IDENTITY", True):
+    if not uses_ses() or not getattr(settings, "CHECK_SES_IDENTITY", True):
         return []
     try:
         problem = ses_sender_problem()

@@ -1,25 +1,39 @@
-"""The one outbound-mail path of the site. Every app sends through `send_mail_message`.
+"""The one outbound-mail path of the site: every mail (transactional, test sends, campaigns) is
+assembled by `renouveau.mime` and handed to `send_raw`, the one sender.
 
-Behind it is Django's configured e-mail backend: Amazon SES v2 through boto3 (django-anymail)
-in tests and production, the console in development unless SEND_MAIL_VIA_SES=1.
+`send_raw` gives the raw bytes to Amazon SES v2 (boto3, `SendEmail` with raw content: our own
+headers such as List-Unsubscribe reach the reader as written) when the site's mail backend is SES
+(tests, production), and to Django's configured backend otherwise (the console in development
+unless SEND_MAIL_VIA_SES=1), as the same bytes.
 
-Transient failures (throttling, 5xx, connection errors) are retried here with exponential
-backoff, a bounded number of times (MAIL_SEND_ATTEMPTS, MAIL_RETRY_BASE_DELAY); anything else
-(e.g. SES's MessageRejected for an unverified sender) is raised at once. Callers record what
-`describe_error` says on the row the mail was for, so that staff see it.
+Transient failures (throttling, 5xx, connection errors) are retried by `send_mail_message` with
+exponential backoff, a bounded number of times (MAIL_SEND_ATTEMPTS, MAIL_RETRY_BASE_DELAY);
+anything else (e.g. SES's MessageRejected for an unverified sender) is raised at once. Callers
+record what `describe_error` says on the row the mail was for, so that staff see it. Campaigns
+call `send_raw` from their own loop (mailing.transport), which classifies every attempt.
 """
 
 from __future__ import annotations
 
+import email
 import logging
+import os
+import threading
 import time
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMessage, get_connection
 from django_tasks import task
 
+from .mime import Attachment, build_mail
+
 logger = logging.getLogger(__name__)
+
+# The Django backend name that means "Amazon SES" in the settings (django-anymail's; Django's own
+# mail — admin error reports, Wagtail's password resets — still goes through it).
+SES_BACKEND = "anymail.backends.amazon_ses.EmailBackend"
 
 TRANSIENT_CODES = {
     "Throttling",
@@ -31,37 +45,96 @@ TRANSIENT_CODES = {
     "RequestTimeout",
 }
 
+# botocore's own retries off: every attempt is ours to classify, since a timed-out request may
+# have been sent (a retry would then send the mail twice).
+_NO_RETRIES = {
+    "retries": {"total_max_attempts": 1},
+    "connect_timeout": 5,
+    "read_timeout": 30,
+}
 
-def build_message(
+
+def uses_ses() -> bool:
+    return settings.EMAIL_BACKEND == SES_BACKEND
+
+
+def new_ses_client(max_pool_connections: int = 4) -> Any:
+    """A boto3 SES v2 client configured as the site's SES settings say (region; endpoint from
+    AWS_ENDPOINT_URL[_SESV2], e.g. moto_server), botocore retries off. Thread-safe."""
+    import boto3
+    from botocore.config import Config
+
+    params = dict(settings.ANYMAIL.get("AMAZON_SES_CLIENT_PARAMS") or {})
+    params.pop("config", None)
+    config = Config(**_NO_RETRIES, max_pool_connections=max_pool_connections)
+    return boto3.session.Session().client("sesv2", config=config, **params)
+
+
+_client_lock = threading.Lock()
+_default_client: tuple[tuple, Any] | None = None
+
+
+def _process_ses_client() -> Any:
+    """This process's client for one-off mails, built once (loading botocore's model is slow)
+    and again after a fork or when the endpoint or region changes."""
+    global _default_client
+    key = (
+        os.getpid(),
+        os.environ.get("AWS_ENDPOINT_URL_SESV2"),
+        os.environ.get("AWS_ENDPOINT_URL"),
+        repr(settings.ANYMAIL.get("AMAZON_SES_CLIENT_PARAMS")),
+    )
+    with _client_lock:
+        if _default_client is None or _default_client[0] != key:
+            _default_client = (key, new_ses_client())
+        return _default_client[1]
+
+
+class RawEmailMessage(EmailMessage):
+    """Bytes already assembled by `renouveau.mime`, for Django's non-SES backends (console,
+    SMTP, file, locmem): they all ask `message()` for the MIME object and `recipients()`."""
+
+    def __init__(self, raw: bytes, *, from_email: str, to: Sequence[str], connection=None):
+        super().__init__(from_email=from_email, to=list(to), connection=connection)
+        self.raw = raw
+
+    def message(self, *, policy=None):  # noqa: ARG002 - the bytes are final
+        return email.message_from_bytes(self.raw)
+
+
+def send_raw(
+    raw: bytes,
     *,
     to: Sequence[str],
-    subject: str,
-    text: str,
-    html: str | None = None,
-    headers: Mapping[str, str] | None = None,
-    reply_to: Sequence[str] | None = None,
     from_email: str | None = None,
     tags: Mapping[str, str] | None = None,
-    attachments: Sequence[tuple[str, bytes | str, str]] | None = None,
-    connection=None,
-) -> EmailMultiAlternatives:
-    """`attachments`: (filename, content, MIME type) triples, e.g. a webinar's `.ics`."""
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
+    client: Any = None,
+    connection: Any = None,
+) -> str:
+    """Send assembled bytes once, without retrying. Returns SES's message id ("" elsewhere).
+
+    `tags` become SES message tags (e.g. the delivery id), echoed in SES event notifications.
+    `client`: an SES v2 client to reuse (campaign threads), `connection`: a Django mail
+    connection to reuse (non-SES backends)."""
+    if uses_ses():
+        params: dict[str, Any] = {
+            "Destination": {"ToAddresses": list(to)},
+            "Content": {"Raw": {"Data": raw}},
+        }
+        if tags:
+            params["EmailTags"] = [{"Name": k, "Value": v} for k, v in tags.items()]
+        configuration_set = settings.ANYMAIL.get("AMAZON_SES_CONFIGURATION_SET_NAME")
+        if configuration_set:
+            params["ConfigurationSetName"] = configuration_set
+        return (client or _process_ses_client()).send_email(**params).get("MessageId", "")
+    message = RawEmailMessage(
+        raw,
         from_email=from_email or settings.DEFAULT_FROM_EMAIL,
-        to=list(to),
-        reply_to=list(reply_to or []),
-        headers=dict(headers or {}),
-        attachments=list(attachments or []),
-        connection=connection,
+        to=to,
+        connection=connection or get_connection(fail_silently=False),
     )
-    if html:
-        message.attach_alternative(html, "text/html")
-    if tags:
-        # SES message tags (e.g. the delivery id), echoed back in SES event notifications.
-        message.esp_extra = {"EmailTags": [{"Name": k, "Value": v} for k, v in tags.items()]}
-    return message
+    message.send(fail_silently=False)
+    return ""
 
 
 def reply_to_addresses() -> list[str]:
@@ -92,10 +165,7 @@ def is_transient(exc: BaseException) -> bool:
         code = cause.response.get("Error", {}).get("Code", "")
         status = cause.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0
         return is_retryable_answer(code, status)
-    if isinstance(cause, ConnectionError | HTTPClientError | OSError | TimeoutError):
-        return True
-    status = getattr(exc, "status_code", None)  # anymail errors without a botocore cause
-    return bool(status and (status == 429 or status >= 500))
+    return isinstance(cause, ConnectionError | HTTPClientError | OSError | TimeoutError)
 
 
 def describe_error(exc: BaseException) -> str:
@@ -109,36 +179,47 @@ def describe_error(exc: BaseException) -> str:
     return f"{type(cause).__name__}: {cause}"[:500]
 
 
-def _send_once(**kwargs) -> str | None:
-    message = build_message(**kwargs)
-    message.send(fail_silently=False)
-    status = getattr(message, "anymail_status", None)
-    return status.message_id if status is not None else None
+def send_mail_message(
+    *,
+    to: Sequence[str],
+    subject: str,
+    text: str,
+    html: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    reply_to: Sequence[str] = (),
+    from_email: str | None = None,
+    tags: Mapping[str, str] | None = None,
+    attachments: Sequence[Attachment] = (),
+    attempts: int | None = None,
+) -> str:
+    """Assemble and send one message now. Returns the provider's message id (SES) or "".
 
-
-def send_mail_message(*, attempts: int | None = None, **kwargs) -> str | None:
-    """Send one message now. Returns the provider's message id when there is one (SES).
-
-    Transient errors are retried `attempts` times in all (MAIL_SEND_ATTEMPTS, default 3) with
-    exponential backoff from MAIL_RETRY_BASE_DELAY seconds (default 0.5); the last error, or
-    the first permanent one, is raised.
+    `attachments`: (filename, content, MIME type) triples, e.g. a webinar's `.ics`. Transient
+    errors are retried `attempts` times in all (MAIL_SEND_ATTEMPTS, default 3) with exponential
+    backoff from MAIL_RETRY_BASE_DELAY seconds (default 0.5); the last error, or the first
+    permanent one, is raised.
     """
+    raw = build_mail(
+        to=to,
+        subject=subject,
+        text=text,
+        html=html,
+        headers=dict(headers or {}),
+        reply_to=reply_to,
+        from_email=from_email,
+        attachments=attachments or (),
+    )
     attempts = max(1, attempts or int(getattr(settings, "MAIL_SEND_ATTEMPTS", 3)))
     delay = float(getattr(settings, "MAIL_RETRY_BASE_DELAY", 0.5))
     for attempt in range(attempts):
         try:
-            return _send_once(**kwargs)
+            return send_raw(raw, to=to, from_email=from_email, tags=tags)
         except Exception as exc:
             if not is_transient(exc) or attempt + 1 >= attempts:
                 raise
             logger.warning("Transient mail error, retrying: %s", describe_error(exc))
             time.sleep(delay * 2**attempt)
-    return None  # pragma: no cover - the loop returns or raises
-
-
-def open_connection():
-    """A reusable connection (one boto3 client) for sending many messages in a row."""
-    return get_connection(fail_silently=False)
+    return ""  # pragma: no cover - the loop returns or raises
 
 
 @task(queue_name="mail")

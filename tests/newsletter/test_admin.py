@@ -4,9 +4,24 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from wagtail.models import Page
 
+from tests.typography import as_typed
+
 pytestmark = pytest.mark.django_db
 
-SUBJECT = "[Test] Renouveau du Bassin Minier N°2 — Juillet 2019"
+SUBJECT = "Renouveau du Bassin Minier N°2 — Juillet 2019"  # as subscribers get it
+
+
+def link_targets(client, html: str) -> list[str]:
+    """Where each link of a mail leads, counted links (/lettre/l/…) followed once."""
+    import re
+
+    targets = []
+    for href in re.findall(r'href="([^"]+)"', html):
+        path = href.removeprefix("http://127.0.0.1:8000")
+        if path.startswith("/lettre/l/"):
+            href = client.get(path)["Location"]
+        targets.append(href)
+    return targets
 
 
 def send_url(issue):
@@ -62,7 +77,7 @@ def test_a_test_goes_out_with_the_latest_draft(editor_client, issue_2, ses):
     issue_2.save_revision()
     editor_client.post(send_url(issue_2), {"addresses": "elu@example.org"})
     [message] = ses.messages()
-    assert message["Subject"].strip() == "[Test] Brouillon du N°2"
+    assert message["Subject"].strip() == "Brouillon du N°2"
 
 
 def test_bad_addresses_are_refused_in_french_and_nothing_is_sent(editor_client, issue_2, ses):
@@ -78,14 +93,36 @@ def test_bad_addresses_are_refused_in_french_and_nothing_is_sent(editor_client, 
 
 
 def test_a_failing_check_blocks_the_test_with_a_clear_message(editor_client, issue_2, ses):
-    target = next(b.value["page"] for b in issue_2.body if b.block_type == "call_to_action")
-    Page.objects.get(pk=target.pk).specific.unpublish()
+    issue_2.title = "Renouveau du Bassin Minier " * 8  # a 216-character subject
+    issue_2.save_revision()
     response = editor_client.post(send_url(issue_2), {"addresses": "elu@example.org"})
     assert response.status_code == 422
     html = response.content.decode()
-    assert "Rien n'a été envoyé" in html
-    assert "n&#x27;est pas publiée" in html
+    assert "Rien n&#x27;a été envoyé" in html or "Rien n'a été envoyé" in html
+    assert "fait 216 caractères" in html
     assert ses.messages() == []
+
+
+def test_a_link_to_an_unpublished_page_leads_to_its_draft_preview_in_a_test(
+    editor_client, issue_2, ses
+):
+    """Item 2 of issue 14: a test may link to pages still in draft; the mail says so. A real
+    send still refuses them (test_subscribers_get_only_a_published_issue…)."""
+    target = next(b.value["page"] for b in issue_2.body if b.block_type == "call_to_action")
+    Page.objects.get(pk=target.pk).specific.unpublish()
+    response = editor_client.post(send_url(issue_2), {"addresses": "elu@example.org"})
+    assert response.status_code == 302
+    [message] = ses.messages()
+    html = message.get_body(("html",)).get_content()
+    text = message.get_body(("plain",)).get_content()
+    preview = f"http://127.0.0.1:8000/admin/pages/{target.pk}/view_draft/"
+    assert preview in link_targets(editor_client, html)  # behind a counted link, as in a send
+    for part in (html, text.replace("\n", " ")):
+        assert "Envoi de test" in part and f"« {target.title} »" in part
+    # The preview is the staff's: it asks an anonymous visitor to log in.
+    assert editor_client.get(preview.removeprefix("http://127.0.0.1:8000")).status_code == 200
+    editor_client.logout()
+    assert editor_client.get(preview.removeprefix("http://127.0.0.1:8000")).status_code == 302
 
 
 def test_only_editors_allowed_to_test_or_publish_may_send(client, django_user_model, issue_2, ses):
@@ -138,13 +175,15 @@ def test_an_issue_is_built_quickly_from_existing_pages_as_editable_teasers(edito
     from newsletter.rendering import render_issue
 
     rendered = render_issue(draft, unsubscribe_url="https://x.test/u")
-    assert "L'Engagement pour le Renouveau du Bassin Minier en quelques mots." in rendered.text
+    assert "L'Engagement pour le Renouveau du Bassin Minier en quelques mots." in as_typed(
+        rendered.text
+    )
 
 
 def test_test_sends_are_rate_limited_per_editor(editor_client, issue_2, ses, monkeypatch):
-    from newsletter import admin_views
+    from mailing import admin_test_send
 
-    monkeypatch.setattr(admin_views, "TEST_SENDS_PER_HOUR", "1/h")
+    monkeypatch.setattr(admin_test_send, "TEST_SENDS_PER_HOUR", "1/h")
     assert editor_client.post(send_url(issue_2), {"addresses": "a@example.org"}).status_code == 302
     response = editor_client.post(send_url(issue_2), {"addresses": "b@example.org"})
     assert response.status_code == 429
@@ -171,22 +210,21 @@ def never_published_copy(issue_2):
 
 
 def test_a_never_published_issue_can_be_tested_from_its_latest_draft(editor_client, issue_2, ses):
-    from newsletter.email_context import NO_ARCHIVE_NOTE
-
     issue = never_published_copy(issue_2)
     issue.title = "N°3, relu"
     issue.save_revision()
     response = editor_client.post(send_url(issue), {"addresses": "elu@example.org"})
     assert response.status_code == 302
     [message] = ses.messages()
-    assert message["Subject"].strip() == "[Test] N°3, relu"  # the latest revision
+    assert message["Subject"].strip() == "N°3, relu"  # the latest revision
     html = message.get_body(("html",)).get_content()
     text = message.get_body(("plain",)).get_content()
-    # No link without an address: the web version is announced for the publication instead.
+    # No link without an address: the web version leads to the draft's preview, said so.
     assert 'href=""' not in html
-    assert "Lire cette lettre dans votre navigateur" not in html and "Lire en ligne" not in html
-    assert html.count(NO_ARCHIVE_NOTE) == 2 and text.count(NO_ARCHIVE_NOTE) == 2
-    assert "/n3/" not in html + text  # no address of the unpublished page
+    preview = f"http://127.0.0.1:8000/admin/pages/{issue.pk}/view_draft/"
+    assert link_targets(editor_client, html).count(preview) == 2  # top and footer
+    assert "Envoi de test" in html and "N°3, relu (version en ligne)" in html
+    assert "/n3/" not in html + text  # no public address of the unpublished page
     assert "JUILLET 2019. N°3" in html
 
 

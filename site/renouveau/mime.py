@@ -1,6 +1,8 @@
-"""Raw MIME for campaign mails, assembled from parts encoded once per call with C-level codecs.
+"""The one MIME builder of the site: every outbound mail (transactional mail, test sends,
+campaigns) is assembled here as raw bytes, then handed to `renouveau.mail.send_raw`.
 
-Why not Django's EmailMessage + anymail for every recipient: building one 45 kB issue that way
+Parts are encoded with C-level codecs. Why not Django's EmailMessage + anymail for every
+recipient: building one 45 kB issue that way
 costs about 5 ms of pure-Python CPU (email.generator, anymail's payload walk), as much as the SES
 call itself; with several sends in flight it made the worker CPU-bound (see bench/send.py).
 Here what is the same for every recipient is encoded once per campaign: the headers (From,
@@ -13,9 +15,11 @@ which decoding removes: the recipient reads exactly the personalised text.
 
 from __future__ import annotations
 
+import base64
 import quopri
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.header import Header
 from email.utils import formatdate, make_msgid
@@ -71,13 +75,14 @@ def skeleton(
     html: str | None = None,
     text: str | None = None,
     placeholder: str | None = None,
-    reply_to: str | None = None,
+    reply_to: str | Sequence[str] | None = None,
 ) -> MimeSkeleton:
     sender = sanitize_address(from_email or settings.DEFAULT_FROM_EMAIL, "utf-8")
     encoded_subject = Header(subject, "utf-8", header_name="Subject").encode(linesep="\n")
     lines = [f"From: {sender}", f"Subject: {encoded_subject}", "MIME-Version: 1.0"]
-    if reply_to:
-        lines.insert(1, f"Reply-To: {sanitize_address(reply_to, 'utf-8')}")
+    replies = [reply_to] if isinstance(reply_to, str) else list(reply_to or ())
+    if replies:
+        lines.insert(1, "Reply-To: " + ", ".join(sanitize_address(a, "utf-8") for a in replies))
     return MimeSkeleton(
         ("\n".join(lines) + "\n").encode("ascii"),
         html=None if html is None else EncodedBody.encode(html, placeholder),
@@ -112,6 +117,33 @@ def build_raw(
     return _assemble(base, to=to, text=_qp(text), html=_qp(html), headers=headers)
 
 
+# (filename, content, MIME type), e.g. a webinar's `.ics`.
+Attachment = tuple[str, bytes | str, str]
+
+
+def build_mail(
+    *,
+    to: Sequence[str],
+    subject: str,
+    text: str,
+    html: str | None = None,
+    headers: dict[str, str] | None = None,
+    reply_to: Sequence[str] = (),
+    from_email: str | None = None,
+    attachments: Sequence[Attachment] = (),
+) -> bytes:
+    """One mail (transactional, or a test send's): the same assembly as a campaign's."""
+    base = skeleton(subject, from_email, reply_to=reply_to)
+    return _assemble(
+        base,
+        to=to,
+        text=_qp(text),
+        html=None if html is None else _qp(html),
+        headers=dict(headers or {}),
+        attachments=attachments,
+    )
+
+
 def build_personalised(
     base: MimeSkeleton, *, to: str, value: str, headers: dict[str, str]
 ) -> bytes:
@@ -124,30 +156,64 @@ def build_personalised(
     )
 
 
+_PART_HEAD = (
+    '--{b}\nContent-Type: text/{kind}; charset="utf-8"\n'
+    "Content-Transfer-Encoding: quoted-printable\n\n"
+)
+
+
+def _attachment_part(boundary: str, attachment: Attachment) -> bytes:
+    filename, content, mimetype = attachment
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    charset = '; charset="utf-8"' if mimetype.startswith("text/") else ""
+    safe_name = filename.replace('"', "").replace("\n", "")
+    head = (
+        f"--{boundary}\nContent-Type: {mimetype}{charset}\n"
+        "Content-Transfer-Encoding: base64\n"
+        f'Content-Disposition: attachment; filename="{safe_name}"\n\n'
+    ).encode("ascii")
+    return head + base64.encodebytes(data)
+
+
 def _assemble(
-    base: MimeSkeleton, *, to: str, text: bytes, html: bytes, headers: dict[str, str]
+    base: MimeSkeleton,
+    *,
+    to: str | Sequence[str],
+    text: bytes,
+    html: bytes | None,
+    headers: dict[str, str],
+    attachments: Sequence[Attachment] = (),
 ) -> bytes:
     boundary = f"=_{uuid.uuid4().hex}"
-    head = (
-        f"To: {to_header(to)}\n"
-        f"Date: {formatdate(localtime=False, usegmt=True)}\n"
-        f"Message-ID: {make_msgid(domain=str(DNS_NAME))}\n"
-        f"{_header_lines(headers)}\n"
-        f'Content-Type: multipart/alternative; boundary="{boundary}"\n\n'
-    ).encode("ascii")
-    part_head = (
-        '--{b}\nContent-Type: text/{kind}; charset="utf-8"\n'
-        "Content-Transfer-Encoding: quoted-printable\n\n"
-    )
-    return b"".join(
-        [
-            base.common_headers,
-            head,
-            part_head.format(b=boundary, kind="plain").encode("ascii"),
+    if html is None:
+        body_type = 'text/plain; charset="utf-8"\nContent-Transfer-Encoding: quoted-printable'
+        body = [text, b"\n"]
+    else:
+        body_type = f'multipart/alternative; boundary="{boundary}"'
+        body = [
+            _PART_HEAD.format(b=boundary, kind="plain").encode("ascii"),
             text,
             b"\n",
-            part_head.format(b=boundary, kind="html").encode("ascii"),
+            _PART_HEAD.format(b=boundary, kind="html").encode("ascii"),
             html,
             f"\n--{boundary}--\n".encode("ascii"),
         ]
-    ).replace(b"\n", b"\r\n")  # MIME lines end in CRLF; no bare CR is left after QP encoding
+    if attachments:
+        # multipart/mixed: the message (text, or text + HTML) first, then each attachment.
+        outer = f"=_{uuid.uuid4().hex}"
+        body = [
+            f"--{outer}\nContent-Type: {body_type}\n\n".encode("ascii"),
+            *body,
+            *(b"\n" + _attachment_part(outer, a) for a in attachments),
+            f"\n--{outer}--\n".encode("ascii"),
+        ]
+        body_type = f'multipart/mixed; boundary="{outer}"'
+    head = (
+        f"To: {', '.join(to_header(a) for a in ([to] if isinstance(to, str) else to))}\n"
+        f"Date: {formatdate(localtime=False, usegmt=True)}\n"
+        f"Message-ID: {make_msgid(domain=str(DNS_NAME))}\n"
+        + (f"{_header_lines(headers)}\n" if headers else "")
+        + f"Content-Type: {body_type}\n\n"
+    ).encode("ascii")
+    # MIME lines end in CRLF; no bare CR is left after QP encoding (base64 has none).
+    return b"".join([base.common_headers, head, *body]).replace(b"\n", b"\r\n")

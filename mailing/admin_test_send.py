@@ -1,0 +1,84 @@
+"""Admin view: « Envoyer un test » of a newsletter issue (the logic is in test_sends.py)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django_ratelimit.core import is_ratelimited
+
+from newsletter.forms import SendTestForm
+from newsletter.models import NewsletterIssuePage
+from newsletter.testsend import can_send_test
+from renouveau.mail import describe_error
+
+from .campaigns import CampaignError
+from .test_sends import send_test
+
+TEST_SENDS_PER_HOUR = "20/h"
+
+
+def send_test_view(request: HttpRequest, page_id: int) -> HttpResponse:
+    page = get_object_or_404(NewsletterIssuePage, pk=page_id)
+    if not can_send_test(request.user, page):
+        raise PermissionDenied
+    # The latest draft is what the editor wants to see in a mailbox before publishing.
+    issue = page.get_latest_revision_as_object()
+    problems: list[str] = []
+    failures: list[str] = []
+    if request.method == "POST":
+        form = SendTestForm(request.POST)
+        # Tests go to addresses typed freely: cap them per editor so a stolen session cannot
+        # turn the admin into a mail cannon.
+        limited = form.is_valid() and is_ratelimited(
+            request,
+            group="newsletter-send-test",
+            key="user",
+            rate=TEST_SENDS_PER_HOUR,
+            method="POST",
+            increment=True,
+        )
+        if limited:
+            form.add_error(
+                None, "Trop de tests envoyés pendant l'heure écoulée : réessayez plus tard."
+            )
+        if form.is_valid():
+            addresses = form.cleaned_data["addresses"]
+            try:
+                result = send_test(issue, addresses, user=request.user)
+            except CampaignError as error:
+                problems = error.problems
+            except Exception as error:  # SES unreachable…: say so, keep the form
+                failures = [f"Aucun envoi : {describe_error(error)}"]
+            else:
+                failures = [f"{address} : {error}" for address, error in result.failed]
+                if result.sent:
+                    messages.success(
+                        request, f"Test de « {issue.title} » envoyé à {', '.join(result.sent)}."
+                    )
+                if not failures:
+                    return redirect("wagtailadmin_pages:edit", page.pk)
+    else:
+        form = SendTestForm(initial={"addresses": request.user.email})
+    if problems:
+        status = 422
+    elif failures:
+        status = 502
+    else:
+        status = 429 if form.non_field_errors() else 200
+    return TemplateResponse(
+        request,
+        "newsletter/admin/send_test.html",
+        {
+            "page": page,
+            "issue": issue,
+            "form": form,
+            "problems": problems,
+            "failures": failures,
+            "edit_url": reverse("wagtailadmin_pages:edit", args=[page.pk]),
+        },
+        status=status,
+    )
