@@ -81,6 +81,8 @@ def test_an_editor_previews_the_email_and_sends_a_test(
     messages = ses.messages()
     assert sorted(m["To"] for m in messages) == ["elu@example.org", "redaction@example.org"]
     message = messages[0]
-    assert message["Subject"].strip() == "[Test] Renouveau du Bassin Minier N°2 — Juillet 2019"
+    # The subscribers' mail (item 3 of issue 14): their subject, the one-click headers.
+    assert message["Subject"].strip() == "Renouveau du Bassin Minier N°2 — Juillet 2019"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "JUILLET 2019. N°2" in message.get_body(("html",)).get_content()
     assert "Grégory Lelong" in message.get_body(("plain",)).get_content()
