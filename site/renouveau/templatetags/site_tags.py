@@ -69,18 +69,26 @@ def date_fr(value, fmt: str = "j F Y") -> str:
 
 
 class GenerationCacheNode(template.Node):
-    def __init__(self, nodelist: template.NodeList, name: str) -> None:
+    def __init__(
+        self, nodelist: template.NodeList, name: str, key: list[template.base.FilterExpression]
+    ) -> None:
         self.nodelist = nodelist
         self.name = name
+        self.key = key
 
     def render(self, context) -> str:
         request = context.get("request")
+        key = [part.resolve(context, ignore_failures=True) for part in self.key]
+        if getattr(request, "is_preview", False) or any(part is None for part in key):
+            # A preview shows drafts; a page never saved, or a misspelt variable, has no key.
+            return self.nodelist.render(context)
         site = Site.find_for_request(request) if request is not None else None
         return fragments.cached(
             f"html:{self.name}",
             lambda: self.nodelist.render(context),
             request,
             site.pk if site else "",
+            *key,
         )
 
 
@@ -88,10 +96,16 @@ class GenerationCacheNode(template.Node):
 def generation_cache(parser, token):
     """`{% generation_cache "footer" %}…{% endgeneration_cache %}`: the block's HTML, rendered
     once per site and content generation (renouveau.fragments). Only for what is the same for
-    every visitor and every page: nothing of the request or the current page inside."""
+    every visitor and every page: nothing of the request or the current page inside.
+
+    `{% generation_cache "city-card" city.pk %}`: once per site, generation and value of the
+    variables that follow the name: what the block shows must depend on nothing else (a card
+    showing a page's fields: the page's key; anything that changes with the time, too)."""
     bits = token.split_contents()
-    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
-        raise template.TemplateSyntaxError('Usage: {% generation_cache "name" %}')
+    if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError('Usage: {% generation_cache "name" [key …] %}')
     nodelist = parser.parse(("endgeneration_cache",))
     parser.delete_first_token()
-    return GenerationCacheNode(nodelist, bits[1][1:-1])
+    return GenerationCacheNode(
+        nodelist, bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]]
+    )

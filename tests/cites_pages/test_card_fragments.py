@@ -1,0 +1,82 @@
+"""Issue 18: the cards of the cités and webinars indexes are rendered once per content
+generation ({% generation_cache %} keyed on the page), so that a full page of results costs
+little more than a few; every change that bumps the generation shows at once."""
+
+import datetime
+
+from django.template import Context, Template
+from django.test import RequestFactory
+from django.utils import timezone
+
+from cites_pages.models import CityPage, WebinarIndexPage, WebinarPage
+from renouveau.demo import child_page
+from renouveau.page_cache import invalidate_page_cache
+
+from .test_query_counts import FragmentsTestCase
+
+
+class TestCityCards(FragmentsTestCase):
+    def test_a_card_is_rendered_once_per_generation(self):
+        self.assertIn(">Cité Nouméa</a>", self.html("/cites/"))
+        # Changed behind Wagtail's back (no signal, so the same generation): the card is kept.
+        CityPage.objects.filter(slug="cite-noumea").update(title="Cité Nouméa (renommée)")
+        self.assertIn(">Cité Nouméa</a>", self.html("/cites/"))
+        invalidate_page_cache()
+        self.assertIn(">Cité Nouméa (renommée)</a>", self.html("/cites/"))
+
+    def test_a_cite_published_again_shows_its_new_card_at_once(self):
+        self.html("/cites/")
+        city = CityPage.objects.get(slug="cite-noumea")
+        city.title = "Cité Nouméa (renommée)"
+        city.dwellings = 321
+        city.save_revision().publish()
+        page = self.html("/cites/")
+        self.assertIn(">Cité Nouméa (renommée)</a>", page)
+        self.assertIn("321 logements", page)
+
+
+class TestWebinarCards(FragmentsTestCase):
+    def test_a_webinar_that_ends_moves_to_the_replays_with_its_replay_card(self):
+        now = timezone.now()
+        webinar = child_page(
+            WebinarIndexPage.objects.get(),
+            WebinarPage,
+            slug="en-cours",
+            title="Un webinaire en cours",
+            start=now - datetime.timedelta(hours=1),
+            end=now + datetime.timedelta(hours=1),
+        )
+        upcoming, _replays = self.html("/webinaires/").split('id="replays-titre"')
+        self.assertIn("Un webinaire en cours", upcoming)
+        # Time passes: no publication, the same generation.
+        WebinarPage.objects.filter(pk=webinar.pk).update(end=now - datetime.timedelta(minutes=1))
+        upcoming, replays = self.html("/webinaires/").split('id="replays-titre"')
+        self.assertNotIn("Un webinaire en cours", upcoming)
+        card = replays.split("Un webinaire en cours", 1)[1].split("</article>", 1)[0]
+        self.assertIn('<span class="tag">Replay</span>', card)
+
+
+class TestGenerationCacheKey(FragmentsTestCase):
+    TEMPLATE = (
+        '{% load site_tags %}{% generation_cache "test-card" key %}{{ value }}'
+        "{% endgeneration_cache %}"
+    )
+
+    def render(self, request, key, value) -> str:
+        return Template(self.TEMPLATE).render(
+            Context({"request": request, "key": key, "value": value})
+        )
+
+    def test_one_rendering_per_key(self):
+        request = RequestFactory().get("/")
+        self.assertEqual(self.render(request, 1, "first"), "first")
+        self.assertEqual(self.render(request, 1, "second"), "first")
+        self.assertEqual(self.render(request, 2, "third"), "third")
+
+    def test_no_key_or_a_preview_is_never_cached(self):
+        request = RequestFactory().get("/")
+        self.assertEqual(self.render(request, None, "first"), "first")
+        self.assertEqual(self.render(request, None, "second"), "second")
+        self.render(request, 1, "cached")
+        request.is_preview = True
+        self.assertEqual(self.render(request, 1, "draft"), "draft")
