@@ -1,6 +1,8 @@
 """Newsletter in the browser: a visitor reads the archive; an editor previews N°2 as an e-mail
 and sends a test that arrives at (moto's) SES."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -49,7 +51,7 @@ def test_an_editor_previews_the_email_and_sends_a_test(
     page.locator("#id_preview_mode").select_option("email")
     # The e-mail mode frames the mail in a sandboxed frame of its own; only the e-mail has an
     # unsubscribe link (the web mode shows the masthead too). The preview reloads asynchronously.
-    mail = preview.frame_locator("iframe[sandbox]")
+    mail = preview.frame_locator("iframe.light-on")
     unsubscribe = mail.get_by_role("link", name="Se désabonner")
     expect(unsubscribe).to_be_visible(timeout=20_000)
     expect(mail.get_by_text("Lire cette lettre dans votre navigateur")).to_be_visible()
@@ -61,11 +63,33 @@ def test_an_editor_previews_the_email_and_sends_a_test(
     assert banner.evaluate(band) == "rgb(35, 49, 63)"
     # The width switches, in Wagtail's desktop size: a phone's 375 px, then the mail's 600 px.
     page.locator('input[name="preview-size"][value="desktop"]').check(force=True)
-    frame = preview.locator("iframe[sandbox]")
+    frame = preview.locator("iframe[sandbox]:visible")
     preview.get_by_text("375 px").click()
     expect(frame).to_have_css("width", "375px")
     preview.get_by_text("600 px").click()
     expect(frame).to_have_css("width", "600px")
+    # Dark mode, as a mail client in dark mode shows it: the mail's dark rules apply (the page
+    # around the mail turns dark, the footer's links soften).
+    color = "e => getComputedStyle(e).color"
+    page_colour = "e => getComputedStyle(e.querySelector('.bg-page')).backgroundColor"
+    light_link = unsubscribe.evaluate(color)
+    assert mail.locator("body").evaluate(page_colour) == "rgb(241, 237, 230)"
+    preview.get_by_text("Sombre").click()
+    expect(frame).to_have_attribute("title", re.compile(r"\(sombre, images affichées\)"))
+    dark = preview.frame_locator("iframe.dark-on")
+    assert dark.get_by_role("link", name="Se désabonner").evaluate(color) != light_link
+    assert dark.locator("body").evaluate(page_colour) != "rgb(241, 237, 230)"
+    # Images blocked: their alt text in their place, nothing loaded.
+    preview.get_by_text("Bloquées").click()
+    expect(frame).to_have_attribute("title", re.compile(r"\(sombre, images bloquées\)"))
+    blocked = preview.frame_locator("iframe.dark-off")
+    images = blocked.locator("img")
+    assert images.count() > 3
+    assert images.evaluate_all("imgs => imgs.filter(i => i.currentSrc).length") == 0
+    assert images.evaluate_all("imgs => imgs.filter(i => !i.alt).length") == 0
+    preview.get_by_text("Clair").click()
+    preview.get_by_text("Affichées").click()
+    expect(frame).to_have_attribute("title", re.compile(r"\(clair, images affichées\)"))
     assert violations == []
 
     page.locator("footer .dropdown-toggle, [data-w-dropdown-target='toggle']").last.click()

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.test import RequestFactory
 
 from newsletter.models import NewsletterIndexPage, NewsletterIssuePage
+from tests.typography import as_typed
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def no_page_cache(settings):
 def test_the_issue_is_an_accessible_web_page_not_the_email(client, issue_2):
     response = client.get("/lettre/n2-juillet-2019/")
     assert response.status_code == 200
-    html = unescape(response.content.decode())
+    html = as_typed(response.content.decode())
     assert "<h1>Renouveau du Bassin Minier N°2 — Juillet 2019</h1>" in html
     assert "<iframe" not in html and "<mj-" not in html
     for block in issue_2.body:
@@ -120,14 +121,22 @@ def test_preview_modes_web_and_email(issue_2, admin_user):
     assert html.startswith("<!doctype html>")
     # The mail, framed in a sandbox (no script, no same origin), under a policy of its own that
     # lets its inline styles apply and runs no script.
-    [frame] = re.findall(r"<iframe [^>]*>", html)
-    assert 'sandbox="allow-popups allow-popups-to-escape-sandbox"' in frame
-    srcdoc = unescape(re.search(r'srcdoc="([^"]*)"', frame).group(1))
-    assert srcdoc.startswith("<!doctype html>") and "JUILLET 2019. N°2" in srcdoc
+    frames = re.findall(r"<iframe [^>]*>", html)
+    assert len(frames) == 4  # light and dark, images shown and blocked
+    for frame in frames:
+        assert 'sandbox="allow-popups allow-popups-to-escape-sandbox"' in frame
+    light, dark, light_blocked, dark_blocked = (
+        unescape(re.search(r'srcdoc="([^"]*)"', frame).group(1)) for frame in frames
+    )
+    assert light.startswith("<!doctype html>") and "JUILLET 2019. N°2" in light
+    assert "@media (prefers-color-scheme: dark)" in light and "@media all" in dark
+    assert "<img" in light_blocked and not re.search(r"<img[^>]*\ssrc=", light_blocked)
+    assert re.search(r"<img[^>]*\ssrc=", light) and "@media all" in dark_blocked
     policy = email["Content-Security-Policy"]
     assert "style-src 'unsafe-inline'" in policy and "default-src 'none'" in policy
     assert "script-src" not in policy
     assert 'for="width-600"' in html and 'for="width-375"' in html  # the width switches
+    assert 'for="scheme-dark"' in html and 'for="images-off"' in html
     web = issue_2.make_preview_request(request, "")
     assert b"Voir la version e-mail" in web.content
     assert "style-src 'self'" in web["Content-Security-Policy"]  # the site's own policy
