@@ -1,4 +1,5 @@
-"""Text for the e-mail: French typography, HTML → plain text, and the plain-text part's pieces."""
+"""Text for the e-mail: French typography (renouveau.typography, shared with the web pages),
+HTML → plain text, and the plain-text part's pieces."""
 
 from __future__ import annotations
 
@@ -12,56 +13,34 @@ from typing import Any
 from django.utils import timezone
 
 from renouveau.templatetags.site_tags import date_fr
+from renouveau.typography import french_html, french_text, french_upper
 
 TEXT_WIDTH = 72
 
-_SPACE_BEFORE = re.compile(r"[ \u00a0\u202f]+([?!:;»])")
-_SPACE_AFTER = re.compile(r"«[ \u00a0\u202f]+")
-_HTML_TEXT = re.compile(r"(^|>)([^<]+)")
-
-
-_SPACE_IN_NUMBER = re.compile(r"(?<=\d)[ \u202f](?=\d{3}(?!\d))")
-_SPACE_BEFORE_PERCENT = re.compile(r"(?<=\d)[ \u202f]?%")
-_ORDINAL = re.compile(r"(\d+)(e|er|re|ème|ᵉ|es|ers|res)\b")
-
-
-def french_spacing(text: str) -> str:
-    """Non-breaking spaces where French typography wants them (« … », ? ! : ;, « 100 % »,
-    « 23 000 »), so a mail client never starts a line with a lone question mark, a closing
-    guillemet, a percent sign or the end of a number."""
-    text = _SPACE_AFTER.sub("«\u00a0", _SPACE_BEFORE.sub("\u00a0\\1", text))
-    text = _SPACE_IN_NUMBER.sub("\u00a0", text)
-    return _SPACE_BEFORE_PERCENT.sub("\u00a0%", text)
-
-
-def french_upper(text: str) -> str:
-    """Capitals for a kicker, keeping ordinals as French writes them (« 4e », not « 4E »): a
-    CSS text-transform would capitalise them too."""
-    out, last = [], 0
-    for match in _ORDINAL.finditer(text):
-        out += [text[last : match.start()].upper(), match[1], match[2]]
-        last = match.end()
-    return "".join(out) + text[last:].upper()
-
-
-def french_spacing_html(html: str) -> str:
-    """The same, in the text of an HTML fragment only (never in tags or attributes)."""
-    return _HTML_TEXT.sub(lambda m: m.group(1) + french_spacing(m.group(2)), html)
-
-
 # Prepared values that are text shown to the reader (not addresses): a block's e-mail values
 # under these keys (and "html", and those of its "entries" and "figures") are typeset.
-TEXT_KEYS = ("kicker", "title", "text", "author", "role", "question", "label", "button_label")
+TEXT_KEYS = (
+    "kicker",
+    "tagline",
+    "title",
+    "text",
+    "author",
+    "role",
+    "question",
+    "label",
+    "button_label",
+    "link_label",
+)
 
 
 def typeset(item: dict[str, Any]) -> dict[str, Any]:
     for key, value in item.items():
         if key == "html":
-            item[key] = french_spacing_html(value)
+            item[key] = french_html(value)
         elif key == "kicker" and isinstance(value, str):
-            item[key] = french_spacing(french_upper(value))
+            item[key] = french_text(french_upper(value))
         elif key in TEXT_KEYS and isinstance(value, str):
-            item[key] = french_spacing(value)
+            item[key] = french_text(value)
         elif key in ("entries", "figures"):
             for entry in value:
                 typeset(entry)

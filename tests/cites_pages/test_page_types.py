@@ -97,5 +97,5 @@ class TestRouting(WagtailPageTestCase):
 
     def test_index_pages_are_in_the_menu(self):
         html = self.client.get("/").content.decode()
-        for title in ["Les cités", "Actualités", "Webinaires", "Retours d'expérience"]:
-            self.assertIn(f">{title}</a>", html.replace("&#x27;", "'"))
+        for title in ["Les cités", "Actualités", "Webinaires", "Retours d\u2019expérience"]:
+            self.assertIn(f">{title}</a>", html)

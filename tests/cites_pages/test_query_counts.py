@@ -228,4 +228,4 @@ class TestRouting(FragmentsTestCase):
         home = self.home.specific
         home.hero_title = "Un nouveau titre d'accueil"
         home.save_revision().publish()
-        self.assertIn("Un nouveau titre d&#x27;accueil", self.html("/"))
+        self.assertIn("Un nouveau titre d\u2019accueil", self.html("/"))

@@ -2,12 +2,14 @@
 
 import html as html_lib
 
+from tests.typography import as_typed
+
 from .base import ProgrammeTestCase
 
 
 class TestCityPages(ProgrammeTestCase):
     def test_saint_pierre_shows_its_shared_diagnosis_with_photo_credit_and_quote(self):
-        page = html_lib.unescape(self.html("/cites/cite-saint-pierre/"))
+        page = as_typed(self.html("/cites/cite-saint-pierre/"))
         self.assertIn("<h1>Cité Saint-Pierre</h1>", page)
         self.assertIn("Condé-sur-l'Escaut (59)", page)
         self.assertIn("Valenciennes Métropole", page)
@@ -68,7 +70,7 @@ class TestCityPages(ProgrammeTestCase):
 
 class TestNewsAndCaseStudies(ProgrammeTestCase):
     def test_steering_committee_news(self):
-        page = html_lib.unescape(self.html("/actualites/4e-comite-de-pilotage-20-juin-2019/"))
+        page = as_typed(self.html("/actualites/4e-comite-de-pilotage-20-juin-2019/"))
         self.assertIn("20 juin 2019", page)
         self.assertIn(
             "35 premières cités", page.replace('</span> <span class="key-figures__label">', " ")

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.e2e
 def test_a_visitor_reads_the_home_page(live_server, demo_site, page):
     page.goto(live_server.url + "/")
     expect(page).to_have_title("Accueil — Renouveau du Bassin Minier")
-    expect(page.locator("h1")).to_contain_text("S'engager ensemble")
+    expect(page.locator("h1")).to_contain_text("S’engager ensemble")
     # The skip link is the first thing a keyboard user reaches, and it leads to the content.
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Aller au contenu")).to_be_focused()

@@ -122,7 +122,7 @@ def test_the_footer_states_the_accessibility_status_from_the_audit_grid(
     )
     expect(mention).to_be_visible()
     mention.click()
-    expect(page.locator("h1")).to_have_text("Déclaration d'accessibilité")
+    expect(page.locator("h1")).to_have_text("Déclaration d’accessibilité")
     expect(page.locator(".conformity")).to_contain_text("est partiellement conforme")
     expect(page.get_by_text("76,9 % des critères du RGAA 4.1.2 sont respectés")).to_be_visible()
     expect(page.get_by_text("Critère 13.3")).to_be_visible()

@@ -20,6 +20,7 @@ from mailing.report import campaign_report, recent_campaigns, reports
 from mailing.sending import Segment, create_campaign, run_batch, start_campaign
 from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER
 from tests.mailing.conftest import make_subscribers
+from tests.typography import as_typed
 
 pytestmark = pytest.mark.django_db
 
@@ -428,13 +429,12 @@ def test_comparison_costs_the_same_queries_for_3_or_30_campaigns(staff, django_a
 
 
 def test_the_privacy_and_cookies_pages_say_how_clicks_are_counted(home_page, client):
-    from html import unescape
 
     from renouveau.demo_legal import load
 
     load(home_page)
     for path in ("/donnees-personnelles/", "/cookies/"):
-        html = " ".join(unescape(client.get(path).content.decode()).split())
+        html = " ".join(as_typed(client.get(path).content.decode()).split())
         assert "La lettre ne contient aucun pixel de suivi" in html, path
         assert "redirection par notre site dont l'adresse ne contient aucun identifiant" in html
         assert "aucune donnée personnelle n'est conservée sur les clics" in html

@@ -31,7 +31,7 @@ def test_a_new_issue_without_the_banner_block_still_has_it_in_both_parts(issue_2
     rendered = render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
     assert "MARS 2026. N°3" in rendered.text
     html = unescape(rendered.html)
-    assert "MARS 2026. N°3" in html and "S'engager ensemble" in html
+    assert "MARS 2026. N°3" in html and "S\u2019engager ensemble" in html
     assert html.index("MARS 2026. N°3") < html.index("Dans les cités")  # at the top
     # An issue that has the block gets it once, where the editor put it.
     assert (

@@ -18,6 +18,7 @@ from newsletter.rendering import (
     render_issue,
     render_mjml,
 )
+from tests.typography import as_typed
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,7 @@ def test_subject_preheader_and_document_structure(issue_2, rendered):
     assert "max-width:600px" in html  # 600 px layout…
     assert "@media only screen and (min-width:480px)" in html  # …that stacks below 480 px
     assert "prefers-color-scheme: dark" in html and 'name="color-scheme"' in html
-    assert "JUILLET 2019. N°2" in html and "S'engager ensemble" in unescape(html)
+    assert "JUILLET 2019. N°2" in html and "S'engager ensemble" in as_typed(html)
 
 
 def test_every_section_quote_and_credit_is_in_both_parts(issue_2, rendered):
@@ -73,9 +74,10 @@ def test_every_section_quote_and_credit_is_in_both_parts(issue_2, rendered):
         "Crédit ville Drocourt",
     ]
     assert len(titles(issue_2)) == 5
-    # French spacing puts non-breaking spaces before ? ! : ; » (and str.split() splits on them).
-    html_text = unescape(rendered.html).replace("\u00a0", " ")
-    plain = " ".join(rendered.text.split())  # the text part is wrapped at 72 columns
+    # Typography puts non-breaking spaces before ? ! : ; » and typographic apostrophes: the
+    # fragments are looked for as typed.
+    html_text = as_typed(rendered.html)
+    plain = " ".join(as_typed(rendered.text).split())  # the text part is wrapped at 72 columns
     for fragment in expected:
         assert fragment in html_text, fragment
         assert fragment in plain or fragment.upper() in plain, fragment
@@ -261,7 +263,7 @@ def test_teaser_and_webinar_blocks_pull_from_any_page(issue_2):
     # Every kind of block is now in the issue: what this test renders and checks covers them all.
     assert {b.block_type for b in issue_2.body} == set(NewsletterStreamBlock().child_blocks)
     rendered = render_issue(issue_2, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
-    html, text = unescape(rendered.html).replace("\u00a0", " "), " ".join(rendered.text.split())
+    html, text = as_typed(rendered.html), " ".join(as_typed(rendered.text).split())
     assert "Le programme" in html and programme.teaser_text in html
     assert 'alt="Une rue de cité rénovée."' in html and "© Jean Dupont" in html
     assert f"Lire la suite : {settings.SITE_URL}/le-programme/" in text
@@ -272,17 +274,17 @@ def test_teaser_and_webinar_blocks_pull_from_any_page(issue_2):
 
 
 def test_french_spacing_keeps_punctuation_with_its_word(rendered):
-    from newsletter.email_text import french_spacing, french_spacing_html
+    from renouveau.typography import french_html, french_spacing
 
     assert french_spacing("« Oui » : vraiment ?") == "«\u00a0Oui\u00a0»\u00a0: vraiment\u00a0?"
     html = '<p title="a : b">Où ? <a href="https://x.test/a?b=1">ici !</a></p>'
-    assert french_spacing_html(html) == (
+    assert french_html(html) == (
         '<p title="a : b">Où\u00a0? <a href="https://x.test/a?b=1">ici\u00a0!</a></p>'
     )
     html_text = unescape(rendered.html)
-    assert "opportunités d'insertion\u00a0? Comment" in html_text
+    assert "opportunités d\u2019insertion\u00a0? Comment" in html_text
     assert "Des habitants mobilisés\u00a0!" in html_text
-    assert "d'insertion\u00a0?" in rendered.text
+    assert "d\u2019insertion\u00a0?" in rendered.text
 
 
 def test_on_s3_freezing_gives_permanent_public_urls_and_campaigns_start(s3_media, home_page):
@@ -330,7 +332,7 @@ def test_the_footer_says_who_publishes_the_letter_and_why_you_receive_it(issue_2
 
 
 def test_french_typography_keeps_numbers_percent_and_ordinals_whole():
-    from newsletter.email_text import french_spacing, french_upper
+    from renouveau.typography import french_spacing, french_upper
 
     assert french_spacing("23 000 logements à 100 %") == "23\u00a0000 logements à 100\u00a0%"
     assert french_spacing("en 2019 puis 2027") == "en 2019 puis 2027"  # not a thousands gap

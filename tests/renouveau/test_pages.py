@@ -54,7 +54,7 @@ def test_standard_page_shows_its_blocks_with_credit_and_quote(home_page, client:
         ],
     )
     html = client.get("/essai/").content.decode()
-    assert "<h2>Des habitants mobilisés !</h2>" in html
+    assert "<h2>Des habitants mobilisés\u00a0!</h2>" in html
     assert 'alt="Rue de la cité"' in html  # falls back to the image's description
     assert "Crédit ville Condé sur Escaut" in html  # and to the image's credit
     assert "Grégory Lelong" in html and "Maire de Condé-sur-Escaut" in html
