@@ -145,17 +145,27 @@ def create_campaign(issue: Any, segment: Segment, *, user: Any = None) -> Campai
 
 
 def final_size_problem(campaign: Campaign) -> str:
-    """The size check on what subscribers get: the frozen HTML (as `track_links` left it on
-    the campaign), its links rewritten, with the
-    longest personal unsubscribe address in it (Gmail clips a mail whose HTML passes 102 KB;
-    the issue's own check ran before freezing and personalising)."""
+    """The size check on the mail as it leaves: the MIME that the sender builds for the
+    recipient with the longest personal addresses, its HTML part decoded — frozen images,
+    counted links (as `track_links` left them on the campaign), personal unsubscribe link
+    (Gmail clips a mail whose HTML passes 102 KB; the issue's own check ran before all that)."""
+    from email import message_from_bytes, policy
+
     from newsletter.checks import MAX_HTML_BYTES
-    from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER
+    from renouveau.mime import build_personalised
 
-    from .subscriptions import unsubscribe_url
+    from .subscriptions import list_unsubscribe_headers, unsubscribe_url
+    from .transport import campaign_skeleton
 
-    longest = unsubscribe_url(10**12)  # ids will not grow past this one
-    size = len(campaign.html.replace(UNSUBSCRIBE_URL_PLACEHOLDER, longest).encode())
+    longest = 10**12  # subscriber ids will not grow past this one
+    raw = build_personalised(
+        campaign_skeleton(campaign),
+        to="destinataire@example.org",
+        value=unsubscribe_url(longest),
+        headers=list_unsubscribe_headers(longest),
+    )
+    html = message_from_bytes(raw, policy=policy.default).get_body(("html",)).get_content()
+    size = len(html.replace("\r\n", "\n").encode())
     if size <= MAX_HTML_BYTES:
         return ""
     return (

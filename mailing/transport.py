@@ -179,19 +179,11 @@ class SenderState:
 
     def skeleton(self, campaign: Campaign) -> MimeSkeleton:
         """The campaign's headers and bodies, encoded once (a campaign's content is frozen)."""
-        from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER
-
         key = (campaign.pk, campaign.subject, len(campaign.html), len(campaign.text))
         with self._lock:
             found = self._skeletons.get(key)
         if found is None:
-            found = mime_skeleton(
-                campaign.subject,
-                html=campaign.html,
-                text=campaign.text,
-                placeholder=UNSUBSCRIBE_URL_PLACEHOLDER,
-                reply_to=next(iter(reply_to_addresses()), None),
-            )
+            found = campaign_skeleton(campaign)
             with self._lock:
                 if len(self._skeletons) > 32:
                     self._skeletons.clear()
@@ -207,6 +199,19 @@ class SenderState:
                 client.close()
         self._clients = []
         self._ses = None
+
+
+def campaign_skeleton(campaign: Campaign) -> MimeSkeleton:
+    """What every mail of the campaign shares, encoded (From, Subject, Reply-To, bodies)."""
+    from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER
+
+    return mime_skeleton(
+        campaign.subject,
+        html=campaign.html,
+        text=campaign.text,
+        placeholder=UNSUBSCRIBE_URL_PLACEHOLDER,
+        reply_to=reply_to_addresses(),
+    )
 
 
 _state: SenderState | None = None
