@@ -1,12 +1,12 @@
 """Transport: one personalised raw MIME mail per recipient handed to SES v2, at the account's
 rate, with throttling and 5xx retried with backoff and every failure classified.
 
-Each mail is assembled by the site's one MIME builder (`renouveau.mime.build_personalised`)
-from the issue encoded once per campaign, and sent by the site's one sender
-(`renouveau.mail.send_raw`): to SES v2 with one boto3 client shared by the sending threads, or
-to Django's backend (console in development). Django's EmailMessage + anymail cost ~5 ms of CPU
-per 45 kB issue, and encoding the issue again for each recipient ~2 ms, which made the worker
-CPU-bound (bench/send.py). A test send (`test_sends.py`) is built here too, by `campaign_mail`.
+Each mail is assembled by the site's one MIME builder (`renouveau.mime.build_personalised`) from
+the issue encoded once per campaign, and sent by the site's one sender (`renouveau.mail.send_raw`):
+to SES v2 with one boto3 client shared by the sending threads, or to Django's backend (console in
+development). Django's EmailMessage + django-anymail (used before) cost ~5 ms of CPU per 45 kB
+issue, and encoding the issue again for each recipient ~2 ms, which made the worker CPU-bound
+(bench/send.py). A test send (`test_sends.py`) is built here too, by `campaign_mail`.
 
 What a worker process keeps between batches (the rate limiter, the thread pool, one SES client per
 sending thread, MIME skeletons) lives in one `SenderState` object, rebuilt when settings change or
@@ -238,7 +238,7 @@ def reset_sending_state() -> None:
 
 @receiver(setting_changed)
 def _settings_changed(setting: str, **kwargs: Any) -> None:
-    if setting.startswith(("MAILING_", "ANYMAIL", "EMAIL_")):
+    if setting.startswith(("MAILING_", "AWS_", "EMAIL_")):
         reset_sending_state()
 
 

@@ -25,7 +25,7 @@ def moto_server():
     # (SES through boto3) is what the tests exercise, against this server.
     from django.conf import settings
 
-    settings.EMAIL_BACKEND = "anymail.backends.amazon_ses.EmailBackend"
+    settings.EMAIL_BACKEND = "renouveau.mail.SESBackend"
     yield server
     server.stop()
     for key, value in previous.items():

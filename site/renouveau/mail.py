@@ -2,9 +2,10 @@
 assembled by `renouveau.mime` and handed to `send_raw`, the one sender.
 
 `send_raw` gives the raw bytes to Amazon SES v2 (boto3, `SendEmail` with raw content: our own
-headers such as List-Unsubscribe reach the reader as written) when the site's mail backend is SES
+headers such as List-Unsubscribe reach the reader as written) when EMAIL_BACKEND is `SESBackend`
 (tests, production), and to Django's configured backend otherwise (the console in development
-unless SEND_MAIL_VIA_SES=1), as the same bytes.
+unless SEND_MAIL_VIA_SES=1), as the same bytes. Django's own mail reaches the same sender
+through `SESBackend`.
 
 Transient failures (throttling, 5xx, connection errors) are retried by `send_mail_message` with
 exponential backoff, a bounded number of times (MAIL_SEND_ATTEMPTS, MAIL_RETRY_BASE_DELAY);
@@ -25,15 +26,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django_tasks import task
 
 from .mime import Attachment, build_mail
 
 logger = logging.getLogger(__name__)
 
-# The Django backend name that means "Amazon SES" in the settings (django-anymail's; Django's own
-# mail — admin error reports, Wagtail's password resets — still goes through it).
-SES_BACKEND = "anymail.backends.amazon_ses.EmailBackend"
+# The EMAIL_BACKEND that means "Amazon SES" (defined below): Django's own mail goes through it.
+SES_BACKEND = "renouveau.mail.SESBackend"
 
 TRANSIENT_CODES = {
     "Throttling",
@@ -64,10 +65,8 @@ def new_ses_client(max_pool_connections: int = 4) -> Any:
     import boto3
     from botocore.config import Config
 
-    params = dict(settings.ANYMAIL.get("AMAZON_SES_CLIENT_PARAMS") or {})
-    params.pop("config", None)
     config = Config(**_NO_RETRIES, max_pool_connections=max_pool_connections)
-    return boto3.session.Session().client("sesv2", config=config, **params)
+    return boto3.session.Session().client("sesv2", config=config, region_name=settings.AWS_REGION)
 
 
 _client_lock = threading.Lock()
@@ -82,7 +81,7 @@ def _process_ses_client() -> Any:
         os.getpid(),
         os.environ.get("AWS_ENDPOINT_URL_SESV2"),
         os.environ.get("AWS_ENDPOINT_URL"),
-        repr(settings.ANYMAIL.get("AMAZON_SES_CLIENT_PARAMS")),
+        settings.AWS_REGION,
     )
     with _client_lock:
         if _default_client is None or _default_client[0] != key:
@@ -123,7 +122,7 @@ def send_raw(
         }
         if tags:
             params["EmailTags"] = [{"Name": k, "Value": v} for k, v in tags.items()]
-        configuration_set = settings.ANYMAIL.get("AMAZON_SES_CONFIGURATION_SET_NAME")
+        configuration_set = getattr(settings, "AWS_SES_CONFIGURATION_SET", None)
         if configuration_set:
             params["ConfigurationSetName"] = configuration_set
         return (client or _process_ses_client()).send_email(**params).get("MessageId", "")
@@ -177,6 +176,27 @@ def describe_error(exc: BaseException) -> str:
         error = cause.response.get("Error", {})
         return f"{error.get('Code', 'Erreur')}: {error.get('Message', '')}"[:500]
     return f"{type(cause).__name__}: {cause}"[:500]
+
+
+class SESBackend(BaseEmailBackend):
+    """Django's own mail (error reports to ADMINS, Wagtail's password resets and moderation
+    notices) through the site's one sender: the bytes Django builds, handed to `send_raw`."""
+
+    def send_messages(self, email_messages) -> int:
+        sent = 0
+        for message in email_messages:
+            recipients = message.recipients()
+            if not recipients:
+                continue
+            try:
+                raw = message.message().as_bytes(linesep="\r\n")
+                send_raw(raw, to=recipients, from_email=message.from_email)
+            except Exception:
+                if not self.fail_silently:
+                    raise
+                continue
+            sent += 1
+        return sent
 
 
 def send_mail_message(

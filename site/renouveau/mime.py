@@ -1,17 +1,16 @@
 """The one MIME builder of the site: every outbound mail (transactional mail, test sends,
 campaigns) is assembled here as raw bytes, then handed to `renouveau.mail.send_raw`.
 
-Parts are encoded with C-level codecs. Why not Django's EmailMessage + anymail for every
-recipient: building one 45 kB issue that way
-costs about 5 ms of pure-Python CPU (email.generator, anymail's payload walk), as much as the SES
-call itself; with several sends in flight it made the worker CPU-bound (see bench/send.py).
-Here what is the same for every recipient is encoded once per campaign: the headers (From,
-Subject) and the bodies, quoted-printable, in pieces split where the recipient's unsubscribe URL
-goes. Each mail then costs the QP encoding of that URL and a join: encoding a 45 kB issue twice
-per recipient (binascii, ~2 ms a mail on a busy machine) made the worker slower than a bare
-boto3 loop (issue 13). The pieces are joined with soft line breaks ("=" at the end of a line),
-which decoding removes: the recipient reads exactly the personalised text.
-"""
+Parts are encoded with C-level codecs. Why not Django's EmailMessage + django-anymail (used before)
+for every recipient: building one 45 kB issue that way costs about 5 ms of pure-Python CPU
+(email.generator, anymail's payload walk), as much as the SES call itself; with several sends in
+flight it made the worker CPU-bound (see bench/send.py). Here what is the same for every recipient
+is encoded once per campaign: the headers (From, Subject) and the bodies, quoted-printable, in
+pieces split where the recipient's unsubscribe URL goes. Each mail then costs the QP encoding of
+that URL and a join: encoding a 45 kB issue twice per recipient (binascii, ~2 ms a mail on a busy
+machine) made the worker slower than a bare boto3 loop (issue 13). The pieces are joined with soft
+line breaks ("=" at the end of a line), which decoding removes: the recipient reads exactly the
+personalised text. """
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ def warnings_ids() -> set[str]:
 
 
 def production(settings, configuration_set: str | None) -> None:
-    settings.ANYMAIL = {**settings.ANYMAIL, "AMAZON_SES_CONFIGURATION_SET_NAME": configuration_set}
+    settings.AWS_SES_CONFIGURATION_SET = configuration_set
     # Last: each assignment stacks a settings holder whose own SETTINGS_MODULE is None.
     settings.SETTINGS_MODULE = "renouveau.settings.production"
 
@@ -22,5 +22,5 @@ def test_missing_configuration_set_warns_in_production(settings):
 
 
 def test_no_warning_outside_production(settings):
-    settings.ANYMAIL = {**settings.ANYMAIL, "AMAZON_SES_CONFIGURATION_SET_NAME": None}
+    settings.AWS_SES_CONFIGURATION_SET = None
     assert "mailing.W001" not in warnings_ids()

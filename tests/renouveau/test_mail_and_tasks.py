@@ -50,3 +50,23 @@ def test_a_task_enqueued_by_the_web_process_is_run_by_a_worker_process(ses):
     result.refresh()
     assert result.status.name == "SUCCESSFUL"
     assert result.return_value  # the SES message id
+
+
+def test_djangos_own_mail_takes_the_same_sender(ses, settings):
+    """Error reports and Wagtail's password resets use Django's mail API: EMAIL_BACKEND hands
+    their bytes to the same sender (SES v2 raw), with Bcc recipients reached but not shown."""
+    from django.core.mail import EmailMessage
+
+    settings.EMAIL_BACKEND = "renouveau.mail.SESBackend"
+    sent = EmailMessage(
+        "Réinitialisation du mot de passe",
+        "Suivez ce lien.",
+        to=["redaction@example.org"],
+        bcc=["archive@example.org"],
+    ).send()
+    assert sent == 1
+    [message] = ses.messages()
+    assert message["Subject"] == "Réinitialisation du mot de passe"
+    assert message["To"] == "redaction@example.org" and message["Bcc"] is None
+    destinations = ses.captured()[0]["destinations"]  # what SES was asked to deliver to
+    assert set(destinations) == {"archive@example.org", "redaction@example.org"}

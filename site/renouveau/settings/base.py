@@ -47,7 +47,6 @@ INSTALLED_APPS = [
     "taggit",
     "django_tasks",
     "django_tasks_db",
-    "anymail",
     "csp",
     # Django
     "django.contrib.admin",
@@ -177,14 +176,13 @@ WAGTAILSEARCH_BACKENDS = {
     }
 }
 
-# Outbound mail: one path for the whole site (renouveau.mail), Amazon SES v2 through boto3 via
-# django-anymail. boto3 honours AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_SESV2 (moto_server locally).
+# Outbound mail: one path for the whole site (renouveau.mail: one MIME builder, one sender),
+# Amazon SES v2 through boto3; Django's own mail (error reports, Wagtail's password resets and
+# notifications) goes through the same sender (renouveau.mail.SESBackend).
+# boto3 honours AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_SESV2 (moto_server locally).
 AWS_REGION = os.environ.get("AWS_REGION", os.environ.get("AWS_DEFAULT_REGION", "eu-west-3"))
-ANYMAIL = {
-    "AMAZON_SES_CLIENT_PARAMS": {"region_name": AWS_REGION},
-    "AMAZON_SES_CONFIGURATION_SET_NAME": os.environ.get("AWS_SES_CONFIGURATION_SET") or None,
-}
-EMAIL_BACKEND = "anymail.backends.amazon_ses.EmailBackend"
+AWS_SES_CONFIGURATION_SET = os.environ.get("AWS_SES_CONFIGURATION_SET") or None
+EMAIL_BACKEND = "renouveau.mail.SESBackend"
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Renouveau du Bassin Minier <contact@renouveaubassinminier.fr>"
 )
