@@ -114,3 +114,41 @@ def test_with_images_blocked_the_alt_texts_read_as_text_on_a_tint(browser, issue
         assert style[1] == "rgb(232, 226, 216)"  # the tint marks where the image goes
         assert style[2] == "14px"
     context.close()
+
+
+def _dark_pixels(png: bytes) -> int:
+    """Pixels of text colour (dark on the light tint) in a screenshot."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    return sum(Image.open(BytesIO(png)).convert("L").histogram()[:110])
+
+
+@pytest.mark.parametrize("width", [600, 375])
+def test_with_images_blocked_every_image_keeps_its_space(browser, issue_email_url, width):
+    """Issue 14, item 6: blocking images (the default of many clients) used to collapse N°2 by
+    some 1 400 px. Each image now keeps its box, fluid on a phone, with its alt text inside."""
+    heights = {}
+    for blocked in (False, True):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        if blocked:
+            page.route("**/*.{jpg,jpeg,png,webp}", lambda route: route.abort())
+        page.goto(issue_email_url)
+        page.wait_for_load_state("networkidle")
+        images = page.locator(".picture img")
+        loaded = images.evaluate_all("all => all.map((i) => i.complete && i.naturalWidth > 0)")
+        assert len(loaded) >= 4
+        assert loaded == [not blocked] * len(loaded)  # really shown, or really blocked
+        heights[blocked] = page.evaluate("document.documentElement.scrollHeight")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        for image in images.all():
+            box = image.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width, box
+            if blocked:
+                # The box keeps the picture's proportions, and its alt text is drawn in it.
+                assert box["height"] > 0.4 * box["width"], box
+                assert _dark_pixels(image.screenshot()) > 200, image.get_attribute("alt")
+        context.close()
+    assert abs(heights[True] - heights[False]) <= 0.1 * heights[False], heights
