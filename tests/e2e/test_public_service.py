@@ -107,7 +107,7 @@ def test_legal_pages_render_their_sections_and_are_accessible(
     for title in (
         "Mentions légales",
         "Données personnelles",
-        "Déclaration d'accessibilité",
+        "Déclaration d’accessibilité",
         "Nous contacter",
     ):
         expect(sitemap.get_by_role("link", name=title, exact=True)).to_be_visible()
