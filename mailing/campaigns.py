@@ -154,15 +154,15 @@ def final_size_problem(campaign: Campaign) -> str:
     from newsletter.checks import MAX_HTML_BYTES
     from renouveau.mime import build_personalised
 
-    from .subscriptions import list_unsubscribe_headers, unsubscribe_url
+    from .subscriptions import personal_unsubscribe
     from .transport import campaign_skeleton
 
-    longest = 10**12  # subscriber ids will not grow past this one
+    unsubscribe, headers = personal_unsubscribe(10**12)  # ids will not grow past this one
     raw = build_personalised(
         campaign_skeleton(campaign),
         to="destinataire@example.org",
-        value=unsubscribe_url(longest),
-        headers=list_unsubscribe_headers(longest),
+        value=unsubscribe,
+        headers=headers,
     )
     html = message_from_bytes(raw, policy=policy.default).get_body(("html",)).get_content()
     size = len(html.replace("\r\n", "\n").encode())

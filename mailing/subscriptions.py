@@ -88,8 +88,11 @@ def unsubscribe_address() -> str:
 
 
 def unsubscribe_mailto(subscriber_id: int) -> str:
-    subject = quote("desabonnement " + unsubscribe_token(subscriber_id))
-    return f"mailto:{unsubscribe_address()}?subject={subject}"
+    return _mailto("desabonnement " + unsubscribe_token(subscriber_id))
+
+
+def _mailto(subject: str) -> str:
+    return f"mailto:{unsubscribe_address()}?subject={quote(subject)}"
 
 
 def list_id() -> str:
@@ -99,15 +102,24 @@ def list_id() -> str:
     return f"Renouveau du Bassin Minier <lettre.{host}>"
 
 
-def list_unsubscribe_headers(subscriber_id: int) -> dict[str, str]:
+def list_headers(unsubscribe: str, mailto_subject: str) -> dict[str, str]:
     """RFC 2919 list identity, RFC 2369 + RFC 8058 one-click unsubscribe headers."""
     return {
         "List-Id": list_id(),
-        "List-Unsubscribe": (
-            f"<{unsubscribe_url(subscriber_id)}>, <{unsubscribe_mailto(subscriber_id)}>"
-        ),
+        "List-Unsubscribe": f"<{unsubscribe}>, <{_mailto(mailto_subject)}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
+
+
+def personal_unsubscribe(subscriber_id: int) -> tuple[str, dict[str, str]]:
+    """A subscriber's unsubscribe URL and list headers, their token signed once (per mail)."""
+    token = unsubscribe_token(subscriber_id)
+    url = absolute_url(reverse("mailing:unsubscribe", args=[token]))
+    return url, list_headers(url, "desabonnement " + token)
+
+
+def list_unsubscribe_headers(subscriber_id: int) -> dict[str, str]:
+    return personal_unsubscribe(subscriber_id)[1]
 
 
 # A signed subscriber id as `unsubscribe_token` makes it ("<id>:<signature>").

@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,7 +26,7 @@ from newsletter.testsend import MAX_TEST_RECIPIENTS
 
 from .campaigns import checked_rendering, frozen_campaign
 from .models import Campaign
-from .subscriptions import list_id, unsubscribe_address
+from .subscriptions import list_headers
 from .transport import SendOutcome, campaign_mail, send_with_retries, sender_state
 
 
@@ -41,14 +40,7 @@ class TestSendResult:
 def test_recipient_headers() -> dict[str, str]:
     """The list headers of a subscriber's mail (RFC 2919, 2369, 8058), for nobody in particular:
     the generic unsubscribe page (which answers a one-click POST without effect)."""
-    subject = quote("desabonnement")
-    return {
-        "List-Id": list_id(),
-        "List-Unsubscribe": (
-            f"<{generic_unsubscribe_url()}>, <mailto:{unsubscribe_address()}?subject={subject}>"
-        ),
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
+    return list_headers(generic_unsubscribe_url(), "desabonnement")
 
 
 def send_test(issue: Any, addresses: Sequence[str], *, user: Any = None) -> TestSendResult:

@@ -41,7 +41,7 @@ from renouveau.mime import skeleton as mime_skeleton
 
 from .conf import setting
 from .models import Campaign
-from .subscriptions import list_unsubscribe_headers, unsubscribe_url
+from .subscriptions import list_unsubscribe_headers, personal_unsubscribe, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
@@ -280,12 +280,9 @@ def campaign_mail(
 
 
 def _raw(state: SenderState, recipient: Recipient, campaign: Campaign) -> bytes:
+    unsubscribe, headers = personal_unsubscribe(recipient.subscriber_id)
     return campaign_mail(
-        campaign,
-        to=recipient.email,
-        unsubscribe=unsubscribe_url(recipient.subscriber_id),
-        headers=list_unsubscribe_headers(recipient.subscriber_id),
-        state=state,
+        campaign, to=recipient.email, unsubscribe=unsubscribe, headers=headers, state=state
     )
 
 
