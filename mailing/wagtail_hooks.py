@@ -3,10 +3,10 @@
 from django.contrib.auth.models import Permission
 from django.urls import path, reverse
 from wagtail import hooks
-from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.admin.widgets import Button
 from wagtail_modeladmin.options import modeladmin_register
 
+from newsletter.admin_actions import IssueMenuItem
 from newsletter.testsend import can_send_test
 
 from .admin_test_send import send_test_view
@@ -31,57 +31,31 @@ def _is_issue(page) -> bool:
     )
 
 
-class SendTestMenuItem(ActionMenuItem):
+class SendTestMenuItem(IssueMenuItem):
     label = "Envoyer un test"
     name = "action-send-test"
     icon_name = "mail"
     order = 60
+    url_name = "newsletter_send_test"
 
-    def is_shown(self, context):
-        page = context.get("page")
-        return (
-            context["view"] == "edit"
-            and _is_issue(page)
-            and can_send_test(context["request"].user, page)
-        )
+    def allows(self, context, page):
+        return can_send_test(context["request"].user, page)
 
-    def get_url(self, parent_context):
-        return reverse("newsletter_send_test", args=[parent_context["page"].pk])
+
+class SendToSubscribersMenuItem(IssueMenuItem):
+    label = "Envoyer aux abonnés"
+    name = "action-send-to-subscribers"
+    icon_name = "mail"
+    order = 70
+    url_name = "mailing_admin_send"
+
+    def allows(self, context, page):
+        return page.live and can_send(context["request"].user)
 
 
 @hooks.register("register_page_action_menu_item")
 def register_send_test_menu_item():
     return SendTestMenuItem()
-
-
-@hooks.register("register_page_header_buttons")
-def send_test_header_button(page, user, view_name, next_url=None):
-    if _is_issue(page) and can_send_test(user, page):
-        yield Button(
-            "Envoyer un test",
-            reverse("newsletter_send_test", args=[page.pk]),
-            icon_name="mail",
-            priority=35,
-        )
-
-
-class SendToSubscribersMenuItem(ActionMenuItem):
-    label = "Envoyer aux abonnés"
-    name = "action-send-to-subscribers"
-    icon_name = "mail"
-    order = 70
-
-    def is_shown(self, context):
-        page = context.get("page")
-        return (
-            context["view"] == "edit"
-            and _is_issue(page)
-            and page.live
-            and can_send(context["request"].user)
-        )
-
-    def get_url(self, parent_context):
-        return reverse("mailing_admin_send", args=[parent_context["page"].pk])
 
 
 @hooks.register("register_page_action_menu_item")
@@ -90,14 +64,16 @@ def register_send_menu_item():
 
 
 @hooks.register("register_page_header_buttons")
-def send_to_subscribers_header_button(page, user, view_name, next_url=None):
-    if _is_issue(page) and page.live and can_send(user):
-        yield Button(
-            "Envoyer aux abonnés",
-            reverse("mailing_admin_send", args=[page.pk]),
-            icon_name="mail",
-            priority=40,
-        )
+def issue_header_buttons(page, user, view_name, next_url=None):
+    """The same two actions in the issue's header menu (also outside the editor)."""
+    if not _is_issue(page):
+        return
+    if can_send_test(user, page):
+        url = reverse("newsletter_send_test", args=[page.pk])
+        yield Button("Envoyer un test", url, icon_name="mail", priority=35)
+    if page.live and can_send(user):
+        url = reverse("mailing_admin_send", args=[page.pk])
+        yield Button("Envoyer aux abonnés", url, icon_name="mail", priority=40)
 
 
 @hooks.register("register_permissions")

@@ -1,10 +1,9 @@
 from django.contrib.auth.models import Permission
-from django.urls import path, reverse
+from django.urls import path
 from wagtail import hooks
-from wagtail.admin.action_menu import ActionMenuItem
 
 from . import admin_views
-from .models import NewsletterIssuePage
+from .admin_actions import IssueMenuItem
 
 
 @hooks.register("register_admin_urls")
@@ -16,27 +15,6 @@ def register_admin_urls():
             name="newsletter_add_pages",
         ),
     ]
-
-
-class IssueMenuItem(ActionMenuItem):
-    """An entry of the action menu of an issue being edited, to one of the admin views about it
-    (`url_name`, given the issue's id), for the editors `allows` accepts."""
-
-    url_name = ""
-
-    def allows(self, context, page) -> bool:
-        raise NotImplementedError
-
-    def is_shown(self, context):
-        page = context.get("page")
-        return (
-            context["view"] == "edit"
-            and isinstance(page, NewsletterIssuePage)
-            and self.allows(context, page)
-        )
-
-    def get_url(self, parent_context):
-        return reverse(self.url_name, args=[parent_context["page"].pk])
 
 
 class AddPagesMenuItem(IssueMenuItem):

@@ -10,7 +10,7 @@ pieces split where the recipient's unsubscribe URL goes. Each mail then costs th
 that URL and a join: encoding a 45 kB issue twice per recipient (binascii, ~2 ms a mail on a busy
 machine) made the worker slower than a bare boto3 loop (issue 13). The pieces are joined with soft
 line breaks ("=" at the end of a line), which decoding removes: the recipient reads exactly the
-personalised text. """
+personalised text."""
 
 from __future__ import annotations
 

@@ -35,6 +35,25 @@ class TestCityCards(FragmentsTestCase):
         self.assertIn("321 logements", page)
 
 
+class TestCityList(FragmentsTestCase):
+    """The list of a page of results is kept whole (per filters and page number): a cached
+    list costs no query for its cités, whatever their number."""
+
+    def test_each_filter_and_page_has_its_own_list_and_a_cached_one_loads_no_cite(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        everything = self.html("/cites/")
+        one_epci = self.html("/cites/?epci=communaute-dagglomeration-dhenin-carvin")
+        self.assertIn(">Cité Nouméa</a>", everything)
+        self.assertNotEqual(everything.count("city-card"), one_epci.count("city-card"))
+        self.assertIn(">Cité Nouméa</a>", self.html("/cites/?page=1"))
+        with CaptureQueriesContext(connection) as queries:
+            self.assertEqual(self.html("/cites/"), everything)
+        rows = [q["sql"] for q in queries if "cites_pages_citypage" in q["sql"]]
+        self.assertFalse([sql for sql in rows if "LIMIT" in sql], rows)  # no page of cités
+
+
 class TestWebinarCards(FragmentsTestCase):
     def test_a_webinar_that_ends_moves_to_the_replays_with_its_replay_card(self):
         now = timezone.now()

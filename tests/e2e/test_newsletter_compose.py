@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cites_pages.models import CityPage
-from newsletter.models import NewsletterIndexPage, NewsletterIssuePage
+from newsletter.models import FRENCH_MONTHS, NewsletterIndexPage, NewsletterIssuePage
 
 pytestmark = pytest.mark.e2e
 
@@ -61,20 +61,7 @@ def test_a_new_issue_is_composed_and_tested_before_its_publication(
     reader = browser.new_context(viewport={"width": 375, "height": 800})
     mail = reader.new_page()
     mail.set_content(html)
-    month = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ][today.month - 1]
+    month = FRENCH_MONTHS[today.month - 1]
     expect(mail.get_by_text(f"{month.upper()} {today.year}. N°3")).to_be_visible()
     expect(mail.get_by_text(city.intro[:60])).to_be_visible()
     notice = mail.get_by_text("Envoi de test")
