@@ -10,8 +10,10 @@ SQLite database (or DATABASE_URL if set: an empty database, created beforehand; 
 the tables are ANALYZEd once the children are in).
 """
 
+import cProfile
 import datetime
 import os
+import pstats
 import statistics
 import time
 from decimal import Decimal
@@ -128,21 +130,31 @@ def add_children(target: int) -> None:
         )
 
 
-def measure(client: Client, url: str) -> tuple[int, float, float]:
-    """Queries of one warm request; median wall-clock and CPU time (ms) of ROUNDS requests.
-    CPU time (this process: Python and SQLite) is steadier than wall time on a busy machine."""
+def python_calls(client: Client, url: str) -> int:
+    """Python function calls of one warm request: unlike time, independent of the machine's
+    load, so a page whose work grows with its children shows it here at once."""
+    profile = cProfile.Profile()
+    profile.runcall(client.get, url)
+    return pstats.Stats(profile).total_calls
+
+
+def measure(client: Client, url: str) -> tuple[int, float, float, int]:
+    """Queries of one warm request; median wall-clock and CPU time (ms) of ROUNDS requests;
+    Python calls of one. CPU time (this process: Python and SQLite) is steadier than wall time
+    on a busy machine, call counts steadier still."""
     response = client.get(url)  # warm-up
     assert response.status_code == 200, (url, response.status_code)
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     count = len(queries)  # now: the next request's start clears the connection's query log
+    calls = python_calls(client, url)
     wall, cpu = [], []
     for _ in range(ROUNDS):
         start, start_cpu = time.perf_counter(), time.process_time()
         client.get(url)
         wall.append((time.perf_counter() - start) * 1000)
         cpu.append((time.process_time() - start_cpu) * 1000)
-    return count, statistics.median(wall), statistics.median(cpu)
+    return count, statistics.median(wall), statistics.median(cpu), calls
 
 
 def main() -> None:
@@ -168,16 +180,16 @@ def main() -> None:
         results[n] = {label: measure(client, url) for label, url in PAGES}
 
     print()
-    print(f"{'':32} {'--------- N=10 ---------':>25} {'--------- N=500 --------':>25}")
-    print(
-        f"{'page':32} {'queries':>8} {'ms':>7} {'cpu ms':>8} {'queries':>8} {'ms':>7} {'cpu ms':>8}"
-    )
+    print(f"{'':32} {'------------ N=10 ------------':>32} {'------------ N=500 -----------':>32}")
+    head = f"{'queries':>8} {'ms':>7} {'cpu ms':>8} {'calls':>7}"
+    print(f"{'page':32} {head} {head} {'calls 500/10':>12}")
     for label, _url in PAGES:
-        q10, t10, c10 = results[10][label]
-        q500, t500, c500 = results[500][label]
+        q10, t10, c10, k10 = results[10][label]
+        q500, t500, c500, k500 = results[500][label]
         flag = "  <- queries grow with N" if q500 > q10 else ""
         print(
-            f"{label:32} {q10:>8} {t10:>7.1f} {c10:>8.1f} {q500:>8} {t500:>7.1f} {c500:>8.1f}{flag}"
+            f"{label:32} {q10:>8} {t10:>7.1f} {c10:>8.1f} {k10:>7} "
+            f"{q500:>8} {t500:>7.1f} {c500:>8.1f} {k500:>7} {k500 / k10:>12.2f}{flag}"
         )
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(

@@ -22,6 +22,12 @@ def paginate(request: HttpRequest, items: Any, per_page: int) -> PaginatorPage:
     return Paginator(items, per_page).get_page(request.GET.get("page"))
 
 
+def ids_key(items: Any) -> str:
+    """The ids of a (sliced) queryset, in order, as a cache key: one query of integers, none of
+    the pages themselves."""
+    return ",".join(str(pk) for pk in items.values_list("pk", flat=True))
+
+
 def base_query(params: dict[str, str]) -> str:
     """Query string of the active filters, to which pagination links add `page=`."""
     return urlencode(params)

@@ -38,17 +38,23 @@ class WebinarIndexPage(RoutablePageMixin, BasePage):
 
     @path("")
     def index_route(self, request):
-        from ..listing import paginate
+        from ..listing import ids_key, paginate
         from ..webinars import past_webinars, upcoming_webinars
 
         upcoming = upcoming_webinars(self)
+        shown = upcoming[: self.upcoming_shown]  # a handful; the iCal agenda holds them all
+        past = paginate(request, past_webinars(self), self.per_page)
         return self.render(
             request,
             context_overrides={
-                # A handful at most in practice; the iCal agenda holds them all.
-                "upcoming": list(upcoming[: self.upcoming_shown]),
+                # The lists are cached per content generation and keyed on the ids they show
+                # (one cheap query each): a cached list builds none of its webinars, and one
+                # moves from « À venir » to « Replays » as soon as it ends.
+                "upcoming": shown,
+                "upcoming_key": ids_key(shown),
                 "upcoming_count": upcoming.count(),
-                "past": paginate(request, past_webinars(self), self.per_page),
+                "past": past,
+                "past_key": ids_key(past.object_list),
                 "base_query": "",
                 "ical_url": self.url + self.reverse_subpage("ical_feed"),
             },

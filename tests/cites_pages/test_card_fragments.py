@@ -54,6 +54,28 @@ class TestCityList(FragmentsTestCase):
         self.assertFalse([sql for sql in rows if "LIMIT" in sql], rows)  # no page of cités
 
 
+class TestWebinarLists(FragmentsTestCase):
+    def test_cached_lists_load_no_webinar_but_follow_the_ids_they_show(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        first = self.html("/webinaires/")
+        with CaptureQueriesContext(connection) as queries:
+            self.assertEqual(self.html("/webinaires/"), first)
+        selects = [q["sql"].split(" FROM ")[0] for q in queries]
+        self.assertFalse([s for s in selects if '"start"' in s], selects)  # only their ids
+        # A webinar published since is in the list at once (a new id, a new key).
+        child_page(
+            WebinarIndexPage.objects.get(),
+            WebinarPage,
+            slug="nouveau",
+            title="Un nouveau webinaire",
+            start=timezone.now() + datetime.timedelta(days=3),
+            end=timezone.now() + datetime.timedelta(days=3, hours=2),
+        )
+        self.assertIn("Un nouveau webinaire", self.html("/webinaires/"))
+
+
 class TestWebinarCards(FragmentsTestCase):
     def test_a_webinar_that_ends_moves_to_the_replays_with_its_replay_card(self):
         now = timezone.now()
