@@ -54,6 +54,28 @@ class TestCityList(FragmentsTestCase):
         self.assertFalse([sql for sql in rows if "LIMIT" in sql], rows)  # no page of cités
 
 
+class TestNewsAndCaseStudyLists(FragmentsTestCase):
+    def test_a_news_item_published_since_is_listed_at_once(self):
+        from cites_pages.models import NewsIndexPage, NewsPage
+
+        self.html("/actualites/")
+        news = NewsPage(title="Une actualité toute fraîche", slug="fraiche")
+        NewsIndexPage.objects.get().add_child(instance=news)
+        news.save_revision().publish()
+        self.assertIn("Une actualité toute fraîche", self.html("/actualites/"))
+
+    def test_each_filter_has_its_own_list(self):
+        from cites_pages.models import CaseStudyPage
+
+        studies = list(CaseStudyPage.objects.live().order_by("title"))
+        everything = self.html("/retours-d-experience/")
+        one_theme = self.html(f"/retours-d-experience/?theme={studies[0].theme.slug}")
+        self.assertIn(studies[1].title, everything)
+        self.assertIn(studies[0].title, one_theme)
+        self.assertNotIn(studies[1].title, one_theme.split('class="results-count"')[1])
+        self.assertEqual(self.html("/retours-d-experience/"), everything)
+
+
 class TestWebinarLists(FragmentsTestCase):
     def test_cached_lists_load_no_webinar_but_follow_the_ids_they_show(self):
         from django.db import connection
