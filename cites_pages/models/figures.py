@@ -28,11 +28,19 @@ class ProgrammeFiguresPage(BasePage):
         verbose_name_plural = "pages « le programme en chiffres »"
 
     def get_context(self, request, *args, **kwargs):
+        from renouveau import fragments
+
         from ..figures import programme_figures
         from ..listing import private_sections, programme_pages
         from .city import CitiesIndexPage
 
         context = super().get_context(request, *args, **kwargs)
-        context["figures"] = programme_figures(private=private_sections(request))
+        # Summed over every cité: computed once per content generation, so the page costs the
+        # same for 10 cités or 500.
+        context["figures"] = fragments.cached(
+            "programme-figures",
+            lambda: programme_figures(private=private_sections(request)),
+            request,
+        )
         context["cities_index"] = programme_pages(request).get(CitiesIndexPage)
         return context

@@ -76,6 +76,30 @@ class TestNewsAndCaseStudyLists(FragmentsTestCase):
         self.assertEqual(self.html("/retours-d-experience/"), everything)
 
 
+class TestProgrammeFigures(FragmentsTestCase):
+    def test_the_totals_are_summed_once_per_generation_and_follow_a_publication(self):
+        from cites_pages.figures import programme_figures
+        from cites_pages.templatetags.cites_pages_tags import thousands
+
+        def total_row() -> str:
+            total = thousands(programme_figures().dwellings.total)
+            return f'<td class="num">{total}</td></tr></tfoot>'
+
+        before = total_row()
+        self.assertIn(before, self.html("/le-programme-en-chiffres/"))
+        from cites_pages.models import CityPhase
+
+        city = CityPage.objects.filter(phases__dwellings__gt=0).first()
+        phases = list(city.phases.all())
+        CityPhase.objects.filter(pk=phases[0].pk).update(dwellings=phases[0].dwellings + 1000)
+        self.assertIn(before, self.html("/le-programme-en-chiffres/"))  # same generation
+        phases[0].dwellings += 1000
+        city.phases = phases
+        city.save_revision().publish()
+        self.assertNotEqual(total_row(), before)
+        self.assertIn(total_row(), self.html("/le-programme-en-chiffres/"))
+
+
 class TestWebinarLists(FragmentsTestCase):
     def test_cached_lists_load_no_webinar_but_follow_the_ids_they_show(self):
         from django.db import connection

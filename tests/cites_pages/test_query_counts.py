@@ -46,7 +46,7 @@ QUERIES = {
     WEBINAR: 7,
     "/retours-d-experience/": 3,
     CASE_STUDY: 7,
-    "/le-programme-en-chiffres/": 4,
+    "/le-programme-en-chiffres/": 2,  # its totals: once per content generation
 }
 
 
