@@ -118,10 +118,6 @@ def personal_unsubscribe(subscriber_id: int) -> tuple[str, dict[str, str]]:
     return url, list_headers(url, "desabonnement " + token)
 
 
-def list_unsubscribe_headers(subscriber_id: int) -> dict[str, str]:
-    return personal_unsubscribe(subscriber_id)[1]
-
-
 # A signed subscriber id as `unsubscribe_token` makes it ("<id>:<signature>").
 _TOKEN_IN_TEXT = re.compile(r"(\d+:[A-Za-z0-9_-]{20,})")
 

@@ -60,19 +60,14 @@ def send_test(issue: Any, addresses: Sequence[str], *, user: Any = None) -> Test
             started_at=timezone.now(),
         )
     state = sender_state()
-    headers = test_recipient_headers()
+    unsubscribe, headers = generic_unsubscribe_url(), test_recipient_headers()
+    tags = {"campaign": str(campaign.pk), "test": "1"}
     sent, failed = [], []
     for address in addresses:
         raw = campaign_mail(
-            campaign,
-            to=address,
-            unsubscribe=generic_unsubscribe_url(),
-            headers=headers,
-            state=state,
+            campaign, to=address, unsubscribe=unsubscribe, headers=headers, state=state
         )
-        outcome, _, error = send_with_retries(
-            state, campaign, address, raw, {"campaign": str(campaign.pk), "test": "1"}
-        )
+        outcome, _, error = send_with_retries(state, address, raw, tags)
         if outcome == SendOutcome.SENT:
             sent.append(address)
         else:

@@ -41,7 +41,7 @@ from renouveau.mime import skeleton as mime_skeleton
 
 from .conf import setting
 from .models import Campaign
-from .subscriptions import list_unsubscribe_headers, personal_unsubscribe, unsubscribe_url
+from .subscriptions import personal_unsubscribe
 
 logger = logging.getLogger(__name__)
 
@@ -259,10 +259,10 @@ def personalise(campaign: Campaign, subscriber_id: int) -> tuple[str, str, dict[
     """The frozen HTML/text with this recipient's unsubscribe URL, and the RFC 8058 headers."""
     from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER
 
-    url = unsubscribe_url(subscriber_id)
+    url, headers = personal_unsubscribe(subscriber_id)
     html = campaign.html.replace(UNSUBSCRIBE_URL_PLACEHOLDER, url)
     text = campaign.text.replace(UNSUBSCRIBE_URL_PLACEHOLDER, url)
-    return html, text, list_unsubscribe_headers(subscriber_id)
+    return html, text, headers
 
 
 def campaign_mail(
@@ -286,9 +286,7 @@ def _raw(state: SenderState, recipient: Recipient, campaign: Campaign) -> bytes:
     )
 
 
-def send_campaign_mail(
-    state: SenderState, campaign: Campaign, to: str, raw: bytes, tags: dict[str, str]
-) -> str:
+def send_campaign_mail(state: SenderState, to: str, raw: bytes, tags: dict[str, str]) -> str:
     """One attempt, through the site's one sender, reusing this worker's client/connection."""
     if uses_ses():
         return send_raw(raw, to=[to], tags=tags, client=state.ses_client())
@@ -334,11 +332,11 @@ def send_one(
     state = state or sender_state()
     raw = _raw(state, recipient, campaign)
     tags = {"delivery": str(recipient.delivery_id), "campaign": str(campaign.pk)}
-    return send_with_retries(state, campaign, recipient.email, raw, tags)
+    return send_with_retries(state, recipient.email, raw, tags)
 
 
 def send_with_retries(
-    state: SenderState, campaign: Campaign, to: str, raw: bytes, tags: dict[str, str]
+    state: SenderState, to: str, raw: bytes, tags: dict[str, str]
 ) -> tuple[str, str, str]:
     """Send one mail at the account's rate, retrying throttling and 5xx with exponential
     backoff; a timed-out attempt is never repeated (it may have been sent)."""
@@ -349,7 +347,7 @@ def send_with_retries(
     for attempt in range(attempts):
         rate.wait()
         try:
-            message_id = send_campaign_mail(state, campaign, to, raw, tags)
+            message_id = send_campaign_mail(state, to, raw, tags)
         except Exception as exc:  # classified below: anything unknown is a failure, not a crash
             outcome, error = classify(exc)
             if outcome not in (SendOutcome.RETRY_LATER, SendOutcome.UNREACHABLE):

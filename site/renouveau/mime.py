@@ -110,12 +110,6 @@ def _header_lines(headers: dict[str, str]) -> str:
     return "\n".join(out)
 
 
-def build_raw(
-    base: MimeSkeleton, *, to: str, text: str, html: str, headers: dict[str, str]
-) -> bytes:
-    return _assemble(base, to=to, text=_qp(text), html=_qp(html), headers=headers)
-
-
 # (filename, content, MIME type), e.g. a webinar's `.ics`.
 Attachment = tuple[str, bytes | str, str]
 

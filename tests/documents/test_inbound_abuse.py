@@ -147,9 +147,9 @@ def test_form_rate_limit_counts_variants_of_one_mailbox(client, ses, referentiel
 
 
 def _unsubscribe_mailto(subscriber_id: int) -> tuple[str, str]:
-    from mailing.subscriptions import list_unsubscribe_headers
+    from mailing.subscriptions import personal_unsubscribe
 
-    header = list_unsubscribe_headers(subscriber_id)["List-Unsubscribe"]
+    header = personal_unsubscribe(subscriber_id)[1]["List-Unsubscribe"]
     mailto = next(part.strip(" <>") for part in header.split(",") if "mailto:" in part)
     parts = urlsplit(mailto)
     subject = unquote(parts.query.split("subject=", 1)[1])

@@ -286,12 +286,12 @@ def test_other_mail_backends_get_the_same_bytes_through_the_one_sender(
 def test_raw_mime_is_well_formed_for_non_ascii_subjects_and_long_lines(ses, fast_sending):
     from email import message_from_bytes, policy
 
-    from renouveau.mime import build_raw, skeleton
+    from renouveau.mime import build_mail
 
     html = "<p>" + "Cité minière é à ç — " * 200 + "\r</p>"
-    raw = build_raw(
-        skeleton("N°2 — Juillet 2019 : la cité Taffin à Vieux-Condé"),
-        to="lecteur@example.org",
+    raw = build_mail(
+        subject="N°2 — Juillet 2019 : la cité Taffin à Vieux-Condé",
+        to=["lecteur@example.org"],
         text="Vous lisez la lettre.\n" * 3,
         html=html,
         headers={"List-Unsubscribe": "<https://a.example/x/>, <mailto:b@example.org?subject=x>"},
