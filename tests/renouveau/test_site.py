@@ -109,6 +109,7 @@ def test_production_settings_pass_the_deploy_check_without_warnings():
             "SECRET_KEY": "k3y-" + "a1B2c3D4e5F6g7H8i9J0" * 3,
             "ALLOWED_HOSTS": "renouveaubassinminier.fr",
             "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
             # The documented production set-up (DEPLOY.md): SES events through this set.
             "AWS_SES_CONFIGURATION_SET": "renouveau-evenements",
         }

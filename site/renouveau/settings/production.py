@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import STORAGES, env_list
+from .base import STORAGES, env_bool, env_list
 
 _missing = [
     name for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL") if not os.environ.get(name)
@@ -40,7 +40,16 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Cache and page cache: set REDIS_URL so that every web worker shares them (base.py).
+# Cache and page cache: every process must share them (base.py reads REDIS_URL). A per-process
+# cache would keep a published page stale in the other workers for PAGE_CACHE_SECONDS, count rate
+# limits per process and let each worker send at the full SES rate: refused unless one process
+# is all there is, said explicitly with SINGLE_PROCESS=1.
+SINGLE_PROCESS = env_bool("SINGLE_PROCESS")
+if not os.environ.get("REDIS_URL") and not SINGLE_PROCESS:
+    raise ImproperlyConfigured(
+        "Production settings need a shared cache: set REDIS_URL=redis://host:6379/0 "
+        "(or SINGLE_PROCESS=1 when one process serves everything)."
+    )
 
 # Persistent database connections: a new PostgreSQL connection costs tens of milliseconds per
 # request (TLS, authentication). Checked before reuse, so a restarted database is not an error.
