@@ -138,7 +138,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Front-end libraries come from the npm registry (package.json) and are served as static files.
 _NODE_MODULES = BASE_DIR / "node_modules"
@@ -337,10 +337,12 @@ RATELIMIT_IP_META_KEY = "renouveau.client_ip.client_ip"
 SCHEDULE_PUBLISH_SECONDS = int(os.environ.get("SCHEDULE_PUBLISH_SECONDS", "60"))
 
 # --- Abuse: inbound mail, automatic mail caps, admin login throttling (issue 12) --------------
-# Admin login throttling (django-axes): a username, or a client IP (renouveau.client_ip, through
-# TRUSTED_PROXY_COUNT proxies), is locked after AXES_FAILURE_LIMIT wrong passwords in a row, for
-# AXES_COOLOFF_TIME. Covers Wagtail's /admin/login/ and /django-admin/. Unlock: « Connexions
-# bloquées » in the Wagtail admin (superusers), or `manage.py axes_reset_username <username>`.
+# Admin login throttling (django-axes, renouveau.lockout): the pair (username, client IP) is
+# locked after AXES_FAILURE_LIMIT wrong passwords in a row, for AXES_COOLOFF_TIME, so the real
+# user still logs in from their own address; backstop: a client IP (renouveau.client_ip, through
+# TRUSTED_PROXY_COUNT proxies) failing AXES_IP_FAILURE_LIMIT times over any usernames is locked.
+# Covers Wagtail's /admin/login/ and /django-admin/. Unlock: « Connexions bloquées » in the
+# Wagtail admin (superusers), or `manage.py axes_reset_username <username>`.
 INSTALLED_APPS += ["axes"]
 MIDDLEWARE.insert(
     MIDDLEWARE.index("renouveau.page_cache.PageCacheMiddleware"), "axes.middleware.AxesMiddleware"
@@ -351,7 +353,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_IP_FAILURE_LIMIT = int(os.environ.get("AXES_IP_FAILURE_LIMIT", "20"))
+AXES_HANDLER = "renouveau.lockout.ThrottlingHandler"
 AXES_CLIENT_IP_CALLABLE = "renouveau.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "renouveau.lockout.lockout_response"  # French page, templates/renouveau/

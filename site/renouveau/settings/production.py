@@ -20,6 +20,8 @@ if os.environ["DATABASE_URL"].startswith("sqlite"):
     )
 
 DEBUG = False
+# Web processes refuse to start before the release step has run (renouveau/release.py).
+REQUIRE_RELEASE = env_bool("REQUIRE_RELEASE", True)
 SECRET_KEY = os.environ["SECRET_KEY"]
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 
