@@ -35,26 +35,46 @@ def _qp(text: str) -> bytes:
     return quopri.encodestring(text.encode("utf-8"))
 
 
+# RFC 2045 § 6.7: an encoded line is at most 76 characters, the soft break's "=" included.
+QP_MAX_LINE = 76
+
+
+def _soft_end(encoded: bytes) -> bytes:
+    """`encoded` followed by a soft line break ("=" then a line end), its last line split first
+    if the "=" would make it longer than 76: binascii may leave a last line of exactly 76
+    characters (it only breaks when more follows). The split never cuts an "=XX" escape."""
+    start = encoded.rfind(b"\n") + 1
+    last = encoded[start:]
+    if len(last) < QP_MAX_LINE:
+        return encoded + b"=\n"
+    cut = 0
+    while True:
+        step = 3 if last[cut : cut + 1] == b"=" else 1
+        if cut + step > QP_MAX_LINE - 1:
+            break
+        cut += step
+    return encoded[:start] + last[:cut] + b"=\n" + last[cut:] + b"=\n"
+
+
 @dataclass(frozen=True)
 class EncodedBody:
     """A body encoded once (quoted-printable), in pieces split where a per-recipient value
-    goes."""
+    goes; every piece but the last ends with a soft line break."""
 
     pieces: tuple[bytes, ...]
 
     @classmethod
     def encode(cls, body: str, placeholder: str | None = None) -> EncodedBody:
         body = body.replace("\r\n", "\n")
-        return cls(
-            tuple(_qp(piece) for piece in (body.split(placeholder) if placeholder else [body]))
-        )
+        pieces = [_qp(piece) for piece in (body.split(placeholder) if placeholder else [body])]
+        return cls((*(_soft_end(piece) for piece in pieces[:-1]), pieces[-1]))
 
     def fill(self, value: str) -> bytes:
         """The body with `value` where the placeholder was, QP-encoded: each piece and the value
         end with a soft line break, so lines stay ≤ 76 characters and decode to the plain join."""
         if len(self.pieces) == 1:
             return self.pieces[0]
-        return (b"=\n" + _qp(value) + b"=\n").join(self.pieces)
+        return _soft_end(_qp(value)).join(self.pieces)
 
 
 @dataclass(frozen=True)
