@@ -1,0 +1,74 @@
+"""The public face in a real browser: the phone header, the desktop width, French details."""
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+from wagtail.models import Collection
+
+from tests.e2e.axe import assert_accessible
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def demo_site(transactional_db):
+    """The demo content (a transactional flush also removes Wagtail's root collection)."""
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    call_command("load_demo_content", verbosity=0)
+
+
+def test_on_a_phone_the_menu_is_a_disclosure_button(live_server, demo_site, browser):
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    header = page.get_by_role("banner")
+    # The header takes at most 120 px before the content.
+    assert header.bounding_box()["height"] <= 120
+    assert page.locator("main").bounding_box()["y"] <= 120
+
+    button = header.get_by_role("button", name="Menu")
+    menu = page.get_by_role("navigation", name="Menu principal")
+    expect(button).to_have_attribute("aria-expanded", "false")
+    expect(button).to_have_attribute("aria-controls", "menu-site")
+    expect(menu).to_be_hidden()
+    expect(page.get_by_role("searchbox", name="Rechercher sur le site")).to_be_hidden()
+
+    # Keyboard: skip link, brand, then the button; Enter opens, the menu follows in tab order.
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(button).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(button).to_have_attribute("aria-expanded", "true")
+    expect(menu).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("searchbox", name="Rechercher sur le site")).to_be_focused()
+    assert_accessible(page)
+
+    # Escape closes it and gives the focus back to the button.
+    page.keyboard.press("Escape")
+    expect(button).to_have_attribute("aria-expanded", "false")
+    expect(menu).to_be_hidden()
+    expect(button).to_be_focused()
+
+    # Space opens it again, a click on a link leads there.
+    page.keyboard.press("Space")
+    expect(menu).to_be_visible()
+    menu.get_by_role("link", name="Les cités").click()
+    expect(page.locator("h1")).to_contain_text("cités")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()
+
+    # Without JavaScript there is no button: the search and the menu are a plain list below.
+    context = browser.new_context(viewport={"width": 375, "height": 740}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+    menu = page.get_by_role("navigation", name="Menu principal")
+    expect(menu.get_by_role("link", name="Les cités")).to_be_visible()
+    links = menu.get_by_role("link").all()
+    # One link per line: a vertical list.
+    tops = [link.bounding_box()["y"] for link in links]
+    assert tops == sorted(tops) and len(set(tops)) == len(tops)
+    context.close()
