@@ -10,3 +10,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "renouveau.settings.production")
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 
 application = get_wsgi_application()
+
+from renouveau.release import refuse_unreleased  # noqa: E402
+
+refuse_unreleased()  # production: no serving before the release step (renouveau/release.py)

@@ -1,7 +1,11 @@
 """Operability: what production refuses to start without, the request id, the health report."""
 
+import json
 import subprocess
 import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from tests.subprocesses import ROOT
 
@@ -33,3 +37,54 @@ def test_production_refuses_a_per_process_cache_unless_single_process_is_said():
     assert _load_production_settings({"SINGLE_PROCESS": "1"}).returncode == 0
     with_redis = _load_production_settings({"REDIS_URL": "redis://127.0.0.1:6379/0"})
     assert with_redis.returncode == 0, with_redis.stderr
+
+
+def _write_package(root, path: str, version: str) -> None:
+    folder = root / path
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "package.json").write_text(json.dumps({"version": version}))
+
+
+def test_the_release_installs_npm_packages_unless_they_match_the_lock(tmp_path):
+    from renouveau.release import npm_packages_match_lock
+
+    lock = {
+        "lockfileVersion": 3,
+        "packages": {
+            "": {"name": "site"},
+            "node_modules/leaflet": {"version": "1.9.4"},
+            "node_modules/a/node_modules/b": {"version": "2.0.0"},
+        },
+    }
+    (tmp_path / "package-lock.json").write_text(json.dumps(lock))
+    assert not npm_packages_match_lock(tmp_path)  # nothing installed (DEPLOY.md's old steps)
+    _write_package(tmp_path, "node_modules/leaflet", "1.9.4")
+    _write_package(tmp_path, "node_modules/a/node_modules/b", "1.0.0")
+    assert not npm_packages_match_lock(tmp_path)  # an older version left behind
+    _write_package(tmp_path, "node_modules/a/node_modules/b", "2.0.0")
+    assert npm_packages_match_lock(tmp_path)
+
+
+@pytest.mark.django_db
+def test_web_processes_refuse_to_start_before_the_release(settings, tmp_path):
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from renouveau.release import refuse_unreleased
+
+    settings.REQUIRE_RELEASE = True
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    with pytest.raises(ImproperlyConfigured, match="collectstatic"):
+        refuse_unreleased()
+    (tmp_path / "staticfiles.json").write_text("{}")
+    refuse_unreleased()  # released: no error
+
+    # A deploy that brought a migration the database has not had yet.
+    MigrationRecorder.Migration.objects.filter(app="renouveau").order_by("-id")[:1].get().delete()
+    with pytest.raises(ImproperlyConfigured, match=r"1 migration\(s\) not applied"):
+        refuse_unreleased()
+    settings.REQUIRE_RELEASE = False  # development and tests never wait for a release
+    refuse_unreleased()
