@@ -5,6 +5,7 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 
 from renouveau.blocks import (
     RICH_TEXT_FEATURES,
+    CheckedStructBlock,
     CreditedImageBlock,
     DocumentLinkBlock,
     KeyFigureBlock,
@@ -25,7 +26,7 @@ EVENT_KINDS = [
 ]
 
 
-class TimelineEventBlock(blocks.StructBlock):
+class TimelineEventBlock(CheckedStructBlock):
     """A dated step of the residents' participation in a cité's renovation."""
 
     date = blocks.DateBlock(label="Date")
@@ -49,13 +50,10 @@ class TimelineEventBlock(blocks.StructBlock):
         label = "Événement"
         template = "cites_pages/blocks/timeline_event.html"
 
-    def clean(self, value):
-        value = super().clean(value)
+    def field_errors(self, value: dict) -> dict[str, str]:
         if value.get("end_date") and value.get("date") and value["end_date"] < value["date"]:
-            raise blocks.StructBlockValidationError(
-                block_errors={"end_date": ["La date de fin doit suivre la date de début."]}
-            )
-        return value
+            return {"end_date": "La date de fin doit suivre la date de début."}
+        return {}
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)

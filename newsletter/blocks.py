@@ -16,7 +16,13 @@ from wagtail import blocks
 from wagtail.fields import RichTextField
 from wagtail.images.blocks import ImageChooserBlock
 
-from renouveau.blocks import CallToActionBlock, CreditedImageBlock, KeyFiguresBlock, QuoteBlock
+from renouveau.blocks import (
+    CallToActionBlock,
+    CheckedStructBlock,
+    CreditedImageBlock,
+    KeyFiguresBlock,
+    QuoteBlock,
+)
 
 from .email_block import NewsletterBlock
 from .email_context import EmailContext, absolute_url, email_rich_text
@@ -254,18 +260,53 @@ class PageTeaserBlock(NewsletterBlock, blocks.StructBlock):
         ]
 
 
-class UpcomingWebinarBlock(NewsletterBlock, blocks.StructBlock):
-    page = blocks.PageChooserBlock(label="Page du webinaire", required=False)
+class UpcomingWebinarValue(blocks.StructValue):
+    """A chosen webinar page gives its date, time and registration link: typed values are only
+    for a webinar without a page (a typed date could contradict the page, N°3's mistake)."""
+
+    def when(self) -> Any:
+        page = self.get("page")
+        start = getattr(page, "start", None) if page is not None else None
+        return start or self.get("date")
+
+    def typed_date_differs(self) -> bool:
+        """A date typed in the block that is not the chosen page's (`checks` flags it)."""
+        page, typed = self.get("page"), self.get("date")
+        start = getattr(page, "start", None) if page is not None else None
+        return bool(start and typed and typed != start)
+
+    def registration_link(self) -> str:
+        """The typed address without a page; with a page, its own registration link ("" to
+        link to the page itself)."""
+        page = self.get("page")
+        if page is None:
+            return self.get("registration_url") or ""
+        return getattr(page, "registration_url", "") or ""
+
+
+class UpcomingWebinarBlock(NewsletterBlock, CheckedStructBlock):
+    page = blocks.PageChooserBlock(
+        label="Page du webinaire",
+        page_type="cites_pages.WebinarPage",
+        required=False,
+        help_text="Sa date, son heure et son lien d’inscription sont repris de la page.",
+    )
     title = blocks.CharBlock(
         label="Titre", max_length=200, required=False, help_text="Vide : le titre de la page"
     )
-    date = blocks.DateTimeBlock(label="Date et heure")
+    date = blocks.DateTimeBlock(
+        label="Date et heure",
+        required=False,
+        help_text="Seulement pour un webinaire sans page (sinon, celles de la page).",
+    )
     text = blocks.TextBlock(label="Présentation", required=False)
     registration_label = blocks.CharBlock(
         label="Libellé du bouton", max_length=80, default="S'inscrire"
     )
     registration_url = blocks.URLBlock(
-        label="Adresse d'inscription", required=False, help_text="Vide : la page du webinaire"
+        label="Adresse d'inscription",
+        required=False,
+        help_text="Seulement pour un webinaire sans page (sinon, le lien de la page).",
     )
 
     class Meta:
@@ -273,20 +314,24 @@ class UpcomingWebinarBlock(NewsletterBlock, blocks.StructBlock):
         label = "Prochain webinaire"
         template = "newsletter/blocks/webinar.html"
         mjml_template = "newsletter/blocks/webinar.mjml.html"
+        value_class = UpcomingWebinarValue
 
-    def clean(self, value):
-        value = super().clean(value)
-        if not value.get("page") and not value.get("registration_url"):
-            raise blocks.StructBlockValidationError(
-                block_errors={
-                    "page": ["Choisissez la page du webinaire ou une adresse d'inscription."]
-                }
+    def field_errors(self, value: dict) -> dict[str, str]:
+        if value.get("page"):
+            return {}
+        errors = {}
+        if not value.get("registration_url"):
+            errors["page"] = (
+                "Choisissez la page du webinaire ou saisissez une adresse d’inscription."
             )
-        if not value.get("page") and not value.get("title"):
-            raise blocks.StructBlockValidationError(
-                block_errors={"title": ["Saisissez un titre (aucune page n'est choisie)."]}
-            )
-        return value
+        if not value.get("title"):
+            errors["title"] = "Saisissez un titre (aucune page n’est choisie)."
+        if not value.get("date"):
+            errors["date"] = "Saisissez la date et l’heure (aucune page n’est choisie)."
+        return errors
+
+    def email_pages(self, value: Any) -> list[Any]:
+        return [value["page"]] if value.get("page") is not None else []
 
     def email_item(self, value: Any, context: EmailContext) -> dict[str, Any]:
         page, url = context.resolve(value.get("page"), "Prochain webinaire")
@@ -294,9 +339,9 @@ class UpcomingWebinarBlock(NewsletterBlock, blocks.StructBlock):
             page = None  # a draft, expired or private page lends no title
         return {
             "title": value.get("title") or (page.title if page else ""),
-            "date_label": datetime_label(value["date"]),
+            "date_label": datetime_label(value.when()),
             "text": value.get("text", ""),
-            "url": value.get("registration_url") or url,
+            "url": value.registration_link() or url,
             "button_label": value.get("registration_label") or "S'inscrire",
         }
 

@@ -1,11 +1,39 @@
 """StreamField blocks shared by every page type (as bakerydemo's BaseStreamBlock)."""
 
+from django.core.exceptions import ValidationError
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
 RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
+
+
+class CheckedStructBlock(blocks.StructBlock):
+    """A StructBlock with checks across its fields (`field_errors`), reported on the field the
+    Wagtail 8 way: one ValidationError per child in StructBlockValidationError (a plain string
+    there makes the admin answer 500, « 'str' object has no attribute 'messages' », and the
+    editor loses the page). The checks' errors join the children's own: all shown at once."""
+
+    def field_errors(self, value: dict) -> dict[str, str]:
+        """French messages by child name; `value` holds the children that are valid."""
+        return {}
+
+    def clean_child(self, name: str, value):
+        return self.child_blocks[name].clean(value)
+
+    def clean(self, value):
+        cleaned, errors = {}, {}
+        for name, child_value in value.items():
+            try:
+                cleaned[name] = self.clean_child(name, child_value)
+            except ValidationError as error:
+                errors[name] = error
+        for name, message in self.field_errors(cleaned).items():
+            errors.setdefault(name, ValidationError(message))
+        if errors:
+            raise blocks.StructBlockValidationError(block_errors=errors)
+        return self.meta.value_class(self, list(cleaned.items()))
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -20,7 +48,7 @@ class HeadingBlock(blocks.StructBlock):
         template = "blocks/heading_block.html"
 
 
-class CreditedImageBlock(blocks.StructBlock):
+class CreditedImageBlock(CheckedStructBlock):
     """An image always shown with its alternative text and its credit (©)."""
 
     image = ImageChooserBlock(label="Image")
@@ -43,17 +71,19 @@ class CreditedImageBlock(blocks.StructBlock):
         label = "Image"
         template = "blocks/image_block.html"
 
-    def clean(self, value):
-        value = super().clean(value)
+    def field_errors(self, value: dict) -> dict[str, str]:
         image = value.get("image")
         errors = {}
         if image and not (value.get("alt_text") or image.description):
-            errors["alt_text"] = ["Saisissez un texte alternatif (l'image n'a pas de description)."]
+            errors["alt_text"] = (
+                "Saisissez un texte alternatif : l’image n’a pas de description dans la "
+                "bibliothèque d’images."
+            )
         if image and not (value.get("credit") or image.credit):
-            errors["credit"] = ["Saisissez un crédit (l'image n'en a pas)."]
-        if errors:
-            raise blocks.StructBlockValidationError(block_errors=errors)
-        return value
+            errors["credit"] = (
+                "Saisissez un crédit : l’image n’en a pas dans la bibliothèque d’images."
+            )
+        return errors
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
@@ -93,20 +123,17 @@ class KeyFiguresBlock(blocks.StructBlock):
         template = "blocks/key_figures_block.html"
 
 
-class PageOrAddressRequired:
+class PageOrAddressRequired(CheckedStructBlock):
     """For link blocks with an optional page chooser and an optional URL: one of them is
     required."""
 
-    def clean(self, value):
-        value = super().clean(value)
+    def field_errors(self, value: dict) -> dict[str, str]:
         if not value.get("page") and not value.get("url"):
-            raise blocks.StructBlockValidationError(
-                block_errors={"page": ["Choisissez une page ou saisissez une adresse web."]}
-            )
-        return value
+            return {"page": "Choisissez une page ou saisissez une adresse web."}
+        return {}
 
 
-class CallToActionBlock(PageOrAddressRequired, blocks.StructBlock):
+class CallToActionBlock(PageOrAddressRequired):
     title = blocks.CharBlock(label="Titre", max_length=150)
     text = blocks.TextBlock(label="Texte", required=False)
     button_label = blocks.CharBlock(label="Libellé du bouton", max_length=80)
@@ -129,7 +156,7 @@ class DocumentLinkBlock(blocks.StructBlock):
         template = "blocks/document_link_block.html"
 
 
-class VideoBlock(blocks.StructBlock):
+class VideoBlock(CheckedStructBlock):
     video = EmbedBlock(label="Adresse de la vidéo", help_text="YouTube, Vimeo, Dailymotion…")
     title = blocks.CharBlock(label="Titre de la vidéo", max_length=200)
     transcript = blocks.TextBlock(label="Transcription", required=False)
@@ -139,25 +166,22 @@ class VideoBlock(blocks.StructBlock):
         label = "Vidéo"
         template = "blocks/video_block.html"
 
-    def clean(self, value):
+    def clean_child(self, name: str, value):
+        if name != "video":
+            return super().clean_child(name, value)
         # Not EmbedBlock's own check, which asks the provider (oEmbed) over the network: the
         # player address is worked out from the URL (renouveau.video), and nothing is fetched
         # from a third party, neither when saving nor when a visitor reads the page.
         from .video import parse_video_url
 
-        errors = {}
-        url = value.get("video").url if value.get("video") else ""
+        url = value.url if value else ""
         if not url:
-            errors["video"] = ["Saisissez l'adresse de la vidéo."]
-        elif parse_video_url(url) is None:
-            errors["video"] = [
-                "Adresse non reconnue : indiquez l'adresse d'une vidéo YouTube, Vimeo ou "
+            raise ValidationError("Saisissez l’adresse de la vidéo.")
+        if parse_video_url(url) is None:
+            raise ValidationError(
+                "Adresse non reconnue : indiquez l’adresse d’une vidéo YouTube, Vimeo ou "
                 "Dailymotion (par exemple https://www.youtube.com/watch?v=…)."
-            ]
-        if not value.get("title"):
-            errors["title"] = ["Ce champ est obligatoire."]
-        if errors:
-            raise blocks.StructBlockValidationError(block_errors=errors)
+            )
         return value
 
     def get_context(self, value, parent_context=None):
@@ -184,7 +208,7 @@ class BaseStreamBlock(blocks.StreamBlock):
         block_counts = {}
 
 
-class LinkBlock(PageOrAddressRequired, blocks.StructBlock):
+class LinkBlock(PageOrAddressRequired):
     """A link to a page of the site, or to an external address."""
 
     label = blocks.CharBlock(label="Libellé", max_length=100, required=False)
