@@ -1,4 +1,5 @@
-"""Issue 12 item 5: admin login throttling (django-axes), per username and per client IP."""
+"""Issue 12 item 5, issue 26 item 1: admin login throttling (django-axes), per (username,
+client IP) with a per-IP backstop."""
 
 import pytest
 from django.core.management import call_command
@@ -38,19 +39,27 @@ def test_wrong_passwords_in_a_row_lock_the_account_then_the_right_one_fails_too(
     assert not logged_in(client)
 
 
-def test_the_username_is_locked_from_every_address(client, staff, settings):
+def test_a_guesser_elsewhere_cannot_lock_the_real_user_out(client, staff, settings):
+    """Issue 26 item 1: wrong passwords for « equipe » from other addresses lock those pairs
+    only; the real user logs in from their own address."""
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "equipe", "mauvais", REMOTE_ADDR="198.51.100.7")
+    assert login(client, "equipe", PASSWORD, REMOTE_ADDR="198.51.100.7").status_code == 429
     for index in range(settings.AXES_FAILURE_LIMIT):
-        login(client, "equipe", "mauvais", REMOTE_ADDR=f"198.51.100.{index}")
-    assert login(client, "equipe", PASSWORD, REMOTE_ADDR="203.0.113.9").status_code == 429
+        login(client, "equipe", "mauvais", REMOTE_ADDR=f"198.51.100.{10 + index}")
+    response = login(client, "equipe", PASSWORD, REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 302 and logged_in(client)
 
 
 def test_the_client_ip_behind_the_proxy_is_locked_whatever_the_username(
     client, staff, settings, django_user_model
 ):
+    """The backstop: one address spraying passwords over many usernames is locked (only it)."""
     settings.TRUSTED_PROXY_COUNT = 1
+    settings.AXES_IP_FAILURE_LIMIT = 8
     django_user_model.objects.create_superuser("autre", "autre@example.org", PASSWORD)
     proxy = {"REMOTE_ADDR": "10.0.0.1"}
-    for index in range(settings.AXES_FAILURE_LIMIT):
+    for index in range(settings.AXES_IP_FAILURE_LIMIT):
         login(client, f"essai{index}", "x", HTTP_X_FORWARDED_FOR="192.0.2.66", **proxy)
     # That visitor is locked out, even with a right password for another account…
     response = login(client, "autre", PASSWORD, HTTP_X_FORWARDED_FOR="192.0.2.66", **proxy)

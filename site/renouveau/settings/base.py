@@ -359,6 +359,9 @@ AXES_HANDLER = "renouveau.lockout.ThrottlingHandler"
 AXES_CLIENT_IP_CALLABLE = "renouveau.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "renouveau.lockout.lockout_response"  # French page, templates/renouveau/
+# A locked client's further tries neither count nor push the end of the lock back, and the
+# backend flags the request itself (so the per-IP backstop answers 429 too).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
 # Automatic mail caps (documents sent without a person in the loop): beyond them, requests wait
 # for staff. Counted per hour, per sender domain and for the whole site; an address's +tag and
