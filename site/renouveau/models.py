@@ -263,6 +263,7 @@ class SiteSettings(BaseSiteSetting):
 # Page types kept in their own modules, registered with Django by importing them here.
 from .accessibility import AccessibilityCriterion, AccessibilityStatementPage  # noqa: E402
 from .form_pages import FormField, FormPage  # noqa: E402
+from .heartbeats import Heartbeat, JobRun  # noqa: E402
 from .legal import DataProcessing, LegalNoticePage, PersonalDataPage, SitemapPage  # noqa: E402
 
 __all__ = [
@@ -272,7 +273,9 @@ __all__ = [
     "DataProcessing",
     "FormField",
     "FormPage",
+    "Heartbeat",
     "HomePage",
+    "JobRun",
     "LegalNoticePage",
     "PersonalDataPage",
     "SiteImage",

@@ -72,7 +72,6 @@ def refuse_unreleased() -> None:
     if not getattr(settings, "REQUIRE_RELEASE", False):
         return
     problems = release_problems()
-    connections.close_all()  # the worker's requests open their own
     if problems:
         raise ImproperlyConfigured(
             "Refusing to serve before the release step (`honcho start release` or "

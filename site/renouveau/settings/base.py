@@ -335,6 +335,9 @@ RATELIMIT_IP_META_KEY = "renouveau.client_ip.client_ip"
 # --- Scheduler (manage.py run_scheduler, renouveau/scheduler.py) -----------------------------
 # How often scheduled pages are published (Wagtail's publish_scheduled); tests shorten it.
 SCHEDULE_PUBLISH_SECONDS = int(os.environ.get("SCHEDULE_PUBLISH_SECONDS", "60"))
+# How often a standby scheduler tries to take the lead, and the leader checks it still has it:
+# a killed leader is replaced within this time.
+LEADER_POLL_SECONDS = float(os.environ.get("LEADER_POLL_SECONDS", "10"))
 
 # --- Abuse: inbound mail, automatic mail caps, admin login throttling (issue 12) --------------
 # Admin login throttling (django-axes, renouveau.lockout): the pair (username, client IP) is
@@ -363,6 +366,9 @@ AXES_LOCKOUT_CALLABLE = "renouveau.lockout.lockout_response"  # French page, tem
 # backend flags the request itself (so the per-IP backstop answers 429 too).
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
+# Admin password reset (renouveau.password_reset): requests per client IP, and mails per address.
+PASSWORD_RESET_RATE_PER_IP = os.environ.get("PASSWORD_RESET_RATE_PER_IP", "5/h")
+PASSWORD_RESET_RATE_PER_EMAIL = os.environ.get("PASSWORD_RESET_RATE_PER_EMAIL", "3/h")
 # Automatic mail caps (documents sent without a person in the loop): beyond them, requests wait
 # for staff. Counted per hour, per sender domain and for the whole site; an address's +tag and
 # dotted variants count as one address (renouveau.abuse.canonical_email).

@@ -1,14 +1,16 @@
-import contextlib
+import signal
+import threading
 
 from django.core.management.base import BaseCommand
 
-from renouveau.scheduler import build_scheduler, discover_jobs
+from renouveau.scheduler import discover_jobs, run_forever
 
 
 class Command(BaseCommand):
     help = (
-        "Run the periodic jobs (scheduled publishing, purges, campaign watchdog…): one process "
-        "per deployment. --list prints them, --once runs each once and exits."
+        "Run the periodic jobs (scheduled publishing, purges, campaign watchdog…). Any number "
+        "may run: one leads and runs the jobs, the others take over when it stops. --list "
+        "prints the jobs, --once runs each once and exits."
     )
 
     def add_arguments(self, parser):
@@ -24,8 +26,15 @@ class Command(BaseCommand):
                 if once:
                     job.run()
             return
-        scheduler = build_scheduler(jobs)
+        stopping = threading.Event()
+        # SIGTERM (honcho, systemd) and Ctrl-C end the loop between two polls; the lock's
+        # session is closed on the way out, so a standby takes over at once.
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stopping.set())
+
+        def log(message: str) -> None:
+            self.stdout.write(message)
+            self.stdout.flush()
+
         self.stdout.write(f"Scheduler started with {len(jobs)} job(s).")
-        self.stdout.flush()
-        with contextlib.suppress(KeyboardInterrupt, SystemExit):  # Ctrl-C, SIGTERM
-            scheduler.start()
+        run_forever(jobs, log, stopping)
