@@ -30,6 +30,7 @@ from . import report, report_chart, sending
 from .admin_campaigns import campaign_progress
 from .admin_followers import FollowersMenuItem, followers_view
 from .campaigns import log_event
+from .counters import count_before_erasure
 from .csv_io import IMPORT_COLUMNS, csv_lines, export_csv_lines, import_subscribers
 from .models import Campaign, CampaignEvent, Delivery, Subscriber
 from .subscriptions import CONSENT_TEXT_VERSION
@@ -436,6 +437,7 @@ def erase_view(request: HttpRequest, pk: int) -> HttpResponse:
 def erase_subscriber(subscriber: Subscriber) -> None:
     """GDPR erasure: the subscriber, their communes and their per-campaign delivery rows go;
     campaign totals (counters stored on the campaign) stay."""
+    count_before_erasure(subscriber)
     subscriber.delete()
 
 
@@ -458,7 +460,8 @@ def campaign_report_view(request: HttpRequest, pk: int) -> HttpResponse:
     result = report.campaign_report(get_object_or_404(Campaign, pk=pk))
     rates = result.rates
     measures = [
-        (label, getattr(result, name), report.percent(rates[name]) if rate_label else "")
+        # « — » where there is nothing to measure yet (no mail sent, none said delivered).
+        (label, getattr(result, name), (report.percent(rates[name]) or "—") if rate_label else "")
         for name, label, rate_label in report.MEASURES
     ]
     return TemplateResponse(

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from cites_pages.models import Commune
 
+from .counters import count_deliveries
 from .links import track_links
 from .models import Campaign, CampaignEvent, Delivery, Subscriber
 
@@ -418,7 +419,5 @@ def progress(campaign: Campaign) -> Progress:
 
 
 def refresh_counters(campaign: Campaign) -> None:
-    counts = progress(campaign).counts
-    Campaign.objects.filter(pk=campaign.pk).update(
-        sent_count=counts.get("sent", 0), failed_count=counts.get("failed", 0)
-    )
+    """Record the deliveries' changes of state in the campaign's counters (counters.py)."""
+    count_deliveries(campaign.pk)

@@ -161,12 +161,17 @@ class Campaign(models.Model):
     health_override_at = models.DateTimeField(
         "reprise malgré les rebonds le", null=True, blank=True
     )
-    # Counters kept up to date by the sender and the SES notifications webhook.
+    # The campaign's figures, recorded as deliveries change state (counters.py) by the sender
+    # and the SES notifications webhook, never recomputed from the delivery rows: a GDPR erasure
+    # deletes those, and must not change what a past campaign did.
     recipient_count = models.PositiveIntegerField("destinataires", default=0)
     sent_count = models.PositiveIntegerField("envoyés", default=0)
     failed_count = models.PositiveIntegerField("échecs", default=0)
+    delivered_count = models.PositiveIntegerField("remis", default=0)
     bounce_count = models.PositiveIntegerField("rebonds définitifs", default=0)
+    soft_bounce_count = models.PositiveIntegerField("rebonds temporaires", default=0)
     complaint_count = models.PositiveIntegerField("plaintes", default=0)
+    unsubscribe_count = models.PositiveIntegerField("désabonnements", default=0)
 
     class Meta:
         verbose_name = "campagne"
@@ -195,6 +200,14 @@ class Delivery(models.Model):
     )
     status = models.CharField(
         "statut", max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    # The status the campaign's counters last counted (counters.count_deliveries).
+    counted_status = models.CharField(
+        "statut compté",
+        max_length=20,
+        default=Status.PENDING,
+        db_default=Status.PENDING,  # rows inserted in SQL (snapshot_recipients) too
+        editable=False,
     )
     ses_message_id = models.CharField("identifiant SES", max_length=200, blank=True)
     attempts = models.PositiveSmallIntegerField("tentatives", default=0)

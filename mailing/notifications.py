@@ -24,7 +24,8 @@ from renouveau.sns import (
     verify_sns_message,
 )
 
-from .models import Campaign, Delivery, Subscriber
+from .counters import count_stamp
+from .models import Delivery, Subscriber
 from .subscriptions import normalize_email
 
 logger = logging.getLogger(__name__)
@@ -116,8 +117,8 @@ def apply_ses_event(payload: dict[str, Any]) -> None:
         if bounce.get("bounceType") == "Permanent":
             _stamp(delivery, "bounced_at")
             for email in recipients:
-                if suppress(email, Subscriber.Status.BOUNCED, "Rebond définitif signalé par SES"):
-                    _count(delivery, "bounce_count")
+                suppress(email, Subscriber.Status.BOUNCED, "Rebond définitif signalé par SES")
+            _check_health(delivery)
         else:  # Transient or Undetermined: the address stays, the report counts it
             _stamp(delivery, "soft_bounced_at")
             Subscriber.objects.filter(email__in=recipients).update(
@@ -127,8 +128,8 @@ def apply_ses_event(payload: dict[str, Any]) -> None:
         complaint = payload.get("complaint") or {}
         _stamp(delivery, "complained_at")
         for email in _addresses(complaint.get("complainedRecipients")):
-            if suppress(email, Subscriber.Status.COMPLAINED, "Plainte pour spam signalée par SES"):
-                _count(delivery, "complaint_count")
+            suppress(email, Subscriber.Status.COMPLAINED, "Plainte pour spam signalée par SES")
+        _check_health(delivery)
 
 
 def reconcile(delivery: Delivery, message_id: str) -> bool:
@@ -160,17 +161,18 @@ def suppress(email: str, status: str, reason: str) -> bool:
 
 def _stamp(delivery: Delivery | None, field: str) -> None:
     """The campaign's health (health.py) and report (report.py) are measured per delivery:
-    mark it once (SNS may deliver a notification twice)."""
+    mark it once (SNS may deliver a notification twice), and count it on the campaign then."""
     if delivery is not None:
-        Delivery.objects.filter(pk=delivery.pk, **{f"{field}__isnull": True}).update(
+        stamped = Delivery.objects.filter(pk=delivery.pk, **{f"{field}__isnull": True}).update(
             **{field: timezone.now()}
         )
+        if stamped:
+            count_stamp(delivery, field)
 
 
-def _count(delivery: Delivery | None, counter: str) -> None:
+def _check_health(delivery: Delivery | None) -> None:
     if delivery is None:
         return
-    Campaign.objects.filter(pk=delivery.campaign_id).update(**{counter: F(counter) + 1})
     from .health import check_health
 
     check_health(delivery.campaign_id)

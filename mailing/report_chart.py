@@ -199,7 +199,7 @@ def line_chart(
     description = " ".join(
         f"{name} : "
         + ", ".join(
-            f"{label} {number(v, unit) if v is not None else 'sans envoi'}"
+            f"{label} {number(v, unit) if v is not None else 'non mesuré'}"
             for label, v in zip(x_labels, vs, strict=False)
         )
         + "."

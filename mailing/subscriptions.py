@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django_tasks import task
 
+from .counters import count_unsubscribe
 from .models import Subscriber
 
 logger = logging.getLogger(__name__)
@@ -368,6 +369,8 @@ def unsubscribe(subscriber: Subscriber) -> bool:
         last_interaction_at=now,
         unsubscribed_campaign=_last_campaign_received(now),
     )
+    if updated:
+        count_unsubscribe(subscriber.pk)
     return bool(updated)
 
 

@@ -72,8 +72,13 @@ def send_test(issue: Any, addresses: Sequence[str], *, user: Any = None) -> Test
             sent.append(address)
         else:
             failed.append((address, error))
+    # A test send has no delivery rows (its addresses are nobody's subscription): its figures
+    # are counted here.
     Campaign.objects.filter(pk=campaign.pk).update(
-        status=Campaign.Status.DONE, finished_at=timezone.now()
+        status=Campaign.Status.DONE,
+        finished_at=timezone.now(),
+        sent_count=len(sent),
+        failed_count=len(failed),
     )
     campaign.refresh_from_db()
     return TestSendResult(campaign, sent, failed)

@@ -315,6 +315,11 @@ def sent_campaign(n: int, subscribers, *, subject: str = "N°{n}") -> Campaign:
         for i, s in enumerate(subscribers)
     )
     TrackedLink.objects.filter(campaign=campaign).update(clicks=n)
+    # The figures SES and the sender recorded on the campaign (mailing/counters.py).
+    Campaign.objects.filter(pk=campaign.pk).update(
+        sent_count=len(subscribers), delivered_count=len(subscribers) - 1, bounce_count=1
+    )
+    campaign.refresh_from_db()
     return campaign
 
 

@@ -1,0 +1,100 @@
+"""Issue 23 item 5: a campaign's figures are recorded on the campaign as its deliveries change
+state, never recomputed from the rows a GDPR erasure deletes; a test send reads « 1 envoyé »;
+a rate with nothing to measure reads « — »."""
+
+import pytest
+
+from mailing.counters import count_deliveries
+from mailing.models import Campaign, Delivery, TrackedLink
+from mailing.report import campaign_report
+from mailing.test_sends import send_test
+from tests.mailing.conftest import make_subscribers
+from tests.mailing.test_report import fast_sending, send, webhook  # noqa: F401, F811
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_sending")]
+
+
+def measures(html: str) -> str:
+    return html.split('id="report-measures"')[1].split("</table>")[0]
+
+
+def test_erasing_a_subscriber_leaves_the_campaign_report_as_it_was(
+    issue,
+    ses,
+    staff,
+    webhook,  # noqa: F811
+):
+    [subscriber, other] = make_subscribers(2)
+    campaign = send(issue)
+    mine = campaign.deliveries.get(subscriber=subscriber)
+    webhook(mine, "Delivery")
+    webhook(campaign.deliveries.get(subscriber=other), "Bounce", bounce_type="Transient")
+    url = f"/admin/mailing/campagne/{campaign.pk}/rapport/"
+    before = measures(staff.get(url).content.decode())
+    assert '<th scope="row">Envoyés</th><td>2</td>' in before
+    assert '<th scope="row">Remis</th><td>1</td><td>50,0&nbsp;%</td>' in before
+
+    # The erase page promises the campaign totals stay; both subscribers go.
+    page = staff.get(f"/admin/mailing/abonnes/{subscriber.pk}/effacer/").content.decode()
+    assert "totaux" in page or "campagne" in page
+    for gone in (subscriber, other):
+        response = staff.post(f"/admin/mailing/abonnes/{gone.pk}/effacer/")
+        assert response.status_code == 302
+    assert not Delivery.objects.filter(campaign=campaign).exists()
+
+    after = measures(staff.get(url).content.decode())
+    assert after == before
+    campaign.refresh_from_db()
+    result = campaign_report(campaign)
+    assert (result.sent, result.delivered, result.soft_bounces) == (2, 1, 1)
+    # A later recount (an SES event, staff settling an uncertain mail) changes nothing either.
+    count_deliveries(campaign.pk)
+    campaign.refresh_from_db()
+    assert (campaign.sent_count, campaign.delivered_count) == (2, 1)
+
+
+def test_a_batch_recorded_by_a_killed_worker_is_counted_once_by_the_next_count():
+    subscribers = make_subscribers(3)
+    campaign = Campaign.objects.create(subject="N°3", html="x", text="x", status="sending")
+    rows = Delivery.objects.bulk_create(
+        Delivery(campaign=campaign, subscriber=s) for s in subscribers
+    )
+    # The worker recorded two outcomes, then died before counting them.
+    Delivery.objects.filter(pk=rows[0].pk).update(status="sent")
+    Delivery.objects.filter(pk=rows[1].pk).update(status="failed")
+    count_deliveries(campaign.pk)
+    count_deliveries(campaign.pk)  # twice: nothing is counted twice
+    campaign.refresh_from_db()
+    assert (campaign.sent_count, campaign.failed_count) == (1, 1)
+    # A failed mail put back in the queue, then sent: failed goes down, sent up.
+    Delivery.objects.filter(pk=rows[1].pk).update(status="pending")
+    count_deliveries(campaign.pk)
+    Delivery.objects.filter(pk=rows[1].pk).update(status="sent")
+    count_deliveries(campaign.pk)
+    campaign.refresh_from_db()
+    assert (campaign.sent_count, campaign.failed_count) == (2, 0)
+
+
+def test_a_test_send_reads_one_sent(issue, ses, staff):
+    result = send_test(issue, ["relecture@example.org"])
+    assert result.campaign.sent_count == 1
+    send_page = staff.get(f"/admin/mailing/envoyer/{issue.pk}/").content.decode()
+    assert "(1 envoyé)" in send_page and "0 envoyé" not in send_page
+    report = staff.get(f"/admin/mailing/campagne/{result.campaign.pk}/rapport/")
+    assert '<th scope="row">Envoyés</th><td>1</td>' in measures(report.content.decode())
+
+
+def test_a_rate_with_nothing_to_measure_reads_a_dash(staff):
+    campaign = Campaign.objects.create(
+        subject="N°3", html='<a href="https://www.example.org/">x</a>', text="", sent_count=1
+    )
+    TrackedLink.objects.create(campaign=campaign, position=1, url="https://www.example.org/")
+    TrackedLink.objects.filter(campaign=campaign).update(clicks=5)
+    assert campaign_report(campaign).rates["clicks"] is None  # no mail said delivered
+    html = measures(staff.get(f"/admin/mailing/campagne/{campaign.pk}/rapport/").content.decode())
+    assert "500" not in html
+    assert '<th scope="row">Clics sur les liens</th><td>5</td><td>—</td>' in html
+    assert '<th scope="row">Remis</th><td>0</td><td>0,0&nbsp;%</td>' in html
+    empty = Campaign.objects.create(subject="N°4", html="", text="")
+    html = measures(staff.get(f"/admin/mailing/campagne/{empty.pk}/rapport/").content.decode())
+    assert '<th scope="row">Remis</th><td>0</td><td>—</td>' in html
