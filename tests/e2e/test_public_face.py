@@ -72,3 +72,71 @@ def test_on_a_phone_the_menu_is_a_disclosure_button(live_server, demo_site, brow
     tops = [link.bounding_box()["y"] for link in links]
     assert tops == sorted(tops) and len(set(tops)) == len(tops)
     context.close()
+
+
+WIDEST_PARAGRAPH_IN_CH = """() => {
+    // The widest paragraph of the main content, in "0" widths of its own font (CSS ch).
+    let widest = 0;
+    for (const p of document.querySelectorAll("main p")) {
+        const box = p.getBoundingClientRect();
+        if (!box.width || !p.textContent.trim()) continue;
+        const probe = document.createElement("span");
+        probe.textContent = "0";
+        probe.style.font = getComputedStyle(p).font;
+        document.body.appendChild(probe);
+        widest = Math.max(widest, box.width / probe.getBoundingClientRect().width);
+        probe.remove();
+    }
+    return widest;
+}"""
+
+CONTENT_WIDTH = """() => {
+    // From the leftmost to the rightmost visible box of the page's main content.
+    let left = Infinity, right = 0;
+    for (const el of document.querySelectorAll("main .content *")) {
+        const box = el.getBoundingClientRect();
+        if (!box.width || !box.height) continue;
+        left = Math.min(left, box.left);
+        right = Math.max(right, box.right);
+    }
+    return right - left;
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 1920])
+def test_a_desktop_screen_is_used_while_text_keeps_a_readable_measure(
+    live_server, demo_site, browser, width
+):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    for path in ("/", "/cites/", "/actualites/", "/cites/cite-5-12/"):
+        page.goto(live_server.url + path)
+        # No paragraph wider than about 70 characters, even at 1920 px.
+        assert page.evaluate(WIDEST_PARAGRAPH_IN_CH) <= 72, path
+        if path != "/":
+            assert page.evaluate(CONTENT_WIDTH) > 770, path
+
+    # Cards: several per row, of one height per row, with images of one ratio (3:2).
+    page.goto(live_server.url + "/cites/")
+    expect(page.locator("#cites-map.is-ready")).to_be_visible()  # the map's height is set
+    boxes = page.locator(".card-list .card").evaluate_all(
+        "cards => cards.map(card => card.getBoundingClientRect().toJSON())"
+    )
+    first_row = [box for box in boxes if abs(box["y"] - boxes[0]["y"]) < 1]
+    assert len(first_row) >= 4
+    assert len({round(box["height"]) for box in first_row}) == 1
+    ratios = page.locator(".card-list .card").evaluate_all(
+        """cards => cards.map(card => {
+            const box = card.querySelector("img, .card__no-image").getBoundingClientRect();
+            return Math.round(box.width / box.height * 100) / 100;
+        })"""
+    )
+    assert set(ratios) == {1.5}
+
+    # A cité: its facts in a side column beside the text.
+    page.goto(live_server.url + "/cites/cite-5-12/")
+    facts = page.get_by_role("complementary", name="La cité en bref").bounding_box()
+    text = page.locator(".layout-aside__main").bounding_box()
+    assert facts["x"] > text["x"] + text["width"]
+    assert abs(facts["y"] - text["y"]) < 2
+    context.close()
