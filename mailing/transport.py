@@ -41,6 +41,7 @@ from renouveau.mime import skeleton as mime_skeleton
 
 from .conf import setting
 from .models import Campaign
+from .rate_limit import shared_limiter
 from .subscriptions import personal_unsubscribe
 
 logger = logging.getLogger(__name__)
@@ -135,7 +136,8 @@ class SenderState:
             if self._limiter is None or stale:
                 rate = ses_max_send_rate()
                 if self._limiter is None or rate != self._limiter_rate:
-                    self._limiter = RateLimiter(rate)
+                    # Shared by every worker through Redis when there is one (rate_limit.py).
+                    self._limiter = shared_limiter(rate, fallback=RateLimiter(rate))
                     self._limiter_rate = rate
                 self._limiter_read_at = time.monotonic()
             return self._limiter
