@@ -50,9 +50,10 @@ COOKIES_BODY = [
         "page : un encadré vous indique la plateforme, et la vidéo n'est chargée qu'après un "
         "clic sur « Charger et lire la vidéo ». Ces plateformes peuvent alors déposer leurs "
         "propres cookies, selon leurs politiques. Vous pouvez aussi regarder la vidéo sur le "
-        "site de la plateforme.</p><p>La carte des cités affiche des fonds de carte "
-        "OpenStreetMap : votre navigateur les demande aux serveurs d'OpenStreetMap, qui "
-        "reçoivent votre adresse IP mais ne déposent pas de cookie.</p>",
+        "site de la plateforme.</p><p>La carte des cités affiche le fond « Plan IGN » de "
+        "l'Institut national de l'information géographique et forestière (IGN), servi par la "
+        "Géoplateforme (data.geopf.fr) : votre navigateur demande ces images aux serveurs de "
+        "l'IGN, qui reçoivent votre adresse IP mais ne déposent pas de cookie.</p>",
     ),
 ]
 

@@ -13,7 +13,17 @@
       .then(function (data) {
         if (!data.features || !data.features.length) return;
         el.classList.add("is-ready");
-        var map = L.map(el, { scrollWheelZoom: false });
+        // Leaflet's controls speak English: the zoom buttons, the popup's close button and the
+        // attribution prefix are made again in French.
+        var map = L.map(el, { scrollWheelZoom: false, zoomControl: false });
+        L.control.zoom({ zoomInTitle: "Zoom avant", zoomOutTitle: "Zoom arrière" }).addTo(map);
+        map.attributionControl.setPrefix('<a href="https://leafletjs.com/" hreflang="en">Leaflet</a>');
+        map.on("popupopen", function (event) {
+          var close = event.popup.getElement().querySelector(".leaflet-popup-close-button");
+          if (!close) return;
+          close.setAttribute("aria-label", "Fermer la fenêtre");
+          close.setAttribute("title", "Fermer la fenêtre");
+        });
         L.tileLayer(el.dataset.tiles, { maxZoom: 18, attribution: el.dataset.attribution }).addTo(map);
         var layer = L.geoJSON(data, {
           pointToLayer: function (feature, latlng) {
