@@ -58,44 +58,77 @@ _KIND_LABEL = {
 # --- Following ---
 
 
-def follow_token(subscriber: Subscriber, cite_id: int, newsletter: bool) -> str:
+def follow_token(
+    subscriber: Subscriber, cite_id: int, newsletter: bool, webinars: bool = False
+) -> str:
     return signing.dumps(
-        [subscriber.pk, cite_id, int(newsletter)], salt=_FOLLOW_SALT, compress=True
+        [subscriber.pk, cite_id, int(newsletter), int(webinars)], salt=_FOLLOW_SALT, compress=True
     )
 
 
-def read_follow_token(token: str) -> tuple[Subscriber, Any, bool] | None:
-    """(subscriber, cité, also the newsletter) for a valid, unexpired link, else None."""
+def read_follow_token(token: str) -> tuple[Subscriber, Any, bool, bool] | None:
+    """(subscriber, cité, also the newsletter, also webinar announcements) for a valid,
+    unexpired link to a cité still public, else None."""
     from cites_pages.models import CityPage
 
     try:
-        pk, cite_id, newsletter = signing.loads(
+        pk, cite_id, newsletter, *rest = signing.loads(
             token, salt=_FOLLOW_SALT, max_age=FOLLOW_LINK_MAX_AGE
         )
     except (signing.BadSignature, ValueError, TypeError):
         return None
     subscriber = Subscriber.objects.filter(pk=pk, status=Subscriber.Status.CONFIRMED).first()
-    cite = CityPage.objects.live().filter(pk=cite_id).first()
+    cite = CityPage.objects.live().public().filter(pk=cite_id).first()
     if subscriber is None or cite is None:
         return None
-    return subscriber, cite, bool(newsletter)
+    return subscriber, cite, bool(newsletter), bool(rest and rest[0])
 
 
 def add_followed_cite(
-    subscriber: Subscriber, cite: Any, *, newsletter: bool = False, source: str = "", ip_hash=""
+    subscriber: Subscriber,
+    cite: Any,
+    *,
+    newsletter: bool = False,
+    webinars: bool = False,
+    source: str = "",
+    ip_hash="",
 ) -> bool:
-    """A confirmed subscriber follows one more cité (and the newsletter if asked); logged with
-    the consent proof. False if nothing changed."""
+    """A confirmed subscriber follows one more cité (and the newsletter, webinar announcements
+    if asked); logged with the consent proof, one consent record per list. False if nothing
+    changed."""
+    from .consents import WEBINARS_CONSENT_TEXT_VERSION, Topic, record_consents
+    from .subscriptions import CONSENT_TEXT_VERSION
+
     changes: dict[str, Any] = {}
-    if not subscriber.cites.filter(pk=cite.pk).exists():
+    new_cite = not subscriber.cites.filter(pk=cite.pk).exists()
+    if new_cite:
         subscriber.cites.add(cite)
         changes["cites_added"] = [cite.title]
-    if newsletter and not subscriber.newsletter:
+    newsletter = newsletter and not subscriber.newsletter
+    if newsletter:
         Subscriber.objects.filter(pk=subscriber.pk).update(newsletter=True)
         changes["newsletter"] = True
+    webinars = webinars and not subscriber.webinar_announcements
+    if webinars:
+        Subscriber.objects.filter(pk=subscriber.pk).update(webinar_announcements=True)
+        changes["webinar_announcements"] = True
     if changes:
         log_preference_change(
             subscriber, changes, source=source, version=FOLLOW_CONSENT_TEXT_VERSION, ip_hash=ip_hash
+        )
+        record_consents(
+            subscriber,
+            given=True,
+            newsletter=newsletter,
+            webinars=webinars,
+            cites=[cite] if new_cite else [],
+            source=source,
+            versions={
+                Topic.NEWSLETTER: CONSENT_TEXT_VERSION,
+                Topic.WEBINARS: WEBINARS_CONSENT_TEXT_VERSION,
+                Topic.CITE: FOLLOW_CONSENT_TEXT_VERSION,
+            },
+            ip_hash=ip_hash,
         )
     return bool(changes)
 
@@ -112,7 +145,9 @@ def log_preference_change(
     )
 
 
-def send_follow_confirmation_mail(subscriber: Subscriber, cite: Any, newsletter: bool) -> None:
+def send_follow_confirmation_mail(
+    subscriber: Subscriber, cite: Any, newsletter: bool, *, webinars: bool = False
+) -> None:
     """A confirmed address asked to follow a cité: it confirms by a signed link (nothing changes
     until then; the answer on the site was the same as for any address)."""
     from django.urls import reverse
@@ -121,11 +156,12 @@ def send_follow_confirmation_mail(subscriber: Subscriber, cite: Any, newsletter:
 
     from .subscriptions import absolute_url
 
+    token = follow_token(subscriber, cite.pk, newsletter, webinars)
     context = {
         "cite": cite.title,
-        "follow_url": absolute_url(
-            reverse("mailing:follow_confirm", args=[follow_token(subscriber, cite.pk, newsletter)])
-        ),
+        "newsletter": newsletter and not subscriber.newsletter,
+        "webinars": webinars and not subscriber.webinar_announcements,
+        "follow_url": absolute_url(reverse("mailing:follow_confirm", args=[token])),
         "days": FOLLOW_LINK_MAX_AGE // 86400,
         "site_url": settings.SITE_URL,
     }

@@ -5,6 +5,7 @@ from django import forms
 from cites_pages.models import Commune
 from renouveau.abuse import HoneypotForm
 
+from .consents import WEBINARS_CONSENT_TEXT
 from .follow import FOLLOW_CONSENT_TEXT
 from .models import Subscriber
 from .subscriptions import CONSENT_TEXT
@@ -46,6 +47,8 @@ class SubscriptionForm(HoneypotForm):
         label=CONSENT_TEXT,
         error_messages={"required": "Cochez la case pour confirmer votre accord."},
     )
+    # Never ticked in advance: announcements only for those who ask (consent per list).
+    webinar_announcements = forms.BooleanField(label=WEBINARS_CONSENT_TEXT, required=False)
     source = forms.CharField(required=False, widget=forms.HiddenInput, max_length=300)
 
     def __init__(self, *args, **kwargs):
@@ -66,6 +69,7 @@ class FollowForm(HoneypotForm):
         label="Recevoir aussi la lettre d'information du Renouveau du Bassin Minier",
         required=False,
     )
+    webinar_announcements = SubscriptionForm.base_fields["webinar_announcements"]
     consent = forms.BooleanField(
         label=FOLLOW_CONSENT_TEXT,
         error_messages={"required": "Cochez la case pour confirmer votre accord."},

@@ -28,10 +28,10 @@ class Subscriber(models.Model):
         blank=True,
         related_name="subscribers",
     )
-    # What this address receives (preferences page). A visitor who only follows a cité gets its
-    # alerts, not the newsletter.
+    # What this address receives (preferences page), each list chosen explicitly (its consent in
+    # ConsentRecord). A visitor who only follows a cité gets its alerts, nothing else.
     newsletter = models.BooleanField("reçoit la lettre d'information", default=True)
-    webinar_announcements = models.BooleanField("reçoit les annonces de webinaires", default=True)
+    webinar_announcements = models.BooleanField("reçoit les annonces de webinaires", default=False)
     cites = models.ManyToManyField(
         "cites_pages.CityPage",
         verbose_name="cités suivies",
@@ -363,3 +363,71 @@ class PreferenceChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscriber_id} {self.at:%d/%m/%Y %H:%M}"
+
+
+class ConsentRecord(models.Model):
+    """One list's consent given or withdrawn (the letter, webinar announcements, one cité): the
+    proof of what this person chose, with the wording they saw, when and where."""
+
+    class Topic(models.TextChoices):
+        NEWSLETTER = "newsletter", "Lettre d'information"
+        WEBINARS = "webinars", "Annonces de webinaires"
+        CITE = "cite", "Suivi d'une cité"
+
+    subscriber = models.ForeignKey(
+        Subscriber, verbose_name="abonné", on_delete=models.CASCADE, related_name="consents"
+    )
+    topic = models.CharField("liste", max_length=20, choices=Topic.choices)
+    cite = models.ForeignKey(
+        "cites_pages.CityPage",
+        verbose_name="cité",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    given = models.BooleanField("consentement donné", help_text="Faux : retiré.")
+    at = models.DateTimeField("le", auto_now_add=True)
+    source = models.CharField("source", max_length=300, blank=True)
+    wording_version = models.CharField("version du texte de consentement", max_length=40)
+    ip_hash = models.CharField("empreinte de l'adresse IP", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "consentement"
+        verbose_name_plural = "consentements"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber_id} {self.topic} {'oui' if self.given else 'non'}"
+
+
+class SuppressedAddress(models.Model):
+    """An address that unsubscribed, kept only as a keyed hash (HMAC of the normalised address):
+    enough to refuse it in an import, never enough to write to it."""
+
+    address_hash = models.CharField("empreinte de l'adresse", max_length=64, unique=True)
+    reason = models.CharField("motif", max_length=40)
+    at = models.DateTimeField("le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "adresse supprimée"
+        verbose_name_plural = "adresses supprimées"
+
+    def __str__(self) -> str:
+        return self.address_hash[:12]
+
+
+class TaskInput(models.Model):
+    """What a background task needs that is personal (an address, a name): held here and handed
+    to the task by id, so that the task backend's arguments and results never hold it. The task
+    deletes the row as it reads it; a row no worker took is purged (retention register)."""
+
+    payload = models.JSONField("données")
+    created_at = models.DateTimeField("créé le", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "données d'une tâche"
+        verbose_name_plural = "données des tâches"
+
+    def __str__(self) -> str:
+        return f"{self.pk}"

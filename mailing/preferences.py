@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from cites_pages.models import CityPage, Commune
 
-from .follow import log_preference_change
+from .consents import WEBINARS_CONSENT_TEXT, WEBINARS_CONSENT_TEXT_VERSION, Topic, record_consents
+from .follow import FOLLOW_CONSENT_TEXT_VERSION, log_preference_change
 from .models import Subscriber
 
 PREFERENCES_TEXT_VERSION = "2026-12-preferences-v1"
@@ -22,9 +23,7 @@ class PreferencesForm(forms.Form):
     newsletter = forms.BooleanField(
         label="Recevoir la lettre d'information (quelques numéros par an)", required=False
     )
-    webinar_announcements = forms.BooleanField(
-        label="Recevoir les annonces de webinaires", required=False
-    )
+    webinar_announcements = forms.BooleanField(label=WEBINARS_CONSENT_TEXT, required=False)
     cites = forms.ModelMultipleChoiceField(
         label="Cités suivies : un courriel quand une actualité, un retour d'expérience, un "
         "webinaire ou un document les concerne (au plus un par jour)",
@@ -46,7 +45,9 @@ class PreferencesForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["cites"].queryset = CityPage.objects.live().order_by("title")
+        # Only cités the public can see may be offered (and followed): never a private, draft
+        # or expired one.
+        self.fields["cites"].queryset = CityPage.objects.live().public().order_by("title")
         self.fields["communes"].queryset = Commune.objects.order_by("name")
 
     @classmethod
@@ -55,10 +56,13 @@ class PreferencesForm(forms.Form):
 
 
 def current_preferences(subscriber: Subscriber) -> dict[str, Any]:
+    # After « Tout arrêter » nothing is received, so nothing shows ticked (whatever older rows
+    # still hold).
+    active = subscriber.status in (Subscriber.Status.PENDING, Subscriber.Status.CONFIRMED)
     return {
-        "newsletter": subscriber.newsletter,
-        "webinar_announcements": subscriber.webinar_announcements,
-        "cites": list(subscriber.cites.values_list("pk", flat=True)),
+        "newsletter": active and subscriber.newsletter,
+        "webinar_announcements": active and subscriber.webinar_announcements,
+        "cites": list(subscriber.cites.values_list("pk", flat=True)) if active else [],
         "profile": subscriber.profile,
         "communes": list(subscriber.communes.values_list("pk", flat=True)),
     }
@@ -83,7 +87,7 @@ def save_preferences(
         for key, value in after.items()
         if (sorted(before[key]) if isinstance(value, list) else before[key]) != value
     }
-    wants_something = after["newsletter"] or after["cites"]
+    wants_something = after["newsletter"] or after["webinar_announcements"] or after["cites"]
     resubscribe = subscriber.status == Subscriber.Status.UNSUBSCRIBED and wants_something
     if not changes and not resubscribe:
         return {}
@@ -112,7 +116,32 @@ def save_preferences(
         log_preference_change(
             subscriber, changes, source=source, version=PREFERENCES_TEXT_VERSION, ip_hash=ip_hash
         )
+        _record_list_consents(subscriber, before, after, source=source, ip_hash=ip_hash)
     return changes
+
+
+def _record_list_consents(
+    subscriber: Subscriber, before: dict, after: dict, *, source: str, ip_hash: str
+) -> None:
+    """One consent record per list ticked or unticked on the page."""
+    versions = {
+        Topic.NEWSLETTER: PREFERENCES_TEXT_VERSION,
+        Topic.WEBINARS: WEBINARS_CONSENT_TEXT_VERSION,
+        Topic.CITE: FOLLOW_CONSENT_TEXT_VERSION,
+    }
+    for given in (True, False):
+        record_consents(
+            subscriber,
+            given=given,
+            newsletter=after["newsletter"] is given and before["newsletter"] is not given,
+            webinars=after["webinar_announcements"] is given
+            and before["webinar_announcements"] is not given,
+            cites=set(after["cites"] if given else before["cites"])
+            - set(before["cites"] if given else after["cites"]),
+            source=source,
+            versions=versions,
+            ip_hash=ip_hash,
+        )
 
 
 def unfollow_cite(subscriber: Subscriber, cite: CityPage, *, source: str = "") -> bool:

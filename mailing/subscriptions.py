@@ -21,8 +21,10 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django_tasks import task
 
+from renouveau.typography import french_html, french_text
+
 from .counters import count_unsubscribe
-from .models import Subscriber
+from .models import Subscriber, SuppressedAddress, TaskInput
 
 logger = logging.getLogger(__name__)
 
@@ -162,27 +164,41 @@ def start_subscription(
     ip: str | None = None,
     cite_ids: Iterable[int] | None = None,
     newsletter: bool = True,
+    webinar_announcements: bool = False,
 ) -> None:
     """Hand a subscription request to the worker (`record_subscription`).
 
     The web request does the same work whatever the address (new, pending, confirmed,
-    suppressed): one task enqueued, so neither the answer nor its timing tells them apart.
-    The IP travels with the task only as its keyed hash."""
-    record_subscription.enqueue(
-        email=normalize_email(email),
-        first_name=first_name.strip()[:100],
-        profile=profile,
-        commune_ids=[getattr(commune, "pk", commune) for commune in communes],
-        source=source[:300],
-        consent_text_version=consent_text_version[:40],
-        ip_hash=hash_ip(ip),
-        cite_ids=None if cite_ids is None else [int(pk) for pk in cite_ids],
-        newsletter=newsletter,
-    )
+    suppressed): one row written, one task enqueued, so neither the answer nor its timing tells
+    them apart. The address travels to the worker in a `TaskInput` row, never in the task's
+    arguments (the task backend keeps those); the IP only as its keyed hash."""
+    payload = {
+        "email": normalize_email(email),
+        "first_name": first_name.strip()[:100],
+        "profile": profile,
+        "commune_ids": [getattr(commune, "pk", commune) for commune in communes],
+        "source": source[:300],
+        "consent_text_version": consent_text_version[:40],
+        "ip_hash": hash_ip(ip),
+        "cite_ids": None if cite_ids is None else [int(pk) for pk in cite_ids],
+        "newsletter": newsletter,
+        "webinar_announcements": webinar_announcements,
+    }
+    record_subscription.enqueue(TaskInput.objects.create(payload=payload).pk)
 
 
 @task(queue_name="mail")
-def record_subscription(
+def record_subscription(input_id: int) -> str:
+    """The worker's side of `start_subscription`: reads (and deletes) the request's row."""
+    task_input = TaskInput.objects.filter(pk=input_id).first()
+    if task_input is None:
+        return "gone"
+    payload = task_input.payload
+    task_input.delete()
+    return subscribe_now(**payload)
+
+
+def subscribe_now(
     *,
     email: str,
     first_name: str = "",
@@ -193,9 +209,11 @@ def record_subscription(
     ip_hash: str = "",
     cite_ids: list[int] | None = None,
     newsletter: bool = True,
+    webinar_announcements: bool = False,
 ) -> str:
     """Record a subscription request (the newsletter, or following cités: `cite_ids`, with
-    `newsletter` saying whether the letter is wanted too) and send the double opt-in mail.
+    `newsletter` saying whether the letter is wanted too; webinar announcements only when
+    ticked) and send the double opt-in mail. Each list asked for gets its consent record.
 
     Suppressed addresses get no mail; pending and unsubscribed ones start a fresh opt-in. A
     confirmed address asking to follow a cité confirms it by a signed link (follow.py); asking
@@ -203,10 +221,14 @@ def record_subscription(
     the visitor)."""
     from cites_pages.models import CityPage
 
+    from .consents import WEBINARS_CONSENT_TEXT_VERSION, Topic, record_consents
+
     email = normalize_email(email)
     if profile not in Subscriber.Profile.values:
         profile = ""
-    cites = list(CityPage.objects.live().filter(pk__in=cite_ids)) if cite_ids else []
+    cites = list(CityPage.objects.live().public().filter(pk__in=cite_ids)) if cite_ids else []
+    if cite_ids and not cites:
+        return "unchanged"  # a cité no longer public is followed by nobody
     now = timezone.now()
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().filter(email__iexact=email).first()
@@ -221,12 +243,16 @@ def record_subscription(
             follow_requested = None
             if subscriber is None:
                 subscriber = Subscriber(email=email)
-            pending_with_letter = status == Subscriber.Status.PENDING and subscriber.newsletter
+            pending = status == Subscriber.Status.PENDING
             if cite_ids is None or first_name:
                 subscriber.first_name = first_name
             if cite_ids is None or profile:
                 subscriber.profile = profile
-            subscriber.newsletter = newsletter or pending_with_letter
+            # A pending address asking again keeps what it already asked for.
+            subscriber.newsletter = newsletter or (pending and subscriber.newsletter)
+            subscriber.webinar_announcements = webinar_announcements or (
+                pending and subscriber.webinar_announcements
+            )
             subscriber.status = Subscriber.Status.PENDING
             subscriber.consent_at = now
             subscriber.consent_source = source
@@ -236,10 +262,24 @@ def record_subscription(
             subscriber.save()
             if cite_ids is None:
                 subscriber.communes.set(list(commune_ids or []))
-            if status == Subscriber.Status.PENDING:
+            if pending:
                 subscriber.cites.add(*cites)
             else:
                 subscriber.cites.set(cites)
+            record_consents(
+                subscriber,
+                given=True,
+                newsletter=newsletter,
+                webinars=webinar_announcements,
+                cites=cites,
+                source=source,
+                versions={
+                    Topic.NEWSLETTER: CONSENT_TEXT_VERSION if cites else consent_text_version,
+                    Topic.WEBINARS: WEBINARS_CONSENT_TEXT_VERSION,
+                    Topic.CITE: consent_text_version,
+                },
+                ip_hash=ip_hash,
+            )
     capped = confirmation_cap_reason(subscriber)
     if capped:
         # Anyone can type anyone's address: beyond the caps, no mail; staff see why.
@@ -248,7 +288,9 @@ def record_subscription(
     if follow_requested is not None:
         from .follow import send_follow_confirmation_mail
 
-        send_follow_confirmation_mail(follow_requested, cites[0], newsletter)
+        send_follow_confirmation_mail(
+            follow_requested, cites[0], newsletter, webinars=webinar_announcements
+        )
         return "follow-pending"
     send_confirmation_mail(subscriber)
     return "pending"
@@ -277,8 +319,11 @@ def send_confirmation_mail(subscriber: Subscriber) -> None:
     Nothing typed by the visitor goes into the mail (only the link)."""
     from renouveau.mail import describe_error, send_mail_message
 
+    from .consents import what_they_receive
+
     cites = [cite.title for cite in subscriber.cites.order_by("title")]
     context = {
+        "lists": what_they_receive(subscriber),
         "confirm_url": confirmation_url(subscriber),
         "days": CONFIRMATION_MAX_AGE.days,
         "site_url": settings.SITE_URL,
@@ -293,8 +338,8 @@ def send_confirmation_mail(subscriber: Subscriber) -> None:
         send_mail_message(
             to=[subscriber.email],
             subject=subject,
-            text=render_to_string("mailing/email/confirmation.txt", context),
-            html=render_to_string("mailing/email/confirmation.html", context),
+            text=french_text(render_to_string("mailing/email/confirmation.txt", context)),
+            html=french_html(render_to_string("mailing/email/confirmation.html", context)),
             tags={"kind": "subscription-confirmation"},
         )
     except Exception as exc:
@@ -339,7 +384,8 @@ def check_confirmation_token(token: str) -> tuple[Confirmation, Subscriber | Non
 
 
 def confirm_subscription(token: str) -> Confirmation:
-    """Confirm once; confirming again is harmless and says so."""
+    """Confirm once; confirming again is harmless and says so. A confirmation sends the welcome
+    mail (what they will receive, and the preferences link)."""
     with transaction.atomic():
         result, subscriber = check_confirmation_token(token)
         if result is Confirmation.CONFIRMED and subscriber is not None:
@@ -354,24 +400,96 @@ def confirm_subscription(token: str) -> Confirmation:
             )
             if not updated:
                 return Confirmation.ALREADY_CONFIRMED
+            # Confirmed again after unsubscribing: no longer on the suppression list.
+            SuppressedAddress.objects.filter(address_hash=address_hash(subscriber.email)).delete()
+    if result is Confirmation.CONFIRMED and subscriber is not None:
+        send_welcome_mail.enqueue(subscriber.pk)  # by id: no address in the task's arguments
     return result
 
 
-def unsubscribe(subscriber: Subscriber) -> bool:
-    """Stop every future mail to this subscriber. Returns False if it was already the case."""
-    now = timezone.now()
-    updated = Subscriber.objects.filter(
-        pk=subscriber.pk,
-        status__in=[Subscriber.Status.PENDING, Subscriber.Status.CONFIRMED],
-    ).update(
-        status=Subscriber.Status.UNSUBSCRIBED,
-        unsubscribed_at=now,
-        last_interaction_at=now,
-        unsubscribed_campaign=_last_campaign_received(now),
+def preferences_url(subscriber_id: int) -> str:
+    return absolute_url(reverse("mailing:preferences", args=[unsubscribe_token(subscriber_id)]))
+
+
+@task(queue_name="mail")
+def send_welcome_mail(subscriber_id: int) -> str:
+    """Welcome a confirmed subscriber: exactly what they will receive, and where to change it."""
+    from renouveau.mail import send_mail_message
+
+    from .consents import what_they_receive
+
+    subscriber = Subscriber.objects.filter(
+        pk=subscriber_id, status=Subscriber.Status.CONFIRMED
+    ).first()
+    if subscriber is None:
+        return "gone"
+    context = {
+        "lists": what_they_receive(subscriber),
+        "preferences_url": preferences_url(subscriber.pk),
+        "site_url": settings.SITE_URL,
+    }
+    send_mail_message(
+        to=[subscriber.email],
+        subject="Bienvenue : votre abonnement au Renouveau du Bassin Minier est confirmé",
+        text=french_text(render_to_string("mailing/email/welcome.txt", context)),
+        html=french_html(render_to_string("mailing/email/welcome.html", context)),
+        tags={"kind": "welcome"},
     )
+    return "sent"
+
+
+def address_hash(email: str) -> str:
+    """Keyed hash (HMAC-SHA256, MAILING_SUPPRESSION_KEY or SECRET_KEY) of the normalised
+    address: what the suppression list keeps of someone who left."""
+    key = getattr(settings, "MAILING_SUPPRESSION_KEY", "") or None
+    return salted_hmac(
+        "mailing.suppression", normalize_email(email), secret=key, algorithm="sha256"
+    ).hexdigest()
+
+
+def is_suppressed(email: str) -> bool:
+    """Did this address unsubscribe (and was its row since reduced to the hash)?"""
+    return SuppressedAddress.objects.filter(address_hash=address_hash(email)).exists()
+
+
+def unsubscribe(subscriber: Subscriber) -> bool:
+    """Stop every future mail to this subscriber: every list's consent is withdrawn (and
+    recorded), so that the preferences page shows nothing ticked. Returns False if it was
+    already the case."""
+    from .consents import Topic, record_consents
+
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Subscriber.objects.filter(
+            pk=subscriber.pk,
+            status__in=[Subscriber.Status.PENDING, Subscriber.Status.CONFIRMED],
+        ).update(
+            status=Subscriber.Status.UNSUBSCRIBED,
+            unsubscribed_at=now,
+            last_interaction_at=now,
+            unsubscribed_campaign=_last_campaign_received(now),
+            newsletter=False,
+            webinar_announcements=False,
+        )
+        if updated:
+            subscriber.refresh_from_db(fields=["newsletter", "webinar_announcements", "status"])
+            cites = list(subscriber.cites.values_list("pk", flat=True))
+            subscriber.cites.clear()
+            record_consents(
+                subscriber,
+                given=False,
+                newsletter=True,
+                webinars=True,
+                cites=cites,
+                source="Me désabonner de tout",
+                versions=dict.fromkeys(Topic.values, UNSUBSCRIBE_VERSION),
+            )
     if updated:
         count_unsubscribe(subscriber.pk)
     return bool(updated)
+
+
+UNSUBSCRIBE_VERSION = "desabonnement"
 
 
 def _last_campaign_received(now):

@@ -16,6 +16,7 @@ from renouveau.client_ip import client_ip
 from renouveau.sns import SNSBodyTooLarge, read_sns_body
 
 from . import notifications
+from .consents import what_they_receive
 from .follow import FOLLOW_CONSENT_TEXT_VERSION, add_followed_cite, read_follow_token
 from .forms import FollowForm, SubscriptionForm
 from .models import Subscriber
@@ -83,6 +84,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
             first_name=data["first_name"],
             profile=data["profile"],
             communes=data["communes"],
+            webinar_announcements=data["webinar_announcements"],
             source=data["source"] or request.path,
             ip=client_ip(request),
         )
@@ -103,8 +105,13 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         result, _ = check_confirmation_token(token)
         if result is Confirmation.CONFIRMED:
             return render(request, "mailing/confirm.html", {"token": token})
+    context = {"result": result.value}
+    if result in (Confirmation.CONFIRMED, Confirmation.ALREADY_CONFIRMED):
+        # Exactly what this address will receive (never the letter when it was not chosen).
+        _, subscriber = check_confirmation_token(token)
+        context["lists"] = what_they_receive(subscriber) if subscriber else []
     status = {Confirmation.EXPIRED: 410, Confirmation.INVALID: 400}.get(result, 200)
-    return render(request, "mailing/confirm_result.html", {"result": result.value}, status=status)
+    return render(request, "mailing/confirm_result.html", context, status=status)
 
 
 @csrf_exempt  # a test mail's one-click List-Unsubscribe POSTs here: it answers, changing nothing
@@ -193,6 +200,7 @@ def follow(request: HttpRequest, cite_id: int) -> HttpResponse:
             ip=client_ip(request),
             cite_ids=[cite.pk],
             newsletter=form.cleaned_data["newsletter"],
+            webinar_announcements=form.cleaned_data["webinar_announcements"],
         )
     return HttpResponseRedirect(reverse("mailing:follow_done", args=[cite.pk]))
 
@@ -210,17 +218,23 @@ def follow_confirm(request: HttpRequest, token: str) -> HttpResponse:
     found = read_follow_token(token)
     if found is None:
         return render(request, "mailing/confirm_result.html", {"result": "invalid"}, status=400)
-    subscriber, cite, newsletter = found
+    subscriber, cite, newsletter, webinars = found
     if request.method == "GET":
         return render(request, "mailing/follow_confirm.html", {"cite": cite, "token": token})
     add_followed_cite(
         subscriber,
         cite,
         newsletter=newsletter,
+        webinars=webinars,
         source=request.path,
         ip_hash=hash_ip(client_ip(request)),
     )
-    return render(request, "mailing/follow_confirmed.html", {"cite": cite})
+    subscriber.refresh_from_db()
+    return render(
+        request,
+        "mailing/follow_confirmed.html",
+        {"cite": cite, "lists": what_they_receive(subscriber)},
+    )
 
 
 @csrf_exempt  # Amazon SNS posts here; the message signature is the authentication.

@@ -15,6 +15,7 @@ from tests.factories import (
     NewsIndexPageFactory,
     NewsPageFactory,
 )
+from tests.typography import as_typed
 
 from .conftest import make_subscribers
 
@@ -94,7 +95,9 @@ def test_asking_for_the_letter_too(client, cites, ses, immediate_tasks):
     subscriber = Subscriber.objects.get()
     assert subscriber.newsletter is True
     [mail] = ses.messages()
-    assert "et à recevoir la lettre d'information" in mail.get_body(("plain",)).get_content()
+    assert "et à recevoir la lettre d'information" in as_typed(
+        mail.get_body(("plain",)).get_content()
+    )
 
 
 def test_a_confirmed_subscriber_confirms_a_new_cite_by_a_signed_link(
@@ -328,8 +331,10 @@ def test_webinar_announcements_reach_those_who_chose_them(cites):
     from mailing.campaigns import Segment
 
     [letter_only] = make_subscribers(1, prefix="lettre", webinar_announcements=False)
-    [both] = make_subscribers(1, prefix="tout")
-    [announcements_only] = make_subscribers(1, prefix="annonces", newsletter=False)
+    [both] = make_subscribers(1, prefix="tout", webinar_announcements=True)
+    [announcements_only] = make_subscribers(
+        1, prefix="annonces", newsletter=False, webinar_announcements=True
+    )
     assert set(recipients(Segment())) == {letter_only, both}
     announcement = Segment(webinar_announcement=True)
     assert set(recipients(announcement)) == {both, announcements_only}
