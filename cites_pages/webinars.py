@@ -54,27 +54,52 @@ def location_text(webinar: WebinarPage) -> str:
     return venue
 
 
-def webinar_event(webinar: WebinarPage, request: HttpRequest | None = None) -> icalendar.Event:
+def registrant_access(webinar: WebinarPage) -> list[str]:
+    """How a registrant joins, as lines (« Rejoindre : … », « Par téléphone : … »); [] when the
+    page has neither. Only for registrants' mails and their .ics, never the public page."""
+    lines = []
+    if webinar.join_url:
+        lines.append(f"Rejoindre le webinaire\u00a0: {webinar.join_url}")
+    if webinar.dial_in:
+        lines.append(f"Par téléphone\u00a0: {webinar.dial_in}")
+    return lines
+
+
+def webinar_event(
+    webinar: WebinarPage, request: HttpRequest | None = None, *, registrant: bool = False
+) -> icalendar.Event:
+    """The event; `registrant`: the copy mailed to a registrant, whose URL and LOCATION are the
+    join link (calendars show them as « Rejoindre »), and whose description has the dial-in."""
     url = webinar.get_full_url(request)
+    join = webinar.join_url if registrant else ""
     event = icalendar.Event()
     event.add("uid", _uid(webinar))
     event.add("dtstamp", timezone.now())
     event.add("dtstart", timezone.localtime(webinar.start, PARIS))
     event.add("dtend", timezone.localtime(webinar.end, PARIS))
     event.add("summary", webinar.title)
-    description = webinar.get_teaser_text()
-    event.add("description", f"{description}\n\n{url}".strip())
-    event.add("url", url)
-    event.add("location", location_text(webinar))
+    access = "\n".join(registrant_access(webinar)) if registrant else ""
+    description = "\n\n".join(part for part in (webinar.get_teaser_text(), access, url) if part)
+    event.add("description", description)
+    event.add("url", join or url)
+    location = location_text(webinar)
+    if join:
+        location = join if webinar.mode == WebinarPage.Mode.ONLINE else f"{location}\u00a0: {join}"
+    event.add("location", location)
     if webinar.last_published_at:
         event.add("last-modified", webinar.last_published_at)
     return event
 
 
 def calendar(
-    webinars: Iterable[WebinarPage], request: HttpRequest | None = None, *, name: str = ""
+    webinars: Iterable[WebinarPage],
+    request: HttpRequest | None = None,
+    *,
+    name: str = "",
+    registrant: bool = False,
 ) -> bytes:
-    """An iCalendar (RFC 5545) file holding these webinars, with the Europe/Paris VTIMEZONE."""
+    """An iCalendar (RFC 5545) file holding these webinars, with the Europe/Paris VTIMEZONE;
+    `registrant`: with the join link (see `webinar_event`), for a registrant's mail only."""
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -84,7 +109,7 @@ def calendar(
         cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", "Europe/Paris")
     for webinar in webinars:
-        cal.add_component(webinar_event(webinar, request))
+        cal.add_component(webinar_event(webinar, request, registrant=registrant))
     cal.add_missing_timezones()
     return cal.to_ical()
 

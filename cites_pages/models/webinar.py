@@ -88,6 +88,22 @@ class WebinarPage(RoutablePageMixin, BasePage):
         blank=True,
         help_text="Affiché tant que le webinaire n'a pas eu lieu.",
     )
+    # How registrants join: never on the page, in the API, feeds or search index (not in
+    # search_fields, api_fields or any template of the page); only in their mails and .ics.
+    join_url = models.URLField(
+        "lien de connexion",
+        blank=True,
+        max_length=500,
+        help_text="Jamais affiché sur le site\u00a0: envoyé seulement aux inscrits "
+        "(confirmation, rappels, fichier .ics).",
+    )
+    dial_in = models.CharField(
+        "accès par téléphone",
+        blank=True,
+        max_length=300,
+        help_text="Facultatif, envoyé seulement aux inscrits\u00a0: numéro et code de la "
+        "conférence.",
+    )
     intro = models.TextField("chapô", blank=True, max_length=800)
     description = StreamField(BaseStreamBlock(), verbose_name="présentation", blank=True)
     speakers = StreamField(SPEAKER_BLOCKS, verbose_name="intervenants", blank=True)
@@ -135,6 +151,10 @@ class WebinarPage(RoutablePageMixin, BasePage):
                 FieldPanel("registration_url"),
             ],
             heading="Date et accès",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("join_url"), FieldPanel("dial_in")],
+            heading="Accès des inscrits (jamais publié)",
         ),
         FieldPanel("intro"),
         FieldPanel("description"),
