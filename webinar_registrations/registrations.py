@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.db.models import Count, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
@@ -42,6 +41,15 @@ SUBJECTS = {
     "reminder_day": "Rappel\u00a0: {title}, demain",
     "reminder_hour": "Rappel\u00a0: {title}, dans une heure",
     "replay": "Le replay est en ligne\u00a0: {title}",
+}
+_SEAT_PREHEADER = "Votre place est réservée\u00a0: la date, l’accès et l’événement pour l’agenda."
+PREHEADERS = {
+    "registered": _SEAT_PREHEADER,
+    "waiting": "Nous vous écrirons dès qu’une place se libère.",
+    "promoted": _SEAT_PREHEADER,
+    "reminder_day": "Le lien pour rejoindre le webinaire, la date et l’heure.",
+    "reminder_hour": "Le lien pour rejoindre le webinaire.",
+    "replay": "La vidéo du webinaire et ses documents.",
 }
 _ICS_KINDS = {"registered", "promoted", "reminder_day"}
 
@@ -316,9 +324,49 @@ def webinar_url(webinar: WebinarPage) -> str:
 
 
 def ics_attachment(webinar: WebinarPage) -> tuple[str, bytes, str]:
+    """The registrant's `.ics`: the event with the join link (URL, LOCATION) and the dial-in."""
     from cites_pages.webinars import calendar
 
-    return (f"{webinar.slug}.ics", calendar([webinar]), "text/calendar")
+    # method=PUBLISH as the file says (RFC 6047): a calendar adds the event, asks no reply.
+    return (
+        f"{webinar.slug}.ics",
+        calendar([webinar], registrant=True),
+        "text/calendar; method=PUBLISH",
+    )
+
+
+# Mails that give the registrant a seat, hence the way in (join link, dial-in, .ics).
+_SEATED_KINDS = {"registered", "promoted", "reminder_day", "reminder_hour"}
+
+
+def mail_context(registration: Registration, kind: str) -> dict:
+    """What the templates of a registrant's mail need: the join link and dial-in only for
+    those who have a seat; the button: join (the reminders lead with it), else the page."""
+    webinar = registration.webinar
+    page_url = webinar_url(webinar)
+    seated = kind in _SEATED_KINDS
+    join_url = webinar.join_url if seated else ""
+    if kind == "replay":
+        action = ("Revoir le webinaire", page_url)
+    elif join_url:
+        action = ("Rejoindre le webinaire", join_url)
+    else:
+        action = ("Voir la page du webinaire", page_url)
+    return {
+        "kind": kind,
+        "subject": SUBJECTS[kind].format(title=webinar.title),
+        "preheader": PREHEADERS[kind],
+        "registration": registration,
+        "webinar": webinar,
+        "webinar_url": page_url,
+        "cancel_url": cancel_url(registration),
+        "seated": seated,
+        "join_url": join_url,
+        "dial_in": webinar.dial_in if seated else "",
+        "ics": kind in _ICS_KINDS,
+        "action_label": action[0],
+        "action_url": action[1],
+    }
 
 
 def send_registration_mail(
@@ -327,22 +375,21 @@ def send_registration_mail(
     """Send one mail of `kind` (see SUBJECTS) now. A failure is recorded on the registration
     (shown to staff) and raised when asked. Returns whether it was sent."""
     from renouveau.mail import describe_error, reply_to_addresses, send_mail_message
+    from renouveau.mail_layout import render_mail
 
     webinar = registration.webinar
-    context = {
-        "kind": kind,
-        "registration": registration,
-        "webinar": webinar,
-        "webinar_url": webinar_url(webinar),
-        "cancel_url": cancel_url(registration),
-        "site_url": settings.SITE_URL,
-    }
+    context = mail_context(registration, kind)
+    html, text = render_mail(
+        "webinar_registrations/email/message.html",
+        "webinar_registrations/email/message.txt",
+        context,
+    )
     try:
         send_mail_message(
             to=[registration.email],
-            subject=SUBJECTS[kind].format(title=webinar.title),
-            text=render_to_string("webinar_registrations/email/message.txt", context),
-            html=render_to_string("webinar_registrations/email/message.html", context),
+            subject=context["subject"],
+            text=text,
+            html=html,
             # Replies (« je ne pourrai pas venir ») reach people, not the sender's robot.
             reply_to=reply_to_addresses(),
             attachments=[ics_attachment(webinar)] if kind in _ICS_KINDS else None,

@@ -1,0 +1,10 @@
+"""Fixtures of the mail tests: those of the webinar and document tests, shared."""
+
+from tests.documents.conftest import (  # noqa: F401 (fixtures)
+    clear_cache,
+    inbound,
+    library,
+    make_document,
+    referentiel,
+)
+from tests.webinar_registrations.conftest import make_webinar, webinar, webinar_index  # noqa: F401
