@@ -3,11 +3,14 @@ the last run of each scheduled job, and the last sign of life of each kind of pr
 
 from __future__ import annotations
 
+import os
+import socket
 from datetime import datetime
 
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
+from django_tasks import task
 
 
 class JobRun(models.Model):
@@ -49,3 +52,10 @@ def record_run(name: str, started_at: datetime) -> None:
     updated = JobRun.objects.filter(name=name).update(last_run_at=started_at, runs=F("runs") + 1)
     if not updated:
         JobRun.objects.get_or_create(name=name, defaults={"last_run_at": started_at, "runs": 1})
+
+
+@task()
+def worker_heartbeat() -> None:
+    """Queued by the scheduler (`worker-heartbeat`): its run by a worker is the worker's beat, so
+    that /healthz sees workers that take tasks, not merely processes that exist."""
+    beat("worker", f"{socket.gethostname()}:{os.getpid()}")

@@ -1,9 +1,12 @@
-"""The site's own periodic job: publishing pages scheduled with « Programmer »."""
+"""The site's own periodic jobs: publishing pages scheduled with « Programmer », and the workers'
+heartbeat."""
 
 from io import StringIO
 
 from django.core.management import call_command
 
+from .heartbeats import worker_heartbeat
+from .retention import RETENTION, retention_jobs
 from .scheduler import Job, interval
 
 
@@ -15,10 +18,21 @@ def publish_scheduled_pages() -> str:
     return out.getvalue().strip()
 
 
+def queue_worker_heartbeat() -> None:
+    worker_heartbeat.enqueue()
+
+
 JOBS = [
     Job(
         "publish-scheduled-pages",
         publish_scheduled_pages,
         every_seconds=interval("SCHEDULE_PUBLISH_SECONDS", 60),
     ),
+    # /healthz's worker heartbeat: a task a worker must run (renouveau/health.py).
+    Job(
+        "worker-heartbeat",
+        queue_worker_heartbeat,
+        every_seconds=interval("WORKER_HEARTBEAT_SECONDS", 60),
+    ),
+    *retention_jobs(RETENTION),  # contact-form answers, security records (retention.py)
 ]

@@ -1,6 +1,5 @@
 """Small site-wide views: health check, robots.txt, error pages."""
 
-from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -9,19 +8,18 @@ from wagtail.models import Site
 from wagtail.views import serve
 
 from . import fragments
+from .health import health_report
 
 
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database answers, 503 otherwise (for load balancers and monitoring)."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    """200 while this node can serve (database, cache, storage), 503 otherwise: for load
+    balancers. The background processes are reported too; `?all=1` makes their lateness a 503
+    as well, for monitoring (renouveau/health.py)."""
+    status, report = health_report()
+    failing = status == "error" or (status == "degraded" and request.GET.get("all") == "1")
+    return JsonResponse(report, status=503 if failing else 200)
 
 
 @require_GET

@@ -22,7 +22,7 @@ def test_unknown_url_gets_the_french_404_page(home_page, client):
 def test_healthz_reports_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json()["database"] == "ok"
 
 
 def test_healthz_is_503_when_the_database_is_unreachable():

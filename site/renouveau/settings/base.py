@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id (renouveau/logs.py).
+    "renouveau.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the session, CSRF and message middleware, so that it sees the cookies and Vary
@@ -240,15 +242,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"  # Wagtail overrides it to SAMEORIGIN on its preview views
-# Map tiles: the IGN's Plan IGN v2 from the French public Géoplateforme (no key, made for public
-# sites); tile.openstreetmap.org's usage policy forbids heavy use. The cookies page names it.
-TILE_URL = os.environ.get(
-    "MAP_TILE_URL",
-    "https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
-    "&LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2&STYLE=normal&FORMAT=image/png"
-    "&TILEMATRIXSET=PM&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}",
-)
-TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "Plan IGN © IGN – Géoplateforme")
+TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 _TILE_ORIGIN = "/".join(TILE_URL.split("/")[:3]).replace("{s}.", "*.")
 CONTENT_SECURITY_POLICY = {
     # The Wagtail admin keeps its own inline scripts; the public site gets a strict policy.
@@ -276,10 +270,27 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Logs: one line per record on stderr with the request id, e-mail addresses redacted; JSON lines
+# with LOG_FORMAT=json (production's default). renouveau/logs.py.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "renouveau.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {
+            "()": "renouveau.logs.TextFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+        "json": {"()": "renouveau.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "botocore": {"level": "WARNING"},
@@ -346,6 +357,10 @@ SCHEDULE_PUBLISH_SECONDS = int(os.environ.get("SCHEDULE_PUBLISH_SECONDS", "60"))
 # How often a standby scheduler tries to take the lead, and the leader checks it still has it:
 # a killed leader is replaced within this time.
 LEADER_POLL_SECONDS = float(os.environ.get("LEADER_POLL_SECONDS", "10"))
+# /healthz (renouveau/health.py): how often the scheduler queues the workers' heartbeat task, and
+# the age of the oldest ready task beyond which the queue is « late ».
+WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "60"))
+HEALTH_QUEUE_LAG_SECONDS = int(os.environ.get("HEALTH_QUEUE_LAG_SECONDS", "300"))
 
 # --- Abuse: inbound mail, automatic mail caps, admin login throttling (issue 12) --------------
 # Admin login throttling (django-axes, renouveau.lockout): the pair (username, client IP) is

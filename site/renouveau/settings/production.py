@@ -1,11 +1,12 @@
 """Production settings: refuse to start without what a real deployment needs."""
 
 import os
+from email.utils import getaddresses
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import STORAGES, env_bool, env_list
+from .base import LOGGING, STORAGES, env_bool, env_list
 
 _missing = [
     name for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL") if not os.environ.get(name)
@@ -71,3 +72,28 @@ if os.environ.get("CLOUDFRONT_DISTRIBUTION_ID"):
 
 # `make serve-prod` on a laptop has no TLS terminator and no S3: it serves media itself.
 SERVE_MEDIA_LOCALLY = os.environ.get("SERVE_MEDIA_LOCALLY", "").lower() in {"1", "true"}
+
+# JSON log lines (one object per line, with the request id) unless LOG_FORMAT=text.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+LOGGING["handlers"]["console"]["formatter"] = "json" if LOG_FORMAT == "json" else "text"
+
+# Errors reach someone: Sentry when SENTRY_DSN is set (no personal data: no cookies, users or IP
+# addresses, e-mail addresses redacted from every event), else a mail to ADMINS
+# ("Name <address>, …") through Django's AdminEmailHandler, sent by SES like every mail.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    from renouveau.logs import scrub_sentry_event
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        before_send=scrub_sentry_event,
+    )
+    ADMINS = []
+else:
+    ADMINS = getaddresses(env_list("ADMINS"))
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)  # noqa: F405

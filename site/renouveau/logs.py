@@ -1,0 +1,81 @@
+"""Logs an operator can follow: a request id on every line of a request (set by
+`RequestIdMiddleware`, echoed in the `X-Request-ID` response header), JSON lines in production,
+and no e-mail address anywhere (subscribers' addresses are personal data: replaced by
+« [e-mail] » in every message, traceback and Sentry event)."""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import re
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from django.core.signals import request_finished
+from django.dispatch import receiver
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# An id from the proxy in front (nginx's $request_id, a load balancer's) is kept, so that its
+# logs and ours join; anything else is replaced.
+INCOMING_ID = re.compile(r"^[A-Za-z0-9._-]{8,128}$")
+
+request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+
+
+def redact(text: str) -> str:
+    return EMAIL.sub("[e-mail]", text)
+
+
+class RequestIdMiddleware:
+    def __init__(self, get_response: Callable):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        value = incoming if INCOMING_ID.match(incoming) else uuid.uuid4().hex
+        # Kept until the request is finished (not reset on the way out): Django logs the
+        # response's status (« Not Found: … », errors) after the middleware has returned.
+        request_id.set(value)
+        request.request_id = value
+        response = self.get_response(request)
+        response["X-Request-ID"] = value
+        return response
+
+
+@receiver(request_finished)
+def _forget_request_id(**kwargs) -> None:
+    request_id.set("-")
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id.get()
+        return True
+
+
+class TextFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time (UTC), level, logger, request id, message, exception."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "request_id": getattr(record, "request_id", "-"),
+            "message": redact(record.getMessage()),
+        }
+        if record.exc_info:
+            entry["exception"] = redact(self.formatException(record.exc_info))
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def scrub_sentry_event(event: dict, hint: dict) -> dict:
+    """Sentry's before_send: the same redaction over the whole event."""
+    return json.loads(redact(json.dumps(event)))
