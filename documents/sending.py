@@ -7,6 +7,7 @@ the site must not become a relay for someone else's words.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime
 
 from django.conf import settings
@@ -27,21 +28,38 @@ logger = logging.getLogger(__name__)
 NEWSLETTER_CONSENT_VERSION = "documents-2026-11"
 
 
-def link_mail_text(request: DocumentRequest, url: str, expires: datetime) -> str:
-    document = request.document
+def link_mail(request: DocumentRequest, url: str, expires: datetime) -> tuple[str, str]:
+    """(HTML, text) of the mail with the personal link, in the site's mail layout."""
+    from renouveau.mail_layout import render_mail
+
     uses = settings.DOCUMENTS_LINK_MAX_USES
-    return (
-        "Bonjour,\n\n"
-        f"Vous avez demandé le document « {document.title} » au programme Renouveau du Bassin "
-        "Minier. Vous pouvez le télécharger avec ce lien personnel :\n\n"
-        f"{url}\n\n"
-        f"Ce lien est valable jusqu'au {date_fr(timezone.localtime(expires))} et permet "
-        f"{uses} téléchargement{'s' if uses > 1 else ''}. Ne le transférez pas : si quelqu'un "
-        "d'autre souhaite ce document, il peut le demander sur notre site.\n\n"
-        "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.\n\n"
-        "L'équipe du Renouveau du Bassin Minier\n"
-        f"{settings.SITE_URL}/\n"
-    )
+    until = date_fr(timezone.localtime(expires))
+    context = {
+        "subject": f"Votre document\u00a0: {request.document.title}",
+        "preheader": f"Votre lien personnel, valable jusqu’au {until}.",
+        "document": request.document,
+        "action_url": url,
+        "action_label": "Télécharger le document",
+        "expires": until,
+        "uses": uses,
+    }
+    return render_mail("documents/email/link.html", "documents/email/link.txt", context)
+
+
+# A Message-ID as RFC 5322 writes it, safe to copy into our headers (no space, comma or line end).
+_MESSAGE_ID = re.compile(r"<[!-~]+@[!-~]+>")
+
+
+def link_mail_headers(request: DocumentRequest) -> dict[str, str]:
+    """RFC 3834: the answer to an e-mailed request is `auto-replied` and threads under that
+    mail (In-Reply-To, References); the answer to the form is `auto-generated`."""
+    if request.source != RequestSource.EMAIL:
+        return {"Auto-Submitted": "auto-generated"}
+    headers = {"Auto-Submitted": "auto-replied"}
+    message_id = request.mail_message_id.strip()
+    if _MESSAGE_ID.fullmatch(message_id) and "," not in message_id:
+        headers["In-Reply-To"] = headers["References"] = message_id
+    return headers
 
 
 def record_mail_error(request: DocumentRequest, exc: BaseException, *, what: str = "") -> None:
@@ -65,12 +83,14 @@ def send_document_link(request: DocumentRequest) -> str | None:
         raise ValueError("A request needs a document before its link can be sent.")
     request.sent_at = timezone.now()
     url = download_url(request)
+    html, text = link_mail(request, url, link_expires_at(request))
     try:
         message_id = send_mail_message(
             to=[request.email],
-            subject=f"Votre document : {request.document.title}",
-            text=link_mail_text(request, url, link_expires_at(request)),
-            headers={"Auto-Submitted": "auto-replied"},
+            subject=f"Votre document\u00a0: {request.document.title}",
+            text=text,
+            html=html,
+            headers=link_mail_headers(request),
             tags={"kind": "document-link"},
         )
     except Exception as exc:

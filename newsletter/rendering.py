@@ -15,9 +15,9 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from mjml import mjml2html
 
 from renouveau.legal import publisher_for_mail
+from renouveau.mail_layout import PREHEADER_SPACER, mjml_to_html
 
 from .email_context import (
     GENERIC_UNSUBSCRIBE_PATH,
@@ -45,9 +45,6 @@ __all__ = [
 ]
 
 MJML_TEMPLATE = "newsletter/email/issue.mjml.html"
-# After the preheader in its hidden div: invisible characters that fill the inbox's preview
-# line, so a phone does not run the preheader on into the first words of the body.
-PREHEADER_SPACER = "\u034f\u200c\u00a0" * 90  # combining grapheme joiner, ZWNJ, NBSP
 
 
 @dataclass(frozen=True)
@@ -199,7 +196,7 @@ def render_issue(
     prepared = prepare_issue(
         issue, unsubscribe_url=unsubscribe_url, archive_url=archive_url, previews=previews
     )
-    html = mjml2html(render_mjml(prepared), disable_comments=True)
+    html = mjml_to_html(render_mjml(prepared))
     return RenderedIssue(
         subject=subject_for(issue), preheader=issue.preheader, html=html, text=render_text(prepared)
     )

@@ -145,14 +145,18 @@ def build_mail(
     from_email: str | None = None,
     attachments: Sequence[Attachment] = (),
 ) -> bytes:
-    """One mail (transactional, or a test send's): the same assembly as a campaign's."""
+    """One mail (transactional, or a test send's): the same assembly as a campaign's.
+
+    Every such mail is sent by the site on its own (a form, a schedule, staff's button), so it
+    says `Auto-Submitted: auto-generated` (RFC 3834: out-of-office robots do not answer it)
+    unless `headers` say otherwise (`auto-replied` for an answer to an e-mail)."""
     base = skeleton(subject, from_email, reply_to=reply_to)
     return _assemble(
         base,
         to=to,
         text=_qp(text),
         html=None if html is None else _qp(html),
-        headers=dict(headers or {}),
+        headers={"Auto-Submitted": "auto-generated", **(headers or {})},
         attachments=attachments,
     )
 
