@@ -7,6 +7,8 @@ PORT ?= 8000
 # The public address of `make run` / `make serve-prod`: links in mails, feeds and the Site record.
 SITE_URL ?= http://127.0.0.1:$(PORT)
 MANAGE := $(PY) manage.py
+# `make serve-prod`'s own Redis (production needs a shared cache).
+REDIS_PORT ?= 6390
 
 .DEFAULT_GOAL := help
 
@@ -66,21 +68,22 @@ run: install-site ## Run the site with demo content, the task worker and the sch
 	nice -n 10 $(MANAGE) run_scheduler & \
 	wait
 
-serve-prod: install-site ## Production settings locally: gunicorn (WEB_WORKERS), whitenoise, DEBUG off, PostgreSQL
+serve-prod: install-site redis ## Production settings locally, through the Procfile (honcho): release, then web (gunicorn, WEB_WORKERS), worker and scheduler
 	@createdb -h 127.0.0.1 -U postgres renouveau 2>/dev/null || true
+	@# The same Procfile as a real deployment (DEPLOY.md): the release step first (npm packages,
+	@# collectstatic, migrate, Site record), then the processes. A Redis of its own on
+	@# REDIS_PORT unless REDIS_URL names one: production refuses a per-process cache.
 	@export DJANGO_SETTINGS_MODULE=renouveau.settings.production \
 	  DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/renouveau} \
 	  SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')} \
 	  ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} SECURE_SSL_REDIRECT=false \
-	  SERVE_MEDIA_LOCALLY=1 SITE_URL=$(SITE_URL); \
-	$(MANAGE) migrate --noinput && $(MANAGE) collectstatic --noinput -v0 && \
-	$(MANAGE) load_demo_content -v0 && \
+	  SERVE_MEDIA_LOCALLY=1 SITE_URL=$(SITE_URL) PORT=$(PORT) BIND_ADDRESS=127.0.0.1 \
+	  REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:$(REDIS_PORT)/0} PATH="$(CURDIR)/$(VENV)/bin:$$PATH"; \
 	trap 'kill 0' INT TERM EXIT; \
-	$(MANAGE) db_worker --queue-name '*' & \
-	$(MANAGE) run_scheduler & \
-	$(VENV)/bin/gunicorn --pythonpath site renouveau.wsgi -w $${WEB_WORKERS:-4} \
-	  -b 127.0.0.1:$(PORT) --access-logfile - & \
-	wait
+	if [ "$$REDIS_URL" = "redis://127.0.0.1:$(REDIS_PORT)/0" ]; then \
+	  redis-server --port $(REDIS_PORT) --bind 127.0.0.1 --save '' --appendonly no >/dev/null & fi; \
+	$(VENV)/bin/honcho start release && $(MANAGE) load_demo_content -v0 && \
+	$(VENV)/bin/honcho start web worker scheduler
 
 test: install chromium nginx redis ## Lint, check, and run the whole test suite (DATABASE_URL selects the database)
 	$(VENV)/bin/ruff check .
