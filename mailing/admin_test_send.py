@@ -10,8 +10,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django_ratelimit.core import is_ratelimited
 
+from newsletter.checks import issue_checks
 from newsletter.forms import SendTestForm
 from newsletter.models import NewsletterIssuePage
+from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER, render_issue
 from newsletter.testsend import can_send_test
 from renouveau.mail import describe_error
 
@@ -69,6 +71,10 @@ def send_test_view(request: HttpRequest, page_id: int) -> HttpResponse:
         status = 502
     else:
         status = 429 if form.non_field_errors() else 200
+    # The same list as the editor's checks panel and the send form: a test shows the warnings
+    # too (they do not stop it), and before sending, what would stop it.
+    rendered = render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER, previews=True)
+    checks = issue_checks(issue, rendered, test_send=True)
     return TemplateResponse(
         request,
         "newsletter/admin/send_test.html",
@@ -77,6 +83,7 @@ def send_test_view(request: HttpRequest, page_id: int) -> HttpResponse:
             "issue": issue,
             "form": form,
             "problems": problems,
+            "checks": checks,
             "failures": failures,
             "edit_url": reverse("wagtailadmin_pages:edit", args=[page.pk]),
         },

@@ -7,19 +7,24 @@ generate is also checked here against the structure MJML expects.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.core.files.storage import default_storage
+from django.urls import reverse
 from mjml import mjml2html
 
+from renouveau.blocks import CreditedImageBlock
 from renouveau.media import media_name
 
 from .email_context import issue_archive_url
+from .findings import Finding, block_label
 from .rendering import (
     GENERIC_UNSUBSCRIBE_PATH,
     UNSUBSCRIBE_URL_PLACEHOLDER,
+    PreparedIssue,
     RenderedIssue,
     prepare_issue,
     render_mjml,
@@ -180,23 +185,32 @@ def _is_local(url: str) -> bool:
     return local(_host(url)) and not local(_host(settings.SITE_URL))
 
 
-def check_links_and_alts(scan: _HtmlScan) -> list[str]:
+def meaningless_alt(alt: str) -> bool:
+    return bool(_MEANINGLESS_ALT.search(alt))
+
+
+def check_links_and_alts(scan: _HtmlScan, places: Places | None = None) -> list[str]:
     """What readers would see as broken or as a trap: images whose alt text says nothing,
     links to a development address, and links whose text is one address and whose target is
-    another site (what phishing looks like, and what filters punish)."""
+    another site (what phishing looks like, and what filters punish). `places`: the blocks
+    the addresses come from (their images' alt texts are checked per block, `image_alts`)."""
+    places = places or Places()
     problems: list[str] = []
     for image in scan.images:
         alt = (image.get("alt") or "").strip()
-        if alt and _MEANINGLESS_ALT.search(alt):
+        if image.get("src") not in places.checked_images and alt and meaningless_alt(alt):
             problems.append(
                 f"Le texte alternatif « {alt} » ne décrit pas l'image ({image.get('src')}) : "
-                "écrivez ce qu'elle montre, dans la bibliothèque d'images."
+                "écrivez ce qu'elle montre."
             )
     for href, text in scan.link_texts:
         if href.startswith(("http://", "https://")) and _is_local(href):
             problems.append(
-                f"Le lien « {text or href} » mène à une adresse de développement ({href}) : "
-                "les abonnés ne pourront pas l'ouvrir. Remplacez-la par l'adresse publique."
+                Finding(
+                    f"Le lien « {text or href} » mène à une adresse de développement ({href}) : "
+                    "les abonnés ne pourront pas l'ouvrir. Remplacez-la par l'adresse publique.",
+                    where=places.block_of(href),
+                )
             )
         if (
             text
@@ -206,9 +220,12 @@ def check_links_and_alts(scan: _HtmlScan) -> list[str]:
             and _host(text) != _host(href)
         ):
             problems.append(
-                f"Le texte du lien montre « {text} » mais le lien mène à {_host(href)} : "
-                "faites correspondre le texte et l'adresse (sinon la lettre ressemble à un "
-                "hameçonnage)."
+                Finding(
+                    f"Le texte du lien montre « {text} » mais le lien mène à {_host(href)} : "
+                    "faites correspondre le texte et l'adresse (sinon la lettre ressemble à un "
+                    "hameçonnage).",
+                    where=places.block_of(href),
+                )
             )
     return problems
 
@@ -223,7 +240,8 @@ def _media_missing(url: str) -> bool:
     return name is not None and not default_storage.exists(name)
 
 
-def check_html(html: str) -> list[str]:
+def check_html(html: str, places: Places | None = None) -> list[str]:
+    places = places or Places()
     problems: list[str] = []
     size = len(html.encode())
     if size > MAX_HTML_BYTES:
@@ -236,10 +254,10 @@ def check_html(html: str) -> list[str]:
     scan.close()
     if not scan.lang or scan.lang == "und":
         problems.append("La langue du document (lang) n'est pas indiquée.")
-    problems.extend(check_links_and_alts(scan))
+    problems.extend(check_links_and_alts(scan, places))
     for image in scan.images:
         src = image.get("src") or ""
-        if image.get("alt") is None or not image["alt"].strip():
+        if src not in places.checked_images and not (image.get("alt") or "").strip():
             problems.append(f"Une image n'a pas de texte alternatif : {src}")
         if not src.startswith(("https://", "http://")):
             problems.append(f"Une image n'a pas d'adresse absolue : « {src} ».")
@@ -256,33 +274,152 @@ def check_html(html: str) -> list[str]:
 
 
 def past_webinars(issue: Any, now: Any = None) -> list[str]:
-    """A « Prochain webinaire » block whose date has passed announces an event readers missed."""
+    """A « Prochain webinaire » block whose date has passed announces an event readers missed;
+    one whose typed date is not its chosen page's contradicts the page (the letter shows the
+    page's)."""
     from django.utils import timezone
 
     now = now or timezone.now()
     problems = []
-    for child in issue.body:
-        if child.block_type == "webinar" and child.value.get("date") and child.value["date"] < now:
-            title = child.value.get("title") or getattr(child.value.get("page"), "title", "")
+    for position, child in enumerate(issue.body, 1):
+        if child.block_type != "webinar":
+            continue
+        value, where = child.value, block_label(position, child.block)
+        title = value.get("title") or getattr(value.get("page"), "title", "")
+        when = value.when()
+        if when and when < now:
             problems.append(
-                f"Le bloc « Prochain webinaire » {f'« {title} » ' if title else ''}annonce une "
-                f"date passée ({timezone.localtime(child.value['date']):%d/%m/%Y}) : corrigez la "
-                "date ou retirez le bloc."
+                Finding(
+                    f"Le bloc « Prochain webinaire » {f'« {title} » ' if title else ''}annonce "
+                    f"une date passée ({timezone.localtime(when):%d/%m/%Y}) : corrigez la "
+                    "date ou retirez le bloc.",
+                    where=where,
+                )
+            )
+        if value.typed_date_differs():
+            typed, start = timezone.localtime(value["date"]), timezone.localtime(when)
+            problems.append(
+                Finding(
+                    f"La date saisie dans le bloc ({typed:%d/%m/%Y à %H:%M}) n'est pas celle de "
+                    f"la page « {value['page'].title} » ({start:%d/%m/%Y à %H:%M}), que la "
+                    "lettre affiche : videz le champ « Date et heure » du bloc, ou corrigez la "
+                    "page du webinaire.",
+                    where=where,
+                    url=reverse("wagtailadmin_pages:edit", args=[value["page"].pk]),
+                    link_text="Ouvrir la page du webinaire",
+                )
             )
     return problems
+
+
+@dataclass
+class Places:
+    """Where the addresses of a prepared issue come from: each image and link address → the
+    block showing it, and the images whose alt text `image_alts` checked per block."""
+
+    blocks_by_address: dict[str, str] = field(default_factory=dict)
+    checked_images: set[str] = field(default_factory=set)
+
+    def block_of(self, address: str) -> str:
+        return self.blocks_by_address.get(address, "")
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+_ADDRESS = re.compile(r"""(?:href|src)=["']([^"']+)""")
+
+
+def body_blocks(issue: Any, prepared: PreparedIssue) -> list[tuple[int, Any, dict[str, Any]]]:
+    """(position, body child, prepared item) of each block the editor placed (not the banner
+    added when the body has none)."""
+    items = [p.item for p in prepared.items]
+    if not any(child.block_type == "masthead" for child in issue.body):
+        items = items[1:]
+    pairs = zip(issue.body, items, strict=True)
+    return [(n, child, item) for n, (child, item) in enumerate(pairs, 1)]
+
+
+def image_alts(issue: Any, prepared: PreparedIssue) -> tuple[list[str], Places]:
+    """Alt texts missing or saying nothing, reported where the editor fixes them: the block's
+    own « Texte alternatif » field when it has one that overrides the image's description,
+    else the image in the library (a link). Also where each address of the issue comes from."""
+    problems: list[str] = []
+    places = Places()
+    for position, child, item in body_blocks(issue, prepared):
+        where = block_label(position, child.block)
+        for text in _strings(item):
+            for address in [text, *_ADDRESS.findall(text)]:
+                places.blocks_by_address.setdefault(address, where)
+        image = item.get("image")
+        if not isinstance(image, dict) or not image.get("src"):
+            continue
+        places.checked_images.add(image["src"])
+        alt = (image.get("alt") or "").strip()
+        if alt and not meaningless_alt(alt):
+            continue
+        credited = (
+            child.value if isinstance(child.block, CreditedImageBlock) else child.value.get("image")
+        )
+        own = (credited.get("alt_text") or "").strip() if hasattr(credited, "get") else ""
+        if own:
+            problems.append(
+                Finding(
+                    f"Le texte alternatif « {own} » ne décrit pas l'image : écrivez ce qu'elle "
+                    "montre dans le champ « Texte alternatif » de ce bloc (c'est lui qui "
+                    "s'affiche, pas la description de la bibliothèque d'images).",
+                    where=where,
+                )
+            )
+            continue
+        fix = (
+            "décrivez-la dans la bibliothèque d'images (sa description), ou saisissez un texte "
+            "alternatif dans le bloc."
+            if hasattr(credited, "get")
+            else "décrivez-la dans la bibliothèque d'images (sa description)."
+        )
+        said = (
+            f"Le texte alternatif « {alt} » ne décrit pas l'image"
+            if alt
+            else ("L'image n'a pas de texte alternatif")
+        )
+        problems.append(
+            Finding(
+                f"{said} : {fix}",
+                where=where,
+                url=reverse("wagtailimages:edit", args=[image["image_id"]]),
+                link_text="Ouvrir l'image dans la bibliothèque",
+            )
+        )
+    return problems, places
 
 
 LARGE_IMAGE_RATIO = 2.0  # taller than twice its width: a long scroll on a phone
 
 
-def issue_warnings(issue: Any, rendered: RenderedIssue) -> list[str]:
+def issue_warnings(issue: Any, rendered: RenderedIssue, places: Places | None = None) -> list[str]:
     """What may be intended but deserves a second look: sending needs an acknowledgement,
-    recorded on the campaign."""
+    recorded on the campaign. `places`: where addresses come from (worked out if not given)."""
+    if places is None:
+        prepared = prepare_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
+        _, places = image_alts(issue, prepared)
     warnings = []
     if not (issue.preheader or "").strip():
         warnings.append(
-            "Pas de texte d'aperçu : les messageries afficheront à la place le début de la "
-            "lettre (« Lire cette lettre dans votre navigateur »)."
+            Finding(
+                "Pas de texte d'aperçu : les messageries afficheront à la place le début de la "
+                "lettre (« Lire cette lettre dans votre navigateur »). Remplissez le champ "
+                "« Texte d'aperçu » de la lettre.",
+                url=_edit_url(issue),
+                link_text="Modifier la lettre",
+            )
         )
     if LONG_SUBJECT_CHARS < len(rendered.subject) <= MAX_SUBJECT_CHARS:
         warnings.append(
@@ -301,13 +438,45 @@ def issue_warnings(issue: Any, rendered: RenderedIssue) -> list[str]:
             continue
         if width and height > LARGE_IMAGE_RATIO * width:
             warnings.append(
-                f"Une image est très haute ({image.get('src')}, {width}×{height}) : sur un "
-                "téléphone, elle occupera plusieurs écrans. Recadrez-la."
+                Finding(
+                    f"Une image est très haute ({image.get('src')}, {width}×{height}) : sur un "
+                    "téléphone, elle occupera plusieurs écrans. Recadrez-la.",
+                    where=places.block_of(image.get("src") or ""),
+                )
             )
     return warnings
 
 
-def check_issue(issue: Any, rendered: RenderedIssue, *, test_send: bool = False) -> list[str]:
+def _edit_url(issue: Any) -> str:
+    return reverse("wagtailadmin_pages:edit", args=[issue.pk]) if issue.pk else ""
+
+
+@dataclass(frozen=True)
+class IssueChecks:
+    """The one list of checks of an issue, shown alike in the editor's checks panel, on a test
+    send and on the send form: `problems` stop any send (a test included), `warnings` need an
+    acknowledgement to send to subscribers."""
+
+    problems: list[str]
+    warnings: list[str]
+
+
+def issue_checks(issue: Any, rendered: RenderedIssue, *, test_send: bool = False) -> IssueChecks:
+    prepared = prepare_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER, previews=test_send)
+    _, places = image_alts(issue, prepared)
+    return IssueChecks(
+        problems=check_issue(issue, rendered, test_send=test_send, prepared=prepared),
+        warnings=issue_warnings(issue, rendered, places),
+    )
+
+
+def check_issue(
+    issue: Any,
+    rendered: RenderedIssue,
+    *,
+    test_send: bool = False,
+    prepared: PreparedIssue | None = None,
+) -> list[str]:
     """French messages describing what must be fixed before sending; empty list = OK to send.
 
     A test may be sent before the first publication, and link to pages not published yet: it
@@ -330,10 +499,14 @@ def check_issue(issue: Any, rendered: RenderedIssue, *, test_send: bool = False)
     problems.extend(past_webinars(issue))
     if not list(issue.body):
         problems.append("La lettre est vide.")
-    prepared = prepare_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER, previews=test_send)
+    prepared = prepared or prepare_issue(
+        issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER, previews=test_send
+    )
     problems.extend(prepared.problems)
+    alt_problems, places = image_alts(issue, prepared)
+    problems.extend(alt_problems)
     problems.extend(check_mjml(render_mjml(prepared)))
-    problems.extend(check_html(rendered.html))
+    problems.extend(check_html(rendered.html, places))
     if (
         rendered.html.count("__UNSUBSCRIBE_TOKEN__")
         and UNSUBSCRIBE_URL_PLACEHOLDER not in rendered.html

@@ -15,6 +15,8 @@ from wagtail.rich_text import expand_db_html
 
 from renouveau.visibility import is_public_page
 
+from .findings import Finding
+
 UNSUBSCRIBE_URL_PLACEHOLDER = "https://unsubscribe.invalid/__UNSUBSCRIBE_TOKEN__"
 # The generic unsubscribe page (built by the mailing app) used where no recipient is known:
 # the web view of the e-mail, previews and test sends.
@@ -92,6 +94,7 @@ def email_image(
         "width": one.width,
         "height": one.height,
         "alt": alt or image.description or "",
+        "image_id": image.pk,  # where the checks send the editor to describe it
         "credit": credit_label(credit or getattr(image, "credit", "") or ""),
         "caption": caption,
     }
@@ -152,7 +155,11 @@ class EmailContext:
             return page, draft_preview_url(page)
         if not url:
             self.problems.append(
-                f"{where} : la page « {page.title} » n'est pas publiée ou n'a pas d'adresse."
+                Finding(
+                    f"{where} : la page « {page.title} » n'est pas publiée ou n'a pas d'adresse.",
+                    url=reverse("wagtailadmin_pages:edit", args=[page.pk]),
+                    link_text="Ouvrir la page",
+                )
             )
         return page, url
 

@@ -14,11 +14,12 @@ class IssueChecksPanel(Panel):
             return bool(getattr(self.instance, "pk", None))
 
         def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
-            from .checks import check_issue
+            from .checks import issue_checks
             from .rendering import UNSUBSCRIBE_URL_PLACEHOLDER, render_issue
 
             context = super().get_context_data(parent_context)
             rendered = render_issue(self.instance, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
-            context["problems"] = check_issue(self.instance, rendered)
+            checks = issue_checks(self.instance, rendered)
+            context["problems"], context["warnings"] = checks.problems, checks.warnings
             context["size_kb"] = round(len(rendered.html.encode()) / 1024, 1)
             return context

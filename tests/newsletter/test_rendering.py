@@ -233,25 +233,34 @@ def test_teaser_and_webinar_blocks_pull_from_any_page(issue_2):
 
     from newsletter.email_text import datetime_label
     from renouveau.demo import placeholder_image
-    from renouveau.models import StandardPage
+    from renouveau.models import HomePage, StandardPage
+    from tests.factories import WebinarIndexPageFactory, WebinarPageFactory
 
     programme = StandardPage.objects.get(slug="le-programme")
     programme.teaser_image = placeholder_image(
         "Cité rénovée", description="Une rue de cité rénovée.", credit="Jean Dupont", tint=5
     )
     programme.save_revision().publish()
-    # An upcoming webinar (a past date is refused by the checks), at 10:00 Paris time.
+    # An upcoming webinar (a past date is refused by the checks), at 10:00 Paris time: the
+    # block takes its title, date, time and link from the webinar's page (issue 23, item 3).
     day = timezone.localdate() + timedelta(days=200)
     when = timezone.make_aware(datetime(day.year, day.month, day.day, 10, 0))
+    webinar = WebinarPageFactory(
+        parent=WebinarIndexPageFactory(parent=HomePage.objects.get()),
+        title="L'accompagnement des habitants pendant les rénovations",
+        slug="accompagnement",
+        start=when,
+        end=when + timedelta(hours=2),
+    )
     issue_2.body = [
         *((b.block_type, b.value) for b in issue_2.body),
         ("page_teaser", {"page": programme, "title": "", "text": "", "show_image": True}),
         (
             "webinar",
             {
-                "page": programme,
-                "title": "L'accompagnement des habitants pendant les rénovations",
-                "date": when,
+                "page": webinar,
+                "title": "",
+                "date": None,
                 "text": "Présentation du cahier technique.",
                 "registration_label": "S'inscrire",
                 "registration_url": "",
@@ -269,7 +278,8 @@ def test_teaser_and_webinar_blocks_pull_from_any_page(issue_2):
     assert f"Lire la suite : {settings.SITE_URL}/le-programme/" in text
     assert "PROCHAIN WEBINAIRE" in text and datetime_label(when) in text
     assert datetime_label(when).endswith("à 10 h 00")
-    assert f"S'inscrire : {settings.SITE_URL}/le-programme/" in text
+    assert "L'accompagnement des habitants pendant les rénovations" in text
+    assert f"S'inscrire : {settings.SITE_URL}/webinaires/accompagnement/" in text
     assert check_issue(issue_2, rendered) == []
 
 

@@ -5,14 +5,13 @@ strings: « 'str' object has no attribute 'messages' », a 500, and the editor's
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 import pytest
 
 from renouveau.demo import child_page, placeholder_image
 from renouveau.models import StandardPage
-from tests.admin_edit import EditForm, block_messages
+from tests.admin_edit import EditForm, block_messages, refused_then_saved
 
 pytestmark = pytest.mark.django_db
 
@@ -22,45 +21,6 @@ def editor(client, django_user_model):
     user = django_user_model.objects.create_superuser("claire", "claire@example.org", "x")
     client.force_login(user)
     return client
-
-
-def latest_revision(page):
-    return type(page).objects.get(pk=page.pk).get_latest_revision()
-
-
-def refused_then_saved(
-    client,
-    page,
-    field: str,
-    path: tuple,
-    change: Callable[[dict], None],
-    message: str,
-    fix: Callable[[dict], None],
-) -> dict:
-    """Change block `path[0]` of `field` as an editor would, post the edit form: refused with
-    `message` on the field at `path`, nothing lost; then `fix` it: saved with every block.
-    Returns the saved block's value."""
-    before = latest_revision(page)
-    form = EditForm.load(client, page)
-    count = len(form.streams[field])
-    change(form.streams[field][path[0]]["value"])
-
-    response = form.post(client)
-    assert response.status_code == 200, response.status_code
-    back = EditForm.from_response(response, page)
-    assert message in block_messages(back.errors[field], *path), back.errors[field]
-    # Every block came back to the editor, with what they typed; nothing was saved.
-    assert len(back.streams[field]) == count
-    assert back.stream_data(field) == form.stream_data(field)
-    assert latest_revision(page) == before
-
-    fix(back.streams[field][path[0]]["value"])
-    response = back.post(client)
-    assert response.status_code == 302, EditForm.from_response(response, page).errors
-    saved = latest_revision(page).as_object()
-    assert latest_revision(page) != before
-    assert len(getattr(saved, field)) == count
-    return getattr(saved, field)[path[0]].value
 
 
 @pytest.fixture
