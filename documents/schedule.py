@@ -1,10 +1,8 @@
 """Periodic jobs of the documents app (run by `manage.py run_scheduler`)."""
 
-from renouveau.scheduler import Job
+from renouveau.retention import retention_jobs
 
-from .retention import purge_old_requests
+from .retention import RETENTION
 
-JOBS = [
-    # The request form promises that requests are kept 12 months at most.
-    Job("documents-purge-old-requests", purge_old_requests, daily_at="03:20"),
-]
+# The request form promises that requests are kept 12 months at most.
+JOBS = [*retention_jobs(RETENTION)]

@@ -22,7 +22,7 @@ from django.utils import timezone
 from cites_pages.models import Commune
 
 from .models import Subscriber
-from .subscriptions import normalize_email
+from .subscriptions import is_suppressed, normalize_email
 
 IMPORT_COLUMNS = ["email", "prenom", "profil", "communes", "date_consentement"]
 EXPORT_COLUMNS = [
@@ -117,6 +117,9 @@ def import_subscribers(
             report.rejected.append(RejectedRow(line, email, "Doublon dans le fichier."))
             continue
         seen.add(email)
+        if email not in known and is_suppressed(email):
+            # Unsubscribed long ago: only the keyed hash is left, enough to refuse it.
+            known[email] = Subscriber.Status.UNSUBSCRIBED
         if email in known:
             status = known[email]
             reason = {

@@ -2,8 +2,10 @@
 
 from django.conf import settings
 
+from renouveau.retention import retention_jobs
 from renouveau.scheduler import Job, interval
 
+from .retention import RETENTION
 from .subscriptions import flag_inactive, purge_unconfirmed
 
 
@@ -50,4 +52,5 @@ JOBS = [
         campaign_watchdog,
         every_seconds=interval("MAILING_WATCHDOG_SECONDS", 60),
     ),
+    *retention_jobs(RETENTION),  # one per register entry (retention.py)
 ]

@@ -1,8 +1,10 @@
 """Periodic jobs of webinar registrations (run by `manage.py run_scheduler`)."""
 
+from renouveau.retention import retention_jobs
 from renouveau.scheduler import Job, interval
 
-from .registrations import anonymise_old_registrations, send_reminders, send_replays
+from .registrations import send_reminders, send_replays
+from .retention import RETENTION
 
 
 def reminders() -> dict[str, int]:
@@ -15,14 +17,10 @@ def replays() -> dict[str, int]:
     return {"replay": send_replays()}
 
 
-def retention() -> dict[str, int]:
-    """Names and addresses erased a year after the webinar (the form promises it)."""
-    return {"anonymised": anonymise_old_registrations()}
-
-
 JOBS = [
     # Every 5 minutes: the « one hour before » reminder goes out between 60 and 55 minutes ahead.
     Job("webinar-reminders", reminders, every_seconds=interval("WEBINAR_REMINDER_SECONDS", 300)),
     Job("webinar-replays", replays, every_seconds=interval("WEBINAR_REPLAY_SECONDS", 900)),
-    Job("webinar-registrations-retention", retention, daily_at="03:40"),
+    # Names and addresses erased a year after the webinar (the form promises it).
+    *retention_jobs(RETENTION),
 ]

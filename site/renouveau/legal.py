@@ -124,6 +124,17 @@ class PersonalDataPage(BasePage):
         verbose_name = "page des données personnelles"
         verbose_name_plural = "pages des données personnelles"
 
+    def processings_with_retention(self) -> list[tuple[DataProcessing, str]]:
+        """Each processing with its retention line: the retention register's (what the purge
+        jobs do) when it has an entry of that name, the editor's text otherwise."""
+        from .retention import entry_for
+
+        rows = []
+        for processing in self.processings.all():
+            entry = entry_for(processing.name)
+            rows.append((processing, entry.period if entry else processing.retention))
+        return rows
+
 
 class DataProcessing(Orderable):
     class LegalBasis(models.TextChoices):
