@@ -66,8 +66,9 @@ class Job:
 
 
 def interval(setting: str, default: int) -> int:
-    """An interval in seconds that settings can shorten (the production tests do)."""
-    return int(getattr(settings, setting, default))
+    """An interval in seconds: the Django setting, else the environment variable of the same
+    name (DEPLOY.md lists them), else the default. The production tests shorten some."""
+    return int(getattr(settings, setting, None) or os.environ.get(setting) or default)
 
 
 def discover_jobs() -> list[Job]:

@@ -361,6 +361,8 @@ LEADER_POLL_SECONDS = float(os.environ.get("LEADER_POLL_SECONDS", "10"))
 # the age of the oldest ready task beyond which the queue is « late ».
 WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "60"))
 HEALTH_QUEUE_LAG_SECONDS = int(os.environ.get("HEALTH_QUEUE_LAG_SECONDS", "300"))
+# Time (Europe/Paris, HH:MM) of the daily alert to the followers of cités (mailing/schedule.py).
+MAILING_CITE_ALERTS_AT = os.environ.get("MAILING_CITE_ALERTS_AT", "17:30")
 
 # --- Abuse: inbound mail, automatic mail caps, admin login throttling (issue 12) --------------
 # Admin login throttling (django-axes, renouveau.lockout): the pair (username, client IP) is
