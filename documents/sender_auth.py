@@ -13,32 +13,25 @@ import re
 from email.message import EmailMessage
 from typing import Any
 
-# Second-level public suffixes common in our senders' addresses (relaxed alignment compares the
-# organisational domains: « mairie.gouv.fr » is not one organisation).
-_TWO_LABEL_SUFFIXES = {
-    "gouv.fr",
-    "asso.fr",
-    "com.fr",
-    "nom.fr",
-    "co.uk",
-    "org.uk",
-    "ac.uk",
-    "com.au",
-    "co.nz",
-}
+from publicsuffixlist import PublicSuffixList
+
+# The Public Suffix List as the package ships it (read once, no network): DMARC's
+# organisational domain is the public suffix plus one label (RFC 7489 §3.2).
+_PSL = PublicSuffixList()
 
 
 def organisational_domain(domain: str) -> str:
-    labels = domain.strip().strip(".").lower().split(".")
-    if len(labels) >= 3 and ".".join(labels[-2:]) in _TWO_LABEL_SUFFIXES:
-        return ".".join(labels[-3:])
-    return ".".join(labels[-2:])
+    """« mail.mairie.gouv.fr » → « mairie.gouv.fr »; '' for a public suffix itself
+    (« co.jp », « notaires.fr »), an empty or malformed name: nothing can align with it."""
+    name = domain.strip().strip(".").lower()
+    if not name or ".." in name:
+        return ""
+    return _PSL.privatesuffix(name) or ""
 
 
 def aligned(domain: str, from_domain: str) -> bool:
-    return bool(domain and from_domain) and (
-        organisational_domain(domain) == organisational_domain(from_domain)
-    )
+    organisation = organisational_domain(domain)
+    return bool(organisation) and organisation == organisational_domain(from_domain)
 
 
 def _verdict(receipt: dict[str, Any], name: str) -> str:
