@@ -27,7 +27,7 @@ def live_cities(index: Page | None = None) -> QuerySet[CityPage]:
         cities.defer_streamfields()
         .select_related("epci", "landlord", "teaser_image")
         .prefetch_related("communes", "teaser_image__renditions")
-        .order_by("title")
+        .order_by("sort_title", "title")
     )
 
 

@@ -15,6 +15,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from renouveau.blocks import BaseStreamBlock
+from renouveau.french import sort_key
 from renouveau.models import BasePage
 
 from ..blocks import GALLERY_BLOCKS, KEY_FIGURE_BLOCKS, TIMELINE_BLOCKS
@@ -64,9 +65,7 @@ class CitiesIndexPage(RoutablePageMixin, BasePage):
                 "csv_url": self.url + self.reverse_subpage("cities_csv") + query,
                 "geojson_url": self.url + self.reverse_subpage("cities_geojson") + query,
                 "tile_url": settings.TILE_URL,
-                "tile_attribution": getattr(
-                    settings, "TILE_ATTRIBUTION", "© les contributeurs d'OpenStreetMap"
-                ),
+                "tile_attribution": settings.TILE_ATTRIBUTION,
             },
         )
 
@@ -202,6 +201,8 @@ class CityPage(BasePage):
     )
     key_figures = StreamField(KEY_FIGURE_BLOCKS, verbose_name="chiffres clés", blank=True)
     body = StreamField(BaseStreamBlock(), verbose_name="présentation détaillée", blank=True)
+    # The order of lists: « Cité de la Parisienne » under P, accents ignored (renouveau.french).
+    sort_title = models.CharField(max_length=255, editable=False, default="", db_index=True)
 
     base_form_class = CityPageForm
     serve_select_related = ("teaser_image", "epci", "landlord")
@@ -283,6 +284,10 @@ class CityPage(BasePage):
             first = next((c for c in self.communes.all() if c.epci_id), None)
             if first is not None:
                 self.epci_id = first.epci_id
+        self.sort_title = sort_key(self.title)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "title" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_title"}
         super().save(*args, **kwargs)
 
 
