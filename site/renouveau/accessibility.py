@@ -1,21 +1,63 @@
 """The RGAA accessibility statement (loi n° 2005-102 art. 47, décret n° 2019-768), in the
 official structure, driven by an audit grid editable in the admin: the conformity rate and the
 status (« non conforme », « partiellement conforme », « totalement conforme ») are computed from
-the criteria results, and the footer's mandatory « Accessibilité : … » mention follows them."""
+the criteria results, and the footer's mandatory « Accessibilité : … » mention follows them.
+
+The grid holds the 106 criteria of RGAA 4.1 (data/rgaa_4_1_criteria.json, from the official
+criteria file), each « non audité » until the audit says otherwise: a partial audit can never
+read « totalement conforme », and says it is partial, in the admin and on the page."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 from django.db import models
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    HelpPanel,
+    InlinePanel,
+    MultiFieldPanel,
+)
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
 from .models import BasePage
 
 LEGAL_RICH_TEXT = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
+
+
+RGAA_CRITERIA_FILE = Path(__file__).parent / "data" / "rgaa_4_1_criteria.json"
+
+
+@dataclass(frozen=True)
+class RgaaCriterion:
+    number: str
+    theme: str
+    title: str
+
+
+@cache
+def rgaa_criteria() -> tuple[RgaaCriterion, ...]:
+    """The 106 criteria of RGAA 4.1, in the referential's order."""
+    data = json.loads(RGAA_CRITERIA_FILE.read_text(encoding="utf-8"))
+    return tuple(
+        RgaaCriterion(criterion["number"], theme["title"], criterion["title"])
+        for theme in data["themes"]
+        for criterion in theme["criteria"]
+    )
+
+
+def criterion_order(number: str) -> tuple[int, ...]:
+    """« 10.2 » after « 9.4 »; anything unexpected last."""
+    try:
+        return tuple(int(part) for part in number.split("."))
+    except ValueError:
+        return (999,)
 
 
 class Conformity(models.TextChoices):
@@ -29,6 +71,16 @@ class AuditSummary:
     conforming: int
     non_conforming: int
     not_applicable: int
+    not_audited: int = 0  # « non audité » in the grid, or missing from it
+
+    @property
+    def total(self) -> int:
+        return self.conforming + self.non_conforming + self.not_applicable + self.not_audited
+
+    @property
+    def complete(self) -> bool:
+        """Every criterion of the referential audited (conforming, not, or not applicable)."""
+        return self.not_audited == 0 and self.total >= len(rgaa_criteria())
 
     @property
     def applicable(self) -> int:
@@ -43,12 +95,12 @@ class AuditSummary:
 
     @property
     def status(self) -> Conformity:
-        """RGAA 4.1 rule: 100 % totally, 50 % or more partially, below 50 % (or no audit)
-        not conforming."""
+        """RGAA 4.1 rule: totally only when every applicable criterion was audited and met;
+        partially from 50 %; below 50 % (or no audit) not conforming."""
         rate = self.rate
         if rate is None:
             return Conformity.NONE
-        if self.non_conforming == 0:
+        if self.non_conforming == 0 and self.complete:
             return Conformity.FULL
         return Conformity.PARTIAL if rate >= 50 else Conformity.NONE
 
@@ -123,6 +175,7 @@ class AccessibilityStatementPage(BasePage):
 
     content_panels = [
         *Page.content_panels,
+        HelpPanel(template="renouveau/admin/accessibility_audit_panel.html", heading="Conformité"),
         MultiFieldPanel(
             [
                 FieldPanel("entity"),
@@ -144,7 +197,9 @@ class AccessibilityStatementPage(BasePage):
             "criteria",
             heading="Grille d'audit (critères RGAA)",
             label="critère",
-            help_text="Le taux et l'état de conformité sont calculés à partir de cette grille.",
+            help_text="Les 106 critères du RGAA 4.1, « non audité » jusqu'à l'audit. Le taux et "
+            "l'état de conformité sont calculés à partir de cette grille : « totalement "
+            "conforme » seulement quand chaque critère est audité.",
         ),
         FieldPanel("non_conformities"),
         FieldPanel("disproportionate_burden"),
@@ -168,12 +223,42 @@ class AccessibilityStatementPage(BasePage):
         verbose_name_plural = "déclarations d'accessibilité"
 
     def audit_summary(self) -> AuditSummary:
-        counts = dict(self.criteria.values_list("result").annotate(n=models.Count("pk")).order_by())
+        """Counted in Python from the grid as it is (saved, or being edited in the admin)."""
+        Result = AccessibilityCriterion.Result
+        results = {criterion.number: criterion.result for criterion in self.criteria.all()}
+        missing = sum(1 for c in rgaa_criteria() if c.number not in results)
+        values = list(results.values())
         return AuditSummary(
-            conforming=counts.get(AccessibilityCriterion.Result.CONFORMING, 0),
-            non_conforming=counts.get(AccessibilityCriterion.Result.NON_CONFORMING, 0),
-            not_applicable=counts.get(AccessibilityCriterion.Result.NOT_APPLICABLE, 0),
+            conforming=values.count(Result.CONFORMING),
+            non_conforming=values.count(Result.NON_CONFORMING),
+            not_applicable=values.count(Result.NOT_APPLICABLE),
+            not_audited=values.count(Result.NOT_AUDITED) + missing,
         )
+
+    def complete_grid(self) -> None:
+        """Add the RGAA criteria missing from the grid as « non audité », give each criterion
+        its official title, and put the grid in the referential's order."""
+        titles = {c.number: c.title for c in rgaa_criteria()}
+        criteria = list(self.criteria.all())
+        present = {criterion.number for criterion in criteria}
+        criteria += [
+            AccessibilityCriterion(number=c.number, title=c.title)
+            for c in rgaa_criteria()
+            if c.number not in present
+        ]
+        for criterion in criteria:
+            criterion.title = titles.get(criterion.number, criterion.title)
+        criteria.sort(key=lambda criterion: criterion_order(criterion.number))
+        for position, criterion in enumerate(criteria):
+            criterion.sort_order = position
+        self.criteria = criteria
+
+    def save(self, *args, **kwargs):
+        # A new statement (or an old one) gets the whole grid; a save of a few columns
+        # (update_fields) leaves the grid alone.
+        if kwargs.get("update_fields") is None:
+            self.complete_grid()
+        return super().save(*args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -189,13 +274,16 @@ class AccessibilityCriterion(Orderable):
         CONFORMING = "C", "conforme"
         NON_CONFORMING = "NC", "non conforme"
         NOT_APPLICABLE = "NA", "non applicable"
+        NOT_AUDITED = "NT", "non audité"
 
     page = ParentalKey(
         AccessibilityStatementPage, on_delete=models.CASCADE, related_name="criteria"
     )
     number = models.CharField("critère", max_length=10, help_text="Par exemple : 1.1")
     title = models.CharField("intitulé", max_length=300, blank=True)
-    result = models.CharField("résultat", max_length=2, choices=Result.choices)
+    result = models.CharField(
+        "résultat", max_length=2, choices=Result.choices, default=Result.NOT_AUDITED
+    )
     note = models.TextField(
         "observation",
         blank=True,

@@ -99,14 +99,25 @@ def test_accessibility_status_is_computed_from_the_audit_grid(legal_site, client
     assert "Critère 4.1" in html and "Défenseur des droits" in html
     assert "Accessibilité : partiellement conforme" in unescape(client.get("/").content.decode())
 
-    # The editor fixes the non-conformities and republishes: the footer follows.
+    # The editor fixes the non-conformities of the partial grid: still partial (issue 23 item 6,
+    # 92 criteria not audited), said so on the page.
     criteria = list(statement.criteria.all())
     for criterion in criteria:
         if criterion.result == AccessibilityCriterion.Result.NON_CONFORMING:
             criterion.result = AccessibilityCriterion.Result.CONFORMING
     statement.criteria = criteria
     statement.save_revision().publish()
+    assert "Accessibilité : partiellement conforme" in unescape(client.get("/").content.decode())
+    html = unescape(client.get("/accessibilite/").content.decode())
+    assert "Audit partiel :</strong> 92 des 106 critères du RGAA" in html
+    # Once every criterion is audited and met (or not applicable), the footer follows.
+    for criterion in criteria:
+        if criterion.result == AccessibilityCriterion.Result.NOT_AUDITED:
+            criterion.result = AccessibilityCriterion.Result.CONFORMING
+    statement.criteria = criteria
+    statement.save_revision().publish()
     assert "Accessibilité : totalement conforme" in unescape(client.get("/").content.decode())
+    assert "Audit partiel" not in unescape(client.get("/accessibilite/").content.decode())
 
     # Below 50 %, or no audit, the site is « non conforme ».
     statement.criteria = [
