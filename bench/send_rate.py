@@ -1,0 +1,119 @@
+"""Aggregate SES send rate of four workers: not a test, it prints figures (issue 27).
+
+    .venv/bin/python bench/send_rate.py        # 600 recipients, MAILING_MAX_SEND_RATE=20
+
+A real campaign of issue N°2 to N confirmed subscribers, sent by four `db_worker` processes
+(MAILING_MAX_SEND_RATE=20, batches of 20) against a local moto_server, on a PostgreSQL database
+of its own (127.0.0.1:5432, user postgres; several workers claim with SKIP LOCKED). Twice: first
+each worker spacing its own sends (no Redis: what production did before the shared bucket), then
+with a Redis of its own shared by the workers (mailing/rate_limit.py). The rate is read from the
+deliveries' `sent_at`: (sent - 1) / (last - first), and the most sends in any one second.
+Target with Redis: within 5 % of the limit, never above.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASE = "renouveau_bench_send_rate"
+PG = "postgres://postgres@127.0.0.1:5432"
+os.environ["DATABASE_URL"] = f"{PG}/{DATABASE}"
+sys.path.insert(0, str(ROOT / "bench"))
+subprocess.run(
+    ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "--force", DATABASE], check=True
+)
+subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DATABASE], check=True)
+
+from django.core.management import call_command  # noqa: E402
+from send import fresh_outbox, populate, setup_issue  # noqa: E402 (sets Django up)
+
+from tests.moto import MotoServer, apply_environ  # noqa: E402
+from tests.redis_server import RedisServer, redis_executable  # noqa: E402
+
+RECIPIENTS = int(os.environ.get("BENCH_RECIPIENTS", "600"))
+LIMIT = 20
+WORKERS = 4
+
+
+def send_with_workers(issue, server: MotoServer, redis_url: str) -> dict:
+    from mailing.models import Delivery
+    from mailing.sending import Segment, create_campaign, start_campaign
+
+    populate(RECIPIENTS)
+    fresh_outbox(server)
+    campaign = create_campaign(issue, Segment())
+    env = {
+        **os.environ,
+        "MAILING_MAX_SEND_RATE": str(LIMIT),
+        "MAILING_BATCH_SIZE": "20",
+        "REDIS_URL": redis_url,
+    }
+    workers = [
+        subprocess.Popen(
+            [sys.executable, str(ROOT / "manage.py"), "db_worker", "--queue-name", "mail"]
+            + ["--no-startup-delay", "--interval", "0.2"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(WORKERS)
+    ]
+    try:
+        time.sleep(5)  # the workers' start-up, so that all four share the campaign
+        start_campaign(campaign)
+        deadline = time.monotonic() + RECIPIENTS / LIMIT * 3 + 60
+        while time.monotonic() < deadline:
+            campaign.refresh_from_db()
+            if campaign.status != "sending":
+                break
+            time.sleep(1)
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(timeout=30)
+    stamps = sorted(
+        Delivery.objects.filter(campaign=campaign, status="sent").values_list("sent_at", flat=True)
+    )
+    seconds = [(stamp - stamps[0]).total_seconds() for stamp in stamps]
+    span = seconds[-1] if seconds else 0
+    peak, start = 0, 0
+    for end, second in enumerate(seconds):  # the most sends within any one second
+        while second - seconds[start] >= 1.0:
+            start += 1
+        peak = max(peak, end - start + 1)
+    return {
+        "status": campaign.status,
+        "sent": len(stamps),
+        "rate": (len(stamps) - 1) / span if span else 0.0,
+        "peak": peak,
+    }
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    server = MotoServer()
+    apply_environ(server)
+    redis = RedisServer(redis_executable())
+    try:
+        issue = setup_issue()
+        print(f"{WORKERS} workers, MAILING_MAX_SEND_RATE={LIMIT}, {RECIPIENTS} recipients")
+        for label, url in (("per-worker limiter", ""), ("shared Redis bucket", redis.url(5))):
+            result = send_with_workers(issue, server, url)
+            gap = (result["rate"] - LIMIT) / LIMIT * 100
+            print(
+                f"  {label}: {result['sent']} sent (campaign {result['status']}), aggregate "
+                f"{result['rate']:.2f} msg/s ({gap:+.1f} % of the limit), at most "
+                f"{result['peak']} in one second"
+            )
+    finally:
+        redis.stop()
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
