@@ -66,10 +66,17 @@ def follow_token(
     )
 
 
+def public_cites():
+    """The cités anyone may follow: published, public, not expired (renouveau.visibility)."""
+    from cites_pages.models import CityPage
+    from renouveau.visibility import public_pages
+
+    return public_pages(CityPage.objects.all())
+
+
 def read_follow_token(token: str) -> tuple[Subscriber, Any, bool, bool] | None:
     """(subscriber, cité, also the newsletter, also webinar announcements) for a valid,
     unexpired link to a cité still public, else None."""
-    from cites_pages.models import CityPage
 
     try:
         pk, cite_id, newsletter, *rest = signing.loads(
@@ -78,7 +85,7 @@ def read_follow_token(token: str) -> tuple[Subscriber, Any, bool, bool] | None:
     except (signing.BadSignature, ValueError, TypeError):
         return None
     subscriber = Subscriber.objects.filter(pk=pk, status=Subscriber.Status.CONFIRMED).first()
-    cite = CityPage.objects.live().public().filter(pk=cite_id).first()
+    cite = public_cites().filter(pk=cite_id).first()
     if subscriber is None or cite is None:
         return None
     return subscriber, cite, bool(newsletter), bool(rest and rest[0])

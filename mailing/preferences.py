@@ -13,7 +13,7 @@ from django.utils import timezone
 from cites_pages.models import CityPage, Commune
 
 from .consents import WEBINARS_CONSENT_TEXT, WEBINARS_CONSENT_TEXT_VERSION, Topic, record_consents
-from .follow import FOLLOW_CONSENT_TEXT_VERSION, log_preference_change
+from .follow import FOLLOW_CONSENT_TEXT_VERSION, log_preference_change, public_cites
 from .models import Subscriber
 
 PREFERENCES_TEXT_VERSION = "2026-12-preferences-v1"
@@ -47,7 +47,7 @@ class PreferencesForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Only cités the public can see may be offered (and followed): never a private, draft
         # or expired one.
-        self.fields["cites"].queryset = CityPage.objects.live().public().order_by("title")
+        self.fields["cites"].queryset = public_cites().order_by("title")
         self.fields["communes"].queryset = Commune.objects.order_by("name")
 
     @classmethod

@@ -219,14 +219,13 @@ def subscribe_now(
     confirmed address asking to follow a cité confirms it by a signed link (follow.py); asking
     for the letter again changes nothing. Returns what happened (for the task's result, not for
     the visitor)."""
-    from cites_pages.models import CityPage
-
     from .consents import WEBINARS_CONSENT_TEXT_VERSION, Topic, record_consents
+    from .follow import public_cites
 
     email = normalize_email(email)
     if profile not in Subscriber.Profile.values:
         profile = ""
-    cites = list(CityPage.objects.live().public().filter(pk__in=cite_ids)) if cite_ids else []
+    cites = list(public_cites().filter(pk__in=cite_ids)) if cite_ids else []
     if cite_ids and not cites:
         return "unchanged"  # a cité no longer public is followed by nobody
     now = timezone.now()

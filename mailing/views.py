@@ -4,7 +4,7 @@ import logging
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -17,7 +17,12 @@ from renouveau.sns import SNSBodyTooLarge, read_sns_body
 
 from . import notifications
 from .consents import what_they_receive
-from .follow import FOLLOW_CONSENT_TEXT_VERSION, add_followed_cite, read_follow_token
+from .follow import (
+    FOLLOW_CONSENT_TEXT_VERSION,
+    add_followed_cite,
+    public_cites,
+    read_follow_token,
+)
 from .forms import FollowForm, SubscriptionForm
 from .models import Subscriber
 from .preferences import PreferencesForm, save_preferences, unfollow_cite
@@ -179,7 +184,9 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def follow(request: HttpRequest, cite_id: int) -> HttpResponse:
     """« Suivre cette cité »: the same double opt-in, abuse limits and answer as subscribing."""
-    cite = get_object_or_404(CityPage.objects.live().public(), pk=cite_id)
+    cite = public_cites().filter(pk=cite_id).first()
+    if cite is None:
+        return render(request, "mailing/cite_unavailable.html", status=404)
     context = {"cite": cite}
     if request.method == "GET":
         context["form"] = FollowForm(initial={"email": request.GET.get("email", "").strip()[:254]})
@@ -206,7 +213,9 @@ def follow(request: HttpRequest, cite_id: int) -> HttpResponse:
 
 
 def follow_done(request: HttpRequest, cite_id: int) -> HttpResponse:
-    cite = get_object_or_404(CityPage.objects.live().public(), pk=cite_id)
+    cite = public_cites().filter(pk=cite_id).first()
+    if cite is None:
+        return render(request, "mailing/cite_unavailable.html", status=404)
     return render(request, "mailing/follow_done.html", {"cite": cite})
 
 
