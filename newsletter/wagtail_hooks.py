@@ -1,6 +1,7 @@
 from django.contrib.auth.models import Permission
-from django.urls import path
+from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.widgets import Button
 
 from . import admin_views
 from .admin_actions import IssueMenuItem
@@ -14,7 +15,24 @@ def register_admin_urls():
             admin_views.add_pages,
             name="newsletter_add_pages",
         ),
+        path(
+            "lettre/<int:page_id>/a-partir-du-precedent/",
+            admin_views.create_from_previous,
+            name="newsletter_create_from_previous",
+        ),
     ]
+
+
+@hooks.register("register_page_header_buttons")
+def index_header_buttons(page, user, view_name, next_url=None):
+    """« Créer à partir du numéro précédent » on the letter's archive (its listing and editor)."""
+    from .models import NewsletterIndexPage
+
+    if isinstance(page.specific_deferred, NewsletterIndexPage) and (
+        page.permissions_for_user(user).can_add_subpage()
+    ):
+        url = reverse("newsletter_create_from_previous", args=[page.pk])
+        yield Button("Créer à partir du numéro précédent", url, icon_name="copy", priority=20)
 
 
 class AddPagesMenuItem(IssueMenuItem):
