@@ -17,7 +17,8 @@ Settings (Django settings, or environment variables of the same name; all option
   campaign.
 - MAILING_SNS_TOPIC_ARNS: the SNS topics (list, or comma-separated in the environment) whose
   notifications /lettre/ses-notifications/ accepts; none configured = everything refused.
-- MAILING_SUBSCRIBE_RATE_PER_IP ("10/h"), MAILING_SUBSCRIBE_RATE_PER_EMAIL ("3/d").
+- MAILING_SUBSCRIBE_RATE_PER_IP ("10/h"), MAILING_SUBSCRIBE_RATE_PER_EMAIL ("6/h", answered in words
+  beyond).
 - MAILING_UNSUBSCRIBE_MAILTO: address of the mailto: in List-Unsubscribe (default: the sender).
   Inbound mail to it (SES receiving, documents.inbound) carrying the token unsubscribes at once.
 - MAILING_CONFIRMATIONS_PER_HOUR (200), MAILING_CONFIRMATIONS_PER_DOMAIN_PER_HOUR (50): beyond

@@ -50,10 +50,39 @@ def ip_limited(request: HttpRequest) -> bool:
     )
 
 
+def _address_rate() -> str:
+    # Enough for a person's normal use within the hour (subscribe, follow a few cités, come
+    # back after « Tout arrêter »); the per-IP budget and the hourly caps stop floods.
+    return _rate("MAILING_SUBSCRIBE_RATE_PER_EMAIL", "6/h")
+
+
 def address_limited(request: HttpRequest) -> bool:
     """…and one per address typed (the form's `email`)."""
-    return abuse.address_limited(
-        request, "mailing.subscribe.email", _rate("MAILING_SUBSCRIBE_RATE_PER_EMAIL", "3/d")
+    return abuse.address_limited(request, "mailing.subscribe.email", _address_rate())
+
+
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def period_in_words(rate: str) -> str:
+    """The window of a django-ratelimit rate ("6/h", "3/d", "10/15m") in French words."""
+    period = rate.partition("/")[2] or "h"
+    seconds = int(period[:-1] or 1) * _UNIT_SECONDS.get(period[-1], 3600)
+    if seconds <= 3600:
+        minutes = max(seconds // 60, 1)
+        return f"{minutes}\u00a0minute{'s' if minutes > 1 else ''}"
+    hours = seconds // 3600
+    return f"{hours}\u00a0heures"
+
+
+def address_limited_answer(request: HttpRequest) -> HttpResponse:
+    """A limited address is told so in words (never a silent « check your mailbox »); the
+    answer depends only on the address typed, not on whether we know it."""
+    return render(
+        request,
+        "mailing/address_limited.html",
+        {"period": period_in_words(_address_rate())},
+        status=429,
     )
 
 
@@ -81,18 +110,18 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "mailing/subscribe.html", {"form": form}, status=400)
 
-    # Per address: a limited address gets the same answer as any other, but no new mail.
-    if not address_limited(request):
-        data = form.cleaned_data
-        start_subscription(
-            email=data["email"],
-            first_name=data["first_name"],
-            profile=data["profile"],
-            communes=data["communes"],
-            webinar_announcements=data["webinar_announcements"],
-            source=data["source"] or request.path,
-            ip=client_ip(request),
-        )
+    if address_limited(request):
+        return address_limited_answer(request)
+    data = form.cleaned_data
+    start_subscription(
+        email=data["email"],
+        first_name=data["first_name"],
+        profile=data["profile"],
+        communes=data["communes"],
+        webinar_announcements=data["webinar_announcements"],
+        source=data["source"] or request.path,
+        ip=client_ip(request),
+    )
     return HttpResponseRedirect(reverse("mailing:subscribe_done"))
 
 
@@ -199,16 +228,17 @@ def follow(request: HttpRequest, cite_id: int) -> HttpResponse:
     if not form.is_valid():
         context["form"] = form
         return render(request, "mailing/follow.html", context, status=400)
-    if not address_limited(request):
-        start_subscription(
-            email=form.cleaned_data["email"],
-            source=request.path,
-            consent_text_version=FOLLOW_CONSENT_TEXT_VERSION,
-            ip=client_ip(request),
-            cite_ids=[cite.pk],
-            newsletter=form.cleaned_data["newsletter"],
-            webinar_announcements=form.cleaned_data["webinar_announcements"],
-        )
+    if address_limited(request):
+        return address_limited_answer(request)
+    start_subscription(
+        email=form.cleaned_data["email"],
+        source=request.path,
+        consent_text_version=FOLLOW_CONSENT_TEXT_VERSION,
+        ip=client_ip(request),
+        cite_ids=[cite.pk],
+        newsletter=form.cleaned_data["newsletter"],
+        webinar_announcements=form.cleaned_data["webinar_announcements"],
+    )
     return HttpResponseRedirect(reverse("mailing:follow_done", args=[cite.pk]))
 
 
