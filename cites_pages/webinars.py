@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from wagtail import hooks
 from wagtail.models import Page
 
 from renouveau.visibility import private_q
@@ -38,6 +39,29 @@ def past_webinars(index: Page | None = None, private: Q | None = None) -> QueryS
     if index is not None:
         webinars = webinars.descendant_of(index)
     return webinars.select_related("teaser_image").order_by("-start")
+
+
+# A higher app (webinar_registrations) says which webinars are full through this hook: a
+# function taking webinar ids and returning the set of those with no seat left.
+FULL_HOOK = "webinar_full_ids"
+
+
+def full_webinar_ids(ids: Iterable[int]) -> set[int]:
+    ids = list(ids)
+    full: set[int] = set()
+    for hook in hooks.get_hooks(FULL_HOOK) if ids else ():
+        full |= set(hook(ids))
+    return full
+
+
+def webinar_state(webinar: WebinarPage, *, full: bool | None = None) -> str:
+    """The badge of a webinar in lists and on its page: « À venir » or « Complet » until it
+    ends, then « Replay » once the replay is online, « Replay à venir » before."""
+    if webinar.is_upcoming:
+        if full is None:
+            full = webinar.pk in full_webinar_ids([webinar.pk])
+        return "Complet" if full else "À venir"
+    return "Replay" if webinar.replay else "Replay à venir"
 
 
 def _uid(webinar: WebinarPage) -> str:

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
@@ -82,6 +82,29 @@ def registered_count(webinar: WebinarPage) -> int:
 def is_full(webinar: WebinarPage) -> bool:
     capacity = settings_for(webinar).capacity
     return capacity is not None and registered_count(webinar) >= capacity
+
+
+def full_webinar_ids(ids: Iterable[int]) -> set[int]:
+    """Of these webinars, those whose seats are all taken (one query)."""
+    registered = Count(
+        "webinar__registrations", filter=Q(webinar__registrations__status="registered")
+    )
+    rows = (
+        RegistrationSettings.objects.filter(webinar_id__in=list(ids), capacity__isnull=False)
+        .annotate(registered=registered)
+        .filter(registered__gte=F("capacity"))
+    )
+    return set(rows.values_list("webinar_id", flat=True))
+
+
+def _when_fullness_changes(webinar: WebinarPage, capacity: int | None, was_full: bool) -> None:
+    """Within _lock, after a change of seats: the cached pages and lists show « Complet » or
+    « À venir », so they are emptied when that flips (once the transaction commits)."""
+    from renouveau.page_cache import invalidate_page_cache
+
+    full = capacity is not None and registered_count(webinar) >= capacity
+    if full != was_full:
+        transaction.on_commit(invalidate_page_cache)
 
 
 def count_annotations(prefix: str = "") -> dict[str, Count]:
@@ -236,6 +259,7 @@ def register(
         registration.cancelled_at = registration.promoted_at = None
         registration.reminder_day_sent_at = registration.reminder_hour_sent_at = None
         registration.save()
+        _when_fullness_changes(webinar, capacity, full)
     return registration, registration.status
 
 
@@ -274,12 +298,14 @@ def cancel(registration: Registration) -> bool:
     webinar = registration.webinar
     with transaction.atomic():
         capacity = _lock(webinar).capacity
+        was_full = capacity is not None and registered_count(webinar) >= capacity
         updated = (
             Registration.objects.filter(pk=registration.pk)
             .exclude(status=Status.CANCELLED)
             .update(status=Status.CANCELLED, cancelled_at=timezone.now())
         )
         promoted = _fill_from_waiting_list(webinar, capacity) if updated else []
+        _when_fullness_changes(webinar, capacity, was_full)
     _mail_promoted(promoted)
     return bool(updated)
 
@@ -290,11 +316,13 @@ def set_capacity(webinar: WebinarPage, *, capacity: int | None, open: bool) -> l
 
     with transaction.atomic():
         row = _lock(webinar)
+        was_full = row.capacity is not None and registered_count(webinar) >= row.capacity
         reopened_or_closed = row.open != open
         row.capacity = capacity
         row.open = open
         row.save(update_fields=["capacity", "open"])
         promoted = _fill_from_waiting_list(webinar, capacity)
+        _when_fullness_changes(webinar, capacity, was_full)
     if reopened_or_closed:
         invalidate_page_cache()  # the cached webinar page shows or hides its button at once
     _mail_promoted(promoted)

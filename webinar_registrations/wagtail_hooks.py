@@ -49,3 +49,11 @@ def register_permissions():
         content_type__app_label="webinar_registrations",
         codename__in=["view_registration", "change_registration"],
     )
+
+
+@hooks.register("webinar_full_ids")
+def full_webinars(ids):
+    """For cites_pages' « Complet » badge (cites_pages.webinars.FULL_HOOK)."""
+    from .registrations import full_webinar_ids
+
+    return full_webinar_ids(ids)

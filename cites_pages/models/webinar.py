@@ -206,10 +206,11 @@ class WebinarPage(RoutablePageMixin, BasePage):
 
     def get_context(self, request, *args, **kwargs):
         from ..listing import live_pages
-        from ..webinars import event_json_ld, location_text
+        from ..webinars import event_json_ld, location_text, webinar_state
 
         context = super().get_context(request, *args, **kwargs)
         context.update(
+            state=webinar_state(self),
             json_ld=event_json_ld(self, request),
             location=location_text(self),
             related_cities=live_pages(self.related_cities, request),

@@ -24,3 +24,11 @@ def thousands(value) -> str:
         return f"{int(value):,}".replace(",", "\u202f")
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def webinar_state(webinar) -> str:
+    """« À venir », « Complet », « Replay » or « Replay à venir » (cites_pages.webinars)."""
+    from ..webinars import webinar_state as state
+
+    return state(webinar)
