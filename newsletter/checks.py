@@ -18,6 +18,7 @@ from mjml import mjml2html
 
 from renouveau.blocks import CreditedImageBlock
 from renouveau.media import media_name
+from renouveau.placeholders import placeholder_problems
 
 from .email_context import issue_archive_url
 from .findings import Finding, block_label
@@ -514,5 +515,6 @@ def check_issue(
         problems.append("Le lien de désabonnement a été altéré pendant le rendu.")
     if not rendered.text.strip():
         problems.append("La version texte de la lettre est vide.")
+    problems.extend(placeholder_problems(rendered.html, rendered.text))  # « à compléter »…
     # Keep the order, drop duplicates (the same image may appear twice).
     return list(dict.fromkeys(problems))

@@ -14,7 +14,7 @@ class RenouveauConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import checks, signals  # noqa: F401 - checks register themselves
+        from . import checks, placeholders, signals  # noqa: F401 - checks register themselves
 
         signals.connect()
         # Every deploy runs migrate: the Site record follows SITE_URL from then on.

@@ -16,8 +16,10 @@ from .models import HomePage, SiteSettings, StandardPage
 
 CONTACT = "contact@renouveaubassinminier.fr"
 AWS = "Amazon Web Services EMEA SARL (Luxembourg), région de Paris (eu-west-3)"
-PREFECTURE = "Préfecture de la région Hauts-de-France (à confirmer)"
-PREFECTURE_ADDRESS = "Adresse postale à compléter\n59000 Lille"
+# The publisher's identity is in every mail's footer: the pre-send checks refuse a placeholder
+# there, so it is the prefecture's public postal address (editors confirm the publisher).
+PREFECTURE = "Préfecture de la région Hauts-de-France"
+PREFECTURE_ADDRESS = "12-14 rue Jean Sans Peur\nCS 20003\n59039 Lille Cedex"
 
 # The letter's audience measure, stated where its data are described (and on the cookies page).
 NEWSLETTER_CLICKS = (
