@@ -10,6 +10,8 @@ import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 from renouveau.demo import child_page, placeholder_image
 from renouveau.models import HomePage
 
@@ -439,6 +441,20 @@ def load_cities(index: CitiesIndexPage, ref: dict) -> dict[str, CityPage]:
                     images=[garden],
                 ),
             ],
+            body=[
+                (
+                    "video",
+                    {
+                        # Not a film of the cité (the seeds have none): the demo's example of
+                        # a video shown only after the visitor's click.
+                        "video": "https://vimeo.com/76979871",
+                        "title": "Vidéo d'exemple : à remplacer par la visite de la cité 5/12",
+                        "transcript": "Vidéo de démonstration, sans rapport avec la cité. "
+                        "L'équipe du site la remplace par le film de la visite du jardin "
+                        "citoyen.",
+                    },
+                )
+            ],
             **position("Sallaumines"),
         ),
         dict(
@@ -469,6 +485,15 @@ def load_cities(index: CitiesIndexPage, ref: dict) -> dict[str, CityPage]:
     for data in cities_data:
         slug = data.pop("slug")
         data.setdefault("teaser_text", data["intro"])
+        if "teaser_image" not in data:
+            # The seeds have no photo of this cité: an illustration, said to be one.
+            data["teaser_image"] = placeholder_image(
+                f"Illustration : {data['title']}",
+                description="Illustration : une rue de maisons de briques en bande d'une cité "
+                "minière.",
+                credit="Illustration générée pour la démonstration",
+                tint=len(cities),
+            )
         cities[slug] = child_page(index, CityPage, slug=slug, **data)
     return cities
 
@@ -828,6 +853,39 @@ def load_webinar(index: WebinarIndexPage, ref: dict, cities: dict, case_studies:
         if case_study.related_webinar_id is None:
             case_study.related_webinar = webinar
             case_study.save_revision().publish()
+    load_upcoming_webinar(index, ref, cities)
+
+
+def load_upcoming_webinar(index: WebinarIndexPage, ref: dict, cities: dict) -> WebinarPage:
+    """A webinar four weeks from the day the demo is loaded, so that its registration form
+    can be seen at once; moved forward again when a later load finds it past. Illustrative:
+    the seeds announce no date after 22 June 2026."""
+    day = timezone.localdate() + datetime.timedelta(days=28)
+    start = datetime.datetime(day.year, day.month, day.day, 10, 0, tzinfo=PARIS)
+    end = start + datetime.timedelta(hours=1, minutes=30)
+    webinar = child_page(
+        index,
+        WebinarPage,
+        slug="prochain-webinaire-renover-en-site-occupe",
+        title="Rénover en site occupé : préparer les habitants aux travaux",
+        start=start,
+        end=end,
+        mode=WebinarPage.Mode.ONLINE,
+        intro="Webinaire de démonstration : comment les bailleurs et les communes préparent "
+        "les habitants aux semaines de chantier dans leur logement (dates fixées au chargement "
+        "du contenu de démonstration).",
+        themes=list(ref["themes"].values())[:1],
+        related_cities=[cities["cite-noumea"]],
+        agenda=[
+            ("item", {"time": None, "title": "Avant les travaux : informer, visiter, choisir"}),
+            ("item", {"time": None, "title": "Pendant le chantier : un contact, un calendrier"}),
+            ("item", {"time": None, "title": "Questions des participants"}),
+        ],
+    )
+    if webinar.end < timezone.now():
+        webinar.start, webinar.end = start, end
+        webinar.save_revision().publish()
+    return webinar
 
 
 def load(home: HomePage) -> None:

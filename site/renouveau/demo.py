@@ -18,8 +18,146 @@ from wagtail.models import Collection, Locale, Page, Site
 from .models import HomePage, SiteImage, SiteSettings, StandardPage
 from .site_url import site_address, sync_site_record
 
-# Colours of the generated placeholder images (the demo has no real photos).
-PALETTE = ["#23313f", "#a8361a", "#3d5a40", "#6b4e2e", "#2f4858", "#7a3b69"]
+# Generated illustrations (the demo has no real photos): a street of a mining cité — rows of
+# brick terraced houses (« corons »), a slag heap or a pit headframe on the horizon, the sky of
+# the day. Drawn with Pillow from the title, so each image differs and nothing is downloaded.
+SKIES = [  # (top, horizon)
+    ((86, 140, 196), (196, 220, 236)),
+    ((120, 138, 158), (214, 218, 222)),
+    ((64, 112, 176), (232, 204, 170)),
+    ((96, 150, 204), (226, 236, 242)),
+]
+BRICKS = [(150, 62, 40), (168, 84, 52), (128, 56, 42), (176, 98, 66), (140, 74, 50)]
+DOORS = [(31, 84, 64), (34, 62, 110), (128, 30, 36), (196, 150, 40), (70, 70, 76)]
+ROOFS = [(62, 64, 72), (120, 52, 40), (84, 78, 76)]
+
+
+def _shade(colour: tuple[int, int, int], factor: float) -> tuple[int, int, int]:
+    return tuple(max(0, min(255, round(c * factor))) for c in colour)  # type: ignore[return-value]
+
+
+def _houses(
+    draw: ImageDraw.ImageDraw, rng: Any, *, base: int, height: int, scale: float, haze: float
+) -> None:
+    """One row of terraced houses standing on `base`, `scale` 1 for the front row."""
+
+    def tint(colour: tuple[int, int, int]) -> tuple[int, int, int]:
+        # Distance fades colours towards the sky's haze.
+        return tuple(round(c + (214 - c) * haze) for c in colour)  # type: ignore[return-value]
+
+    x = -rng.randint(0, 60)
+    roof = ROOFS[rng.randrange(len(ROOFS))]
+    while x < 1200:
+        width = round(rng.randint(150, 190) * scale)
+        brick = BRICKS[rng.randrange(len(BRICKS))]
+        top = base - height
+        draw.rectangle([(x, top), (x + width, base)], fill=tint(brick))
+        if scale > 0.8:  # mortar joints, staggered, on the front row only
+            for row, y in enumerate(range(top + 6, base, 9)):
+                draw.line([(x, y), (x + width, y)], fill=tint(_shade(brick, 0.8)), width=1)
+                for jx in range(x + (row % 2) * 12, x + width, 24):
+                    draw.line([(jx, y), (jx, y + 9)], fill=tint(_shade(brick, 0.85)), width=1)
+        # Pitched roof seen from the street, a chimney on the party wall.
+        ridge = top - round(46 * scale)
+        draw.polygon(
+            [
+                (x - 2, top),
+                (x + round(18 * scale), ridge),
+                (x + width - round(18 * scale), ridge),
+                (x + width + 2, top),
+            ],
+            fill=tint(roof),
+        )
+        chimney = x + width - round(30 * scale)
+        draw.rectangle(
+            [(chimney, ridge - round(26 * scale)), (chimney + round(16 * scale), ridge)],
+            fill=tint(_shade(brick, 0.75)),
+        )
+        # Two windows upstairs, a window and a door downstairs; white frames.
+        window_w, window_h = round(34 * scale), round(44 * scale)
+        frame = tint((236, 232, 222))
+        glass = tint((150, 176, 196))
+        for wx, wy in (
+            (x + round(28 * scale), top + round(24 * scale)),
+            (x + width - round(62 * scale), top + round(24 * scale)),
+            (x + round(28 * scale), base - round(70 * scale)),
+        ):
+            draw.rectangle([(wx - 3, wy - 3), (wx + window_w + 3, wy + window_h + 3)], fill=frame)
+            draw.rectangle([(wx, wy), (wx + window_w, wy + window_h)], fill=glass)
+            draw.line(
+                [(wx + window_w // 2, wy), (wx + window_w // 2, wy + window_h)], fill=frame, width=2
+            )
+        door_x = x + width - round(56 * scale)
+        draw.rectangle(
+            [(door_x - 3, base - round(78 * scale) - 3), (door_x + round(30 * scale) + 3, base)],
+            fill=frame,
+        )
+        draw.rectangle(
+            [(door_x, base - round(78 * scale)), (door_x + round(30 * scale), base)],
+            fill=tint(DOORS[rng.randrange(len(DOORS))]),
+        )
+        draw.line([(x, top), (x, base)], fill=tint(_shade(brick, 0.6)), width=2)
+        x += width
+
+
+def scene_image_bytes(title: str, tint: int = 0) -> bytes:
+    """A 1200×800 JPEG of a cité street, different for each title."""
+    import random
+
+    rng = random.Random(f"{title}-{tint}")  # noqa: S311 (a drawing, not a secret)
+    canvas = PILImage.new("RGB", (1200, 800))
+    draw = ImageDraw.Draw(canvas)
+    top, horizon = SKIES[tint % len(SKIES)]
+    for y in range(0, 480):  # the sky, lighter towards the horizon
+        t = y / 480
+        draw.line(
+            [(0, y), (1200, y)],
+            fill=tuple(round(a + (b - a) * t) for a, b in zip(top, horizon, strict=True)),
+        )
+    for _ in range(rng.randint(2, 5)):  # a few clouds
+        cx, cy = rng.randint(0, 1200), rng.randint(40, 260)
+        for dx in range(0, rng.randint(120, 260), 40):
+            draw.ellipse([(cx + dx - 60, cy - 28), (cx + dx + 60, cy + 28)], fill=(240, 242, 244))
+    # On the horizon: a slag heap (« terril »), or a pit headframe (« chevalement »).
+    if rng.random() < 0.6:
+        foot = rng.randint(150, 900)
+        draw.polygon(
+            [
+                (foot, 470),
+                (foot + 230, 300 + rng.randint(0, 60)),
+                (foot + 300, 310 + rng.randint(0, 40)),
+                (foot + 560, 470),
+            ],
+            fill=(92, 104, 96),
+        )
+    else:
+        hx = rng.randint(200, 1000)
+        frame = (84, 92, 102)
+        draw.line([(hx, 470), (hx + 30, 300)], fill=frame, width=8)
+        draw.line([(hx + 90, 470), (hx + 60, 300)], fill=frame, width=8)
+        draw.line([(hx + 30, 300), (hx + 130, 470)], fill=frame, width=6)
+        for y in range(330, 470, 35):
+            draw.line([(hx + 5, y), (hx + 85, y)], fill=frame, width=4)
+        draw.ellipse([(hx + 15, 270), (hx + 75, 330)], outline=frame, width=7)
+    _houses(draw, rng, base=500, height=110, scale=0.6, haze=0.45)  # the street behind
+    draw.rectangle([(0, 500), (1200, 800)], fill=(122, 132, 116))
+    _houses(draw, rng, base=650, height=200, scale=1.0, haze=0.0)
+    # Front gardens and hedges, the pavement, the street.
+    draw.rectangle([(0, 650), (1200, 690)], fill=(88, 128, 70))
+    for hx in range(-20, 1200, 38):
+        draw.ellipse([(hx, 636), (hx + 52, 676)], fill=(70, 112, 58))
+    draw.rectangle([(0, 690), (1200, 716)], fill=(176, 172, 164))
+    draw.rectangle([(0, 716), (1200, 800)], fill=(84, 86, 90))
+    for lx in range(20, 1200, 140):
+        draw.rectangle([(lx, 756), (lx + 70, 762)], fill=(226, 226, 220))
+    for _ in range(rng.randint(1, 3)):  # trees of the street
+        tx = rng.randint(40, 1160)
+        draw.rectangle([(tx - 6, 560), (tx + 6, 700)], fill=(86, 64, 48))
+        for dx, dy, r in ((0, 520, 60), (-40, 560, 44), (40, 556, 46)):
+            draw.ellipse([(tx + dx - r, dy - r), (tx + dx + r, dy + r)], fill=(58, 104, 56))
+    buffer = io.BytesIO()
+    canvas.save(buffer, format="JPEG", quality=82, optimize=True)
+    return buffer.getvalue()
 
 
 def demo_font(size: int, *, bold: bool = False) -> ImageFont.FreeTypeFont:
@@ -32,22 +170,13 @@ def demo_font(size: int, *, bold: bool = False) -> ImageFont.FreeTypeFont:
 
 
 def placeholder_image(title: str, *, description: str, credit: str, tint: int = 0) -> SiteImage:
-    """A generated 1200×800 PNG standing in for a real photo; found again by title."""
+    """A generated 1200×800 illustration standing in for a real photo; found again by title."""
     existing = SiteImage.objects.filter(title=title).first()
     if existing:
         return existing
-    canvas = PILImage.new("RGB", (1200, 800), PALETTE[tint % len(PALETTE)])
-    draw = ImageDraw.Draw(canvas)
-    for i in range(0, 1200, 60):  # brick-like rows, a nod to the cités' facades
-        draw.line([(i, 0), (i + 400, 800)], fill="#ffffff22", width=2)
-    draw.rectangle([(0, 620), (1200, 800)], fill="#00000088")
-    draw.text((40, 650), title, fill="#ffffff", font=demo_font(44, bold=True))
-    draw.text((40, 720), credit, fill="#f2b705", font=demo_font(28))
-    buffer = io.BytesIO()
-    canvas.save(buffer, format="PNG")
     slug = "".join(c if c.isalnum() else "-" for c in title.lower())[:60]
     image = SiteImage(title=title, description=description, credit=credit)
-    image.file = ImageFile(buffer, name=f"demo-{slug}.png")
+    image.file = ImageFile(io.BytesIO(scene_image_bytes(title, tint)), name=f"demo-{slug}.jpg")
     image.save()
     return image
 
@@ -71,9 +200,9 @@ def ensure_home_page() -> HomePage:
     Locale.objects.get_or_create(
         language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
     )
-    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Racine", slug="root"))
     if Collection.get_first_root_node() is None:  # images and documents need it
-        Collection.add_root(name="Root")
+        Collection.add_root(name="Racine")
     if home is None:
         home = HomePage(
             title="Renouveau du Bassin Minier",
