@@ -1,6 +1,7 @@
 """Site-wide models: the page base every page type shares, home page, generic page, settings."""
 
-from django.contrib.contenttypes.models import ContentType
+import os
+
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -28,6 +29,42 @@ class SiteImage(AbstractImage):
     class Meta(AbstractImage.Meta):
         verbose_name = "image"
         verbose_name_plural = "images"
+
+    def get_upload_to(self, filename: str) -> str:
+        from .image_privacy import unguessable_name
+
+        return unguessable_name(super().get_upload_to(filename))
+
+    def strip_metadata(self) -> None:
+        """A new upload loses its EXIF/XMP (GPS position…) before it is stored (image_privacy)."""
+        from django.core.files.base import ContentFile
+
+        from .image_privacy import without_metadata
+
+        if not self.file or getattr(self.file, "_committed", True):
+            return  # nothing new: the stored file was stripped when it was uploaded
+        if getattr(self, "_metadata_stripped", False):
+            return  # once per upload (a JPEG re-encoded twice loses quality twice)
+        self._metadata_stripped = True
+        self.file.open()
+        self.file.seek(0)
+        cleaned = without_metadata(self.file.read())
+        self.file.seek(0)
+        if cleaned is not None:
+            self.file = ContentFile(cleaned, name=os.path.basename(self.file.name))
+
+    def _set_image_file_metadata(self) -> None:
+        # Wagtail's upload forms measure the file (size, hash) before saving: strip it first.
+        self.strip_metadata()
+        super()._set_image_file_metadata()
+
+    def save(self, *args, **kwargs):
+        if self.file and not getattr(self.file, "_committed", True):
+            measured = bool(self.file_hash)
+            self.strip_metadata()
+            if measured:
+                super()._set_image_file_metadata()
+        super().save(*args, **kwargs)
 
 
 class SiteRendition(AbstractRendition):
@@ -71,10 +108,6 @@ class BasePage(Page):
             return None
         site_id, root_url, page_path = parts
         return site_id, canonical_root_url(root_url) if root_url else root_url, page_path
-
-    # Foreign keys fetched with the page when it is served (see HomePage.route): what its
-    # template always shows, in the same query.
-    serve_select_related: tuple[str, ...] = ("teaser_image",)
 
     def get_view_restrictions(self):
         """Wagtail's (this page's and its ancestors' restrictions), with no query at all for a
@@ -141,37 +174,6 @@ class HomePage(BasePage):
     class Meta:
         verbose_name = "page d'accueil"
 
-    def route(self, request, path_components):
-        """Wagtail's routing (one query per level: the child by slug, then its specific
-        page) in two queries whatever the depth: every page along the path by `url_path`, then
-        the deepest one's specific page with what it shows (`serve_select_related`). A
-        routable page along the way that answers the rest of the path itself keeps it, as in
-        Wagtail's walk."""
-        if len(path_components) < 2:
-            return super().route(request, path_components)
-        prefixes = [
-            self.url_path + "/".join(path_components[: i + 1]) + "/"
-            for i in range(len(path_components))
-        ]
-        chain = list(
-            Page.objects.filter(url_path__in=prefixes, path__startswith=self.path)
-            .order_by("depth")
-            .values_list("pk", "depth", "live", "content_type_id", "alias_of_id")
-        )
-        if not chain:
-            return super().route(request, path_components)
-        target = chain[-1]
-        for row in chain[:-1]:
-            if _answers_itself(row, path_components[row[1] - self.depth :]):
-                target = row
-                break
-        pk, depth, _live, content_type_id, alias_of_id = target
-        model = ContentType.objects.get_for_id(content_type_id).model_class()
-        if model is None or alias_of_id is not None:
-            return super().route(request, path_components)
-        page = model.objects.select_related(*getattr(model, "serve_select_related", ())).get(pk=pk)
-        return page.route(request, path_components[depth - self.depth :])
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # Apps above site/ contribute home-page sections through a registry, so that this
@@ -191,27 +193,6 @@ class HomePage(BasePage):
                 seconds=60,  # an upcoming webinar becomes past with time alone
             )
         return context
-
-
-def _answers_itself(row: tuple, rest: list[str]) -> bool:
-    """Whether the page of `row` (met on the way) routes `rest` itself rather than to a child:
-    a live routable page whose sub-URLs match (Wagtail's RoutablePageMixin.route), or a page
-    type with its own routing (asked as Wagtail would, so the walk stops there)."""
-    from django.http import Http404
-    from wagtail.contrib.routable_page.models import RoutablePageMixin
-
-    model = ContentType.objects.get_for_id(row[3]).model_class()
-    if model is None or model.route is Page.route or model.route is HomePage.route:
-        return False
-    if issubclass(model, RoutablePageMixin) and model.route is RoutablePageMixin.route:
-        if not row[2]:
-            return False
-        try:
-            model.get_resolver().resolve("/" + "/".join(rest) + "/")
-        except Http404:
-            return False
-        return True
-    return True  # its own route(): let it decide, as Wagtail's walk would
 
 
 class StandardPage(BasePage):

@@ -43,6 +43,9 @@ if settings.DEBUG or getattr(settings, "SERVE_MEDIA_LOCALLY", False):
         re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
     )
 
+# Wagtail's own routes (`/_util/login/` for login-restricted pages, the page-password form)
+# before the catch-all page pattern, which would otherwise take them for page paths.
+urlpatterns += [pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"]
 # Wagtail's page view, with the request's site looked up once per content generation (the same
 # URLs: Wagtail's own pattern, still named "wagtail_serve", follows for reversing).
 urlpatterns.append(re_path(wagtail_urls.serve_pattern, views.serve_page))
