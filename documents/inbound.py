@@ -17,6 +17,8 @@ import logging
 import re
 import unicodedata
 from email import message_from_bytes, policy
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
 from typing import Any
@@ -44,6 +46,51 @@ AUTO_REPLY_HEADERS = ("X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress"
 
 class InboundError(Exception):
     """The notification cannot be used (malformed, unexpected bucket, missing object)."""
+
+
+# Headers are read raw and decoded here, never through the email package's header objects:
+# those raise on hostile input (an encoded display name holding CR/LF, an unknown charset).
+MAX_HEADER_CHARS = 4000
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def _valid_text(value: str) -> str:
+    """8-bit bytes of a raw header come as lone surrogates, which no database stores."""
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def raw_headers(mail: EmailMessage, name: str) -> list[str]:
+    """Every value of header `name` as received (undecoded), at most MAX_HEADER_CHARS each."""
+    wanted = name.lower()
+    return [
+        _valid_text(str(value)[:MAX_HEADER_CHARS])
+        for key, value in mail.raw_items()
+        if str(key).lower() == wanted
+    ]
+
+
+def header_text(mail: EmailMessage, name: str) -> str:
+    """The first value of header `name`, RFC 2047 words decoded where they can be, on one line
+    without control characters ('' when absent)."""
+    values = raw_headers(mail, name)
+    if not values:
+        return ""
+    try:
+        text = str(make_header(decode_header(values[0])))
+    except (LookupError, ValueError, UnicodeError, HeaderParseError, AssertionError):
+        text = values[0]
+    return " ".join(_CONTROL.sub(" ", _valid_text(text)).split())
+
+
+def sender_address(mail: EmailMessage) -> str:
+    """The one address of `From:` in lower case; '' when there is none, several or a malformed
+    one (the display name, which an attacker writes, is never needed)."""
+    values = raw_headers(mail, "From")
+    addresses = getaddresses(values) if len(values) == 1 else []
+    address = addresses[0][1].strip().lower() if len(addresses) == 1 else ""
+    if not address or _CONTROL.search(address) or address.count("@") != 1 or " " in address:
+        return ""
+    return address[:254]
 
 
 def normalise(text: str) -> str:
@@ -90,12 +137,12 @@ def site_addresses() -> set[str]:
 
 def refusal_reason(mail: EmailMessage, sender: str, receipt: dict[str, Any]) -> str:
     """Why no automatic answer must be sent to this mail ('' when one may be sent)."""
-    auto_submitted = str(mail.get("Auto-Submitted", "no")).strip().lower()
+    auto_submitted = (header_text(mail, "Auto-Submitted") or "no").strip().lower()
     if auto_submitted and auto_submitted != "no":
         return "réponse automatique (Auto-Submitted)"
-    if str(mail.get("Precedence", "")).strip().lower() in LIST_PRECEDENCE:
+    if header_text(mail, "Precedence").strip().lower() in LIST_PRECEDENCE:
         return "envoi de masse (Precedence)"
-    if any(mail.get(header) for header in AUTO_REPLY_HEADERS):
+    if any(header_text(mail, header) for header in AUTO_REPLY_HEADERS):
         return "réponse automatique ou liste de diffusion"
     if not sender or "@" not in sender:
         return "expéditeur absent"
@@ -110,16 +157,17 @@ def refusal_reason(mail: EmailMessage, sender: str, receipt: dict[str, Any]) -> 
 
 
 def mail_text(mail: EmailMessage) -> str:
-    body = mail.get_body(preferencelist=("plain", "html"))
-    if body is None:
-        return ""
+    """The plain (else HTML, tags removed) text of the mail; '' when it cannot be read."""
     try:
-        content = body.get_content()
-    except (LookupError, ValueError):
+        body = mail.get_body(preferencelist=("plain", "html"))
+        if body is None:
+            return ""
+        content = str(body.get_content())
+        if body.get_content_type() == "text/html":
+            content = strip_tags(content)
+    except Exception:  # noqa: BLE001 - a hostile MIME structure or charset: no text, no crash
         return ""
-    if body.get_content_type() == "text/html":
-        content = strip_tags(content)
-    return str(content)
+    return _valid_text(content).replace("\x00", "")
 
 
 def read_s3_mail(bucket: str, key: str) -> bytes:
@@ -172,8 +220,13 @@ def handle_inbound_notification(payload: str | dict[str, Any]) -> tuple[str, str
     """Handle one SES "Received" notification; returns (route, outcome) for the record."""
     notification = parse_notification(payload)
     bucket, key = _s3_location(notification)
-    mail = message_from_bytes(read_s3_mail(bucket, key), policy=policy.default)
-    subject = str(mail.get("Subject", ""))[:255]
+    try:
+        mail = message_from_bytes(read_s3_mail(bucket, key), policy=policy.default)
+    except InboundError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any unreadable mail is shown to staff as such
+        raise InboundError(f"Mail illisible ({type(exc).__name__})") from exc
+    subject = header_text(mail, "Subject")[:255]
     recipients = recipients_of(notification)
     to_unsubscribe = unsubscribe_address()
     if any(_without_tag(r) == to_unsubscribe for r in recipients):
@@ -195,13 +248,12 @@ def _record_request(
 ) -> DocumentRequest | None:
     """Record the mail as a document request and answer it when everything allows it."""
     ses_mail = notification.get("mail") or {}
-    message_id = str(mail.get("Message-ID", "") or ses_mail.get("messageId", ""))[:255]
+    message_id = (header_text(mail, "Message-ID") or str(ses_mail.get("messageId", "")))[:255]
     if message_id and DocumentRequest.objects.filter(mail_message_id=message_id).exists():
         return None  # SNS delivers at least once: the same mail may come again
 
-    addresses = getaddresses([str(mail.get("From", ""))])
-    sender = (addresses[0][1] if len(addresses) == 1 else "").strip().lower()
-    subject = str(mail.get("Subject", ""))[:255]
+    sender = sender_address(mail)
+    subject = header_text(mail, "Subject")[:255]
     text = mail_text(mail)
     receipt = notification.get("receipt", {})
     reason = refusal_reason(mail, sender, receipt)

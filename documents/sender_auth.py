@@ -42,8 +42,11 @@ def _verdict(receipt: dict[str, Any], name: str) -> str:
 def dkim_domains(mail: EmailMessage) -> list[str]:
     """The `d=` domain of every DKIM-Signature of the mail."""
     domains = []
-    for header in mail.get_all("DKIM-Signature", []) or []:
-        match = re.search(r"(?:^|;)\s*d\s*=\s*([^;\s]+)", str(header))
+    # Raw values: the email package's parsed header objects raise on hostile input.
+    for name, header in mail.raw_items():
+        if name.lower() != "dkim-signature":
+            continue
+        match = re.search(r"(?:^|;)\s*d\s*=\s*([^;\s]+)", str(header)[:4000])
         domains.append(match.group(1).lower() if match else "")
     return domains
 

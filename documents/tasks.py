@@ -52,6 +52,10 @@ def process_inbound_mail(inbound_id: int) -> str:
         logger.warning("Inbound mail %s not handled: %s", inbound.ses_message_id, exc)
         route, outcome = "", str(exc)
         inbound.status = InboundMail.Status.ERROR
+    except Exception as exc:  # noqa: BLE001 - never left « En cours de traitement »: staff see it
+        logger.exception("Inbound mail %s failed", inbound.ses_message_id)
+        route, outcome = "", f"Erreur inattendue ({type(exc).__name__})\u00a0: à traiter à la main"
+        inbound.status = InboundMail.Status.ERROR
     inbound.route, inbound.outcome = route, outcome[:300]
     inbound.processed_at = timezone.now()
     inbound.save(update_fields=["status", "route", "outcome", "processed_at"])
