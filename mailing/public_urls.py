@@ -8,6 +8,7 @@ app_name = "mailing"
 urlpatterns = [
     path("lettre/abonnement/", views.subscribe, name="subscribe"),
     path("lettre/abonnement/merci/", views.subscribe_done, name="subscribe_done"),
+    path("lettre/abonnement/commencer/", views.subscribe_start, name="subscribe_start"),
     path("lettre/confirmation/<str:token>/", views.confirm, name="confirm"),
     path("lettre/desabonnement/", views.unsubscribe_help, name="unsubscribe_help"),
     path("lettre/desabonnement/<str:token>/", views.unsubscribe_view, name="unsubscribe"),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("lettre/preferences/<str:token>/", views.preferences, name="preferences"),
     path("lettre/suivre/<int:cite_id>/", views.follow, name="follow"),
     path("lettre/suivre/<int:cite_id>/merci/", views.follow_done, name="follow_done"),
+    path("lettre/suivre/<int:cite_id>/commencer/", views.follow_start, name="follow_start"),
     path("lettre/suivi/<str:token>/", views.follow_confirm, name="follow_confirm"),
     path("lettre/ses-notifications/", views.ses_notifications, name="ses_notifications"),
 ]

@@ -90,14 +90,7 @@ def address_limited_answer(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def subscribe(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        # The sign-up fields of the footer and the home page are GET forms that land here with
-        # the address typed (?email=): the visitor then completes and consents on this page.
-        form = SubscriptionForm(
-            initial={
-                "source": request.GET.get("source", ""),
-                "email": request.GET.get("email", "").strip()[:254],
-            }
-        )
+        form = SubscriptionForm(initial={"source": request.GET.get("source", "")})
         return render(request, "mailing/subscribe.html", {"form": form})
 
     if ip_limited(request):
@@ -123,6 +116,32 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         ip=client_ip(request),
     )
     return HttpResponseRedirect(reverse("mailing:subscribe_done"))
+
+
+def _typed_address(request: HttpRequest) -> str:
+    return request.POST.get("email", "").strip()[:254]
+
+
+@never_cache
+@csrf_exempt  # renders the form and changes nothing: cached pages' short forms carry no token
+@require_POST
+def subscribe_start(request: HttpRequest) -> HttpResponse:
+    """The footer's and home page's sign-up field POSTs its address here (never in a URL that
+    access logs keep); the visitor completes and consents on the full form."""
+    source = request.POST.get("source", "")
+    form = SubscriptionForm(initial={"source": source, "email": _typed_address(request)})
+    return render(request, "mailing/subscribe.html", {"form": form})
+
+
+@never_cache
+@csrf_exempt  # as subscribe_start: the cité page stays cacheable, the address stays out of URLs
+@require_POST
+def follow_start(request: HttpRequest, cite_id: int) -> HttpResponse:
+    cite = public_cites().filter(pk=cite_id).first()
+    if cite is None:
+        return render(request, "mailing/cite_unavailable.html", status=404)
+    form = FollowForm(initial={"email": _typed_address(request)})
+    return render(request, "mailing/follow.html", {"cite": cite, "form": form})
 
 
 def subscribe_done(request: HttpRequest) -> HttpResponse:
@@ -218,7 +237,7 @@ def follow(request: HttpRequest, cite_id: int) -> HttpResponse:
         return render(request, "mailing/cite_unavailable.html", status=404)
     context = {"cite": cite}
     if request.method == "GET":
-        context["form"] = FollowForm(initial={"email": request.GET.get("email", "").strip()[:254]})
+        context["form"] = FollowForm()
         return render(request, "mailing/follow.html", context)
     if ip_limited(request):
         return render(request, "mailing/rate_limited.html", status=429)

@@ -237,7 +237,7 @@ def test_news_items_are_news_articles(home_page, client: Client, settings):
 
 
 @pytest.mark.django_db
-def test_newsletter_sign_up_is_a_get_form_that_keeps_pages_cacheable(
+def test_newsletter_sign_up_posts_the_address_and_keeps_pages_cacheable(
     legal_site, client: Client, settings
 ):
     from django.core.cache import caches
@@ -248,14 +248,16 @@ def test_newsletter_sign_up_is_a_get_form_that_keeps_pages_cacheable(
     first = client.get("/")
     html = unescape(first.content.decode())
     assert (
-        html.count('<form class="newsletter-signup" action="/lettre/abonnement/" method="get">')
+        html.count(
+            '<form class="newsletter-signup" action="/lettre/abonnement/commencer/" method="post">'
+        )
         == 2
     )
     assert "csrfmiddlewaretoken" not in html
     assert first["X-Page-Cache"] == "miss"
     assert client.get("/")["X-Page-Cache"] == "hit"
-    # The subscription page receives the address typed in the footer.
-    page = client.get("/lettre/abonnement/", {"email": "claire@example.org", "source": "/"})
+    # The subscription page receives the address typed in the footer, POSTed (never in a URL).
+    page = client.post("/lettre/abonnement/commencer/", {"email": "claire@example.org"})
     assert 'value="claire@example.org"' in unescape(page.content.decode())
 
 

@@ -197,6 +197,16 @@ def newsletter_subscribe_url() -> str:
 
 
 @register.simple_tag
+def newsletter_signup_url() -> str:
+    """Where the footer's and home page's sign-up field POSTs the address (the mailing app's
+    form, pre-filled; "" when it is not installed)."""
+    try:
+        return reverse("mailing:subscribe_start")
+    except NoReverseMatch:
+        return ""
+
+
+@register.simple_tag
 def sitemap_page():
     from ..legal import SitemapPage
 
