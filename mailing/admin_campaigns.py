@@ -46,11 +46,14 @@ def _act(request: HttpRequest, campaign: Campaign) -> None:
             )
     elif action == "unschedule" and sending.unschedule_campaign(campaign, user=user):
         messages.success(request, "Programmation annulée : rien n'a été envoyé.")
-    elif action == "cancel" and sending.cancel_campaign(campaign):
+    elif action == "cancel" and sending.cancel_campaign(campaign, user=user):
         messages.success(request, "Envoi annulé : les destinataires restants sont écartés.")
     elif action == "resend_uncertain":
         count = sending.resend_uncertain(campaign)
         messages.success(request, f"{count} envoi(s) incertain(s) remis en file.")
+    elif action == "resend_temporary_failures":
+        count = sending.resend_temporary_failures(campaign, user=user)
+        messages.success(request, f"{count} échec(s) temporaire(s) remis en file.")
     elif action == "mark_uncertain_sent":
         count = sending.mark_uncertain_as_sent(campaign)
         messages.success(request, f"{count} envoi(s) incertain(s) marqué(s) comme envoyés.")
@@ -78,6 +81,7 @@ def campaign_progress(request: HttpRequest, pk: int) -> HttpResponse:
         _act(request, campaign)
         return redirect("mailing_admin_campaign", campaign.pk)
     state = sending.progress(campaign)
+    temporary_failures = sending.count_temporary_failures(campaign)
     uncertain = campaign.deliveries.filter(status=Delivery.Status.UNCERTAIN).select_related(
         "subscriber"
     )[:50]
@@ -93,6 +97,7 @@ def campaign_progress(request: HttpRequest, pk: int) -> HttpResponse:
             "campaign": campaign,
             "state": state,
             "uncertain": uncertain,
+            "temporary_failures": temporary_failures,
             "health_pause": health_pause,
             "cause": cause,
             "blockers": health.resume_blockers(campaign) if health_pause else [],

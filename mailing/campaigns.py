@@ -12,11 +12,12 @@ from typing import Any
 
 from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Max, QuerySet
 from django.utils import timezone
 
 from cites_pages.models import Commune
 
+from .conf import setting
 from .counters import count_deliveries
 from .links import track_links
 from .models import Campaign, CampaignEvent, Delivery, Subscriber
@@ -269,6 +270,7 @@ def start_campaign(campaign: Campaign) -> None:
         status=Campaign.Status.SENDING,
         pause_reason="",
         pause_cause="",
+        paused_at=None,
         started_at=now if campaign.started_at is None else campaign.started_at,
         # The health window starts again: bounces of the sends before this resume are the
         # cause of the pause staff just dealt with, not a reason to pause again.
@@ -282,11 +284,23 @@ def start_campaign(campaign: Campaign) -> None:
         transaction.on_commit(lambda: send_campaign_batch.enqueue(campaign.pk))
 
 
-def log_event(campaign: Campaign, kind: str, message: str, user: Any = None) -> CampaignEvent:
+def log_event(
+    campaign: Campaign | int, kind: str, message: str, user: Any = None, *, coalesce: bool = False
+) -> CampaignEvent | None:
+    """Record what happened on the campaign page. `coalesce`: a fault the workers see again and
+    again (SES unreachable, throttled) is written once per MAILING_EVENT_COALESCE_SECONDS."""
+    campaign_id = campaign.pk if isinstance(campaign, Campaign) else campaign
+    message = message[:500]
+    if coalesce:
+        since = timezone.now() - timedelta(seconds=setting("MAILING_EVENT_COALESCE_SECONDS", 600))
+        if CampaignEvent.objects.filter(
+            campaign_id=campaign_id, kind=kind, message=message, at__gte=since
+        ).exists():
+            return None
     return CampaignEvent.objects.create(
-        campaign_id=campaign.pk if isinstance(campaign, Campaign) else campaign,
+        campaign_id=campaign_id,
         kind=kind,
-        message=message[:500],
+        message=message,
         user=user if getattr(user, "pk", None) else None,
     )
 
@@ -299,16 +313,30 @@ def pause_campaign(
     user: Any = None,
 ) -> bool:
     updated = Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.SENDING).update(
-        status=Campaign.Status.PAUSED, pause_reason=reason[:300], pause_cause=cause
+        status=Campaign.Status.PAUSED,
+        pause_reason=reason[:300],
+        pause_cause=cause,
+        paused_at=timezone.now(),
     )
     if updated:
         campaign.status, campaign.pause_reason, campaign.pause_cause = "paused", reason, cause
-        log_event(campaign, CampaignEvent.Kind.PAUSE, reason, user)
+        # An account-wide refusal seen again at each automatic retry is written once a while.
+        coalesce = cause == Campaign.PauseCause.ACCOUNT
+        log_event(campaign, CampaignEvent.Kind.PAUSE, reason, user, coalesce=coalesce)
     return bool(updated)
 
 
 class ResumeRefused(CampaignError):
-    """A bounce pause whose cause is still there: suppress the addresses, or override."""
+    """A bounce pause whose cause is still there (suppress the addresses, or override), or a
+    campaign that cannot resume (cancelled, finished)."""
+
+
+RESUME_REFUSED = {
+    Campaign.Status.CANCELLED: "la campagne a été annulée, elle ne peut plus reprendre.",
+    Campaign.Status.DONE: "la campagne est terminée.",
+    Campaign.Status.SENDING: "l'envoi est déjà en cours.",
+    Campaign.Status.SCHEDULED: "la campagne est programmée : elle partira à l'heure prévue.",
+}
 
 
 def resume_campaign(campaign: Campaign, *, user: Any = None, override: bool = False) -> None:
@@ -317,6 +345,9 @@ def resume_campaign(campaign: Campaign, *, user: Any = None, override: bool = Fa
     from .health import resume_blockers
 
     campaign.refresh_from_db()
+    if campaign.status not in (Campaign.Status.PAUSED, Campaign.Status.DRAFT):
+        refused = RESUME_REFUSED.get(campaign.status, "la campagne n'est pas en pause.")
+        raise ResumeRefused([refused])
     if campaign.status != Campaign.Status.PAUSED:
         start_campaign(campaign)  # a draft: starting it is resuming nothing
         return
@@ -341,18 +372,66 @@ def resume_campaign(campaign: Campaign, *, user: Any = None, override: bool = Fa
         log_event(campaign, CampaignEvent.Kind.RESUME, "Envoi repris.", user)
 
 
-def cancel_campaign(campaign: Campaign) -> bool:
-    """Stop for good: what was not sent yet is skipped (a batch in flight still finishes)."""
+def cancel_campaign(campaign: Campaign, *, user: Any = None) -> bool:
+    """Stop for good: what was not sent yet is skipped (a batch in flight still finishes).
+    Recorded in the campaign's events, with who cancelled."""
     with transaction.atomic():
         updated = Campaign.objects.filter(
             pk=campaign.pk,
             status__in=[Campaign.Status.DRAFT, Campaign.Status.SENDING, Campaign.Status.PAUSED],
         ).update(status=Campaign.Status.CANCELLED, finished_at=timezone.now())
         if updated:
-            campaign.deliveries.filter(status=Delivery.Status.PENDING).update(
+            skipped = campaign.deliveries.filter(status=Delivery.Status.PENDING).update(
                 status=Delivery.Status.SKIPPED, error="Campagne annulée."
             )
+            campaign.status = Campaign.Status.CANCELLED
+            log_event(
+                campaign,
+                CampaignEvent.Kind.CANCEL,
+                f"Envoi annulé : {skipped} destinataire(s) restant(s) écarté(s).",
+                user,
+            )
     return bool(updated)
+
+
+def temporary_failures(campaign: Campaign) -> QuerySet[Delivery]:
+    """The campaign's deliveries failed by a cause that sent nothing and passes."""
+    from .transport import is_temporary_error
+
+    failed = campaign.deliveries.filter(status=Delivery.Status.FAILED)
+    errors = set(failed.values_list("error", flat=True).distinct().order_by())
+    return failed.filter(error__in=[error for error in errors if is_temporary_error(error)])
+
+
+def count_temporary_failures(campaign: Campaign) -> int:
+    return temporary_failures(campaign).count()
+
+
+def resend_temporary_failures(campaign: Campaign, *, user: Any = None) -> int:
+    """« Renvoyer les échecs temporaires »: deliveries recorded as failed by a cause that sent
+    nothing and passes (connection, throttling, account paused — `transport.is_temporary_error`)
+    go back to the pool; a finished campaign sends again. Recorded with who asked."""
+    if campaign.status in (Campaign.Status.CANCELLED, Campaign.Status.SCHEDULED):
+        return 0
+    failed = temporary_failures(campaign)
+    count = failed.update(status=Delivery.Status.PENDING, claimed_by="", claimed_at=None)
+    if not count:
+        return 0
+    refresh_counters(campaign)
+    log_event(
+        campaign,
+        CampaignEvent.Kind.REQUEUE,
+        f"{count} échec(s) temporaire(s) remis en file.",
+        user,
+    )
+    campaign.refresh_from_db()
+    if campaign.status == Campaign.Status.DONE:
+        Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.DONE).update(
+            status=Campaign.Status.PAUSED, finished_at=None
+        )
+        campaign.status = Campaign.Status.PAUSED
+        start_campaign(campaign)
+    return count
 
 
 def resend_uncertain(campaign: Campaign, delivery_ids: Iterable[int] | None = None) -> int:
@@ -387,6 +466,8 @@ class Progress:
     total: int = 0
     rate_per_second: float | None = None
     estimated_end: datetime | None = None
+    # Sending, yet nothing sent for a while (SES unreachable, workers down): no estimate then.
+    stalled_since: datetime | None = None
 
     def __getattr__(self, name: str) -> int:
         if name in Delivery.Status.values:
@@ -403,11 +484,18 @@ class Progress:
 
 
 def progress(campaign: Campaign) -> Progress:
-    """Counts per status (one query), observed rate and estimated end."""
+    """Counts per status (one query), observed rate and estimated end. The estimate stops when
+    nothing moves: no send for MAILING_ESTIMATE_STALE_SECONDS while some remain."""
     rows = campaign.deliveries.values("status").annotate(n=Count("id")).order_by()
     counts = {row["status"]: row["n"] for row in rows}
     result = Progress(counts=counts, total=sum(counts.values()))
     sent = counts.get("sent", 0) + counts.get("failed", 0)
+    if campaign.started_at and campaign.status == Campaign.Status.SENDING and result.remaining:
+        last = campaign.deliveries.aggregate(last=Max("sent_at"))["last"]
+        last = max(filter(None, [last, campaign.started_at, campaign.health_window_from]))
+        if timezone.now() - last > timedelta(seconds=setting("MAILING_ESTIMATE_STALE_SECONDS", 60)):
+            result.stalled_since = last
+            return result
     if campaign.started_at and sent and campaign.status == Campaign.Status.SENDING:
         elapsed = (timezone.now() - campaign.started_at).total_seconds()
         if elapsed > 0:

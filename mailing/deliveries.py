@@ -37,6 +37,7 @@ from .transport import Recipient, SendOutcome
 
 logger = logging.getLogger(__name__)
 
+NO_LONGER_SUBSCRIBED = "Plus abonné au moment de l'envoi."
 UNCERTAIN_AFTER_STOP = "Worker interrompu pendant l'envoi : vérifier avant de renvoyer."
 
 
@@ -138,7 +139,7 @@ def claim_batch(campaign: Campaign, size: int, me: str | None = None) -> list[Re
         gone = [pk for pk, _, _, status in rows if status != Subscriber.Status.CONFIRMED]
         if gone:
             Delivery.objects.filter(pk__in=gone).update(
-                status=Delivery.Status.SKIPPED, error="Plus abonné au moment de l'envoi."
+                status=Delivery.Status.SKIPPED, error=NO_LONGER_SUBSCRIBED
             )
         batch = [
             Recipient(pk, subscriber_id, email)
@@ -154,9 +155,13 @@ def claim_batch(campaign: Campaign, size: int, me: str | None = None) -> list[Re
 # The two statements every message costs, written once in SQL: built through the ORM they cost
 # ~0.7 ms of CPU each, in the thread that hands out the next message, which held the worker
 # below a bare boto3 loop (bench/send.py). Same conditions as the ORM versions below them.
+# The in-flight mark also re-reads the subscriber's status: someone who unsubscribed after the
+# batch was claimed (seconds earlier) is not mailed.
 _MARK_SQL = (
     "UPDATE {table} SET status = %s, claimed_at = %s, attempts = attempts + 1"
     " WHERE id = %s AND claimed_by = %s AND status IN (%s, %s)"
+    " AND EXISTS (SELECT 1 FROM {subscribers} s WHERE s.id = {table}.subscriber_id"
+    " AND s.status = %s)"
 )
 _SENT_SQL = (
     "UPDATE {table} SET status = %s, ses_message_id = %s, sent_at = %s, error = ''"
@@ -165,9 +170,10 @@ _SENT_SQL = (
 
 
 def _execute(sql: str, params: list) -> int:
-    table = db_connection.ops.quote_name(Delivery._meta.db_table)
+    quote = db_connection.ops.quote_name
+    table, subscribers = quote(Delivery._meta.db_table), quote(Subscriber._meta.db_table)
     with db_connection.cursor() as cursor:
-        cursor.execute(sql.format(table=table), params)
+        cursor.execute(sql.format(table=table, subscribers=subscribers), params)
         return cursor.rowcount
 
 
@@ -210,8 +216,9 @@ def record(recipient: Recipient, outcome: str, message_id: str, error: str, me: 
 
 def mark_in_flight(recipient: Recipient, me: str) -> bool:
     """SENDING, just before the SES call; False if the claim was lost (cancelled, released by
-    the watchdog): then the message must not be sent. A delivery already SENDING for this worker
-    counts as marked (a commit whose answer was lost with the connection)."""
+    the watchdog) or the subscriber is no longer confirmed (then the delivery is SKIPPED): the
+    message must not be sent. A delivery already SENDING for this worker counts as marked (a
+    commit whose answer was lost with the connection)."""
     marked = _execute(
         _MARK_SQL,
         [
@@ -221,8 +228,15 @@ def mark_in_flight(recipient: Recipient, me: str) -> bool:
             me,
             Delivery.Status.PENDING.value,
             Delivery.Status.SENDING.value,
+            Subscriber.Status.CONFIRMED.value,
         ],
     )
+    if not marked:
+        Delivery.objects.filter(
+            pk=recipient.delivery_id, claimed_by=me, status=Delivery.Status.PENDING
+        ).exclude(subscriber__status=Subscriber.Status.CONFIRMED).update(
+            status=Delivery.Status.SKIPPED, error=NO_LONGER_SUBSCRIBED
+        )
     return bool(marked)
 
 

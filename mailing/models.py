@@ -130,10 +130,13 @@ class Campaign(models.Model):
         STAFF = "staff", "Par l'équipe"
         HEALTH = "health", "Taux de rebonds ou de plaintes"
         ERRORS = "errors", "Erreurs d'envoi"
+        ACCOUNT = "account", "Envois suspendus par Amazon SES"
 
     pause_cause = models.CharField(
         "cause de la pause", max_length=20, choices=PauseCause.choices, blank=True
     )
+    # When the current pause began: an account-wide pause is tried again after a while.
+    paused_at = models.DateTimeField("en pause depuis", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="créée par",
@@ -251,6 +254,9 @@ class CampaignEvent(models.Model):
         SKIP = "skip", "Destinataires écartés"
         SCHEDULE = "schedule", "Programmation"
         WARNINGS = "warnings", "Avertissements acceptés"
+        FAULT = "fault", "Incident d'envoi"
+        CANCEL = "cancel", "Annulation"
+        REQUEUE = "requeue", "Remise en file"
 
     campaign = models.ForeignKey(
         Campaign, verbose_name="campagne", on_delete=models.CASCADE, related_name="events"

@@ -23,12 +23,15 @@ from .campaigns import (
     ResumeRefused,
     Segment,
     cancel_campaign,
+    count_temporary_failures,
     create_campaign,
+    log_event,
     mark_uncertain_as_sent,
     pause_campaign,
     progress,
     recipients,
     refresh_counters,
+    resend_temporary_failures,
     resend_uncertain,
     resume_campaign,
     schedule_campaign,
@@ -50,7 +53,7 @@ from .deliveries import (
     worker_identity,
 )
 from .health import BOUNCE_RATE_LIMIT, COMPLAINT_RATE_LIMIT, check_health
-from .models import Campaign, Delivery
+from .models import Campaign, CampaignEvent, Delivery
 from .resilience import db_retry, enqueue_batch
 from .transport import (
     RateLimiter,
@@ -93,6 +96,8 @@ __all__ = [
     "recover_orphans",
     "record",
     "refresh_counters",
+    "resend_temporary_failures",
+    "count_temporary_failures",
     "resend_uncertain",
     "reset_sending_state",
     "resume_campaign",
@@ -120,16 +125,30 @@ class BatchResult:
     uncertain: int = 0
     requeued: int = 0
     unreachable: int = 0
+    account_paused: int = 0
+    account_error: str = ""  # what SES said when it refused every mail of the account
+    uncertain_answers: int = 0  # uncertain by SES's answer (5xx, lost answer), not by a stop
     finished: bool = False
     paused_reason: str | None = None
 
-    def count(self, outcome: str) -> None:
+    def count(self, outcome: str, error: str = "") -> None:
         name = "requeued" if outcome == SendOutcome.RETRY_LATER else outcome
         setattr(self, name, getattr(self, name) + 1)
+        if outcome == SendOutcome.ACCOUNT_PAUSED:
+            self.account_error = error
+        elif outcome == SendOutcome.UNCERTAIN:
+            self.uncertain_answers += 1
 
     @property
     def handed(self) -> int:
-        return self.sent + self.failed + self.uncertain + self.requeued + self.unreachable
+        return (
+            self.sent
+            + self.failed
+            + self.uncertain
+            + self.requeued
+            + self.unreachable
+            + self.account_paused
+        )
 
 
 def _still_sending(campaign_id: int) -> bool:
@@ -168,8 +187,9 @@ def _send(campaign: Campaign, batch: list[Recipient], me: str, result: BatchResu
                 except Exception as exc:  # before any SES call (personalising): not sent
                     outcome, message_id, error = SendOutcome.FAILED, "", repr(exc)[:500]
                 finished.append((recipient, outcome, message_id, error))
-                result.count(outcome)
-                stop = stop or outcome == SendOutcome.UNREACHABLE
+                result.count(outcome, error)
+                # Nothing would go through: stop handing out (the rest is given back).
+                stop = stop or outcome in (SendOutcome.UNREACHABLE, SendOutcome.ACCOUNT_PAUSED)
             if not stop and time.monotonic() - checked > 1.0:
                 checked = time.monotonic()
                 stop = not db_retry(lambda: _still_sending(campaign.pk), "campaign status")
@@ -211,15 +231,20 @@ def run_batch(campaign_id: int, *, enqueue_next: bool = True) -> BatchResult:
     if not batch:
         result.finished = db_retry(lambda: finish_if_complete(campaign), "finishing")
         return result
-    if enqueue_next:
-        # Queued before sending: if this worker is killed, another one carries on.
-        enqueue_batch(campaign.pk)
+    # Queued before sending: if this worker is killed, another one carries on.
+    if enqueue_next and not enqueue_batch(campaign.pk):
+        log_fault(campaign, QUEUE_LOST)
     _touch(campaign)
     _send(campaign, batch, me, result)
     _touch(campaign)
     db_retry(lambda: refresh_counters(campaign), "counters")
     handed = result.handed
-    if handed and result.sent == 0 and result.failed == handed:
+    if result.account_paused:
+        # SES refuses every mail of the account: nothing of the list is lost (what this batch
+        # did not send is back in the pool); the watchdog tries again after a while.
+        result.paused_reason = account_pause_reason(result.account_error)
+        pause_campaign(campaign, result.paused_reason, cause=Campaign.PauseCause.ACCOUNT)
+    elif handed and result.sent == 0 and result.failed == handed:
         # Nothing went through: a configuration problem (sender, account) rather than bad
         # addresses. Put them back and pause rather than fail the whole list.
         ids = [r.delivery_id for r in batch]
@@ -235,21 +260,64 @@ def run_batch(campaign_id: int, *, enqueue_next: bool = True) -> BatchResult:
         result.paused_reason = "Tous les envois du lot ont échoué : " + " / ".join(errors)
         pause_campaign(campaign, result.paused_reason, cause=Campaign.PauseCause.ERRORS)
     elif handed and result.requeued == handed:
-        result.paused_reason = "SES refuse temporairement les envois (limite ou panne) : " + (
-            "reprenez plus tard."
+        # Throttled at every attempt (e.g. the daily quota): paused, tried again by the watchdog.
+        result.paused_reason = (
+            "SES refuse temporairement les envois (limite de débit ou quota) : rien n'est perdu, "
+            "nouvel essai automatique dans quelques minutes."
         )
-        pause_campaign(campaign, result.paused_reason, cause=Campaign.PauseCause.ERRORS)
+        pause_campaign(campaign, result.paused_reason, cause=Campaign.PauseCause.ACCOUNT)
     elif result.unreachable:
         # SES cannot be reached: nothing is lost (back to pending); the batch queued above, or
         # the watchdog, tries again. Not a pause: it heals by itself.
         logger.warning("SES unreachable during a batch of campaign %s", campaign.pk)
+        log_fault(campaign, SES_UNREACHABLE)
     else:
         result.paused_reason = db_retry(lambda: check_health(campaign.pk), "health")
+    if result.requeued and not result.paused_reason:
+        log_fault(campaign, SES_THROTTLED)
+    if result.uncertain_answers:
+        log_fault(campaign, SES_FAILED_AFTER_SENDING)
     if not result.paused_reason:
         # The last batch: whichever worker records its last send closes the campaign, rather
         # than a deferred re-check (several workers may finish their batches together).
         result.finished = db_retry(lambda: finish_if_complete(campaign), "finishing")
     return result
+
+
+# What the campaign page says of the faults the workers see (each written once in a while).
+SES_UNREACHABLE = (
+    "Amazon SES injoignable (connexion impossible ou trop lente) : rien n'est parti pour ces "
+    "destinataires, remis en file ; l'envoi reprend de lui-même."
+)
+SES_THROTTLED = (
+    "Amazon SES limite le débit (throttling) : les envois refusés sont réessayés plus lentement."
+)
+SES_FAILED_AFTER_SENDING = (
+    "Amazon SES a répondu par une erreur après avoir reçu des messages : ils sont marqués "
+    "incertains, jamais renvoyés d'office (voir « Envois incertains »)."
+)
+QUEUE_LOST = (
+    "File des tâches injoignable (Redis ou base de données) : le contrôle relancera l'envoi dès "
+    "qu'elle répondra."
+)
+
+
+def log_fault(campaign: Campaign, message: str) -> None:
+    try:
+        db_retry(
+            lambda: log_event(campaign, CampaignEvent.Kind.FAULT, message, coalesce=True),
+            "recording a fault",
+        )
+    except Exception:  # the page's history must never stop a batch
+        logger.exception("Could not record a fault of campaign %s", campaign.pk)
+
+
+def account_pause_reason(error: str) -> str:
+    return (
+        f"Amazon SES refuse tous les envois du compte ({error.partition(':')[0]}) : rien n'est "
+        "perdu, les destinataires restants attendent ; nouvel essai automatique dans quelques "
+        "minutes."
+    )[:300]
 
 
 def _touch(campaign: Campaign) -> None:

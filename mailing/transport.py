@@ -24,13 +24,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from botocore import exceptions as botocore_exceptions
 from django.conf import settings
 from django.core.mail import get_connection
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
 from renouveau.mail import (
-    is_retryable_answer,
     new_ses_client,
     reply_to_addresses,
     send_raw,
@@ -99,9 +99,18 @@ class RateLimiter:
 class SendOutcome:
     SENT = "sent"
     FAILED = "failed"  # permanent for this recipient
-    UNCERTAIN = "uncertain"  # the request may have reached SES
-    RETRY_LATER = "retry_later"  # nothing was sent (throttled, 5xx); back to pending
+    UNCERTAIN = "uncertain"  # the request may have reached SES: never resent blindly
+    RETRY_LATER = "retry_later"  # nothing was sent (throttled, refused for now); back to pending
     UNREACHABLE = "unreachable"  # nothing was sent: the endpoint cannot be reached; back to pending
+    # Nothing was sent and nothing of the account can be (sending paused, account suspended,
+    # MAIL FROM domain unverified…): the campaign pauses, every delivery not sent goes back.
+    ACCOUNT_PAUSED = "account_paused"
+
+
+# Outcomes that sent nothing and may succeed later: the delivery goes back to the pool.
+NOT_SENT_FOR_NOW = frozenset(
+    {SendOutcome.RETRY_LATER, SendOutcome.UNREACHABLE, SendOutcome.ACCOUNT_PAUSED}
+)
 
 
 @dataclass(frozen=True)
@@ -302,29 +311,96 @@ def _mail_connection_factory():
     return conn
 
 
-def classify(exc: Exception) -> tuple[str, str]:
-    """(SendOutcome, message) for an exception raised by one send."""
-    from botocore.exceptions import (
-        ClientError,
-        ConnectionClosedError,
-        EndpointConnectionError,
-        ReadTimeoutError,
-    )
+# --- Classifying what SES (or the way to it) answered ---
+#
+# The one table of outcomes. An answer from SES (a ClientError) says the request was read and
+# refused: its error code decides, then its HTTP status. An exception without an answer says how
+# far the request got: not connected (nothing sent, try again) or sent and then lost (it may have
+# gone out: uncertain, never resent blindly; SES events or staff settle it).
 
+SES_ERROR_OUTCOMES: dict[str, str] = {
+    # Throttled or refused for now: nothing was sent, try again after a backoff.
+    "Throttling": SendOutcome.RETRY_LATER,
+    "ThrottlingException": SendOutcome.RETRY_LATER,
+    "TooManyRequestsException": SendOutcome.RETRY_LATER,
+    "LimitExceededException": SendOutcome.RETRY_LATER,
+    "ServiceUnavailable": SendOutcome.RETRY_LATER,  # 503: the request was not processed
+    "ServiceUnavailableException": SendOutcome.RETRY_LATER,
+    "RequestTimeout": SendOutcome.RETRY_LATER,  # SES gave up reading the request
+    "RequestTimeoutException": SendOutcome.RETRY_LATER,
+    # The account or its configuration refuses every mail: pause the campaign, keep the list.
+    "SendingPausedException": SendOutcome.ACCOUNT_PAUSED,
+    "AccountSuspendedException": SendOutcome.ACCOUNT_PAUSED,
+    "MailFromDomainNotVerifiedException": SendOutcome.ACCOUNT_PAUSED,
+    "NotFoundException": SendOutcome.ACCOUNT_PAUSED,  # configuration set or identity gone
+    # This mail or this recipient is refused: a permanent failure for this delivery.
+    "MessageRejected": SendOutcome.FAILED,
+    "BadRequestException": SendOutcome.FAILED,
+    # SES failed while processing the request: it may have been sent.
+    "InternalFailure": SendOutcome.UNCERTAIN,
+    "InternalServerError": SendOutcome.UNCERTAIN,
+    "InternalServiceErrorException": SendOutcome.UNCERTAIN,
+}
+
+
+def answer_outcome(code: str, status: int) -> str:
+    """The outcome of an error answer: its code if the table knows it, else its HTTP status
+    (429 and 503: refused before processing; other 5xx: failed after the request was read,
+    uncertain; other 4xx: refused)."""
+    if code in SES_ERROR_OUTCOMES:
+        return SES_ERROR_OUTCOMES[code]
+    if status in (429, 503):
+        return SendOutcome.RETRY_LATER
+    if status >= 500:
+        return SendOutcome.UNCERTAIN
+    return SendOutcome.FAILED
+
+
+# botocore's exceptions without an answer, most specific first (subclasses before their bases).
+TRANSPORT_OUTCOMES: tuple[tuple[type[Exception], str], ...] = (
+    # Never connected: nothing was sent.
+    (botocore_exceptions.ConnectTimeoutError, SendOutcome.UNREACHABLE),
+    (botocore_exceptions.EndpointConnectionError, SendOutcome.UNREACHABLE),
+    (botocore_exceptions.ProxyConnectionError, SendOutcome.UNREACHABLE),
+    (botocore_exceptions.SSLError, SendOutcome.UNREACHABLE),  # TLS handshake refused
+    # Sent, and the answer lost: it may have gone out.
+    (botocore_exceptions.ReadTimeoutError, SendOutcome.UNCERTAIN),
+    (botocore_exceptions.ConnectionClosedError, SendOutcome.UNCERTAIN),
+    (botocore_exceptions.ResponseStreamingError, SendOutcome.UNCERTAIN),
+    (botocore_exceptions.IncompleteReadError, SendOutcome.UNCERTAIN),
+    (botocore_exceptions.HTTPClientError, SendOutcome.UNCERTAIN),
+    # Any other failure to connect.
+    (botocore_exceptions.ConnectionError, SendOutcome.UNREACHABLE),
+)
+
+
+def classify(exc: Exception) -> tuple[str, str]:
+    """(SendOutcome, message) for an exception raised by one send. Anything the table does not
+    know (a bug, a non-SES backend's error) is a failure of this delivery, not a crash."""
     cause = exc.__cause__ or exc
-    if isinstance(cause, ClientError):
+    if isinstance(cause, botocore_exceptions.ClientError):
         error = cause.response.get("Error", {})
         code = error.get("Code", "")
         status = cause.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0
         message = f"{code}: {error.get('Message', '')}"[:500]
-        if is_retryable_answer(code, status):
-            return SendOutcome.RETRY_LATER, message
-        return SendOutcome.FAILED, message
-    if isinstance(cause, ReadTimeoutError | ConnectionClosedError):
-        return SendOutcome.UNCERTAIN, f"{type(cause).__name__}: {cause}"[:500]
-    if isinstance(cause, EndpointConnectionError):
-        return SendOutcome.UNREACHABLE, f"{type(cause).__name__}: {cause}"[:500]
-    return SendOutcome.FAILED, f"{type(cause).__name__}: {cause}"[:500]
+        return answer_outcome(code, status), message
+    message = f"{type(cause).__name__}: {cause}"[:500]
+    for kind, outcome in TRANSPORT_OUTCOMES:
+        if isinstance(cause, kind):
+            return outcome, message
+    return SendOutcome.FAILED, message
+
+
+_TEMPORARY_NAMES = frozenset(
+    [code for code, outcome in SES_ERROR_OUTCOMES.items() if outcome in NOT_SENT_FOR_NOW]
+    + [kind.__name__ for kind, outcome in TRANSPORT_OUTCOMES if outcome in NOT_SENT_FOR_NOW]
+)
+
+
+def is_temporary_error(error: str) -> bool:
+    """Whether a recorded delivery error (« Code: message », as `classify` writes it) is a
+    cause that sent nothing and passes: such a failure may be sent again."""
+    return error.partition(":")[0].strip() in _TEMPORARY_NAMES
 
 
 def send_one(
@@ -340,8 +416,10 @@ def send_one(
 def send_with_retries(
     state: SenderState, to: str, raw: bytes, tags: dict[str, str]
 ) -> tuple[str, str, str]:
-    """Send one mail at the account's rate, retrying throttling and 5xx with exponential
-    backoff; a timed-out attempt is never repeated (it may have been sent)."""
+    """Send one mail at the account's rate, retrying what sent nothing (throttling, 503,
+    connection refused) with exponential backoff; an attempt that may have been sent (read
+    timeout, 5xx after the request was read) is never repeated, and an account-wide refusal
+    is returned at once (the campaign pauses)."""
     attempts = setting("MAILING_MAX_ATTEMPTS", 5)
     delay = setting("MAILING_RETRY_BASE_DELAY", 0.5)
     rate = state.limiter()
@@ -353,7 +431,7 @@ def send_with_retries(
         except Exception as exc:  # classified below: anything unknown is a failure, not a crash
             outcome, error = classify(exc)
             if outcome not in (SendOutcome.RETRY_LATER, SendOutcome.UNREACHABLE):
-                return outcome, "", error
+                return outcome, "", error  # sent, uncertain, failed or account-wide
             if attempt + 1 < attempts:
                 time.sleep(delay * 2**attempt)
             continue

@@ -9,7 +9,12 @@ each `db_worker` as it starts:
 3. a campaign still SENDING with deliveries to send and no sign of life (heartbeat) for
    MAILING_STALL_SECONDS gets a batch task queued, unless one is already waiting in the queue.
    (An RQ worker killed with its work-horse right after taking a batch leaves an empty queue
-   and a campaign nobody carries on: this is what starts it again.)
+   and a campaign nobody carries on: this is what starts it again.) Run at a worker's start
+   (`stalled_after=0`), it queues a batch of a campaign that was active a moment ago without
+   saying « relancé »: nothing had stopped;
+4. a campaign paused because SES refused every mail of the account (sending paused, account
+   suspended) is tried again every MAILING_ACCOUNT_RETRY_SECONDS (300): one batch whose first
+   answers say whether SES accepts again (if not, it pauses again, nothing sent, nothing lost).
 
 Each recovery is recorded as a CampaignEvent, shown with its time on the campaign page.
 """
@@ -21,7 +26,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from .campaigns import log_event
+from .campaigns import log_event, start_campaign
 from .conf import setting
 from .deliveries import recover_dead_claims
 from .models import Campaign, CampaignEvent, Delivery
@@ -67,10 +72,34 @@ def _minutes(seconds: float) -> str:
     return f"{round(seconds / 60)} min" if seconds >= 90 else f"{round(seconds)} s"
 
 
+def retry_account_pauses(now) -> int:
+    """Campaigns paused because SES refused the whole account, paused for long enough: start
+    them again (the first answers tell whether SES accepts mail again)."""
+    wait = timedelta(seconds=float(setting("MAILING_ACCOUNT_RETRY_SECONDS", 300)))
+    retried = 0
+    for campaign in Campaign.objects.filter(
+        status=Campaign.Status.PAUSED,
+        pause_cause=Campaign.PauseCause.ACCOUNT,
+        paused_at__lte=now - wait,
+    ):
+        start_campaign(campaign)
+        campaign.refresh_from_db()
+        if campaign.status == Campaign.Status.SENDING:
+            retried += 1
+            log_event(
+                campaign,
+                CampaignEvent.Kind.RECOVERY,
+                "Nouvel essai automatique après le refus d'Amazon SES.",
+                coalesce=True,
+            )
+    return retried
+
+
 def watchdog(*, stalled_after: float | None = None) -> dict[str, int]:
     """Recover dead claims, close finished campaigns, re-queue stalled ones."""
+    stall = float(setting("MAILING_STALL_SECONDS", 180))
     if stalled_after is None:
-        stalled_after = float(setting("MAILING_STALL_SECONDS", 180))
+        stalled_after = stall
     report = {"uncertain": 0, "released": 0, "finished": 0, "requeued": 0}
     recovered = recover_dead_claims()
     for campaign_id in set(recovered.uncertain) | set(recovered.released):
@@ -91,9 +120,9 @@ def watchdog(*, stalled_after: float | None = None) -> dict[str, int]:
 
     now = timezone.now()
     waiting: set[int] | None = None
-    for campaign in Campaign.objects.filter(status=Campaign.Status.SENDING):
-        from .sending import finish_if_complete
+    from .sending import QUEUE_LOST, finish_if_complete, log_fault
 
+    for campaign in Campaign.objects.filter(status=Campaign.Status.SENDING):
         deliveries = campaign.deliveries
         if not deliveries.filter(
             status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING]
@@ -114,12 +143,16 @@ def watchdog(*, stalled_after: float | None = None) -> dict[str, int]:
         if enqueue_batch(campaign.pk):
             report["requeued"] += 1
             Campaign.objects.filter(pk=campaign.pk).update(heartbeat_at=now)
-            silence = (now - last_sign).total_seconds() if last_sign else 0
-            log_event(
-                campaign,
-                CampaignEvent.Kind.RECOVERY,
-                f"Envoi relancé automatiquement (aucune activité depuis {_minutes(silence)}).",
-            )
+            silence = (now - last_sign).total_seconds() if last_sign else stall
+            if silence >= stall:  # really silent, not a campaign seen at a worker's start
+                log_event(
+                    campaign,
+                    CampaignEvent.Kind.RECOVERY,
+                    f"Envoi relancé automatiquement (aucune activité depuis {_minutes(silence)}).",
+                )
+        else:
+            log_fault(campaign, QUEUE_LOST)
+    report["retried"] = retry_account_pauses(now)
     if any(report.values()):
         logger.warning("Campaign watchdog: %s", report)
     return report

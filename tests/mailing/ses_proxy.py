@@ -1,5 +1,7 @@
 """A real HTTP hop in front of moto_server that misbehaves on demand, as SES does under load:
-throttling (HTTP 429/400 TooManyRequestsException), 5xx, or a rejected recipient."""
+throttling (HTTP 429/400 TooManyRequestsException), 5xx, or a rejected recipient; and, with
+`failures_after`, an error answered after the request was passed on (SES had it: the mail
+went out, and the sender is told it failed)."""
 
 import base64
 import json
@@ -26,6 +28,10 @@ class _Handler(BaseHTTPRequestHandler):
             raw = json.loads(body or b"{}").get("Content", {}).get("Raw", {}).get("Data", "")
             if owner.reject_containing.encode() in base64.b64decode(raw or b""):
                 failure = (400, "MessageRejected", "Email address is on the suppression list.")
+        after = None
+        if failure is None and b"/outbound-emails" in self.path.encode():
+            with owner.lock:
+                after = owner.failures_after.pop(0) if owner.failures_after else None
         if failure is not None:
             status, code, message = failure
             payload = json.dumps({"message": message}).encode()
@@ -47,6 +53,10 @@ class _Handler(BaseHTTPRequestHandler):
                 status, headers, data = response.status, response.headers, response.read()
         except urllib.error.HTTPError as error:
             status, headers, data = error.code, error.headers, error.read()
+        if after is not None:
+            status, code, message = after
+            data = json.dumps({"message": message}).encode()
+            headers = {"x-amzn-ErrorType": code, "Content-Type": "application/json"}
         self.send_response(status)
         for key, value in headers.items():
             if key.lower() not in {
@@ -75,6 +85,7 @@ class FlakySES:
         self.upstream = upstream
         self.lock = threading.Lock()
         self.failures: list[tuple[int, str, str]] = []
+        self.failures_after: list[tuple[int, str, str] | None] = []
         self.reject_containing = ""
         self.requests = 0
         self.httpd = _Server(("127.0.0.1", 0), _Handler)
