@@ -24,6 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.db import connection as db_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -336,29 +337,67 @@ def _join(names: list[str]) -> str:
 def send_cite_alerts(now: datetime | None = None) -> dict[str, int]:
     """The daily job: the updates not yet announced, one mail per follower (all of that
     follower's cités in one digest), queued as alert campaigns. Updates with no follower are
-    marked done too."""
+    marked done too.
+
+    Idempotent: the updates are claimed (locked, then stamped) in the same transaction that
+    creates their campaigns, so two schedulers running it at once (a deploy's overlap) announce
+    each update once, and a job that fails half-way announces nothing and leaves them pending.
+    What is no longer public when the job runs (unpublished, made private, expired) is not
+    announced, and forgotten: a later publication records it again."""
     from .campaigns import start_campaign
 
     now = now or timezone.now()
-    pending = list(
-        CiteUpdate.objects.filter(alerted_at__isnull=True, published_at__lte=now).select_related(
-            "cite"
-        )
-    )
+    with transaction.atomic():
+        pending = claim_pending_updates(now)
+        hidden = [u.pk for u in pending if not u.public]
+        if hidden:
+            CiteUpdate.objects.filter(pk__in=hidden).delete()
+        pending = [u for u in pending if u.public]
+        campaigns = recipients = 0
+        by_cite: dict[int, list[CiteUpdate]] = defaultdict(list)
+        for update in pending:
+            by_cite[update.cite_id].append(update)
+        for group in follower_groups(by_cite):
+            updates = [u for cite_id in sorted(group.cite_ids) for u in by_cite[cite_id]]
+            campaign = create_alert_campaign(updates, group.subscriber_ids)
+            start_campaign(campaign)  # its first batch is queued once this transaction commits
+            campaigns += 1
+            recipients += len(group.subscriber_ids)
+    result = {"updates": len(pending), "campaigns": campaigns, "recipients": recipients}
+    if hidden:
+        result["withdrawn"] = len(hidden)  # no longer public: not announced
+    return result
+
+
+def claim_pending_updates(now: datetime) -> list[CiteUpdate]:
+    """Within the caller's transaction: lock the updates not yet announced (another run skips
+    them: SKIP LOCKED on PostgreSQL; SQLite serialises writing transactions) and stamp them as
+    announced. Each one gets `public`: whether its page and its cité are still public now."""
+    from wagtail.models import Page
+
+    from renouveau.visibility import public_pages
+
+    queryset = CiteUpdate.objects.filter(alerted_at__isnull=True, published_at__lte=now)
+    if db_connection.features.has_select_for_update_skip_locked:
+        queryset = queryset.select_for_update(skip_locked=True, of=("self",))
+    pending = list(queryset.select_related("cite").order_by("pk"))
     if not pending:
-        return {"updates": 0, "campaigns": 0, "recipients": 0}
-    by_cite: dict[int, list[CiteUpdate]] = defaultdict(list)
+        return []
+    CiteUpdate.objects.filter(pk__in=[u.pk for u in pending], alerted_at__isnull=True).update(
+        alerted_at=now
+    )
+    page_ids = {_page_id(u.source) for u in pending} | {u.cite_id for u in pending}
+    page_ids.discard(None)
+    public = set(public_pages(Page.objects.filter(pk__in=page_ids)).values_list("pk", flat=True))
     for update in pending:
-        by_cite[update.cite_id].append(update)
-    campaigns = recipients = 0
-    for group in follower_groups(by_cite):
-        updates = [u for cite_id in sorted(group.cite_ids) for u in by_cite[cite_id]]
-        campaign = create_alert_campaign(updates, group.subscriber_ids)
-        start_campaign(campaign)
-        campaigns += 1
-        recipients += len(group.subscriber_ids)
-    CiteUpdate.objects.filter(pk__in=[u.pk for u in pending]).update(alerted_at=now)
-    return {"updates": len(pending), "campaigns": campaigns, "recipients": recipients}
+        page_id = _page_id(update.source)
+        update.public = update.cite_id in public and (page_id is None or page_id in public)
+    return pending
+
+
+def _page_id(source: str) -> int | None:
+    kind, _, pk = source.partition(":")
+    return int(pk) if kind == "page" and pk.isdigit() else None
 
 
 def create_alert_campaign(updates: list[CiteUpdate], subscriber_ids: list[int]) -> Campaign:
