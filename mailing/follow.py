@@ -161,6 +161,7 @@ def send_follow_confirmation_mail(
     from django.urls import reverse
 
     from renouveau.mail import send_mail_message
+    from renouveau.mail_layout import la_cite
 
     from .subscriptions import absolute_url
 
@@ -175,7 +176,7 @@ def send_follow_confirmation_mail(
     }
     send_mail_message(
         to=[subscriber.email],
-        subject=f"Confirmez le suivi de la cité {cite.title}",
+        subject=f"Confirmez le suivi de {la_cite(cite.title)}",
         text=render_to_string("mailing/email/follow_confirmation.txt", context),
         html=render_to_string("mailing/email/follow_confirmation.html", context),
         tags={"kind": "follow-confirmation"},

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django_tasks import task
 
+from renouveau.mail_layout import la_cite
 from renouveau.typography import french_html, french_text
 
 from .counters import count_unsubscribe
@@ -332,7 +333,7 @@ def send_confirmation_mail(subscriber: Subscriber) -> None:
     if subscriber.newsletter or not cites:
         subject = "Confirmez votre abonnement à la lettre du Renouveau du Bassin Minier"
     else:
-        subject = f"Confirmez le suivi de la cité {cites[0]}"
+        subject = f"Confirmez le suivi de {la_cite(cites[0])}"
     try:
         send_mail_message(
             to=[subscriber.email],

@@ -9,12 +9,14 @@ How a mail uses it — its HTML template extends the layout and fills its blocks
     {% block content %}<p>Bonjour,</p><p>…</p>{% endblock %}
     {% block after %}<p>Si vous n’êtes pas à l’origine de cette demande…</p>{% endblock %}
 
-with `action_url` and `action_label` in the context for the button (none without them),
-optional `preheader` (the inbox's preview line) and `subject` (the HTML title). The layout is
-MJML rendered by `{% mjml %}` (mjml-python), so `render_to_string(template, context)` returns
-the final HTML. The text part: a `.txt` template wrapped in `{% load mail_tags %}{% mailtext %}…
-{% endmailtext %}` gets the same typography and lines wrapped at 72 characters (addresses never
-cut). `render_mail(html_template, text_template, context)` returns both.
+with `action_url` and `action_label` in the context for the button (or a `{% block action %}`
+including "renouveau/email/button.html" with url= label=), optional `preheader` (the inbox's
+preview line) and `subject` (the HTML title). The layout fills what the context lacks (site
+address, publisher from the legal notice: `layout_context`) and is MJML rendered by
+`{% mjml %}` (mjml-python), so a plain `render_to_string(template, context)` returns the final
+HTML. The text part: a `.txt` template wrapped in `{% load mail_tags %}{% mailtext %}…
+{% endmailtext %}` gets the same typography (`{% mailtext wrap %}`: lines wrapped at 72
+characters, addresses never cut). `render_mail(html_template, text_template, context)` returns both.
 """
 
 from __future__ import annotations
@@ -68,6 +70,15 @@ def wrap_text(text: str, width: int = TEXT_WIDTH) -> str:
     return "\n".join(out)
 
 
+_CITE_PREFIX = re.compile(r"^\s*cité\s+", re.IGNORECASE)
+
+
+def la_cite(title: str) -> str:
+    """« la cité Saint-Pierre » from « Cité Saint-Pierre » or « Saint-Pierre »: the word once
+    (not « la cité Cité Saint-Pierre »), for subjects and texts."""
+    return "la cité " + _CITE_PREFIX.sub("", str(title))
+
+
 def layout_context(**context: Any) -> dict[str, Any]:
     """What the layout reads besides a mail's own values: the site's address and the
     publisher's identity (from the live legal notice)."""
@@ -82,5 +93,4 @@ def layout_context(**context: Any) -> dict[str, Any]:
 
 def render_mail(html_template: str, text_template: str, context: dict[str, Any]) -> tuple[str, str]:
     """(HTML, text) of a transactional mail from its two templates (see the module's doc)."""
-    context = layout_context(**context)
     return render_to_string(html_template, context), render_to_string(text_template, context)
