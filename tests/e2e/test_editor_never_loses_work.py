@@ -34,7 +34,7 @@ def add_uploaded_image(page: Page, field: str, path, title: str) -> None:
     new_block = blocks_of(page, field).last
     new_block.get_by_role("button", name=re.compile("Choisir une image")).click()
     modal = page.locator(".modal-dialog")
-    modal.get_by_role("tab", name=re.compile("Import")).click()
+    modal.get_by_role("tab", name="Transférer").click()
     modal.locator("#id_image-chooser-upload-title").fill(title)
     modal.locator("#id_image-chooser-upload-file").set_input_files(str(path))
     modal.locator("form button[type=submit]").last.click()
