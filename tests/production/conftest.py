@@ -114,25 +114,19 @@ def production(moto_server, redis_server):
         from django.conf import settings  # the same base settings as the deployment's
 
         moto_server.verify_sender(parseaddr(settings.DEFAULT_FROM_EMAIL)[1])
-        # The release steps run each command through one Django process (call_command in the
-        # tests' shell process: on a busy machine every Django start costs 10-40 s). Static
-        # files come first: WhiteNoise indexes STATIC_ROOT and the manifest when a worker
-        # boots, so a worker started before collectstatic answers 500 on every page. The web
-        # front (gunicorn behind nginx) then boots while the database is migrated and the
-        # bucket's public-read policy on public/ is set (DEPLOY.md); then the worker, the demo
-        # content and the Site record.
-        topology.call_command("collectstatic", interactive=False, verbosity=0)
+        # The Procfile's release step, as operators run it (`honcho start release`): npm
+        # packages, collectstatic into this deployment's STATIC_ROOT, migrate, the Site record.
+        # The web processes refuse to start before it. Then the web front (gunicorn behind
+        # nginx) and the worker, each the Procfile's line; the bucket's public-read policy on
+        # public/ (DEPLOY.md) and the demo content go through the tests' shell process
+        # (call_command: on a busy machine every Django start costs 10-40 s).
+        topology.release()
+        if template and not exists and _migrated_template_name() == template:
+            _save_template(base_url, database, template)
         topology.start_gunicorn()
         topology.start_nginx(nginx)
-        for name, options in (
-            ("migrate", {"interactive": False}),
-            ("s3_public_media", {}),
-        ):
-            topology.call_command(name, **options)
-        if template and not exists and _migrated_template_name() == template:
-            topology.shell("from django.db import connections; connections.close_all()")
-            _save_template(base_url, database, template)
-        topology.start_manage("worker", "db_worker", "--queue-name", "*")
+        topology.start_procfile("worker", "worker")
+        topology.call_command("s3_public_media")
         topology.call_command("load_demo_content", verbosity=0)
         topology.call_command("sync_site_url")
         topology.wait_until_healthy()
@@ -158,16 +152,22 @@ def production(moto_server, redis_server):
 
 @pytest.fixture(scope="package")
 def scheduler(production):
-    """`manage.py run_scheduler`, the one scheduler process of the deployment."""
-    process = production.start_manage("scheduler", "run_scheduler")
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
+    """The Procfile's scheduler (`honcho start scheduler`), the deployment's first: it leads."""
+    process = production.start_procfile("scheduler", "scheduler")
+    wait_for_scheduler(process, " leads: ")
+    return process
+
+
+def wait_for_scheduler(process, text: str, timeout: float = 60) -> float:
+    """Wait until the scheduler's log shows `text`; the seconds it took."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if text in process.log.read_text(errors="replace"):
+            return time.monotonic() - started
         if not process.alive():
             pytest.fail(f"run_scheduler exited:\n{process.log.read_text()[-6000:]}", pytrace=False)
-        if "Scheduler started" in process.log.read_text(errors="replace"):
-            break
         time.sleep(0.2)
-    return process
+    pytest.fail(f"the scheduler never said {text!r}:\n{process.log.read_text()[-6000:]}")
 
 
 def _migrated_template_name() -> str | None:

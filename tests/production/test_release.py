@@ -1,19 +1,38 @@
 """The release step and the processes of DEPLOY.md run as documented, behind a TLS proxy."""
 
+import time
+
+from tests.moto import free_port
 from tests.production.visitors import request
 
 
 def test_the_release_commands_succeed(production):
-    for name in (
-        "migrate",
-        "collectstatic",
-        "s3_public_media",
-        "load_demo_content",
-        "sync_site_url",
-    ):
+    for name in ("release", "s3_public_media", "load_demo_content", "sync_site_url"):
         result = production.commands[name]
-        assert result.returncode == 0, f"manage.py {name}:\n{result.stdout}\n{result.stderr}"
+        assert result.returncode == 0, f"{name}:\n{result.stdout}\n{result.stderr}"
+    assert "Release done." in production.commands["release"].stdout
     assert all(process.alive() for process in production.processes), production.logs()
+
+
+def test_the_map_page_serves_the_front_end_packages_the_release_installed(production):
+    # DEPLOY.md's old steps never ran npm: the Leaflet stylesheet had no manifest entry, 500.
+    cites = request(production.site_url + "/cites/")
+    assert cites.status == 200, cites.text[:2000]
+    assert "/static/vendor/leaflet/leaflet." in cites.text
+
+
+def test_a_web_process_refuses_to_start_before_the_release(production, tmp_path):
+    """The Procfile's web line on a node whose static files were never collected: it exits
+    with the reason instead of answering 500 on every page."""
+    env = {"STATIC_ROOT": str(tmp_path), "PORT": str(free_port())}
+    web = production.start_procfile("web-unreleased", "web", env=env)
+    deadline = time.monotonic() + 120
+    while web.alive() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    log = web.log.read_text(errors="replace")
+    assert not web.alive(), log[-3000:]
+    assert "Refusing to serve before the release step" in log
+    assert "collectstatic" in log
 
 
 def test_the_site_answers_over_https_through_the_proxy(production):

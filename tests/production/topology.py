@@ -1,6 +1,7 @@
 """The production topology as real processes on 127.0.0.1: a fresh PostgreSQL database, Redis,
 moto_server (SES and S3), gunicorn with the production settings, nginx terminating TLS in front
-of it, the task worker and the scheduler.
+of it, the task worker and the scheduler. The site's own processes (release, web, worker,
+scheduler) are the repository's Procfile started by honcho, as operators start them (DEPLOY.md).
 
 Every process gets the same environment (`Topology.environ`) and writes to its own log file in
 a temporary directory; the logs are printed when something fails to start.
@@ -13,6 +14,7 @@ import datetime
 import ipaddress
 import json
 import os
+import re
 import secrets
 import select
 import shutil
@@ -28,6 +30,7 @@ from tests.production.visitors import request
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
+PROCFILE = ROOT / "Procfile"
 
 
 class StartupError(RuntimeError):
@@ -134,6 +137,18 @@ class Process:
     def alive(self) -> bool:
         return self.popen.poll() is None
 
+    def child_pid(self) -> int | None:
+        """The pid of the Procfile process honcho started (its log's « started (pid=N) »)."""
+        found = re.findall(r"started \(pid=(\d+)\)", self.log.read_text(errors="replace"))
+        return int(found[0]) if found else None
+
+    def kill_child(self) -> None:
+        """SIGKILL the process honcho started (and its group), as a node's crash would."""
+        pid = self.child_pid()
+        if pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
+
     def stop(self) -> None:
         if self.popen.poll() is not None:
             return
@@ -182,6 +197,13 @@ class Topology:
             {
                 "DJANGO_SETTINGS_MODULE": "renouveau.settings.production",
                 "PYTHONUNBUFFERED": "1",
+                # The Procfile's `python` and `gunicorn` are the virtualenv's, as on a server
+                # where it is activated.
+                "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
+                "STATIC_ROOT": str(self.tmp / "static"),
+                "BIND_ADDRESS": "127.0.0.1",
+                "WEB_WORKERS": "2",
+                "LEADER_POLL_SECONDS": "2",
                 "DATABASE_URL": self.database_url,
                 "SECRET_KEY": self.secret_key,
                 "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -283,12 +305,14 @@ class Topology:
         with psycopg.connect(self.database_url, autocommit=True) as conn:
             return conn.execute(query, params).fetchall()
 
-    def start(self, name: str, args: list[str], *, pipes: bool = False) -> Process:
+    def start(
+        self, name: str, args: list[str], *, pipes: bool = False, env: dict[str, str] | None = None
+    ) -> Process:
         log = self.tmp / f"{name}.log"
         handle = open(log, "ab")  # noqa: SIM115 (kept open by the child)
         popen = subprocess.Popen(
             args,
-            env=self.environ,
+            env={**self.environ, **(env or {})},
             cwd=ROOT,
             stdin=subprocess.PIPE if pipes else subprocess.DEVNULL,
             stdout=subprocess.PIPE if pipes else handle,
@@ -305,24 +329,37 @@ class Topology:
     def start_manage(self, name: str, *args: str) -> Process:
         return self.start(name, [sys.executable, str(ROOT / "manage.py"), *args])
 
-    def start_gunicorn(self) -> Process:
-        return self.start(
-            "gunicorn",
-            [
-                str(VENV_BIN / "gunicorn"),
-                "--pythonpath",
-                "site",
-                "renouveau.wsgi",
-                "-w",
-                "2",
-                "-b",
-                f"127.0.0.1:{self.gunicorn_port}",
-                "--access-logfile",
-                "-",
-                "--graceful-timeout",
-                "5",
-            ],
+    def honcho(self, *args: str) -> list[str]:
+        honcho = str(VENV_BIN / "honcho")
+        return [honcho, "--no-colour", "-f", str(PROCFILE), "-d", str(ROOT), *args]
+
+    def start_procfile(self, name: str, kind: str, env: dict[str, str] | None = None) -> Process:
+        """One Procfile process (`honcho start <kind>`): a node's web, worker or scheduler."""
+        return self.start(name, self.honcho("start", kind), env=env)
+
+    def release(self, timeout: float = 600) -> subprocess.CompletedProcess:
+        """The Procfile's release step (`honcho start release`), run to completion."""
+        started = time.monotonic()
+        result = subprocess.run(
+            self.honcho("start", "release"),
+            env=self.environ,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=ROOT,
+            check=False,
         )
+        self.commands["release"] = result
+        with open(self.tmp / "commands.log", "a") as log:
+            elapsed = time.monotonic() - started
+            log.write(f"$ honcho start release -> {result.returncode} in {elapsed:.1f} s\n")
+            log.write(result.stdout[-20000:] + result.stderr[-20000:] + "\n")
+        if result.returncode != 0:
+            raise StartupError(f"the release step failed:\n{result.stdout[-6000:]}")
+        return result
+
+    def start_gunicorn(self) -> Process:
+        return self.start_procfile("web", "web", env={"PORT": str(self.gunicorn_port)})
 
     def start_nginx(self, executable: str) -> Process:
         cert, key = self_signed_certificate(self.tmp)
