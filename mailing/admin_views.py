@@ -50,6 +50,16 @@ class SubscriberButtonHelper(ButtonHelper):
         buttons = super().get_buttons_for_obj(
             obj, ["delete", *(exclude or [])], classnames_add, classnames_exclude
         )
+        # The subscriber's page (admin_subscriber.py): consent proof and history.
+        buttons.insert(
+            0,
+            {
+                "url": reverse("mailing_admin_subscriber", args=[quote(obj.pk)]),
+                "label": "Fiche",
+                "classname": "button button-small",
+                "title": f"Consentement et historique de {obj.email}",
+            },
+        )
         if self.request.user.has_perm("mailing.delete_subscriber"):
             buttons.append(
                 {

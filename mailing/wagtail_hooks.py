@@ -9,6 +9,7 @@ from wagtail_modeladmin.options import modeladmin_register
 from newsletter.admin_actions import IssueMenuItem
 from newsletter.testsend import can_send_test
 
+from .admin_subscriber import admin_urls as subscriber_urls
 from .admin_test_send import send_test_view
 from .admin_views import MailingDashboardPanel, MailingGroup, admin_urls, can_send
 
@@ -19,6 +20,7 @@ modeladmin_register(MailingGroup)
 def register_admin_urls():
     return [
         *admin_urls(),
+        *subscriber_urls(),
         path("lettre/<int:page_id>/envoyer-un-test/", send_test_view, name="newsletter_send_test"),
     ]
 
