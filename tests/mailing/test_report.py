@@ -273,6 +273,7 @@ def test_report_numbers_from_ses_notifications_and_unsubscribes(issue, ses, fast
     assert Subscriber.objects.get(email=deliveries[5].subscriber.email).status == "confirmed"
 
     Client().get(f"/lettre/l/{link_token(campaign.pk, 2)}/")
+    campaign.refresh_from_db()  # its counters moved with each event
     result = campaign_report(campaign)
     assert (
         result.sent,
@@ -420,7 +421,7 @@ def test_comparison_costs_the_same_queries_for_3_or_30_campaigns(staff, django_a
     assert re.findall(r">(N°\d+)</a></th>", html)[-1] == "N°30"
     assert len(re.findall(r">(N°\d+)</a></th>", measure(12)[0])) == 12
 
-    with django_assert_num_queries(4):  # campaigns, deliveries, unsubscribes, links
+    with django_assert_num_queries(2):  # campaigns (their counters), links
         results = reports(recent_campaigns(30))
     assert [r.campaign.subject for r in results][:2] == ["N°1", "N°2"]
     assert (results[0].sent, results[0].delivered, results[0].hard_bounces) == (4, 3, 1)
