@@ -24,8 +24,22 @@ INCOMING_ID = re.compile(r"^[A-Za-z0-9._-]{8,128}$")
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
 
+# Personal links sent by mail (unsubscribe, preferences, confirmations, a document's download,
+# a webinar cancellation): their token is as good as the person's consent, so access logs and
+# error lines never keep it.
+PERSONAL_TOKEN = re.compile(
+    r"(/lettre/(?:desabonnement|preferences|confirmation|suivi)/"
+    r"|/ressources/telecharger/|/webinaires/inscription/annuler/)[^/\s?\"']+"
+)
+
+
+# An address in a query string, « @ » percent-encoded (an old GET form, a crafted link).
+ENCODED_EMAIL = re.compile(r"[\w.+-]+%40[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+
+
 def redact(text: str) -> str:
-    return EMAIL.sub("[e-mail]", text)
+    text = ENCODED_EMAIL.sub("[e-mail]", EMAIL.sub("[e-mail]", text))
+    return PERSONAL_TOKEN.sub(r"\1[jeton]", text)
 
 
 class RequestIdMiddleware:
@@ -79,3 +93,25 @@ class JsonFormatter(logging.Formatter):
 def scrub_sentry_event(event: dict, hint: dict) -> dict:
     """Sentry's before_send: the same redaction over the whole event."""
     return json.loads(redact(json.dumps(event)))
+
+
+def gunicorn_logger_class():
+    """gunicorn's Logger with the access line redacted (addresses, personal tokens): the
+    Procfile's `--logger-class renouveau.logs.GunicornLogger`."""
+    from gunicorn.glogging import Logger
+
+    class RedactingLogger(Logger):
+        def atoms(self, resp, req, environ, request_time):
+            atoms = super().atoms(resp, req, environ, request_time)
+            return {
+                key: redact(value) if isinstance(value, str) else value
+                for key, value in atoms.items()
+            }
+
+    return RedactingLogger
+
+
+try:  # only where gunicorn is installed (production); nothing to do elsewhere
+    GunicornLogger = gunicorn_logger_class()
+except ImportError:  # pragma: no cover
+    GunicornLogger = None
