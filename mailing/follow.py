@@ -29,6 +29,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from .alert_mail import join_names as _join
+from .alert_mail import render_alert
 from .links import track_links
 from .models import Campaign, CiteUpdate, Delivery, PreferenceChange, Subscriber
 
@@ -280,59 +282,6 @@ def follower_groups(cite_ids: Iterable[int]) -> list[AlertGroup]:
     for subscriber_id, cites in followed.items():
         groups[frozenset(cites)].append(subscriber_id)
     return [AlertGroup(key, sorted(ids)) for key, ids in groups.items()]
-
-
-def render_alert(updates: list[CiteUpdate]) -> tuple[str, str, str]:
-    """(subject, HTML, text) of the alert about these updates, with the unsubscribe
-    placeholder the sender fills per recipient (as for an issue)."""
-    from mjml import mjml2html
-
-    from newsletter.rendering import (
-        PREHEADER_SPACER,
-        UNSUBSCRIBE_URL_PLACEHOLDER,
-        publisher_lines,
-    )
-    from renouveau.legal import publisher_for_mail
-
-    publisher = publisher_for_mail()
-
-    by_cite: dict[str, list[CiteUpdate]] = defaultdict(list)
-    cite_pks: dict[str, int] = {}
-    for update in sorted(updates, key=lambda u: (u.cite.title.casefold(), u.published_at)):
-        by_cite[update.cite.title].append(update)
-        cite_pks[update.cite.title] = update.cite_id
-    names = list(by_cite)
-    if len(updates) == 1:
-        subject = f"{names[0]} : {updates[0].title}"
-    else:
-        subject = f"Nouveautés de {_join(names)} ({len(updates)} publications)"
-    sections = [
-        {
-            "cite": name,
-            "updates": items,
-            "unfollow_url": f"{UNSUBSCRIBE_URL_PLACEHOLDER}?cite={cite_pks[name]}",
-        }
-        for name, items in by_cite.items()
-    ]
-    context = {
-        "subject": subject,
-        "preheader": f"Du nouveau sur {_join(names)}",
-        "preheader_spacer": PREHEADER_SPACER,
-        "sections": sections,
-        "unsubscribe_url": UNSUBSCRIBE_URL_PLACEHOLDER,
-        "site_url": settings.SITE_URL,
-        "publisher": publisher,
-        "publisher_lines": publisher_lines(publisher),
-    }
-    html = mjml2html(
-        render_to_string("mailing/email/cite_alert.mjml.html", context), disable_comments=True
-    )
-    text = render_to_string("mailing/email/cite_alert.txt", context)
-    return subject[:300], html, text
-
-
-def _join(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
 
 
 def send_cite_alerts(now: datetime | None = None) -> dict[str, int]:
