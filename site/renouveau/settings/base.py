@@ -202,6 +202,7 @@ if os.environ.get("TASKS_BACKEND", "database") == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     _rq_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     RQ_QUEUES = {queue: {"URL": _rq_url} for queue in TASK_QUEUES}
+    RQ = {"WORKER_CLASS": "renouveau.rq_worker.ResilientWorker"}  # outlives a Redis restart
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
