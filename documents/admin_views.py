@@ -13,8 +13,10 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 from wagtail_modeladmin.helpers import ButtonHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+from wagtail_modeladmin.views import IndexView
 
 from renouveau.admin_permissions import NoCreatePermissionHelper, ReadOnlyPermissionHelper
+from renouveau.csv_export import SafeCsvExportMixin
 from renouveau.mail import describe_error
 
 from .models import DocumentRequest, InboundMail, LibraryDocument, RequestStatus
@@ -41,12 +43,18 @@ class DocumentRequestButtonHelper(ButtonHelper):
         return buttons
 
 
+class SafeExportIndexView(SafeCsvExportMixin, IndexView):
+    """The list's CSV export through the site's one writer (names and subjects are typed by
+    the public: formulas defused)."""
+
+
 class DocumentRequestAdmin(ModelAdmin):
     model = DocumentRequest
     menu_label = "Demandes"
     menu_icon = "mail"
     permission_helper_class = NoCreatePermissionHelper
     button_helper_class = DocumentRequestButtonHelper
+    index_view_class = SafeExportIndexView
     inspect_view_enabled = True
     list_display = (
         "created_at",
@@ -98,6 +106,7 @@ class RequestCountsAdmin(ModelAdmin):
     menu_label = "Demandes par document"
     menu_icon = "doc-full"
     permission_helper_class = ReadOnlyPermissionHelper
+    index_view_class = SafeExportIndexView
     list_display = ("title", "availability_label", "request_count", "sent_count", "downloads")
     list_filter = ("availability", "kind")
     list_export = ("title", "availability_label", "request_count", "sent_count", "downloads")

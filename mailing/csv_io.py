@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cites_pages.models import Commune
+from renouveau.csv_export import csv_lines  # the one CSV writer (re-exported for the exports)
 
 from .models import Subscriber
 from .subscriptions import is_suppressed, normalize_email
@@ -211,25 +212,6 @@ def export_rows(queryset: Iterable[Subscriber]) -> Iterator[list[str]]:
         ]
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(rows: Iterable[list]) -> Iterator[str]:
-    """The site's CSV exports, streamed: UTF-8 with a BOM (spreadsheet software), « ; », and
-    spreadsheet formulas defused in every cell (values typed by the public or by editors)."""
-    writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff"
-    for row in rows:
-        yield writer.writerow([_safe_cell(str(cell)) for cell in row])
-
-
 def export_csv_lines(queryset) -> Iterator[str]:
     """The subscribers, communes prefetched: 2 queries."""
     return csv_lines(export_rows(queryset.prefetch_related("communes").iterator(chunk_size=2000)))
-
-
-def _safe_cell(value: str) -> str:
-    """Neutralise spreadsheet formulas (CSV injection) in values typed by the public."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cites_pages.models import WebinarPage
-from mailing.csv_io import csv_lines
+from renouveau.csv_export import csv_lines
 
 from . import registrations
 from .models import Registration

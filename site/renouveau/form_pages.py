@@ -77,6 +77,12 @@ class FormPage(EmailFormMixin, FormMixin, BasePage):
     template = "renouveau/form_page.html"
     landing_page_template = "renouveau/form_page_landing.html"
 
+    def get_submissions_list_view_class(self):
+        """Answers exported through the site's one CSV writer (formulas defused)."""
+        from .form_exports import SafeSubmissionsListView  # needs the models loaded
+
+        return SafeSubmissionsListView
+
     class Meta:
         verbose_name = "formulaire"
         verbose_name_plural = "formulaires"
