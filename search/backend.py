@@ -6,7 +6,8 @@ Point ``WAGTAILSEARCH_BACKENDS["default"]["BACKEND"]`` at ``"search.backend"``.
   app's migration: ``french_unaccent`` (accents removed, then the French stemmer) for full text
   and ``simple_unaccent`` for autocomplete (prefix matching of titles, accents removed).
 * SQLite (FTS5): FTS5's ``unicode61`` tokenizer already folds accents but has no stemmer, so
-  every query term becomes a prefix query on its singular form (``cités`` → ``"cite"*``).
+  every query term becomes a prefix query on its light stem (``cités`` → ``"cite"*``,
+  ``isolation`` → ``"isol"*``).
 * Anything else: the backend the database backend picks (its fallback).
 
 See ``search/README.md`` for what each database finds.
@@ -19,7 +20,7 @@ from django.db import connection
 from modelsearch.backends.database import SearchBackend as database_search_backend
 from modelsearch.query import PlainText
 
-from .text import search_stem
+from .text import light_stem
 
 AUTOCOMPLETE_CONFIG = "simple_unaccent"
 
@@ -34,13 +35,14 @@ def _sqlite_compiler_classes() -> tuple[type, type]:
     )
 
     class PrefixTermsMixin:
-        """Each plain-text term matches as a prefix of its singular, accent-free form."""
+        """Each plain-text term matches as a prefix of its singular, accent-free form without a
+        common French ending (« isolation » finds « isolés »: FTS5 has no stemmer)."""
 
         def build_search_query_content(self, query: Any, config: Any = None) -> Any:
             if not isinstance(query, PlainText):
                 return super().build_search_query_content(query, config=config)
             # FTS5 quotes each lexeme; a double quote inside one would break its syntax.
-            terms = [search_stem(term).replace('"', "") for term in query.query_string.split()]
+            terms = [light_stem(term).replace('"', "") for term in query.query_string.split()]
             terms = [term for term in terms if term]
             if not terms:
                 return None

@@ -25,7 +25,9 @@ from wagtail.models import Page, get_page_models
 from wagtail.search.query import And, Or, PlainText, SearchQuery
 from wagtail.search.utils import normalise_query_string
 
-from . import backend, pg, places
+from renouveau.models import HomePage
+
+from . import backend, pg, places, vocabulary
 from .text import CleanQuery, clean_query, excerpt, highlight, variants
 
 PER_PAGE = 10
@@ -73,6 +75,10 @@ class SearchOutcome:
     selected_commune: str = ""
     epci_choices: list[places.PlaceChoice] = field(default_factory=list)
     selected_epci: str = ""
+    # « Vouliez-vous dire … ? »: the query with its misspelt words corrected, and whether the
+    # results shown are those of the correction (the query itself found nothing).
+    suggestion: str = ""
+    showing_suggestion: bool = False
 
     @property
     def total_text(self) -> str:
@@ -108,8 +114,42 @@ def type_choices(pages: models.QuerySet | None = None) -> list[TypeChoice]:
         model = ContentType.objects.get_for_id(ct_id).model_class()
         if model is None:
             continue
-        choices.append(TypeChoice(model._meta.label_lower, capfirst(str(model._meta.verbose_name))))
+        choices.append(TypeChoice(model._meta.label_lower, facet_label(model)))
     return sorted(choices, key=lambda choice: choice.label)
+
+
+def _index_of(verbose_name: str) -> str | None:
+    """« index des actualités » → « actualités »: what a listing page lists."""
+    for head in ("index des ", "index du ", "index de la ", "index de l'", "index "):
+        if verbose_name.startswith(head):
+            return verbose_name[len(head) :]
+    return None
+
+
+def facet_label(model: type[Page]) -> str:
+    """The type filter's words for a page type, as a visitor says them: « Actualités », « Cités »
+    (the plural), « Listes des actualités » for the listing page rather than its internal name
+    « Index des actualités ». A page type may set `search_type_label`."""
+    own = getattr(model, "search_type_label", None)
+    if own:
+        return str(own)
+    if model is HomePage:
+        return "Page d’accueil"
+    listed = _index_of(str(model._meta.verbose_name))
+    if listed:
+        return f"Listes des {listed}"
+    return capfirst(str(model._meta.verbose_name_plural)).replace("'", "’")
+
+
+def result_label(page: Page) -> str:
+    """The tag of one result: « Actualité », « Liste des actualités »."""
+    model = type(page)
+    if model is HomePage:
+        return "Page d’accueil"
+    listed = _index_of(str(model._meta.verbose_name))
+    if listed:
+        return f"Liste des {listed}"
+    return capfirst(str(model._meta.verbose_name)).replace("'", "’")
 
 
 def page_date(page: Page) -> datetime.date | None:
@@ -148,7 +188,7 @@ def _result(page: Page, text: str, stems: list[str], request: Any) -> Result:
     return Result(
         page=page,
         url=page.get_url(request=request) or "",
-        type_label=capfirst(str(page._meta.verbose_name)),
+        type_label=result_label(page),
         date=page_date(page),
         title_html=highlight(page.title, stems),
         excerpt_html=excerpt(text or teaser, stems),
@@ -361,6 +401,18 @@ def run_search(
 
     raw_page = params.get("page", "1")
     page_obj, found = _search_page(pages, query, raw_page, per_page, outcome, hints)
+    if page_obj.paginator.count == 0 or outcome.messages[len(query.messages) :]:
+        # Nothing (or only some of the words) found: perhaps a word is misspelt.
+        corrected = vocabulary.correction(query.terms)
+        if corrected:
+            outcome.suggestion = " ".join(corrected)
+            if page_obj.paginator.count == 0:
+                fixed = clean_query(outcome.suggestion)
+                outcome.messages = list(query.messages)
+                page_obj, found = _search_page(pages, fixed, raw_page, per_page, outcome, hints)
+                outcome.showing_suggestion = page_obj.paginator.count > 0
+                if outcome.showing_suggestion:
+                    query = CleanQuery(text=query.text, terms=fixed.terms, messages=query.messages)
     texts = indexed_texts(found)
     stems = query.stems
     outcome.results = [_result(page, texts.get(page.pk, ""), stems, request) for page in found]

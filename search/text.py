@@ -61,6 +61,27 @@ def search_stem(term: str) -> str:
     return term
 
 
+# French endings removed by `light_stem`, longest first: what FTS5 (no stemmer) needs to find
+# « isolés » for « isolation », as PostgreSQL's French stemmer does.
+_SUFFIXES = sorted(
+    ["ations", "ation", "ements", "ement", "ables", "able", "ites", "ite", "euses", "euse"]
+    + ["eurs", "eur", "ives", "ive", "ees", "ee", "ions", "ion", "er", "es", "e"],
+    key=len,
+    reverse=True,
+)
+MIN_STEM = 4
+
+
+def light_stem(term: str) -> str:
+    """`search_stem` without a common French ending, keeping at least 4 letters
+    (« isolation » → « isol », « rénovées » → « renov », « logement » stays)."""
+    stem = search_stem(term)
+    for suffix in _SUFFIXES:
+        if stem.endswith(suffix) and len(stem) - len(suffix) >= MIN_STEM:
+            return stem[: -len(suffix)]
+    return stem
+
+
 def variants(term: str) -> list[str]:
     """`term` and its synonyms, `term` first."""
     stem = search_stem(term)
@@ -90,7 +111,7 @@ class CleanQuery:
     @property
     def stems(self) -> list[str]:
         """What to highlight: each term and its synonyms, as prefixes."""
-        return [search_stem(variant) for term in self.terms for variant in variants(term)]
+        return [light_stem(variant) for term in self.terms for variant in variants(term)]
 
 
 def _strip_invisible(text: str) -> str:
@@ -171,9 +192,36 @@ def highlight(text: str, stems: list[str]) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 (every piece above is escaped)
 
 
+_EMPTY_ITEMS = re.compile(r"(?:\s*,)+(?=\s*(?:,|$))|^\s*(?:,\s*)+")
+_SPACE_BEFORE_HYPHEN = re.compile(r"(\w) -(?=\w)")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.)])")
+_SENTENCE = re.compile(r"[^.!?…]+[.!?…]*\s*")
+
+
+def clean_text(text: str) -> str:
+    """The plain text of a page's index entry made readable: fields that were empty leave no
+    « , , , », a word split by markup (« Lens -Liévin ») is joined again, and a sentence said
+    twice (a teaser repeating the intro) is kept once."""
+    text = " ".join(text.split())
+    text = _EMPTY_ITEMS.sub("", text)
+    text = re.sub(r"(?:\s*,\s*){2,}", ", ", text)
+    text = re.sub(r"([.!?…])\s*,\s*", r"\1 ", text)
+    text = _SPACE_BEFORE_HYPHEN.sub(r"\1-", text)
+    text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
+    seen: set[str] = set()
+    sentences = []
+    for sentence in _SENTENCE.findall(text):
+        key = sentence.strip().casefold()
+        if key and key in seen and len(key) > 20:
+            continue
+        seen.add(key)
+        sentences.append(sentence)
+    return "".join(sentences).strip(" ,")
+
+
 def excerpt(text: str, stems: list[str], width: int = 240) -> SafeString:
     """About `width` characters of `text` around the first matched term, highlighted."""
-    text = " ".join(text.split())
+    text = clean_text(text)
     if not text:
         return mark_safe("")
     pattern = _stems_pattern(stems)

@@ -39,7 +39,7 @@ def test_a_visitor_searches_and_reaches_the_case_study(live_server, demo_site, p
     expect(page.locator("h1")).to_have_text("Rechercher sur le site")
     expect(page.get_by_role("status")).to_contain_text("pour « rénovation Sallaumines »")
     first = page.locator(".search-result").first
-    expect(first.locator(".tag")).to_have_text("Retour d'expérience")
+    expect(first.locator(".tag")).to_have_text("Retour d’expérience")
     # "réhabilitation" in the text counts as "rénovation"; both words are highlighted.
     expect(first.locator("mark").first).to_be_visible()
     assert_accessible(page)
@@ -65,7 +65,7 @@ def test_autocomplete_suggests_titles_and_the_form_works_without_javascript(
     visitor.set_default_timeout(10_000)
     visitor.goto(live_server.url + "/recherche/")
     visitor.get_by_label("Mots recherchés").fill("cites")
-    visitor.get_by_label("Type de contenu").select_option(label="Cité")
+    visitor.get_by_label("Type de contenu").select_option(label="Cités")
     visitor.locator(".search-form button[type=submit]").click()
     expect(visitor.get_by_role("status")).to_contain_text("pour « cites »")
     expect(visitor.locator(".search-result .tag").first).to_have_text("Cité")

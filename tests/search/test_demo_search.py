@@ -46,7 +46,7 @@ def test_every_result_has_a_type_and_dated_pages_show_their_date(demo, client):
     outcome = run_search({"q": "habitants"}, record_hit=False, per_page=100)
     assert outcome.total >= 5
     types = {result.type_label for result in outcome.results}
-    assert {"Cité", "Retour d'expérience"} <= types
+    assert {"Cité", "Retour d’expérience"} <= types
     for result in outcome.results:
         if hasattr(result.page, "issue_date"):
             assert result.date == result.page.issue_date

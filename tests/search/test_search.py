@@ -73,7 +73,7 @@ def test_filter_by_content_type(client, search_pages):
     assert len(titles(response)) == 2
     assert response.context["search"].selected_type == "renouveau.standardpage"
     html = response.content.decode()
-    assert '<option value="renouveau.standardpage" selected>Page de contenu</option>' in html
+    assert '<option value="renouveau.standardpage" selected>Pages de contenu</option>' in html
     response = client.get("/recherche/", {"q": "cite", "type": "renouveau.homepage"})
     assert titles(response) == [HOME]
 

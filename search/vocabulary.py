@@ -1,0 +1,112 @@
+"""« Vouliez-vous dire … ? »: the words the site's pages use, and the nearest one to a misspelt
+query word.
+
+The vocabulary is the accent-free words of the public pages' titles and of the beginning of (at
+most `MAX_TEXTS`) indexed texts: built once per content generation (a publication bumps it), then
+kept in the cache and in this process, so that its cost does not grow with every search.
+PostgreSQL ranks the candidates by trigram similarity (`pg_trgm`, migration 0003); SQLite, which
+has no such function, by `difflib`'s ratio. Both only look at words of about the same length.
+"""
+
+import difflib
+import re
+import threading
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models.functions import Left
+from modelsearch.conf import get_app_config
+
+from renouveau.page_cache import current_generation
+
+from .text import fold, light_stem
+
+MAX_TITLES = 20_000
+MAX_TEXTS = 1_000  # indexed texts read to learn words (the most recent entries)…
+MAX_CHARS = 4_000  # …from their first characters: the build stays well under a second
+MIN_LENGTH = 4
+SIMILARITY = 0.4  # pg_trgm similarity below which a word is not offered
+RATIO = 0.75  # difflib ratio below which a word is not offered
+_WORD = re.compile(r"[^\W\d_]{4,}")
+
+_lock = threading.Lock()
+_memo: dict[str, object] = {"generation": None, "words": {}}
+
+
+def _build() -> dict[str, str]:
+    """Accent-free word → the word as the site writes it (its first spelling met)."""
+    from .searching import searchable_pages
+
+    titles = searchable_pages().order_by("-pk").values_list("title", flat=True)[:MAX_TITLES]
+    entries = get_app_config().get_model("IndexEntry")._default_manager
+    text_field = {"postgresql": "body_text", "sqlite": "body"}.get(connection.vendor)
+    texts = (
+        entries.order_by("-pk")
+        .annotate(start=Left(text_field, MAX_CHARS))
+        .values_list("start", flat=True)[:MAX_TEXTS]
+        if text_field
+        else []
+    )
+    seen: set[str] = set()
+    for text in [*titles, *texts]:
+        seen.update(_WORD.findall((text or "").lower()))
+    words: dict[str, str] = {}
+    for word in sorted(seen):  # one spelling per accent-free word, the same on every build
+        words.setdefault(fold(word), word)
+    return words
+
+
+def vocabulary() -> dict[str, str]:
+    generation = current_generation()
+    with _lock:
+        if _memo["generation"] == generation:
+            return _memo["words"]  # type: ignore[return-value]
+    key = f"search:vocabulary:{generation}"
+    words = cache.get(key)
+    if words is None:
+        words = _build()
+        cache.set(key, words, 24 * 3600)
+    with _lock:
+        _memo["generation"], _memo["words"] = generation, words
+    return words
+
+
+def _known(term: str, words: dict[str, str]) -> bool:
+    """The term, or a word starting like its stem, is on the site (so it is not misspelt)."""
+    if term in words or len(term) < MIN_LENGTH:
+        return True
+    stem = light_stem(term)
+    return any(word.startswith(stem) for word in words)
+
+
+def _nearest(term: str, words: dict[str, str]) -> str | None:
+    candidates = [word for word in words if abs(len(word) - len(term)) <= 2]
+    if not candidates:
+        return None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT w FROM unnest(%s::text[]) AS w WHERE similarity(w, %s) >= %s "
+                "ORDER BY similarity(w, %s) DESC, w LIMIT 1",
+                [candidates, term, SIMILARITY, term],
+            )
+            row = cursor.fetchone()
+        return row[0] if row else None
+    found = difflib.get_close_matches(term, candidates, n=1, cutoff=RATIO)
+    return found[0] if found else None
+
+
+def correction(terms: list[str]) -> list[str] | None:
+    """The query's words with each unknown one replaced by the nearest word of the site, as
+    the site writes them (« logemnts » → « logements », « renovaton » → « rénovation »), or
+    None when every word is known or none has a near neighbour."""
+    words = vocabulary()
+    corrected, changed = [], False
+    for term in terms:
+        if _known(term, words):
+            corrected.append(words.get(term, term))
+            continue
+        nearest = _nearest(term, words)
+        changed = changed or nearest is not None
+        corrected.append(words[nearest] if nearest else term)
+    return corrected if changed else None
