@@ -57,7 +57,7 @@ def refused_then_fixed(page: Page, field: str, image_path, title: str) -> None:
     new_block.get_by_label("Texte alternatif").fill(ALT)
     new_block.get_by_label("Crédit").fill("Ville de Vicq")
     save_draft(page)
-    expect(page.locator(".messages")).to_contain_text("enregistré", timeout=20_000)
+    expect(page.locator(".messages")).to_contain_text("a été mise à jour", timeout=20_000)
     expect(blocks_of(page, field)).to_have_count(count + 1)
 
 
