@@ -4,6 +4,8 @@ from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from .admin_lockouts import admin_urls as lockout_urls
+
 
 class SuperuserMenuItem(MenuItem):
     def is_shown(self, request) -> bool:
@@ -12,10 +14,15 @@ class SuperuserMenuItem(MenuItem):
 
 @hooks.register("register_settings_menu_item")
 def register_login_lockouts_menu_item():
-    # django-axes' own admin lists the failed attempts and lockouts; deleting a row unlocks it.
+    # A Wagtail view (admin_lockouts.py): staff never land in the Django admin.
     return SuperuserMenuItem(
         "Connexions bloquées",
-        reverse("admin:axes_accessattempt_changelist"),
+        reverse("renouveau_admin_lockouts"),
         icon_name="lock",
         order=900,
     )
+
+
+@hooks.register("register_admin_urls")
+def register_lockout_urls():
+    return lockout_urls()

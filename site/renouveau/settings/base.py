@@ -134,6 +134,11 @@ LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français")]
 WAGTAIL_I18N_ENABLED = False
+# Wagtail's login form leaves « Password » in English (renouveau/admin_login.py).
+WAGTAILADMIN_USER_LOGIN_FORM = "renouveau.admin_login.LoginForm"
+# No Gravatar: it would send a hash of each staff address to a third party (and the image
+# breaks offline); Wagtail then shows its default avatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ALLOW_UNICODE_SLUGS = False  # ASCII URLs: /reunion-publique-a-rouvroy/
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
