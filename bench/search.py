@@ -26,6 +26,7 @@ at most 1.5× those at 50,000.
 (e.g. the code before a change, from `git archive`) to measure it on the same databases.
 """
 
+import contextlib
 import io
 import os
 import random
@@ -58,6 +59,9 @@ QUERIES = [
     ("three words", {"q": "cites minieres patrimoine"}),
     ("rare word", {"q": RARE_WORD}),
     ("no match", {"q": "introuvablexyz"}),
+    # Misspelt: nothing found, « Vouliez-vous dire … ? » and the corrected query's results.
+    ("misspelt", {"q": "habitnts"}),
+    ("misspelt", {"q": "renovaton jardn"}),
     ("filter + page 7", {"q": "cité", "type": "renouveau.standardpage", "page": "7"}),
     ("last page", {"q": "cité", "page": "100"}),
 ]
@@ -93,6 +97,10 @@ from modelsearch.signal_handlers import post_save_signal_handler  # noqa: E402
 from renouveau.demo import ensure_home_page  # noqa: E402
 from renouveau.models import StandardPage  # noqa: E402
 from search.searching import run_search  # noqa: E402
+
+# The vocabulary of « Vouliez-vous dire … ? » (issue 30); absent from older code.
+with contextlib.suppress(ImportError):
+    import search.vocabulary  # noqa: F401
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # treebeard's path alphabet
 
@@ -313,6 +321,14 @@ def measure(sizes: list[int]) -> dict[int, dict[str, list[float]]]:
             )
         label = f"{kind}: {' '.join(f'{k}={v}' for k, v in params.items())}"
         print(f"  {label[:44]:44} {cells}")
+    vocabulary = sys.modules.get("search.vocabulary")
+    if vocabulary is not None:  # the code after issue 30: the vocabulary's one-off build
+        for size in sizes:
+            connections._connections.default = wrappers[size]
+            started = time.perf_counter()
+            words = vocabulary._build()
+            took = (time.perf_counter() - started) * 1000
+            print(f"  vocabulary of {size} pages: {len(words)} words built in {took:.0f} ms")
     for wrapper in wrappers.values():
         wrapper.close()
     return results

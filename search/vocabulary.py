@@ -9,7 +9,6 @@ has no such function, by `difflib`'s ratio. Both only look at words of about the
 """
 
 import difflib
-import re
 import threading
 
 from django.core.cache import cache
@@ -27,7 +26,7 @@ MAX_CHARS = 4_000  # …from their first characters: the build stays well under 
 MIN_LENGTH = 4
 SIMILARITY = 0.4  # pg_trgm similarity below which a word is not offered
 RATIO = 0.75  # difflib ratio below which a word is not offered
-_WORD = re.compile(r"[^\W\d_]{4,}")
+_SEPARATORS = str.maketrans(dict.fromkeys("'’.,;:!?«»()[]{}\"/-–—…", " "))
 
 _lock = threading.Lock()
 _memo: dict[str, object] = {"generation": None, "words": {}}
@@ -49,7 +48,9 @@ def _build() -> dict[str, str]:
     )
     seen: set[str] = set()
     for text in [*titles, *texts]:
-        seen.update(_WORD.findall((text or "").lower()))
+        # str.split is several times faster than a regular expression over megabytes.
+        tokens = (text or "").lower().translate(_SEPARATORS).split()
+        seen.update(token for token in tokens if len(token) >= MIN_LENGTH and token.isalpha())
     words: dict[str, str] = {}
     for word in sorted(seen):  # one spelling per accent-free word, the same on every build
         words.setdefault(fold(word), word)
