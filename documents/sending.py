@@ -154,11 +154,18 @@ def request_from_form(
     purpose: str,
     subscribe: bool,
     ip: str | None = None,
+    ip_capped: bool = False,
 ) -> DocumentRequest:
     """Record a form request and send the link. Same outcome whether the address is known.
 
-    Above the automatic-mail caps (documents.caps) the request waits for staff."""
-    reason = auto_mail_refusal(email)
+    When this visitor's IP has had its share of automatic links (`ip_capped`, checked first,
+    so that one visitor cannot use up the caps of a whole mail domain), or above the
+    automatic-mail caps (documents.caps), the request waits for staff."""
+    if ip_capped:
+        per_ip = settings.DOCUMENTS_AUTO_MAIL_PER_IP_PER_HOUR
+        reason = f"limite de l'adresse IP atteinte ({per_ip} envois automatiques par heure)"
+    else:
+        reason = auto_mail_refusal(email)
     with transaction.atomic():
         request = DocumentRequest.objects.create(
             document=document,

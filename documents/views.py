@@ -76,7 +76,10 @@ def request_document_view(
             return HttpResponseRedirect(f"{request.path}?envoye=1")
         if form.is_valid():
             data = form.cleaned_data
-            request_from_form(
+            # Per visitor before the per-domain and site caps (request_from_form).
+            per_ip = settings.DOCUMENTS_AUTO_MAIL_PER_IP_PER_HOUR
+            ip_capped = ip_limited(request, "documents-auto-mail-ip", f"{per_ip}/h")
+            document_request = request_from_form(
                 document=document,
                 email=data["email"],
                 name=data["name"],
@@ -85,11 +88,15 @@ def request_document_view(
                 purpose=data["purpose"],
                 subscribe=data["newsletter"],
                 ip=client_ip(request),
+                ip_capped=ip_capped,
             )
-            return HttpResponseRedirect(f"{request.path}?envoye=1")
+            # The truth: a request held for staff is answered later, by a person.
+            answer = "attente" if document_request.refusal_reason else "1"
+            return HttpResponseRedirect(f"{request.path}?envoye={answer}")
         context["form"] = form
         return render(request, "documents/request_form.html", context, status=400)
     if request.GET.get("envoye") is not None:
+        context["held"] = request.GET["envoye"] == "attente"
         return render(request, "documents/request_sent.html", context)
     context["form"] = DocumentRequestForm()
     return render(request, "documents/request_form.html", context)

@@ -415,3 +415,6 @@ MAIL_RETRY_BASE_DELAY = float(os.environ.get("MAIL_RETRY_BASE_DELAY", "0.5"))
 # `check --deploy` asks SES whether DEFAULT_FROM_EMAIL is a verified identity (0 = offline build).
 CHECK_SES_IDENTITY = env_bool("CHECK_SES_IDENTITY", True)
 # --- end of abuse block -----------------------------------------------------------------------
+# Checked before those caps: automatic links one visitor's IP may cause per hour (well under
+# the per-domain cap, so that one visitor cannot use up a whole mail domain's).
+DOCUMENTS_AUTO_MAIL_PER_IP_PER_HOUR = int(os.environ.get("DOCUMENTS_AUTO_MAIL_PER_IP", "3"))
