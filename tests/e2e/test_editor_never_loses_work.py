@@ -62,14 +62,17 @@ def refused_then_fixed(page: Page, field: str, image_path, title: str) -> None:
 
 
 @pytest.fixture
-def photo(tmp_path):
-    path = tmp_path / "facade.png"
-    PILImage.new("RGB", (800, 500), "#7a9a3b").save(path)
-    return path
+def photos(tmp_path):
+    """Two new photos (the same file twice would be offered as a duplicate)."""
+    paths = []
+    for n, colour in enumerate(("#7a9a3b", "#9a3b7a")):
+        paths.append(tmp_path / f"facade-{n}.png")
+        PILImage.new("RGB", (800, 500), colour).save(paths[-1])
+    return paths
 
 
 def test_an_image_without_alt_text_loses_nothing_in_an_issue_and_a_cite(
-    live_server, demo_site, admin_login, page, ses, settings, photo
+    live_server, demo_site, admin_login, page, ses, settings, photos
 ):
     settings.SITE_URL = live_server.url
     page.set_default_timeout(20_000)
@@ -77,7 +80,7 @@ def test_an_image_without_alt_text_loses_nothing_in_an_issue_and_a_cite(
 
     issue = NewsletterIssuePage.objects.get(number=2)
     page.goto(f"{live_server.url}/admin/pages/{issue.pk}/edit/")
-    refused_then_fixed(page, "body", photo, "Façade de la cité")
+    refused_then_fixed(page, "body", photos[0], "Façade de la cité")
     saved = NewsletterIssuePage.objects.get(pk=issue.pk).get_latest_revision().as_object()
     assert len(saved.body) == len(issue.body) + 1
     assert saved.body[-1].value["alt_text"] == ALT
@@ -95,7 +98,7 @@ def test_an_image_without_alt_text_loses_nothing_in_an_issue_and_a_cite(
 
     cite = CityPage.objects.live().order_by("title").first()
     page.goto(f"{live_server.url}/admin/pages/{cite.pk}/edit/")
-    refused_then_fixed(page, "body", photo, "Façade de la cité, bis")
+    refused_then_fixed(page, "body", photos[1], "Façade de la cité, bis")
     saved = CityPage.objects.get(pk=cite.pk).get_latest_revision().as_object()
     assert len(saved.body) == len(cite.body) + 1
     page.goto(f"{live_server.url}/admin/pages/{cite.pk}/view_draft/")
