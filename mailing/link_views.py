@@ -1,5 +1,6 @@
-"""The redirect behind the letter's links: one more click on that link, nothing else recorded
-(no per-click row, IP, cookie or subscriber), then on to the address stored at creation."""
+"""The redirect behind the letter's links: one more click on that link (at most one per client
+and hour, links.first_click_of_client), nothing else recorded (no per-click row, IP, cookie or
+subscriber), then on to the address stored at creation."""
 
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -7,7 +8,9 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from .links import read_token
+from renouveau.client_ip import client_ip
+
+from .links import first_click_of_client, read_token
 from .models import TrackedLink
 
 
@@ -18,7 +21,9 @@ def follow_link(request: HttpRequest, token: str) -> HttpResponse:
     link = TrackedLink.objects.filter(campaign_id=key[0], position=key[1]).first() if key else None
     if link is None:
         return render(request, "mailing/link_invalid.html", status=404)
-    if request.method == "GET":  # a HEAD (link checkers) reads no page: not a click
+    # A HEAD (link checkers) reads no page: not a click; nor a client's second GET this hour.
+    user_agent = request.META.get("HTTP_USER_AGENT", "")[:500]
+    if request.method == "GET" and first_click_of_client(link.pk, client_ip(request), user_agent):
         TrackedLink.objects.filter(pk=link.pk).update(clicks=F("clicks") + 1)
     # Only ever the stored address (never one from the request): not an open redirect.
     response = HttpResponseRedirect(link.url)

@@ -16,7 +16,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 
 from newsletter.checks import looks_like_address
 
@@ -35,6 +37,19 @@ _ANCHOR = re.compile(
 _TEXT_URL = re.compile(r"https?://[^\s<>\"»]+")
 _TAG = re.compile(r"<[^>]+>")
 _ALT = re.compile(r"""\balt\s*=\s*(["'])(.*?)\1""", re.IGNORECASE | re.DOTALL)
+
+
+CLICK_WINDOW_SECONDS = 3600
+
+
+def first_click_of_client(link_id: int, ip: str, user_agent: str) -> bool:
+    """True the first time in CLICK_WINDOW_SECONDS that this client (a keyed hash of its IP and
+    user agent: CLICK_HASH_KEY, else SECRET_KEY) follows this link; so that one client cannot
+    inflate a count. Only the hash is kept, in the cache, and only for that hour."""
+    secret = getattr(settings, "CLICK_HASH_KEY", "") or settings.SECRET_KEY
+    client = salted_hmac("mailing.click", f"{ip}|{user_agent}", secret=secret, algorithm="sha256")
+    key = f"click:{link_id}:{client.hexdigest()[:32]}"
+    return cache.add(key, 1, timeout=CLICK_WINDOW_SECONDS)
 
 
 def link_token(campaign_id: int, position: int) -> str:

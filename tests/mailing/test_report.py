@@ -162,8 +162,8 @@ def test_the_redirect_counts_the_click_and_goes_to_the_stored_address_only(setti
     url = f"/lettre/l/{link_token(campaign.pk, 1)}/"
     client = Client()
 
-    for expected in (1, 2):
-        response = client.get(url)
+    for expected in (1, 2):  # two readers (one click per client and hour counts)
+        response = client.get(url, REMOTE_ADDR=f"198.51.100.{expected}")
         assert response.status_code == 302
         assert response["Location"] == "https://www.example.org/cites?a=1&b=2"
         assert response["Referrer-Policy"] == "no-referrer"
