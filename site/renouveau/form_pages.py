@@ -14,6 +14,7 @@ from django.db import models
 from django.template.response import TemplateResponse
 from django_ratelimit.core import is_ratelimited
 from modelcluster.fields import ParentalKey
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.forms.models import AbstractFormField, EmailFormMixin, FormMixin
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
@@ -27,6 +28,20 @@ from .models import BasePage
 logger = logging.getLogger(__name__)
 
 FORM_RATE_PER_IP = "10/h"
+
+
+# Contact-form messages (the answers to these forms) are personal data. Wagtail shows the
+# answers of every form page a user may edit, « Rédacteurs » included; only users holding
+# « view form submission » (« Modérateurs », data migration 0007) or superusers see them.
+CONTACT_MESSAGES_PERMISSION = "wagtailforms.view_formsubmission"
+
+
+@hooks.register("filter_form_submissions_for_user")
+def contact_messages_for_user(user, editable_forms):
+    """The form pages whose answers `user` may read and export."""
+    if user.is_superuser or user.has_perm(CONTACT_MESSAGES_PERMISSION):
+        return editable_forms
+    return editable_forms.none()
 
 
 class FormField(AbstractFormField):
