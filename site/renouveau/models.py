@@ -3,6 +3,8 @@
 import os
 
 from django.db import models
+from django.http import Http404
+from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
@@ -108,6 +110,13 @@ class BasePage(Page):
             return None
         site_id, root_url, page_path = parts
         return site_id, canonical_root_url(root_url) if root_url else root_url, page_path
+
+    def route(self, request, path_components):
+        # An expired page is gone at once, not at the scheduler's next run (which unpublishes
+        # it): Wagtail serves a page by its `live` flag alone.
+        if not path_components and self.expire_at and self.expire_at <= timezone.now():
+            raise Http404
+        return super().route(request, path_components)
 
     def get_view_restrictions(self):
         """Wagtail's (this page's and its ancestors' restrictions), with no query at all for a

@@ -14,7 +14,9 @@ request says a token was used) as well as outside them (the cookies are on the r
 """
 
 import hashlib
+import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
@@ -23,6 +25,15 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 GENERATION_KEY = "page-cache:generation"
 SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/healthz", "/static/", "/media/")
+# Query parameters our pages read (filters, pagination, search, form answers): part of the key.
+# Any other parameter makes the request uncacheable (served fresh, never stored), so random
+# query strings cannot fill the cache; tracking parameters are dropped from the key.
+QUERY_PARAMS = frozenset(
+    {"page", "q", "type", "categorie", "cite", "commune", "epci", "bailleur", "statut", "theme"}
+    | {"kind", "date", "end_date", "envoye", "attente", "annee", "profil", "source", "n", "all"}
+)
+IGNORED_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "_ga")
+MAX_PARAM_CHARS = 100
 
 
 def _cache():
@@ -45,8 +56,23 @@ def invalidate_page_cache(**_kwargs) -> None:
 MESSAGES_COOKIE_NAME = "messages"
 
 
+def _cache_query(request: HttpRequest) -> str | None:
+    """The query string of the cache key: the parameters pages read, sorted, tracking ones
+    dropped; None when another parameter (or an overlong value) makes the page uncacheable."""
+    kept = []
+    for name, values in request.GET.lists():
+        if name.startswith(IGNORED_PARAMS):
+            continue
+        if name not in QUERY_PARAMS or any(len(value) > MAX_PARAM_CHARS for value in values):
+            return None
+        kept.extend((name, value) for value in values)
+    return urlencode(sorted(kept))
+
+
 def _is_cacheable_request(request: HttpRequest) -> bool:
     if request.method not in ("GET", "HEAD"):
+        return False
+    if _cache_query(request) is None:
         return False
     if request.path.startswith(SKIPPED_PREFIXES):
         return False
@@ -87,8 +113,15 @@ def _is_cacheable_response(response: HttpResponse, request: HttpRequest) -> bool
 
 
 def _key(request: HttpRequest, generation: int) -> str:
-    raw = f"{request.get_host()}|{request.get_full_path()}".encode()
+    raw = f"{request.get_host()}|{request.path}?{_cache_query(request)}".encode()
     return f"page-cache:{generation}:{hashlib.sha256(raw).hexdigest()}"
+
+
+def _page_expiry(response: HttpResponse) -> float | None:
+    """The expiry time (epoch) of the Wagtail page a response shows, if it has one."""
+    page = (getattr(response, "context_data", None) or {}).get("page")
+    expire_at = getattr(page, "expire_at", None)
+    return expire_at.timestamp() if expire_at else None
 
 
 class PageCacheMiddleware:
@@ -102,14 +135,15 @@ class PageCacheMiddleware:
         generation = current_generation() if use_cache else 0
         if use_cache:
             cached = cache.get(_key(request, generation))
-            if cached is not None:
-                status, headers, content = cached
+            if cached is not None and len(cached) == 4 and cached[3] > time.time():
+                status, headers, content, _expires = cached
                 response = HttpResponse(content, status=status)
                 for name, value in headers:
                     response[name] = value
                 response["X-Page-Cache"] = "hit"
                 return response
         response = self.get_response(request)
+        expires = _page_expiry(response)
         if hasattr(response, "render") and callable(response.render):
             # Render now: a template that puts a CSRF token in the page says so while rendering.
             response = response.render()
@@ -128,10 +162,16 @@ class PageCacheMiddleware:
             or not _is_cacheable_response(response, request)
         ):
             return response
-        patch_cache_control(response, public=True, max_age=60)
+        # Never served after the page's own expiry (« expire_at »), whatever the scheduler does.
+        expires_at = time.time() + timeout
+        if expires is not None:
+            expires_at = min(expires, expires_at)
+        lifetime = int(expires_at - time.time())
+        if lifetime <= 0:
+            return response
+        patch_cache_control(response, public=True, max_age=min(60, lifetime))
         headers = [(k, v) for k, v in response.items() if k.lower() != "x-page-cache"]
-        cache.set(
-            _key(request, generation), (response.status_code, headers, response.content), timeout
-        )
+        entry = (response.status_code, headers, response.content, expires_at)
+        cache.set(_key(request, generation), entry, lifetime)
         response["X-Page-Cache"] = "miss"
         return response
