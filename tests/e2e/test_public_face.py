@@ -140,3 +140,26 @@ def test_a_desktop_screen_is_used_while_text_keeps_a_readable_measure(
     assert facts["x"] > text["x"] + text["width"]
     assert abs(facts["y"] - text["y"]) < 2
     context.close()
+
+
+def test_the_map_speaks_french_and_a_video_fills_a_phone(live_server, demo_site, browser, settings):
+    settings.TILE_URL = "/static/tuiles-absentes/{z}/{x}/{y}.png"  # no network in tests
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(live_server.url + "/cites/")
+    expect(page.get_by_role("button", name="Zoom avant")).to_have_attribute("title", "Zoom avant")
+    expect(page.get_by_role("button", name="Zoom arrière")).to_be_visible()
+    expect(page.locator(".leaflet-control-attribution")).to_contain_text("© IGN – Géoplateforme")
+    page.locator("#cites-map .leaflet-interactive").first.click()
+    expect(page.locator(".leaflet-popup")).to_be_visible()
+    expect(page.get_by_role("button", name="Fermer la fenêtre")).to_be_visible()
+    assert "Close popup" not in page.content()
+    page.close()
+
+    # At 375 px the video takes its column's whole width (it was 263 px in 343).
+    phone = browser.new_page(viewport={"width": 375, "height": 800})
+    phone.goto(live_server.url + "/cites/cite-5-12/")
+    video = phone.locator("figure.video").bounding_box()
+    column = phone.locator(".layout-aside__main").bounding_box()
+    assert video["width"] >= column["width"] - 1
+    assert video["width"] >= 340
+    phone.close()
