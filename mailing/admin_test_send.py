@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django_ratelimit.core import is_ratelimited
 
-from newsletter.checks import issue_checks
+from newsletter.checks import IssueChecks, incomplete_blocks, issue_checks
 from newsletter.forms import SendTestForm
 from newsletter.models import NewsletterIssuePage
 from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER, render_issue
@@ -29,6 +29,7 @@ def send_test_view(request: HttpRequest, page_id: int) -> HttpResponse:
         raise PermissionDenied
     # The latest draft is what the editor wants to see in a mailbox before publishing.
     issue = page.get_latest_revision_as_object()
+    incomplete = incomplete_blocks(issue)  # a draft with blocks to fill cannot be rendered yet
     problems: list[str] = []
     failures: list[str] = []
     if request.method == "POST":
@@ -47,7 +48,9 @@ def send_test_view(request: HttpRequest, page_id: int) -> HttpResponse:
             form.add_error(
                 None, "Trop de tests envoyés pendant l'heure écoulée : réessayez plus tard."
             )
-        if form.is_valid():
+        if incomplete:
+            problems = incomplete
+        elif form.is_valid():
             addresses = form.cleaned_data["addresses"]
             try:
                 result = send_test(issue, addresses, user=request.user)
@@ -73,8 +76,11 @@ def send_test_view(request: HttpRequest, page_id: int) -> HttpResponse:
         status = 429 if form.non_field_errors() else 200
     # The same list as the editor's checks panel and the send form: a test shows the warnings
     # too (they do not stop it), and before sending, what would stop it.
-    rendered = render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER, previews=True)
-    checks = issue_checks(issue, rendered, test_send=True)
+    if incomplete:
+        checks = IssueChecks(problems=incomplete, warnings=[])
+    else:
+        rendered = render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER, previews=True)
+        checks = issue_checks(issue, rendered, test_send=True)
     return TemplateResponse(
         request,
         "newsletter/admin/send_test.html",

@@ -452,6 +452,28 @@ def _edit_url(issue: Any) -> str:
     return reverse("wagtailadmin_pages:edit", args=[issue.pk]) if issue.pk else ""
 
 
+def incomplete_blocks(issue: Any) -> list[str]:
+    """Blocks of a draft whose required fields are empty (Wagtail 8 lets a draft be saved so,
+    and « Créer à partir du numéro précédent » leaves them to fill): the issue cannot be
+    rendered, let alone sent, until they are filled."""
+    from wagtail.blocks import StreamBlockValidationError
+
+    try:
+        issue.body.stream_block.clean(issue.body)
+    except StreamBlockValidationError as error:
+        problems = []
+        for index, child_error in sorted(error.block_errors.items()):
+            child = issue.body[index]
+            names = getattr(child_error, "block_errors", {}) or {}
+            labels = [str(child.block.child_blocks[name].label) for name in names]
+            fields = f" ({', '.join(f'« {label} »' for label in labels)})" if labels else ""
+            problems.append(
+                Finding(f"bloc à compléter{fields}.", where=block_label(index + 1, child.block))
+            )
+        return problems or [Finding("Des blocs sont à compléter.")]
+    return []
+
+
 @dataclass(frozen=True)
 class IssueChecks:
     """The one list of checks of an issue, shown alike in the editor's checks panel, on a test

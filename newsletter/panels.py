@@ -14,10 +14,14 @@ class IssueChecksPanel(Panel):
             return bool(getattr(self.instance, "pk", None))
 
         def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
-            from .checks import issue_checks
+            from .checks import incomplete_blocks, issue_checks
             from .rendering import UNSUBSCRIBE_URL_PLACEHOLDER, render_issue
 
             context = super().get_context_data(parent_context)
+            incomplete = incomplete_blocks(self.instance)
+            if incomplete:  # a draft with blocks to fill cannot be rendered yet
+                context.update(problems=incomplete, warnings=[], size_kb=None)
+                return context
             rendered = render_issue(self.instance, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
             checks = issue_checks(self.instance, rendered)
             context["problems"], context["warnings"] = checks.problems, checks.warnings

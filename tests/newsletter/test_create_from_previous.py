@@ -36,8 +36,16 @@ def test_the_next_issue_is_a_draft_with_the_previous_ones_structure(editor_clien
             empty = block.block.get_default()  # to fill
             api = block.block.get_api_representation
             assert api(block.value) == api(empty)
-    # The editor opens it without error (every block is there to fill).
-    assert editor_client.get(response["Location"]).status_code == 200
+    # The editor opens it without error: the checks panel lists the blocks to fill (a draft
+    # with empty required fields cannot be rendered: it used to answer 500), as does the test
+    # send page, which sends nothing.
+    editor = editor_client.get(response["Location"])
+    assert editor.status_code == 200
+    assert "bloc à compléter (« Titre », « Texte »)." in editor.content.decode()
+    test_url = reverse("newsletter_send_test", args=[issue.pk])
+    assert "bloc à compléter" in editor_client.get(test_url).content.decode()
+    refused = editor_client.post(test_url, {"addresses": "claire@example.org"})
+    assert refused.status_code == 422 and "bloc à compléter" in refused.content.decode()
 
 
 def test_without_permission_nothing_is_created(client, django_user_model, issue_2):
