@@ -19,6 +19,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from cites_pages.models import WebinarPage
+from mailing.models import TaskInput
 from mailing.subscriptions import absolute_url, hash_ip, normalize_email
 from renouveau.profiles import VisitorProfile
 
@@ -168,19 +169,32 @@ def start_registration(
     ip: str | None = None,
 ) -> None:
     """Hand the registration to the mail worker: the request does the same work whatever the
-    address (new, already registered, cancelled), so its answer and timing tell nothing."""
-    record_registration.enqueue(
-        webinar_id=webinar.pk,
-        email=normalize_email(email),
-        name=name.strip()[:150],
-        organisation=organisation.strip()[:200],
-        profile=profile if profile in VisitorProfile.values else VisitorProfile.AUTRE,
-        ip_hash=hash_ip(ip),
-    )
+    address (new, already registered, cancelled), so its answer and timing tell nothing. The
+    name and address reach the worker in a `TaskInput` row, never in the task's arguments
+    (which the task backend keeps)."""
+    payload = {
+        "webinar_id": webinar.pk,
+        "email": normalize_email(email),
+        "name": name.strip()[:150],
+        "organisation": organisation.strip()[:200],
+        "profile": profile if profile in VisitorProfile.values else VisitorProfile.AUTRE,
+        "ip_hash": hash_ip(ip),
+    }
+    record_registration.enqueue(TaskInput.objects.create(payload=payload).pk)
 
 
 @task(queue_name="mail")
-def record_registration(
+def record_registration(input_id: int) -> str:
+    """The worker's side of `start_registration`: reads (and deletes) the request's row."""
+    task_input = TaskInput.objects.filter(pk=input_id).first()
+    if task_input is None:
+        return "gone"
+    payload = task_input.payload
+    task_input.delete()
+    return register_now(**payload)
+
+
+def register_now(
     *,
     webinar_id: int,
     email: str,

@@ -240,3 +240,36 @@ def test_admin_login_records_are_purged(address, client, settings):
         run_entry_job("security")
         assert traces_of(address) == NO_TRACE
         assert traces_of("203.0.113.9")["database"] == []
+
+
+def test_task_arguments_and_results_never_hold_an_address(address, ses, db_tasks, home_page):
+    """Whatever the purge schedule, the task backend's table never receives the address: the
+    tasks get a row id (TaskInput), which they delete once read."""
+    from django_tasks_db.models import DBTaskResult
+
+    from mailing.models import TaskInput
+    from mailing.subscriptions import start_subscription
+    from tests.factories import WebinarIndexPageFactory, WebinarPageFactory
+    from webinar_registrations.registrations import start_registration
+
+    start = (timezone.now() + timedelta(days=7)).replace(microsecond=0)
+    webinar = WebinarPageFactory(
+        parent=WebinarIndexPageFactory(parent=home_page),
+        start=start,
+        end=start + timedelta(hours=2),
+    )
+    start_subscription(email=address, source="/lettre/abonnement/")
+    start_registration(webinar, email=address, name="Jeanne Martin")
+    ours = DBTaskResult.objects.filter(
+        task_path__in=[
+            "mailing.subscriptions.record_subscription",
+            "webinar_registrations.registrations.record_registration",
+        ]
+    )
+    assert ours.count() == 2
+    rows = list(DBTaskResult.objects.values_list("args_kwargs", flat=True))
+    assert address not in json.dumps(rows)
+    db_tasks()
+    stored = json.dumps(list(DBTaskResult.objects.values("args_kwargs", "return_value")))
+    assert address not in stored and "Jeanne" not in stored
+    assert not TaskInput.objects.exists()  # read and deleted by the tasks
