@@ -5,7 +5,7 @@ a rate with nothing to measure reads « — »."""
 import pytest
 
 from mailing.counters import count_deliveries
-from mailing.models import Campaign, Delivery, TrackedLink
+from mailing.models import Campaign, Delivery, Subscriber, TrackedLink
 from mailing.report import campaign_report
 from mailing.test_sends import send_test
 from tests.mailing.conftest import make_subscribers
@@ -98,3 +98,53 @@ def test_a_rate_with_nothing_to_measure_reads_a_dash(staff):
     empty = Campaign.objects.create(subject="N°4", html="", text="")
     html = measures(staff.get(f"/admin/mailing/campagne/{empty.pk}/rapport/").content.decode())
     assert '<th scope="row">Remis</th><td>0</td><td>—</td>' in html
+
+
+def test_the_data_migration_fills_the_counters_of_existing_campaigns():
+    from datetime import timedelta
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    now = timezone.now()
+    subscribers = make_subscribers(4)
+    campaign = Campaign.objects.create(subject="N°1", html="x", text="x", status="done")
+    Delivery.objects.bulk_create(
+        [
+            Delivery(campaign=campaign, subscriber=subscribers[0], status="sent", delivered_at=now),
+            Delivery(campaign=campaign, subscriber=subscribers[1], status="sent", bounced_at=now),
+            Delivery(
+                campaign=campaign,
+                subscriber=subscribers[2],
+                status="sent",
+                soft_bounced_at=now - timedelta(hours=1),
+            ),
+            Delivery(campaign=campaign, subscriber=subscribers[3], status="failed"),
+        ]
+    )
+    Subscriber.objects.filter(pk=subscribers[0].pk).update(
+        status="unsubscribed", unsubscribed_campaign=campaign
+    )
+    # A test send of before: no rows, its sent count never recorded.
+    test = Campaign.objects.create(
+        subject="Test", html="x", text="x", kind="test", status="done", recipient_count=2
+    )
+    migration = import_module("mailing.migrations.0010_fill_campaign_counters")
+    migration.forwards(apps, None)
+    campaign.refresh_from_db()
+    figures = (
+        campaign.sent_count,
+        campaign.failed_count,
+        campaign.delivered_count,
+        campaign.bounce_count,
+        campaign.soft_bounce_count,
+        campaign.unsubscribe_count,
+    )
+    assert figures == (3, 1, 1, 1, 1, 1)
+    test.refresh_from_db()
+    assert test.sent_count == 2
+    # Every row is counted: the next count adds nothing.
+    count_deliveries(campaign.pk)
+    campaign.refresh_from_db()
+    assert (campaign.sent_count, campaign.failed_count) == (3, 1)
