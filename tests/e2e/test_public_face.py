@@ -163,3 +163,21 @@ def test_the_map_speaks_french_and_a_video_fills_a_phone(live_server, demo_site,
     assert video["width"] >= column["width"] - 1
     assert video["width"] >= 340
     phone.close()
+
+
+def test_a_misspelt_search_from_the_phone_menu_is_corrected(live_server, demo_site, browser):
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    page.goto(live_server.url + "/")
+    page.get_by_role("button", name="Menu").click()
+    page.get_by_role("searchbox", name="Rechercher sur le site").fill("logemnts")
+    page.get_by_role("searchbox", name="Rechercher sur le site").press("Enter")
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("Aucun résultat pour «\u00a0logemnts\u00a0».")
+    expect(status).to_contain_text("Vouliez-vous dire «\u00a0logements\u00a0»\u00a0?")
+    expect(status).to_contain_text("pour « logements »")
+    expect(page.locator(".search-result mark").first).to_have_text("logements")
+    assert_accessible(page)
+    status.get_by_role("link", name="logements").click()
+    expect(page.get_by_role("status")).not_to_contain_text("Vouliez-vous dire")
+    expect(page.locator(".search-result").first).to_be_visible()
+    page.close()
