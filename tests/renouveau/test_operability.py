@@ -33,7 +33,7 @@ def _load_production_settings(env: dict[str, str]) -> subprocess.CompletedProces
         env={**PRODUCTION_ENV, **env},
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=180,
     )
 
 
@@ -174,7 +174,7 @@ def test_errors_reach_sentry_when_a_dsn_is_set_without_email_addresses():
             env=env,
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=180,
         )
         assert result.returncode == 0, result.stderr[-3000:]
     finally:
@@ -192,7 +192,7 @@ def test_without_sentry_errors_are_mailed_to_admins():
     admins = "Équipe web <web@example.org>, Astreinte <astreinte@example.org>"
     env = {**PRODUCTION_ENV, "SINGLE_PROCESS": "1", "ADMINS": admins}
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "('Équipe web', 'web@example.org'), ('Astreinte', 'astreinte@example.org')" in (
@@ -200,7 +200,7 @@ def test_without_sentry_errors_are_mailed_to_admins():
     )
     env["SENTRY_DSN"] = "http://0123456789abcdef@127.0.0.1:9/42"
     with_sentry = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180
     )
     assert with_sentry.stdout.strip() == "[]", with_sentry.stderr[-3000:]
 
