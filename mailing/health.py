@@ -5,8 +5,15 @@ deliveries sent since the campaign started or was last resumed), not over the wh
 a burst of bounces pauses quickly, and once staff have dealt with it and resumed, the bounces of
 before the resume no longer count (with a whole-campaign rate, each resume sent a few dozen
 messages and paused again). Staff see which addresses and domains bounced, and resume once those
-addresses are suppressed and the remaining recipients at those domains are set aside, or with an
-explicit override that is recorded (who, when).
+addresses are suppressed and the remaining recipients at the domains in cause are set aside, or
+with an explicit override that is recorded (who, when).
+
+A bad domain is told from a bad list by each domain's own rate over the window: a domain is in
+cause (offered, ticked, to set aside) only with enough sends there (MAILING_DOMAIN_MIN_SENT, 3),
+enough bounces (MAILING_DOMAIN_MIN_BOUNCES, 2) and a rate above MAILING_DOMAIN_BOUNCE_LIMIT (10 %).
+Bounces spread thinly over gmail.com, orange.fr… put no domain in cause: the list is the problem.
+An override lasts for the campaign: from then on it pauses only at SES's own review levels
+(MAILING_OVERRIDE_BOUNCE_LIMIT 5 %, MAILING_OVERRIDE_COMPLAINT_LIMIT 0.1 %).
 """
 
 from __future__ import annotations
@@ -27,6 +34,9 @@ logger = logging.getLogger(__name__)
 
 BOUNCE_RATE_LIMIT = 0.02  # SES puts accounts under review at 5 %
 COMPLAINT_RATE_LIMIT = 0.0008  # … and at 0.1 %
+OVERRIDE_BOUNCE_LIMIT = 0.05  # after « Reprendre malgré les rebonds »: SES's own levels
+OVERRIDE_COMPLAINT_LIMIT = 0.001
+DOMAIN_BOUNCE_LIMIT = 0.10
 SUPPRESSED = [
     Subscriber.Status.BOUNCED,
     Subscriber.Status.COMPLAINED,
@@ -85,6 +95,13 @@ def check_health(campaign_id: int) -> str | None:
     reason = None
     bounce_limit = setting("MAILING_BOUNCE_RATE_LIMIT", BOUNCE_RATE_LIMIT)
     complaint_limit = setting("MAILING_COMPLAINT_RATE_LIMIT", COMPLAINT_RATE_LIMIT)
+    if campaign.health_override_at:  # staff chose to go on: only SES's own levels stop it
+        bounce_limit = max(
+            bounce_limit, setting("MAILING_OVERRIDE_BOUNCE_LIMIT", OVERRIDE_BOUNCE_LIMIT)
+        )
+        complaint_limit = max(
+            complaint_limit, setting("MAILING_OVERRIDE_COMPLAINT_LIMIT", OVERRIDE_COMPLAINT_LIMIT)
+        )
     if health.bounce_rate > bounce_limit:
         reason = (
             f"Pause automatique : taux de rebonds de {_percent(health.bounce_rate, 1)} sur les "
@@ -107,21 +124,50 @@ def domain_of(email: str) -> str:
     return email.rpartition("@")[2].lower()
 
 
+@dataclass(frozen=True)
+class DomainCause:
+    """One domain's share of the window: sends, bounces or complaints, recipients still to send
+    there, and whether its own rate puts it in cause."""
+
+    domain: str
+    bounces: int
+    sent: int
+    pending: int
+    in_cause: bool
+
+    @property
+    def rate(self) -> str:
+        return _percent(self.bounces / self.sent if self.sent else 0.0, 0)
+
+
+def domain_in_cause(sent: int, bounces: int) -> bool:
+    """A bad domain rather than a bad list: enough sends and bounces there, at a high rate."""
+    return (
+        sent >= setting("MAILING_DOMAIN_MIN_SENT", 3)
+        and bounces >= setting("MAILING_DOMAIN_MIN_BOUNCES", 2)
+        and bounces / sent > setting("MAILING_DOMAIN_BOUNCE_LIMIT", DOMAIN_BOUNCE_LIMIT)
+    )
+
+
 @dataclass
 class Cause:
     """What a paused campaign's page shows: the addresses that bounced or complained in the
-    window, their domains, and how many recipients at those domains are still to be sent."""
+    window, and per domain with any of them its rate and recipients still to be sent."""
 
     addresses: list[tuple[str, str, bool]] = field(default_factory=list)  # email, kind, suppressed
-    domains: list[tuple[str, int, int]] = field(default_factory=list)  # domain, bounces, pending
+    domains: list[DomainCause] = field(default_factory=list)
 
     @property
     def unsuppressed(self) -> list[str]:
         return [email for email, _, suppressed in self.addresses if not suppressed]
 
     @property
+    def in_cause(self) -> list[DomainCause]:
+        return [d for d in self.domains if d.in_cause]
+
+    @property
     def pending_at_domains(self) -> int:
-        return sum(pending for _, _, pending in self.domains)
+        return sum(d.pending for d in self.in_cause)
 
 
 def pending_at(campaign: Campaign, domains: list[str]):
@@ -132,20 +178,27 @@ def pending_at(campaign: Campaign, domains: list[str]):
 
 
 def cause(campaign: Campaign, limit: int = 200) -> Cause:
-    rows = (
-        window(campaign)
-        .filter(Q(bounced_at__isnull=False) | Q(complained_at__isnull=False))
-        .values_list("subscriber__email", "subscriber__status", "bounced_at")
-        .order_by("subscriber__email")[:limit]
+    """The window's bounces and complaints, by address and by domain (with each domain's rate
+    over its own sends in the window: at most MAILING_HEALTH_WINDOW rows read)."""
+    rows = window(campaign).values_list(
+        "subscriber__email", "subscriber__status", "bounced_at", "complained_at"
     )
     result = Cause()
-    per_domain: Counter[str] = Counter()
-    for email, status, bounced_at in rows:
-        kind = "rebond" if bounced_at else "plainte"
-        result.addresses.append((email, kind, status in SUPPRESSED))
-        per_domain[domain_of(email)] += 1
-    for domain, count in per_domain.most_common():
-        result.domains.append((domain, count, pending_at(campaign, [domain]).count()))
+    sent: Counter[str] = Counter()
+    hit: Counter[str] = Counter()
+    for email, status, bounced_at, complained_at in rows.order_by("subscriber__email"):
+        domain = domain_of(email)
+        sent[domain] += 1
+        if bounced_at or complained_at:
+            hit[domain] += 1
+            if len(result.addresses) < limit:
+                kind = "rebond" if bounced_at else "plainte"
+                result.addresses.append((email, kind, status in SUPPRESSED))
+    for domain, count in hit.most_common():
+        in_cause = domain_in_cause(sent[domain], count)
+        pending = pending_at(campaign, [domain]).count()
+        result.domains.append(DomainCause(domain, count, sent[domain], pending, in_cause))
+    result.domains.sort(key=lambda d: (not d.in_cause, -d.bounces, d.domain))
     return result
 
 
@@ -158,7 +211,7 @@ def resume_blockers(campaign: Campaign) -> list[str]:
             f"{len(found.unsuppressed)} adresse(s) en cause ne sont pas encore suspendues."
         )
     if found.pending_at_domains:
-        names = ", ".join(domain for domain, _, pending in found.domains if pending)
+        names = ", ".join(d.domain for d in found.in_cause if d.pending)
         problems.append(
             f"{found.pending_at_domains} destinataire(s) restent à envoyer aux domaines en "
             f"cause ({names}) : écartez-les, ou reprenez en connaissance de cause."
