@@ -79,7 +79,7 @@ def public_cites():
 
 def read_follow_token(token: str) -> tuple[Subscriber, Any, bool, bool] | None:
     """(subscriber, cité, also the newsletter, also webinar announcements) for a valid,
-    unexpired link to a cité still public, else None."""
+    unexpired link to a cité still public (or to no cité: lists only), else None."""
 
     try:
         pk, cite_id, newsletter, *rest = signing.loads(
@@ -88,8 +88,8 @@ def read_follow_token(token: str) -> tuple[Subscriber, Any, bool, bool] | None:
     except (signing.BadSignature, ValueError, TypeError):
         return None
     subscriber = Subscriber.objects.filter(pk=pk, status=Subscriber.Status.CONFIRMED).first()
-    cite = public_cites().filter(pk=cite_id).first()
-    if subscriber is None or cite is None:
+    cite = public_cites().filter(pk=cite_id).first() if cite_id else None
+    if subscriber is None or (cite_id and cite is None):
         return None
     return subscriber, cite, bool(newsletter), bool(rest and rest[0])
 
@@ -110,7 +110,7 @@ def add_followed_cite(
     from .subscriptions import CONSENT_TEXT_VERSION
 
     changes: dict[str, Any] = {}
-    new_cite = not subscriber.cites.filter(pk=cite.pk).exists()
+    new_cite = cite is not None and not subscriber.cites.filter(pk=cite.pk).exists()
     if new_cite:
         subscriber.cites.add(cite)
         changes["cites_added"] = [cite.title]
@@ -158,7 +158,8 @@ def log_preference_change(
 def send_follow_confirmation_mail(
     subscriber: Subscriber, cite: Any, newsletter: bool, *, webinars: bool = False
 ) -> None:
-    """A confirmed address asked to follow a cité: it confirms by a signed link (nothing changes
+    """A confirmed address asked to follow a cité (or, `cite` None, for the letter or webinar
+    announcements it does not receive yet): it confirms by a signed link (nothing changes
     until then; the answer on the site was the same as for any address)."""
     from django.urls import reverse
 
@@ -167,9 +168,9 @@ def send_follow_confirmation_mail(
 
     from .subscriptions import absolute_url
 
-    token = follow_token(subscriber, cite.pk, newsletter, webinars)
+    token = follow_token(subscriber, cite.pk if cite else 0, newsletter, webinars)
     context = {
-        "cite": cite.title,
+        "cite": cite.title if cite else "",
         "newsletter": newsletter and not subscriber.newsletter,
         "webinars": webinars and not subscriber.webinar_announcements,
         "follow_url": absolute_url(reverse("mailing:follow_confirm", args=[token])),
@@ -178,7 +179,9 @@ def send_follow_confirmation_mail(
     }
     send_mail_message(
         to=[subscriber.email],
-        subject=f"Confirmez le suivi de {la_cite(cite.title)}",
+        subject=f"Confirmez le suivi de {la_cite(cite.title)}"
+        if cite
+        else "Confirmez votre abonnement au Renouveau du Bassin Minier",
         text=render_to_string("mailing/email/follow_confirmation.txt", context),
         html=render_to_string("mailing/email/follow_confirmation.html", context),
         tags={"kind": "follow-confirmation"},

@@ -236,8 +236,12 @@ def subscribe_now(
         if status in (Subscriber.Status.BOUNCED, Subscriber.Status.COMPLAINED):
             return "unchanged"
         if status == Subscriber.Status.CONFIRMED:
-            if not cites:
+            wants_more = (newsletter and not subscriber.newsletter) or (
+                webinar_announcements and not subscriber.webinar_announcements
+            )
+            if not cites and not wants_more:
                 return "unchanged"
+            # A cité, or a list it does not receive yet: confirmed by a signed link.
             follow_requested = subscriber
         else:
             follow_requested = None
@@ -289,7 +293,10 @@ def subscribe_now(
         from .follow import send_follow_confirmation_mail
 
         send_follow_confirmation_mail(
-            follow_requested, cites[0], newsletter, webinars=webinar_announcements
+            follow_requested,
+            cites[0] if cites else None,
+            newsletter,
+            webinars=webinar_announcements,
         )
         return "follow-pending"
     send_confirmation_mail(subscriber)

@@ -278,7 +278,8 @@ def follow_confirm(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "mailing/confirm_result.html", {"result": "invalid"}, status=400)
     subscriber, cite, newsletter, webinars = found
     if request.method == "GET":
-        return render(request, "mailing/follow_confirm.html", {"cite": cite, "token": token})
+        context = {"cite": cite, "token": token, "newsletter": newsletter, "webinars": webinars}
+        return render(request, "mailing/follow_confirm.html", context)
     add_followed_cite(
         subscriber,
         cite,

@@ -126,3 +126,34 @@ def test_preferences_record_each_list_ticked_or_unticked(client, cites, db):
         (r.topic, r.cite_id, r.given) for r in ConsentRecord.objects.filter(subscriber=subscriber)
     }
     assert got == {("newsletter", None, False), ("webinars", None, True), ("cite", lemay.pk, True)}
+
+
+def test_a_follower_asking_for_the_letter_confirms_it_by_a_link(
+    client, cites, ses, immediate_tasks
+):
+    """A confirmed address that follows a cité only and then subscribes to the letter is not
+    ignored: it confirms the letter (and announcements, if ticked) by a signed link."""
+    from tests.mailing.conftest import make_subscribers
+
+    lemay, _ = cites
+    [follower] = make_subscribers(1, prefix="suiveuse", newsletter=False)
+    follower.cites.add(lemay)
+    answer = client.post(
+        "/lettre/abonnement/",
+        {"email": follower.email, "consent": "on", "webinar_announcements": "on"},
+    )
+    assert answer.status_code == 302  # the same answer as for any address
+    follower.refresh_from_db()
+    assert (follower.newsletter, follower.webinar_announcements) == (False, False)  # not yet
+    [mail] = ses.messages()
+    assert mail["Subject"] == "Confirmez votre abonnement au Renouveau du Bassin Minier"
+    body = text_of(mail)
+    assert "la lettre d'information et les annonces des webinaires" in body
+    link = link_in(mail, r"https?://\S+/lettre/suivi/\S+/")
+    assert "Je confirme" in client.get(link).content.decode()
+    done = as_typed(client.post(link).content.decode())
+    assert "la lettre d'information du Renouveau du Bassin Minier" in done
+    follower.refresh_from_db()
+    assert (follower.newsletter, follower.webinar_announcements) == (True, True)
+    topics = set(follower.consents.filter(given=True).values_list("topic", flat=True))
+    assert topics == {"newsletter", "webinars"}
