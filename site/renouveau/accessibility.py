@@ -280,7 +280,7 @@ class AccessibilityCriterion(Orderable):
         AccessibilityStatementPage, on_delete=models.CASCADE, related_name="criteria"
     )
     number = models.CharField("critère", max_length=10, help_text="Par exemple : 1.1")
-    title = models.CharField("intitulé", max_length=300, blank=True)
+    title = models.CharField("intitulé", max_length=400, blank=True)  # RGAA's longest: 308
     result = models.CharField(
         "résultat", max_length=2, choices=Result.choices, default=Result.NOT_AUDITED
     )

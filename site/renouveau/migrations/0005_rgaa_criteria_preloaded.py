@@ -1,6 +1,7 @@
 """The accessibility statement's grid holds the 106 RGAA 4.1 criteria (issue 23 item 6): a new
-result « non audité » (the default), and every existing statement gets the criteria missing from
-its grid as « non audité », with the official titles, in the referential's order."""
+result « non audité » (the default), titles up to 400 characters (the longest is 308), and
+every existing statement gets the criteria missing from its grid as « non audité », with the
+official titles, in the referential's order."""
 
 import json
 from pathlib import Path
@@ -60,6 +61,11 @@ class Migration(migrations.Migration):
                 max_length=2,
                 verbose_name="résultat",
             ),
+        ),
+        migrations.AlterField(
+            model_name="accessibilitycriterion",
+            name="title",
+            field=models.CharField(blank=True, max_length=400, verbose_name="intitulé"),
         ),
         migrations.RunPython(forwards, migrations.RunPython.noop),
     ]
