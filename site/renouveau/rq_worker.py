@@ -2,11 +2,11 @@
 Redis restart.
 
 rq's `Worker.work()` quits on any exception it does not expect, and a lost Redis is one (in a
-heartbeat, a maintenance task, a job's bookkeeping; a Redis missing at start fails the worker's
-registration before its loop). The worker process then exits and only an outside restart loop
-brings it back. This one waits for Redis to answer again (backoff up to 10 s) and starts working
-again, under a fresh name (the old registration may still be in Redis). Any other failure, a
-stop signal, `--burst` or `--max-jobs` end the worker as before.
+heartbeat, a maintenance task, a job's bookkeeping); with Redis missing at start, building the
+worker (it names its connection) and its registration fail. The process then exits and only an
+outside restart loop brings it back. This one waits for Redis to answer again (backoff up to
+10 s) and works again, under a fresh name (the old registration may still be in Redis). Any
+other failure, a stop signal, `--burst` or `--max-jobs` end the worker as before.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import redis
 from rq import Worker
 from rq.exceptions import StopRequested
 
+logger = logging.getLogger("rq.worker")
 REDIS_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
 
@@ -37,7 +38,22 @@ class _LastError(logging.Filter):
         return True
 
 
+def _pause(delay: float) -> float:
+    time.sleep(delay)
+    return min(delay * 2, 10.0)
+
+
 class ResilientWorker(Worker):
+    def _set_ip_address(self, connection) -> None:
+        # rq names its connection as the worker is built: with Redis down, wait here too.
+        delay = 0.5
+        while True:
+            try:
+                return super()._set_ip_address(connection)
+            except REDIS_ERRORS as exc:
+                logger.warning("Redis unreachable (%s), waiting for it", exc)
+                delay = _pause(delay)
+
     def work(self, burst: bool = False, **kwargs) -> bool:
         worked = False
         while True:
@@ -69,8 +85,7 @@ class ResilientWorker(Worker):
             except StopRequested:
                 return False
             try:
-                time.sleep(delay)
+                delay = _pause(delay)
             except StopRequested:  # SIGTERM while waiting
                 return False
-            delay = min(delay * 2, 10.0)
         return False

@@ -4,6 +4,7 @@ or that loses it, waits for Redis and works again instead of exiting (renouveau.
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 
 import pytest
@@ -80,17 +81,26 @@ def test_an_rq_worker_waits_for_redis_instead_of_exiting(ses):
     worker = start_manage(
         "rqworker", "--job-class", "django_tasks_rq.Job", "default", "mail", **env
     )
+    output: list[str] = []
+    threading.Thread(target=lambda: output.extend(worker.stdout), daemon=True).start()
     try:
-        time.sleep(8)  # Django's start-up, then a few failed attempts
-        assert worker.poll() is None, worker.stdout.read()
+        # However long Django takes to start, until the worker has met the missing Redis.
+        wait_for(
+            lambda: worker.poll() is not None or "Redis unreachable" in "".join(output),
+            120,
+            "the worker to try Redis",
+        )
+        assert worker.poll() is None, "".join(output)
         server.start()
         enqueue_mail(env, "Après le démarrage de Redis")
         wait_for(lambda: len(ses.messages()) == 1, 90, "the first task")
 
         # Redis restarts (its queue emptied) while the worker is up: it carries on.
         server.stop()
-        time.sleep(3)
-        assert worker.poll() is None, worker.stdout.read()
+        lines = len(output)
+        wait_for(lambda: "Redis" in "".join(output[lines:]), 60, "the worker to miss Redis")
+        time.sleep(2)
+        assert worker.poll() is None, "".join(output)
         server.start()
         enqueue_mail(env, "Après le redémarrage de Redis")
         wait_for(lambda: len(ses.messages()) == 2, 90, "the second task")
