@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
 from .password_reset import ThrottledPasswordResetView
+from .sitemap import SITEMAPS
 
 handler404 = "renouveau.views.page_not_found"
 handler500 = "renouveau.views.server_error"
@@ -17,7 +18,7 @@ handler500 = "renouveau.views.server_error"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("django-admin/", admin.site.urls),
     # Before Wagtail's own: limited per IP and per address, the same work whatever the address.
     path(

@@ -54,3 +54,12 @@ def test_an_expired_page_is_not_served_even_from_the_cache(page_cache, home_page
     with freeze_time("2026-06-22 10:06"):  # expired; the scheduler has not run yet
         response = client.get("/atelier/")
         assert response.status_code == 404
+
+
+def test_an_expired_page_leaves_the_sitemap_at_once(home_page, client):
+    page = child_page(home_page, StandardPage, slug="atelier", title="Atelier")
+    assert "/atelier/" in client.get("/sitemap.xml").content.decode()
+    page.expire_at = timezone.now() - datetime.timedelta(minutes=1)  # the scheduler not yet run
+    page.save()
+    assert page.live
+    assert "/atelier/" not in client.get("/sitemap.xml").content.decode()
