@@ -248,7 +248,15 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"  # Wagtail overrides it to SAMEORIGIN on its preview views
-TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# Map tiles: the IGN's Plan IGN v2 from the French public Géoplateforme (no key, made for public
+# sites); tile.openstreetmap.org's usage policy forbids heavy use. The cookies page names it.
+TILE_URL = os.environ.get(
+    "MAP_TILE_URL",
+    "https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+    "&LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2&STYLE=normal&FORMAT=image/png"
+    "&TILEMATRIXSET=PM&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}",
+)
+TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "Plan IGN © IGN – Géoplateforme")
 _TILE_ORIGIN = "/".join(TILE_URL.split("/")[:3]).replace("{s}.", "*.")
 CONTENT_SECURITY_POLICY = {
     # The Wagtail admin keeps its own inline scripts; the public site gets a strict policy.
@@ -407,6 +415,9 @@ DOCUMENTS_AUTO_MAIL_PER_DOMAIN_PER_HOUR = int(
     os.environ.get("DOCUMENTS_AUTO_MAIL_PER_DOMAIN", "10")
 )
 DOCUMENTS_AUTO_MAIL_PER_HOUR = int(os.environ.get("DOCUMENTS_AUTO_MAIL_PER_HOUR", "60"))
+# Checked before those caps: automatic links one visitor's IP may cause per hour (well under
+# the per-domain cap, so that one visitor cannot use up a whole mail domain's).
+DOCUMENTS_AUTO_MAIL_PER_IP_PER_HOUR = int(os.environ.get("DOCUMENTS_AUTO_MAIL_PER_IP", "3"))
 # SNS: messages older than this are replays (seconds).
 SNS_MAX_MESSAGE_AGE = 3600
 # Transactional mail (renouveau.mail): attempts for transient SES errors, first backoff delay.
@@ -415,6 +426,3 @@ MAIL_RETRY_BASE_DELAY = float(os.environ.get("MAIL_RETRY_BASE_DELAY", "0.5"))
 # `check --deploy` asks SES whether DEFAULT_FROM_EMAIL is a verified identity (0 = offline build).
 CHECK_SES_IDENTITY = env_bool("CHECK_SES_IDENTITY", True)
 # --- end of abuse block -----------------------------------------------------------------------
-# Checked before those caps: automatic links one visitor's IP may cause per hour (well under
-# the per-domain cap, so that one visitor cannot use up a whole mail domain's).
-DOCUMENTS_AUTO_MAIL_PER_IP_PER_HOUR = int(os.environ.get("DOCUMENTS_AUTO_MAIL_PER_IP", "3"))
