@@ -238,7 +238,11 @@ def run_forever(jobs: list[Job], log: Callable[[str], None], stop: threading.Eve
                 stop.wait(poll_seconds())
                 continue
             standby_said = False
-            catch_up = missed_jobs(jobs)
+            try:
+                catch_up = missed_jobs(jobs)
+            except Exception:  # a database hiccup at take-over must not stop the leader
+                logger.exception("Scheduler: missed runs not checked")
+                catch_up = []
             scheduler = build_scheduler(jobs, blocking=False, catch_up=catch_up)
             scheduler.start()
             missed = ", ".join(job.name for job in catch_up) or "none"
