@@ -20,6 +20,8 @@ Settings (Django settings, or environment variables of the same name; all option
   notifications /lettre/ses-notifications/ accepts; none configured = everything refused.
 - MAILING_SUBSCRIBE_RATE_PER_IP ("10/h"), MAILING_SUBSCRIBE_RATE_PER_EMAIL ("6/h", answered in words
   beyond).
+- MAILING_SUPPRESSION_KEY: key of the HMAC kept of unsubscribed addresses (default SECRET_KEY;
+  changing it forgets the suppression list).
 - MAILING_UNSUBSCRIBE_MAILTO: address of the mailto: in List-Unsubscribe (default: the sender).
   Inbound mail to it (SES receiving, documents.inbound) carrying the token unsubscribes at once.
 - MAILING_CONFIRMATIONS_PER_HOUR (200), MAILING_CONFIRMATIONS_PER_DOMAIN_PER_HOUR (50): beyond
