@@ -44,6 +44,8 @@ def test_erasing_a_subscriber_leaves_the_campaign_report_as_it_was(
 
     after = measures(staff.get(url).content.decode())
     assert after == before
+    progress = staff.get(f"/admin/mailing/campagne/{campaign.pk}/").content.decode()
+    assert '<td data-status="sent">2</td>' in progress
     campaign.refresh_from_db()
     result = campaign_report(campaign)
     assert (result.sent, result.delivered, result.soft_bounces) == (2, 1, 1)
@@ -82,6 +84,8 @@ def test_a_test_send_reads_one_sent(issue, ses, staff):
     assert "(1 envoyé)" in send_page and "0 envoyé" not in send_page
     report = staff.get(f"/admin/mailing/campagne/{result.campaign.pk}/rapport/")
     assert '<th scope="row">Envoyés</th><td>1</td>' in measures(report.content.decode())
+    progress = staff.get(f"/admin/mailing/campagne/{result.campaign.pk}/").content.decode()
+    assert '<td data-status="sent">1</td>' in progress
 
 
 def test_a_rate_with_nothing_to_measure_reads_a_dash(staff):
