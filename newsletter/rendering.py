@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 
 from renouveau.legal import publisher_for_mail
 from renouveau.mail_layout import PREHEADER_SPACER, mjml_to_html
+from renouveau.typography import french_text
 
 from .email_context import (
     GENERIC_UNSUBSCRIBE_PATH,
@@ -185,7 +186,8 @@ def render_text(prepared: PreparedIssue) -> str:
     )
     for lines in sections:
         out += section_lines(lines)
-    return "\n".join(out).strip() + "\n"
+    # The fixed strings too (« Lire en ligne : », « Éditeur : »…); addresses stay as they are.
+    return french_text("\n".join(out).strip()) + "\n"
 
 
 def render_issue(
