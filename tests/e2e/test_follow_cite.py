@@ -30,6 +30,7 @@ def test_follow_a_cite_receive_one_alert_and_change_preferences(
 
     from cites_pages.models import CityPage, NewsIndexPage
     from mailing.sending import run_batch
+    from renouveau.mail_layout import la_cite
     from tests.factories import NewsPageFactory
 
     cache.clear()  # rate-limit counters
@@ -53,7 +54,7 @@ def test_follow_a_cite_receive_one_alert_and_change_preferences(
     expect(page.locator("h1")).to_have_text("Vérifiez votre messagerie")
 
     [mail] = ses.messages()
-    assert mail["Subject"] == f"Confirmez le suivi de la cité {cite.title}"
+    assert mail["Subject"] == f"Confirmez le suivi de {la_cite(cite.title)}"
     link = re.search(
         r"https?://\S+/lettre/confirmation/\S+/", mail.get_body(("plain",)).get_content()
     )
