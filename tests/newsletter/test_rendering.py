@@ -54,7 +54,7 @@ def test_subject_preheader_and_document_structure(issue_2, rendered):
     assert html.startswith("<!doctype html>")
     assert '<html lang="fr"' in html
     assert "<title>Renouveau du Bassin Minier N°2 — Juillet 2019</title>" in html
-    assert rendered.preheader in unescape(html)  # the hidden preview text
+    assert as_typed(rendered.preheader) in as_typed(html)  # the hidden preview text, typeset
     assert "max-width:600px" in html  # 600 px layout…
     assert "@media only screen and (min-width:480px)" in html  # …that stacks below 480 px
     assert "prefers-color-scheme: dark" in html and 'name="color-scheme"' in html
@@ -107,11 +107,12 @@ def test_text_part_is_plain_readable_text(issue_2, rendered):
     text = rendered.text
     assert "<" not in text.replace("« ", "").replace(" »", "")
     assert "JUILLET 2019. N°2" in text
-    assert f"Se désabonner ou gérer vos abonnements : {UNSUBSCRIBE_URL_PLACEHOLDER}" in text
-    assert f"Lire cette lettre dans votre navigateur : {issue_2.get_archive_url()}" in text
-    assert "« Malgré des remontées régulières" in text
+    typed = as_typed(text)  # the fixed strings are typeset too (« : » after a no-break space)
+    assert f"Se désabonner ou gérer vos abonnements : {UNSUBSCRIBE_URL_PLACEHOLDER}" in typed
+    assert f"Lire cette lettre dans votre navigateur : {issue_2.get_archive_url()}" in typed
+    assert "« Malgré des remontées régulières" in typed
     assert "— Grégory Lelong, Maire de Condé-sur-Escaut" in text
-    assert "[Image : " in text and "(Crédit ville de Vicq)]" in text
+    assert "[Image : " in typed and "(Crédit ville de Vicq)]" in typed
     assert max(len(line) for line in text.splitlines() if "http" not in line) <= 72
 
 
@@ -335,7 +336,7 @@ def test_the_footer_says_who_publishes_the_letter_and_why_you_receive_it(issue_2
     notice = LegalNoticePage.objects.live().get()
     first_address_line = notice.publisher_address.splitlines()[0]
     for part in (rendered.html, " ".join(rendered.text.split())):  # the text part is wrapped
-        assert f"Éditeur : {notice.publisher_name}" in part
+        assert f"Éditeur : {notice.publisher_name}" in as_typed(part)
         assert first_address_line in part
         assert notice.get_full_url() in part
         assert "Vous recevez cette lettre parce que vous vous êtes abonné" in part
