@@ -616,9 +616,12 @@ def two_schedulers(env, server) -> str:
     from cites_pages.models import CityPage
     from mailing.models import Campaign, CiteUpdate, Delivery, Subscriber
 
+    if not CityPage.objects.live().exists():
+        from cites_pages import demo
+        from renouveau.demo import ensure_home_page
+
+        demo.load(ensure_home_page())
     cites = list(CityPage.objects.live()[:3])
-    if not cites:
-        return "fault two-schedulers: not run (no cité in the demo content)"
     followers = list(Subscriber.objects.order_by("pk")[: min(RECIPIENTS, 600)])
     for i, subscriber in enumerate(followers):
         subscriber.cites.add(cites[i % len(cites)])
