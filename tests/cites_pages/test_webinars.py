@@ -40,7 +40,7 @@ class TestWebinars(ProgrammeTestCase):
 
     def test_the_22_june_2026_webinar_is_now_a_replay(self):
         page = html_lib.unescape(self.html(DEMO_URL))
-        self.assertIn("Replay du webinaire", page)
+        self.assertIn("Webinaire passé — replay à venir", page)  # not online yet
         self.assertIn("22 juin 2026, de 14h00", page)
         self.assertIn("Le replay sera mis en ligne prochainement.", page)
         self.assertNotIn("S'inscrire au webinaire", page)
@@ -64,7 +64,7 @@ class TestWebinars(ProgrammeTestCase):
             end=timezone.now() - datetime.timedelta(minutes=1),
         )
         page = self.html(webinar.url)
-        self.assertIn("Replay du webinaire", page)
+        self.assertIn("Webinaire passé — replay à venir", page)
         self.assertNotIn("inscription.example.org", page)
 
     def test_schema_org_event(self):
