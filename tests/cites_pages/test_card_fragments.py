@@ -140,7 +140,7 @@ class TestWebinarCards(FragmentsTestCase):
         upcoming, replays = self.html("/webinaires/").split('id="replays-titre"')
         self.assertNotIn("Un webinaire en cours", upcoming)
         card = replays.split("Un webinaire en cours", 1)[1].split("</article>", 1)[0]
-        self.assertIn('<span class="tag">Replay</span>', card)
+        self.assertIn('<span class="tag">Replay à venir</span>', card)  # none online yet
 
 
 class TestGenerationCacheKey(FragmentsTestCase):

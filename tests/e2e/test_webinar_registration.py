@@ -69,7 +69,7 @@ def test_register_receive_the_ics_cancel_register_again_reminders_and_replay(
     page = context.new_page()
 
     page.goto(f"{live_server.url}{webinar.url}")
-    page.get_by_role("link", name=re.compile("S'inscrire au webinaire")).click()
+    page.get_by_role("link", name=re.compile("S[’']inscrire au webinaire")).click()
     expect(page.locator("h1")).to_have_text("S'inscrire au webinaire")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert_accessible(page)
@@ -106,7 +106,7 @@ def test_register_receive_the_ics_cancel_register_again_reminders_and_replay(
 
     # She changes her mind: registering again is allowed, with a new cancel link.
     page.goto(f"{live_server.url}{webinar.url}")
-    page.get_by_role("link", name=re.compile("S'inscrire au webinaire")).click()
+    page.get_by_role("link", name=re.compile("S[’']inscrire au webinaire")).click()
     fill_form(page, EMAIL)
     page.locator("main").get_by_role("button", name="M'inscrire").click()
     expect(page.locator("h1")).to_have_text("Vérifiez votre messagerie")
