@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from .models import ConsentRecord, Delivery, PreferenceChange, Subscriber
+from .models import BounceRecord, ConsentRecord, Delivery, PreferenceChange, Subscriber
 
 FIELD_LABELS = {
     "newsletter": "Lettre d'information",
@@ -40,6 +40,7 @@ class SubscriberFile:
     preference_changes: list[tuple[PreferenceChange, list[tuple[str, str, str]]]]
     deliveries: list[Delivery]
     incidents: list[Incident]
+    bounces: list[BounceRecord]  # as SES classified them, with its diagnostic
 
 
 def _value(value: Any) -> str:
@@ -65,7 +66,7 @@ def _readable_changes(change: PreferenceChange) -> list[tuple[str, str, str]]:
 
 
 def subscriber_file(subscriber: Subscriber) -> SubscriberFile:
-    """Everything recorded about this subscriber, newest first (five queries)."""
+    """Everything recorded about this subscriber, newest first (six queries)."""
     deliveries = list(
         subscriber.deliveries.select_related("campaign").order_by("-campaign__created_at", "-pk")
     )
@@ -87,6 +88,7 @@ def subscriber_file(subscriber: Subscriber) -> SubscriberFile:
         ],
         deliveries=deliveries,
         incidents=sorted(incidents, key=lambda incident: incident.at, reverse=True),
+        bounces=list(subscriber.bounces.all()),
     )
 
 

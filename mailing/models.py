@@ -4,6 +4,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from renouveau.profiles import VisitorProfile
 
@@ -69,6 +70,15 @@ class Subscriber(models.Model):
         null=True,
         blank=True,
         help_text="Aucune interaction depuis trois ans : consentement à renouveler.",
+    )
+    # One reminder of the opt-in mail before the 30-day purge (subscriptions.remind_unconfirmed).
+    reminder_sent_at = models.DateTimeField(
+        "rappel de confirmation envoyé le", null=True, blank=True
+    )
+    # Consent older than MAILING_REPERMISSION_YEARS asked again once (repermission.py); cleared
+    # by « Je reste abonné », unsubscribed 30 days after without an answer.
+    repermission_asked_at = models.DateTimeField(
+        "renouvellement du consentement demandé le", null=True, blank=True
     )
     transient_bounce_count = models.PositiveIntegerField("rebonds temporaires", default=0)
     suppression_reason = models.CharField("motif de suppression", max_length=300, blank=True)
@@ -437,3 +447,72 @@ class TaskInput(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pk}"
+
+
+class BounceRecord(models.Model):
+    """One bounce or complaint SES reported for a subscriber, with its type, sub-type and the
+    receiving server's diagnostic (addresses masked): shown on the subscriber's page."""
+
+    class Kind(models.TextChoices):
+        PERMANENT = "Permanent", "Rebond définitif"
+        TRANSIENT = "Transient", "Rebond temporaire"
+        UNDETERMINED = "Undetermined", "Rebond indéterminé"
+        COMPLAINT = "Complaint", "Plainte pour spam"
+
+    subscriber = models.ForeignKey(
+        Subscriber, verbose_name="abonné", on_delete=models.CASCADE, related_name="bounces"
+    )
+    delivery = models.ForeignKey(
+        Delivery,
+        verbose_name="envoi",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField("le", default=timezone.now, db_index=True)
+    kind = models.CharField("type", max_length=20, choices=Kind.choices)
+    sub_type = models.CharField("sous-type", max_length=60, blank=True)
+    diagnostic = models.CharField("diagnostic", max_length=500, blank=True)
+    suppressed = models.BooleanField("adresse écartée", default=False)
+
+    class Meta:
+        verbose_name = "rebond"
+        verbose_name_plural = "rebonds"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber_id} {self.kind} {self.at:%d/%m/%Y}"
+
+
+class SavedSegment(models.Model):
+    """A named audience built from what people declared (profile, communes or EPCI of interest,
+    followed cités) within one list they chose — never from behaviour (segments.py)."""
+
+    class List(models.TextChoices):
+        NEWSLETTER = "newsletter", "Lettre d'information"
+        WEBINARS = "webinars", "Annonces de webinaires"
+
+    name = models.CharField("nom", max_length=150, unique=True)
+    mailing_list = models.CharField(
+        "liste", max_length=20, choices=List.choices, default=List.NEWSLETTER
+    )
+    profiles = models.JSONField("profils", default=list, blank=True)
+    communes = models.ManyToManyField(
+        "cites_pages.Commune", verbose_name="communes", blank=True, related_name="+"
+    )
+    epcis = models.ManyToManyField(
+        "cites_pages.EPCI", verbose_name="intercommunalités", blank=True, related_name="+"
+    )
+    cites = models.ManyToManyField(
+        "cites_pages.CityPage", verbose_name="cités suivies", blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "segment"
+        verbose_name_plural = "segments"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

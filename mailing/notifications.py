@@ -10,6 +10,7 @@ import json
 import logging
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from renouveau.logs import redact
 from renouveau.sns import (
     SNSVerificationError,
     confirm_subscription,
@@ -25,7 +27,7 @@ from renouveau.sns import (
 )
 
 from .counters import count_stamp
-from .models import Delivery, Subscriber
+from .models import BounceRecord, Delivery, Subscriber
 from .subscriptions import normalize_email
 
 logger = logging.getLogger(__name__)
@@ -93,16 +95,6 @@ def _delivery_for(mail: dict[str, Any]) -> Delivery | None:
     return None
 
 
-def _addresses(items: Any) -> list[str]:
-    if not isinstance(items, list):
-        return []
-    return [
-        normalize_email(item["emailAddress"])
-        for item in items
-        if isinstance(item, dict) and isinstance(item.get("emailAddress"), str)
-    ]
-
-
 def apply_ses_event(payload: dict[str, Any]) -> None:
     kind = payload.get("notificationType") or payload.get("eventType") or ""
     mail = payload.get("mail") if isinstance(payload.get("mail"), dict) else {}
@@ -113,23 +105,93 @@ def apply_ses_event(payload: dict[str, Any]) -> None:
         _stamp(delivery, "delivered_at")  # the receiving server accepted it (campaign report)
     elif kind == "Bounce":
         bounce = payload.get("bounce") or {}
-        recipients = _addresses(bounce.get("bouncedRecipients"))
-        if bounce.get("bounceType") == "Permanent":
+        bounce_type = bounce.get("bounceType")
+        if bounce_type not in (BounceRecord.Kind.PERMANENT, BounceRecord.Kind.TRANSIENT):
+            bounce_type = BounceRecord.Kind.UNDETERMINED
+        sub_type = str(bounce.get("bounceSubType") or "")[:60]
+        if bounce_type == BounceRecord.Kind.PERMANENT:
             _stamp(delivery, "bounced_at")
-            for email in recipients:
-                suppress(email, Subscriber.Status.BOUNCED, "Rebond définitif signalé par SES")
-            _check_health(delivery)
-        else:  # Transient or Undetermined: the address stays, the report counts it
+        else:
             _stamp(delivery, "soft_bounced_at")
-            Subscriber.objects.filter(email__in=recipients).update(
-                transient_bounce_count=F("transient_bounce_count") + 1
-            )
+        for email, diagnostic in _recipients(bounce.get("bouncedRecipients")):
+            record = _record(email, delivery, bounce_type, sub_type, diagnostic)
+            if bounce_type == BounceRecord.Kind.PERMANENT:
+                reason = f"Rebond définitif signalé par SES ({sub_type or 'General'})"
+                _suppressed(record, suppress(email, Subscriber.Status.BOUNCED, reason))
+            elif record is not None:
+                # Transient or Undetermined (a full mailbox, a server down): the address stays
+                # until MAILING_SOFT_BOUNCE_LIMIT of them within the window.
+                Subscriber.objects.filter(pk=record.subscriber_id).update(
+                    transient_bounce_count=F("transient_bounce_count") + 1
+                )
+                _suppressed(record, _too_many_soft_bounces(email, record))
+        if bounce_type == BounceRecord.Kind.PERMANENT:
+            _check_health(delivery)
     elif kind == "Complaint":
         complaint = payload.get("complaint") or {}
         _stamp(delivery, "complained_at")
-        for email in _addresses(complaint.get("complainedRecipients")):
-            suppress(email, Subscriber.Status.COMPLAINED, "Plainte pour spam signalée par SES")
+        sub_type = str(complaint.get("complaintFeedbackType") or "")[:60]
+        for email, _ in _recipients(complaint.get("complainedRecipients")):
+            record = _record(email, delivery, BounceRecord.Kind.COMPLAINT, sub_type, "")
+            reason = "Plainte pour spam signalée par SES"
+            _suppressed(record, suppress(email, Subscriber.Status.COMPLAINED, reason))
         _check_health(delivery)
+
+
+def soft_bounce_rule() -> tuple[int, timedelta]:
+    """How many soft bounces within how many days suppress an address (3 within 30 days)."""
+    limit = int(getattr(settings, "MAILING_SOFT_BOUNCE_LIMIT", 3))
+    days = int(getattr(settings, "MAILING_SOFT_BOUNCE_WINDOW_DAYS", 30))
+    return limit, timedelta(days=days)
+
+
+def _recipients(items: Any) -> list[tuple[str, str]]:
+    """(address, the receiving server's diagnostic with any address masked) per recipient."""
+    if not isinstance(items, list):
+        return []
+    return [
+        (normalize_email(item["emailAddress"]), redact(str(item.get("diagnosticCode") or ""))[:500])
+        for item in items
+        if isinstance(item, dict) and isinstance(item.get("emailAddress"), str)
+    ]
+
+
+def _record(
+    email: str, delivery: Delivery | None, kind: str, sub_type: str, diagnostic: str
+) -> BounceRecord | None:
+    subscriber = Subscriber.objects.filter(email=email).only("pk").first()
+    if subscriber is None:
+        return None
+    if delivery is not None and delivery.subscriber_id == subscriber.pk:
+        # SNS may deliver a notification twice: one record per delivery and kind.
+        existing = BounceRecord.objects.filter(delivery=delivery, kind=kind).first()
+        if existing is not None:
+            return None
+    return BounceRecord.objects.create(
+        subscriber=subscriber,
+        delivery=delivery if delivery and delivery.subscriber_id == subscriber.pk else None,
+        kind=kind,
+        sub_type=sub_type,
+        diagnostic=diagnostic,
+    )
+
+
+def _too_many_soft_bounces(email: str, record: BounceRecord) -> bool:
+    limit, window = soft_bounce_rule()
+    recent = BounceRecord.objects.filter(
+        subscriber_id=record.subscriber_id,
+        kind__in=[BounceRecord.Kind.TRANSIENT, BounceRecord.Kind.UNDETERMINED],
+        at__gte=record.at - window,
+    ).count()
+    if recent < limit:
+        return False
+    reason = f"{recent} rebonds temporaires en {window.days} jours signalés par SES"
+    return suppress(email, Subscriber.Status.BOUNCED, reason)
+
+
+def _suppressed(record: BounceRecord | None, suppressed: bool) -> None:
+    if record is not None and suppressed:
+        BounceRecord.objects.filter(pk=record.pk).update(suppressed=True)
 
 
 def reconcile(delivery: Delivery, message_id: str) -> bool:

@@ -14,6 +14,8 @@ urlpatterns = [
     path("lettre/desabonnement/<str:token>/", views.unsubscribe_view, name="unsubscribe"),
     path("lettre/l/<str:token>/", follow_link, name="link"),
     path("lettre/preferences/<str:token>/", views.preferences, name="preferences"),
+    # Under the preferences path: the access-log filter masks the token (renouveau.logs).
+    path("lettre/preferences/<str:token>/renouveler/", views.renew, name="renew"),
     path("lettre/suivre/<int:cite_id>/", views.follow, name="follow"),
     path("lettre/suivre/<int:cite_id>/merci/", views.follow_done, name="follow_done"),
     path("lettre/suivre/<int:cite_id>/commencer/", views.follow_start, name="follow_start"),

@@ -6,12 +6,19 @@ from renouveau.retention import retention_jobs
 from renouveau.scheduler import Job, interval
 
 from .retention import RETENTION
-from .subscriptions import flag_inactive, purge_unconfirmed
+from .subscriptions import flag_inactive, purge_unconfirmed, remind_unconfirmed
 
 
 def list_hygiene() -> dict[str, int]:
     """Purge addresses unconfirmed after 30 days, flag three-year-inactive ones (CNIL)."""
     return {"purged": purge_unconfirmed(), "flagged": flag_inactive()}
+
+
+def repermission() -> dict[str, int]:
+    """Consents older than MAILING_REPERMISSION_YEARS asked again once; no answer → unsubscribed."""
+    from .repermission import run_repermission
+
+    return run_repermission()
 
 
 def campaign_watchdog() -> dict[str, int]:
@@ -47,6 +54,8 @@ JOBS = [
         daily_at=getattr(settings, "MAILING_CITE_ALERTS_AT", "17:30"),
     ),
     Job("mailing-list-hygiene", list_hygiene, daily_at="03:10"),
+    Job("mailing-optin-reminders", remind_unconfirmed, daily_at="10:00"),
+    Job("mailing-repermission", repermission, daily_at="10:30"),
     Job(
         "mailing-campaign-watchdog",
         campaign_watchdog,

@@ -320,10 +320,11 @@ def confirmation_cap_reason(subscriber: Subscriber) -> str:
     )
 
 
-def send_confirmation_mail(subscriber: Subscriber) -> None:
+def send_confirmation_mail(subscriber: Subscriber, *, reminder: bool = False) -> None:
     """Send the opt-in mail now (transient SES errors are retried by renouveau.mail). A failure
     is recorded on the subscriber (shown in the staff list) and raised, so the task fails too.
-    Nothing typed by the visitor goes into the mail (only the link)."""
+    Nothing typed by the visitor goes into the mail (only the link). `reminder`: the one
+    reminder before the purge (remind_unconfirmed), which says when the address is erased."""
     from renouveau.mail import describe_error, send_mail_message
 
     from .consents import what_they_receive
@@ -336,11 +337,15 @@ def send_confirmation_mail(subscriber: Subscriber) -> None:
         "site_url": settings.SITE_URL,
         "cites": cites,
         "newsletter": subscriber.newsletter,
+        "reminder": reminder,
+        "erased_on": subscriber.consent_at + PURGE_PENDING_AFTER if subscriber.consent_at else None,
     }
     if subscriber.newsletter or not cites:
         subject = "Confirmez votre abonnement à la lettre du Renouveau du Bassin Minier"
     else:
         subject = f"Confirmez le suivi de {la_cite(cites[0])}"
+    if reminder:
+        subject = f"Rappel : {subject[0].lower()}{subject[1:]}"
     try:
         send_mail_message(
             to=[subscriber.email],
@@ -459,10 +464,16 @@ def is_suppressed(email: str) -> bool:
     return SuppressedAddress.objects.filter(address_hash=address_hash(email)).exists()
 
 
-def unsubscribe(subscriber: Subscriber) -> bool:
+def unsubscribe(
+    subscriber: Subscriber,
+    *,
+    source: str = "Me désabonner de tout",
+    count_on_campaign: bool = True,
+) -> bool:
     """Stop every future mail to this subscriber: every list's consent is withdrawn (and
     recorded), so that the preferences page shows nothing ticked. Returns False if it was
-    already the case."""
+    already the case. `count_on_campaign`: False when no mail caused it (re-permission left
+    unanswered), so no campaign's report counts it."""
     from .consents import Topic, record_consents
 
     now = timezone.now()
@@ -474,7 +485,7 @@ def unsubscribe(subscriber: Subscriber) -> bool:
             status=Subscriber.Status.UNSUBSCRIBED,
             unsubscribed_at=now,
             last_interaction_at=now,
-            unsubscribed_campaign=_last_campaign_received(now),
+            unsubscribed_campaign=_last_campaign_received(now) if count_on_campaign else None,
             newsletter=False,
             webinar_announcements=False,
         )
@@ -488,10 +499,10 @@ def unsubscribe(subscriber: Subscriber) -> bool:
                 newsletter=True,
                 webinars=True,
                 cites=cites,
-                source="Me désabonner de tout",
+                source=source,
                 versions=dict.fromkeys(Topic.values, UNSUBSCRIBE_VERSION),
             )
-    if updated:
+    if updated and count_on_campaign:
         count_unsubscribe(subscriber.pk)
     return bool(updated)
 
@@ -524,6 +535,34 @@ def purge_unconfirmed(now: datetime | None = None) -> int:
         status=Subscriber.Status.PENDING, consent_at__lt=limit
     ).delete()
     return per_model.get(Subscriber._meta.label, 0)
+
+
+REMIND_PENDING_AFTER = timedelta(days=7)
+
+
+def remind_unconfirmed(now: datetime | None = None) -> dict[str, int]:
+    """One reminder of the opt-in mail to addresses still unconfirmed after 7 days (the first
+    link has expired by then), before the 30-day purge; never twice (`reminder_sent_at` is
+    claimed before sending, so a second run or a second scheduler sends nothing). The link
+    leads to a page with a button, as the first one: mail scanners open links."""
+    now = now or timezone.now()
+    due = Subscriber.objects.filter(
+        status=Subscriber.Status.PENDING,
+        reminder_sent_at=None,
+        consent_at__lt=now - REMIND_PENDING_AFTER,
+        consent_at__gte=now - PURGE_PENDING_AFTER,
+    )
+    sent = failed = 0
+    for pk in due.values_list("pk", flat=True).iterator():
+        if not Subscriber.objects.filter(pk=pk, reminder_sent_at=None).update(reminder_sent_at=now):
+            continue  # another run took it
+        try:
+            send_confirmation_mail(Subscriber.objects.get(pk=pk), reminder=True)
+        except Exception:
+            failed += 1  # logged and shown on the subscriber; not retried (one reminder only)
+        else:
+            sent += 1
+    return {"reminded": sent, "failed": failed}
 
 
 def flag_inactive(now: datetime | None = None) -> int:

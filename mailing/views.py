@@ -207,6 +207,26 @@ def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+def renew(request: HttpRequest, token: str) -> HttpResponse:
+    """« Je reste abonné » (repermission.py): GET shows the button (mail scanners open links),
+    POST renews the consent."""
+    from .repermission import renew_consent
+
+    subscriber = subscriber_from_unsubscribe_token(token)
+    if subscriber is None:
+        return render(request, "mailing/unsubscribe_invalid.html", status=404)
+    context = {"token": token, "lists": what_they_receive(subscriber)}
+    if request.method == "POST":
+        context["renewed"] = renew_consent(subscriber, ip_hash=hash_ip(client_ip(request)))
+    context["asked"] = (
+        subscriber.status == Subscriber.Status.CONFIRMED
+        and subscriber.repermission_asked_at is not None
+    )
+    return render(request, "mailing/renew.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest, token: str) -> HttpResponse:
     subscriber = subscriber_from_unsubscribe_token(token)
     if subscriber is None:
