@@ -5,6 +5,7 @@ dashboard panel. Defined here, only registered in wagtail_hooks.py."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -24,6 +25,7 @@ from wagtail_modeladmin.helpers import ButtonHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
 from cites_pages.models import Commune
+from newsletter.checks import issue_checks
 from renouveau.admin_permissions import NoCreatePermissionHelper, ReadOnlyPermissionHelper
 
 from . import report, report_chart, sending
@@ -252,14 +254,12 @@ class ScheduleForm(forms.Form):
         return when
 
 
-def presend_warnings(issue) -> list[str]:
-    """The published issue's warnings (newsletter.checks.issue_warnings): sending them needs an
-    acknowledgement, recorded on the campaign."""
-    from newsletter.checks import issue_warnings
+def presend_rendering(issue) -> Any:
+    """The published issue (the page row holds it) rendered as a campaign sends it: rendered
+    once for the form's warnings and, on confirmation, for the campaign itself."""
     from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER, render_issue
 
-    # The page row holds the published version: the one a campaign sends.
-    return issue_warnings(issue, render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER))
+    return render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
 
 
 @require_http_methods(["GET", "POST"])
@@ -282,7 +282,9 @@ def send_to_subscribers(request: HttpRequest, page_id: int) -> HttpResponse:
     schedule = ScheduleForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and not schedule.is_valid():
         problems.extend(schedule.errors.get("scheduled_for", []))
-    warnings = presend_warnings(issue) if issue.live else []
+    rendered = presend_rendering(issue) if issue.live else None
+    # The one list of checks (newsletter.checks.issue_checks): its warnings need the tick.
+    warnings = issue_checks(issue, rendered).warnings if rendered else []
     acknowledged = request.POST.get("acknowledge_warnings") == "1"
     if request.method == "POST" and warnings and not acknowledged:
         problems.append("Cochez la case pour confirmer que vous avez lu les avertissements.")
@@ -293,7 +295,9 @@ def send_to_subscribers(request: HttpRequest, page_id: int) -> HttpResponse:
             )
         else:
             try:
-                campaign = sending.create_campaign(issue, segment, user=request.user)
+                campaign = sending.create_campaign(
+                    issue, segment, user=request.user, rendered=rendered
+                )
             except sending.CampaignError as error:
                 problems.extend(error.problems)
             else:

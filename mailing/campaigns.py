@@ -95,14 +95,18 @@ class CampaignError(Exception):
         self.problems = problems
 
 
-def checked_rendering(issue: Any, *, test_send: bool = False) -> Any:
+def checked_rendering(issue: Any, *, test_send: bool = False, rendered: Any = None) -> Any:
     """The issue rendered once with the unsubscribe placeholder, checked, its images frozen: what
-    a campaign and a test send both snapshot (`test_send`: draft links lead to previews)."""
+    a campaign and a test send both snapshot (`test_send`: draft links lead to previews;
+    `rendered`: that rendering already made, e.g. by the send form, so not made again)."""
     from newsletter.checks import check_issue
     from newsletter.freeze import freeze_images
     from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER, render_issue
 
-    rendered = render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER, previews=test_send)
+    if rendered is None:
+        rendered = render_issue(
+            issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER, previews=test_send
+        )
     problems = check_issue(issue, rendered, test_send=test_send)
     if problems:
         raise CampaignError(problems)
@@ -129,9 +133,12 @@ def frozen_campaign(issue: Any, rendered: Any, **fields: Any) -> Campaign:
     return campaign
 
 
-def create_campaign(issue: Any, segment: Segment, *, user: Any = None) -> Campaign:
-    """Render the issue once, check it, freeze it and snapshot the recipient list (DRAFT)."""
-    rendered = checked_rendering(issue)
+def create_campaign(
+    issue: Any, segment: Segment, *, user: Any = None, rendered: Any = None
+) -> Campaign:
+    """Render the issue once (or take `rendered`, made with the unsubscribe placeholder), check
+    it, freeze it and snapshot the recipient list (DRAFT)."""
+    rendered = checked_rendering(issue, rendered=rendered)
     with transaction.atomic():
         campaign = frozen_campaign(
             issue,

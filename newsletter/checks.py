@@ -109,11 +109,13 @@ class _MjmlStructure(HTMLParser):
                 pass
 
 
-def check_mjml(source: str) -> list[str]:
-    """Problems of a generated MJML document (parse errors and misplaced or unknown tags)."""
+def check_mjml(source: str, *, compiled: bool = False) -> list[str]:
+    """Problems of a generated MJML document (parse errors and misplaced or unknown tags);
+    `compiled`: the source already went through the compiler (the rendering), not again."""
     problems: list[str] = []
     try:
-        mjml2html(source)
+        if not compiled:
+            mjml2html(source)
     except ValueError as error:
         problems.append(f"Erreur MJML : {error}")
     parser = _MjmlStructure()
@@ -409,8 +411,7 @@ def issue_warnings(issue: Any, rendered: RenderedIssue, places: Places | None = 
     """What may be intended but deserves a second look: sending needs an acknowledgement,
     recorded on the campaign. `places`: where addresses come from (worked out if not given)."""
     if places is None:
-        prepared = prepare_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
-        _, places = image_alts(issue, prepared)
+        _, places = image_alts(issue, prepared_for(issue, rendered))
     warnings = []
     if not (issue.preheader or "").strip():
         warnings.append(
@@ -484,8 +485,17 @@ class IssueChecks:
     warnings: list[str]
 
 
+def prepared_for(issue: Any, rendered: RenderedIssue, *, test_send: bool = False) -> PreparedIssue:
+    """What `rendered` was made from when it matches (same issue, same kind of send); else the
+    issue prepared again (a rendering made elsewhere)."""
+    prepared = rendered.prepared
+    if prepared is not None and prepared.issue is issue and prepared.previews == test_send:
+        return prepared
+    return prepare_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER, previews=test_send)
+
+
 def issue_checks(issue: Any, rendered: RenderedIssue, *, test_send: bool = False) -> IssueChecks:
-    prepared = prepare_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER, previews=test_send)
+    prepared = prepared_for(issue, rendered, test_send=test_send)
     _, places = image_alts(issue, prepared)
     return IssueChecks(
         problems=check_issue(issue, rendered, test_send=test_send, prepared=prepared),
@@ -522,13 +532,14 @@ def check_issue(
     problems.extend(past_webinars(issue))
     if not list(issue.body):
         problems.append("La lettre est vide.")
-    prepared = prepared or prepare_issue(
-        issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER, previews=test_send
-    )
+    prepared = prepared or prepared_for(issue, rendered, test_send=test_send)
     problems.extend(prepared.problems)
     alt_problems, places = image_alts(issue, prepared)
     problems.extend(alt_problems)
-    problems.extend(check_mjml(render_mjml(prepared)))
+    if rendered.mjml and rendered.prepared is prepared:  # its HTML compiled from that MJML
+        problems.extend(check_mjml(rendered.mjml, compiled=True))
+    else:
+        problems.extend(check_mjml(render_mjml(prepared)))
     problems.extend(check_html(rendered.html, places))
     if (
         rendered.html.count("__UNSUBSCRIBE_TOKEN__")

@@ -54,6 +54,10 @@ class RenderedIssue:
     preheader: str
     html: str  # full HTML from mjml-python
     text: str  # plain-text part built from the same blocks
+    # What the rendering was made from, for the checks to read instead of preparing and
+    # rendering again (issue 28): the prepared blocks and the MJML source.
+    prepared: PreparedIssue | None = field(default=None, repr=False, compare=False)
+    mjml: str = field(default="", repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ class PreparedIssue:
     problems: list[str] = field(default_factory=list)
     # Pages shown by their draft preview (test sends only): the mail opens with a notice.
     previewed: list[str] = field(default_factory=list)
+    previews: bool = False  # prepared for a test send (links to drafts lead to previews)
 
 
 def prepare_issue(
@@ -105,6 +110,7 @@ def prepare_issue(
         archive_url=archive_url,
         problems=context.problems,
         previewed=list(dict.fromkeys(context.previewed)),
+        previews=previews,
     )
 
 
@@ -198,7 +204,12 @@ def render_issue(
     prepared = prepare_issue(
         issue, unsubscribe_url=unsubscribe_url, archive_url=archive_url, previews=previews
     )
-    html = mjml_to_html(render_mjml(prepared))
+    mjml = render_mjml(prepared)
     return RenderedIssue(
-        subject=subject_for(issue), preheader=issue.preheader, html=html, text=render_text(prepared)
+        subject=subject_for(issue),
+        preheader=issue.preheader,
+        html=mjml_to_html(mjml),
+        text=render_text(prepared),
+        prepared=prepared,
+        mjml=mjml,
     )
