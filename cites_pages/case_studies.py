@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 from wagtail.models import Page
 
-from renouveau.visibility import private_q
+from renouveau.visibility import private_q, public_live
 
 from .models import CaseStudyPage, CityPage, Organisation, Theme
 from .models.case_study import BudgetLine, FundingLine, format_euros
@@ -94,7 +94,7 @@ def filter_options(index: Page) -> CaseStudyFilters:
     return CaseStudyFilters(
         themes=list(Theme.objects.filter(case_studies__in=ids).distinct()),
         cities=list(
-            CityPage.objects.live()
+            public_live(CityPage.objects)
             .filter(case_study_mentions__in=ids)
             .distinct()
             .defer_streamfields()
@@ -105,7 +105,7 @@ def filter_options(index: Page) -> CaseStudyFilters:
 
 
 def _case_studies(index: Page) -> QuerySet[CaseStudyPage]:
-    return CaseStudyPage.objects.live().exclude(private_q()).descendant_of(index)
+    return public_live(CaseStudyPage.objects).exclude(private_q()).descendant_of(index)
 
 
 def filter_case_studies(

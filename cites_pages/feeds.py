@@ -7,6 +7,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from renouveau.visibility import public_live
+
 from .models import NewsIndexPage, NewsPage
 
 FEED_LENGTH = 20
@@ -35,7 +37,7 @@ class NewsFeed(Feed):
 
     def items(self, index: NewsIndexPage):
         return (
-            NewsPage.objects.live()
+            public_live(NewsPage.objects)
             .public()
             .descendant_of(index)
             .order_by("-date", "-pk")[:FEED_LENGTH]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from renouveau.visibility import private_q
+from renouveau.visibility import private_q, public_live
 
 from .models import CityPage, CityPhase, Status
 
@@ -82,7 +82,7 @@ class ProgrammeFigures:
 
 def programme_figures(target: int = PROGRAMME_TARGET, private: Q | None = None) -> ProgrammeFigures:
     """`private`: the private sections' condition when the caller already has it."""
-    cities = CityPage.objects.live()
+    cities = public_live(CityPage.objects)
     cities = cities.exclude(private_q() if private is None else private)
     cities = list(
         cities.order_by().values_list("pk", "status", "dwellings", "epci__name", "epci__slug")

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from renouveau.visibility import public_live
+
 from .figures import programme_figures
 from .listing import private_sections, programme_pages
 from .models import NewsIndexPage, NewsPage, ProgrammeFiguresPage, WebinarIndexPage
@@ -20,7 +22,7 @@ def news_section(home: Any, request: HttpRequest) -> dict | None:
     if index is None:
         return None
     news = list(
-        NewsPage.objects.live()
+        public_live(NewsPage.objects)
         .exclude(private_sections(request))
         .descendant_of(index)
         .defer_streamfields()

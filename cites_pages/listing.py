@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from wagtail.models import Page
 
 from renouveau import fragments
-from renouveau.visibility import private_q
+from renouveau.visibility import private_q, public_live
 
 from .models import CaseStudyPage, CityPage, NewsPage, WebinarPage
 
@@ -76,7 +76,7 @@ def programme_pages(request: HttpRequest | None = None) -> dict[type, Page]:
     def build() -> dict[type, Page]:
         pages: dict[type, Page] = {}
         for page in (
-            Page.objects.live()
+            public_live(Page.objects)
             .filter(content_type_id__in=by_type_id)
             .exclude(private)
             .order_by("path")
@@ -96,7 +96,7 @@ def live_pages(manager: Any, request: HttpRequest | None = None) -> list:
     In a preview the relation is still in memory (modelcluster) and cannot be queried."""
     pages = manager.all()
     if hasattr(pages, "live"):
-        return list(pages.live().exclude(private_sections(request)).order_by("title"))
+        return list(public_live(pages).exclude(private_sections(request)).order_by("title"))
     return sorted((p for p in pages if p.live), key=lambda p: p.title)
 
 
@@ -124,14 +124,14 @@ def _mentions_of(city: CityPage, request: HttpRequest | None, limit: int) -> Men
     private = private_sections(request)
     return Mentions(
         news=list(
-            NewsPage.objects.live()
+            public_live(NewsPage.objects)
             .exclude(private)
             .filter(related_cities=city)
             .defer_streamfields()
             .order_by("-date")[:limit]
         ),
         case_studies=list(
-            CaseStudyPage.objects.live()
+            public_live(CaseStudyPage.objects)
             .exclude(private)
             .filter(cities=city)
             .defer_streamfields()
@@ -139,7 +139,7 @@ def _mentions_of(city: CityPage, request: HttpRequest | None, limit: int) -> Men
             .order_by("title")[:limit]
         ),
         webinars=list(
-            WebinarPage.objects.live()
+            public_live(WebinarPage.objects)
             .exclude(private)
             .filter(related_cities=city)
             .defer_streamfields()

@@ -13,14 +13,14 @@ from django.http import HttpRequest, QueryDict
 from django.utils.http import urlencode
 from wagtail.models import Page
 
-from renouveau.visibility import private_q
+from renouveau.visibility import private_q, public_live
 
 from .models import EPCI, CityPage, Commune, Landlord, Status
 
 
 def live_cities(index: Page | None = None) -> QuerySet[CityPage]:
     """Published, public cités (under `index` when given), with what a listing shows."""
-    cities = CityPage.objects.live().exclude(private_q())
+    cities = public_live(CityPage.objects).exclude(private_q())
     if index is not None:
         cities = cities.descendant_of(index)
     return (

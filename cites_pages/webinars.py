@@ -13,7 +13,7 @@ from django.utils import timezone
 from wagtail import hooks
 from wagtail.models import Page
 
-from renouveau.visibility import private_q
+from renouveau.visibility import private_q, public_live
 
 from .models import WebinarPage
 
@@ -22,7 +22,7 @@ PRODID = "-//Renouveau du Bassin Minier//Webinaires//FR"
 
 
 def _live(private: Q | None) -> QuerySet[WebinarPage]:
-    webinars = WebinarPage.objects.live()
+    webinars = public_live(WebinarPage.objects)
     webinars = webinars.defer_streamfields()
     return webinars.exclude(private_q() if private is None else private)
 

@@ -26,6 +26,7 @@ from wagtail.search.query import And, Or, PlainText, SearchQuery
 from wagtail.search.utils import normalise_query_string
 
 from renouveau.models import HomePage
+from renouveau.visibility import public_live
 
 from . import backend, pg, places, vocabulary
 from .text import CleanQuery, clean_query, excerpt, highlight, variants
@@ -94,8 +95,11 @@ class SearchOutcome:
 
 
 def searchable_pages() -> models.QuerySet:
-    """Every page a visitor may find: live, public, below the root."""
-    return Page.objects.live().public().filter(depth__gt=1)
+    """Every page a visitor may find: live, unexpired, public, below the root. The search
+    backends only filter on declared fields (Page's `id`, not `expire_at`): the expired pages
+    are left out by id."""
+    expired = Page.objects.live().exclude(pk__in=public_live(Page.objects).values("pk"))
+    return Page.objects.live().public().filter(depth__gt=1).exclude(pk__in=expired.values("pk"))
 
 
 def type_choices(pages: models.QuerySet | None = None) -> list[TypeChoice]:

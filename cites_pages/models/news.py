@@ -15,7 +15,7 @@ from wagtail.search import index
 
 from renouveau.blocks import BaseStreamBlock
 from renouveau.models import BasePage, SiteImage
-from renouveau.visibility import private_q
+from renouveau.visibility import private_q, public_live
 
 from .common import tabs
 from .snippets import NewsCategory
@@ -42,7 +42,7 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
 
     def news(self):
         return (
-            NewsPage.objects.live()
+            public_live(NewsPage.objects)
             .exclude(private_q())
             .descendant_of(self)
             .defer_streamfields()

@@ -6,6 +6,8 @@ Every public surface (listings, filters, feeds, teasers of other pages) asks her
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -25,13 +27,22 @@ def private_q(request: HttpRequest | None = None) -> Q:
     return q if q else Q(pk__in=[])
 
 
+def unexpired_q() -> Q:
+    """Pages whose expiry date (« expire_at »), if any, has not passed yet."""
+    return Q(expire_at__isnull=True) | Q(expire_at__gt=timezone.now())
+
+
+def public_live(pages: Any) -> QuerySet:
+    """`pages.live()` without the pages past their expiry date: every public listing, feed,
+    home section and search uses it instead of `.live()`, so an expired page leaves them at
+    once, not when the scheduler unpublishes it (up to a minute later, or never if it is down).
+    `pages`: a page queryset or manager."""
+    return pages.live().filter(unexpired_q())
+
+
 def public_pages(pages: QuerySet, request: HttpRequest | None = None) -> QuerySet:
     """`pages` limited to live, public pages whose expiry (if any) has not passed."""
-    return (
-        pages.live()
-        .exclude(private_q(request))
-        .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=timezone.now()))
-    )
+    return public_live(pages).exclude(private_q(request))
 
 
 def is_public_page(page: Page | None) -> bool:

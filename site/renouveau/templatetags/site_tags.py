@@ -5,7 +5,7 @@ from django.utils import formats
 from wagtail.models import Page, Site
 
 from .. import fragments
-from ..visibility import private_q
+from ..visibility import private_q, public_live
 
 register = template.Library()
 
@@ -14,7 +14,9 @@ def menu_pages(site: Site, request=None) -> list[Page]:
     """The live, public children of the site's root shown in menus (cached per generation)."""
     return fragments.cached(
         "menu",
-        lambda: list(site.root_page.get_children().live().in_menu().exclude(private_q(request))),
+        lambda: list(
+            public_live(site.root_page.get_children()).in_menu().exclude(private_q(request))
+        ),
         request,
         site.pk,
     )
