@@ -20,7 +20,7 @@ def add_pages(request, page_id: int):
     if request.method == "POST":
         form = AddPagesForm(request.POST)
         if form.is_valid():
-            pages = form.cleaned_data["addresses"]
+            pages = form.cleaned_data["pages"]
             append_teasers(page, pages, user=request.user)
             messages.success(
                 request,

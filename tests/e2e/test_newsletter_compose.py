@@ -1,5 +1,5 @@
 """Issue 14, items 2, 3 and 9 in the browser: an editor composes N°3 from scratch in the Wagtail
-admin (the « date de parution » already today's), adds a cité by pasting its address, and tests
+admin (the « date de parution » already today's), adds a cité through the page chooser, and tests
 it before any publication; the test that reaches the mailbox has the letter's banner, the cité's
 chapô, the preheader's spacer, and says that its links lead to draft previews."""
 
@@ -45,10 +45,15 @@ def test_a_new_issue_is_composed_and_tested_before_its_publication(
     issue = NewsletterIssuePage.objects.get(number=3)
     assert not issue.live
 
-    # A cité pasted by its public address becomes a teaser at the end of the draft.
+    # A cité chosen with Wagtail's page chooser (searched by its name in the modal) becomes a
+    # teaser at the end of the draft.
     page.goto(f"{live_server.url}/admin/lettre/{issue.pk}/ajouter-des-pages/")
-    page.get_by_label("Adresses des pages").fill(live_server.url + city.url)
-    page.get_by_role("button", name=re.compile("Ajouter")).click()
+    page.locator("#id_page_1-chooser").get_by_role("button", name="Choisissez une page").click()
+    modal = page.locator(".modal")
+    modal.locator("#id_q").fill(city.title)
+    modal.locator("a.choose-page", has_text=city.title).first.click()
+    expect(page.locator("#id_page_1")).to_have_value(str(city.pk))
+    page.get_by_role("button", name=re.compile("Ajouter à la lettre")).click()
     expect(page.locator(".messages")).to_contain_text("1 page(s) ajoutée(s)")
 
     page.goto(f"{live_server.url}/admin/lettre/{issue.pk}/envoyer-un-test/")
