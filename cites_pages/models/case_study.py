@@ -150,7 +150,6 @@ class CaseStudyPage(BasePage):
     )
 
     base_form_class = CaseStudyPageForm
-    serve_select_related = ("teaser_image", "theme", "related_webinar")
     content_panels = [
         *Page.content_panels,
         MultiFieldPanel(

@@ -205,7 +205,6 @@ class CityPage(BasePage):
     sort_title = models.CharField(max_length=255, editable=False, default="", db_index=True)
 
     base_form_class = CityPageForm
-    serve_select_related = ("teaser_image", "epci", "landlord")
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),

@@ -153,7 +153,6 @@ class NewsPage(BasePage):
         index.FilterField("date"),
     ]
 
-    serve_select_related = ("teaser_image", "image")
     schema_org_type = "NewsArticle"  # JSON-LD and og:type "article" (renouveau.templatetags)
 
     class Meta:
