@@ -18,6 +18,7 @@ from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER, render_issue
 from renouveau.demo import placeholder_image
 from renouveau.models import SiteImage
 from tests.admin_edit import refused_then_saved
+from tests.typography import as_typed
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +95,10 @@ def webinar(home_page):
         title="Les charges après rénovation",
         slug="charges",
         registration_url="https://inscription.example.org/charges",
+        # At 10 h, whatever the hour the suite runs (midnight would print no time at all).
+        start=timezone.localtime(timezone.now() + timedelta(days=7)).replace(
+            hour=10, minute=0, second=0, microsecond=0
+        ),
     )
 
 
@@ -140,8 +145,9 @@ def test_the_webinar_block_shows_the_pages_date_and_link_and_a_typed_date_is_fla
     )
     rendered = render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
     start = timezone.localtime(webinar.start)
-    assert f"{start:%H} h {start:%M}" in rendered.text
-    assert "https://inscription.example.org/charges" in rendered.text
+    text = as_typed(rendered.text)  # the text part is typeset (non-breaking spaces)
+    assert f"{start:%H} h {start:%M}" in text
+    assert "https://inscription.example.org/charges" in text
     [problem] = [p for p in check_issue(issue, rendered) if "date saisie" in p]
     position = len(issue.body)
     assert problem.startswith(f"Bloc {position} « Prochain webinaire » : La date saisie")
