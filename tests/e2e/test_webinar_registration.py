@@ -155,7 +155,7 @@ def test_staff_see_the_counts_mark_attendance_and_export(
     page.goto(f"{live_server.url}/admin/pages/{webinar.pk}/edit/")
     # The webinar's edit page links to its registrants (in the header's « more » menu).
     page.locator("#w-slim-header-buttons [data-w-dropdown-target='toggle']").first.click()
-    page.get_by_role("link", name="Inscrits").click()
+    page.get_by_role("link", name="Inscrits", exact=True).click()
     expect(page.locator("#counts")).to_contain_text("Inscrits : 1 sur 1 places")
     expect(page.locator("#counts")).to_contain_text("Liste d'attente : 1")
 
