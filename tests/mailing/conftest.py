@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
 
+from tests.factories import CitiesIndexPageFactory, CityPageFactory, NewsIndexPageFactory
+
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
@@ -64,3 +66,18 @@ def issue(home_page):
 
     demo.load(home_page)
     return NewsletterIssuePage.objects.get(number=2)
+
+
+# Two cités and a news index: what the follow and alert tests publish under.
+@pytest.fixture
+def cites(home_page):
+    index = CitiesIndexPageFactory(parent=home_page)
+    return (
+        CityPageFactory(parent=index, title="Cité Lemay"),
+        CityPageFactory(parent=index, title="Cité du Pinson"),
+    )
+
+
+@pytest.fixture
+def news_index(home_page):
+    return NewsIndexPageFactory(parent=home_page)

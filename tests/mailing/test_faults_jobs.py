@@ -15,27 +15,10 @@ from mailing.follow import send_cite_alerts
 from mailing.models import Campaign, CiteUpdate
 from mailing.sending import run_batch
 from tests.factories import (
-    CitiesIndexPageFactory,
-    CityPageFactory,
-    NewsIndexPageFactory,
     NewsPageFactory,
 )
 
 from .conftest import make_subscribers
-
-
-@pytest.fixture
-def cites(home_page):
-    index = CitiesIndexPageFactory(parent=home_page)
-    return (
-        CityPageFactory(parent=index, title="Cité Lemay"),
-        CityPageFactory(parent=index, title="Cité du Pinson"),
-    )
-
-
-@pytest.fixture
-def news_index(home_page):
-    return NewsIndexPageFactory(parent=home_page)
 
 
 @pytest.fixture

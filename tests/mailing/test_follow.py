@@ -10,9 +10,7 @@ from mailing.models import Campaign, CiteUpdate, PreferenceChange, Subscriber
 from mailing.sending import Segment, recipients, run_batch
 from mailing.subscriptions import unsubscribe_url
 from tests.factories import (
-    CitiesIndexPageFactory,
     CityPageFactory,
-    NewsIndexPageFactory,
     NewsPageFactory,
 )
 from tests.typography import as_typed
@@ -20,20 +18,6 @@ from tests.typography import as_typed
 from .conftest import make_subscribers
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cites(home_page):
-    index = CitiesIndexPageFactory(parent=home_page)
-    return (
-        CityPageFactory(parent=index, title="Cité Lemay"),
-        CityPageFactory(parent=index, title="Cité du Pinson"),
-    )
-
-
-@pytest.fixture
-def news_index(home_page):
-    return NewsIndexPageFactory(parent=home_page)
 
 
 @pytest.fixture
