@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 
 from tests.factories import CitiesIndexPageFactory, CityPageFactory, NewsIndexPageFactory
+from tests.mailing.ses_proxy import FlakySES
 
 
 @pytest.fixture(autouse=True)
@@ -81,3 +82,17 @@ def cites(home_page):
 @pytest.fixture
 def news_index(home_page):
     return NewsIndexPageFactory(parent=home_page)
+
+
+@pytest.fixture
+def flaky_ses(ses, monkeypatch):
+    """SES behind a proxy that injects the faults a test asks for (tests/mailing/ses_proxy.py)."""
+    from mailing.sending import reset_sending_state
+
+    proxy = FlakySES(ses.url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+    reset_sending_state()
+    yield proxy
+    proxy.stop()
+    monkeypatch.undo()
+    reset_sending_state()

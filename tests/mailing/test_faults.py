@@ -23,7 +23,6 @@ from mailing.sending import (
 )
 from mailing.watchdog import watchdog
 from tests.mailing.conftest import make_subscribers
-from tests.mailing.ses_proxy import FlakySES
 
 pytestmark = pytest.mark.django_db
 
@@ -36,19 +35,6 @@ def fast_sending(settings):
     settings.MAILING_RETRY_BASE_DELAY = 0.01
     settings.MAILING_BATCH_SIZE = 4
     settings.MAILING_CONCURRENCY = 2
-
-
-@pytest.fixture
-def flaky_ses(ses, monkeypatch):
-    from mailing.sending import reset_sending_state
-
-    proxy = FlakySES(ses.url)
-    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
-    reset_sending_state()
-    yield proxy
-    proxy.stop()
-    monkeypatch.undo()
-    reset_sending_state()
 
 
 def start(issue) -> Campaign:

@@ -21,7 +21,6 @@ from mailing.sending import (
     start_campaign,
 )
 from tests.mailing.conftest import make_subscribers
-from tests.mailing.ses_proxy import FlakySES
 
 pytestmark = pytest.mark.django_db
 
@@ -181,19 +180,6 @@ def test_rate_limit_is_applied_when_sending(issue, ses, settings):
     send_all(campaign)
     assert len(ses.messages()) == 9
     assert time.monotonic() - started >= 0.9  # 9 sends at 8/s
-
-
-@pytest.fixture
-def flaky_ses(ses, monkeypatch):
-    proxy = FlakySES(ses.url)
-    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
-    from mailing.sending import reset_sending_state
-
-    reset_sending_state()
-    yield proxy
-    proxy.stop()
-    monkeypatch.undo()
-    reset_sending_state()
 
 
 def test_throttling_and_5xx_are_retried_with_backoff(issue, flaky_ses, ses, fast_sending):
