@@ -24,7 +24,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.db import connection as db_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -323,16 +322,18 @@ def send_cite_alerts(now: datetime | None = None) -> dict[str, int]:
 
 
 def claim_pending_updates(now: datetime) -> list[CiteUpdate]:
-    """Within the caller's transaction: lock the updates not yet announced (another run skips
-    them: SKIP LOCKED on PostgreSQL; SQLite serialises writing transactions) and stamp them as
-    announced. Each one gets `public`: whether its page and its cité are still public now."""
+    """Within the caller's transaction: lock the updates not yet announced and stamp them as
+    announced. Each one gets `public`: whether its page and its cité are still public now.
+
+    A second run at the same time waits for the first to commit, then finds nothing left: it
+    must not take part of them (SKIP LOCKED would), or a follower of two cités would get two
+    mails that evening. SQLite serialises writing transactions anyway."""
     from wagtail.models import Page
 
     from renouveau.visibility import public_pages
 
     queryset = CiteUpdate.objects.filter(alerted_at__isnull=True, published_at__lte=now)
-    if db_connection.features.has_select_for_update_skip_locked:
-        queryset = queryset.select_for_update(skip_locked=True, of=("self",))
+    queryset = queryset.select_for_update(of=("self",))  # ignored by SQLite
     pending = list(queryset.select_related("cite").order_by("pk"))
     if not pending:
         return []
