@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "newsletter",
     "mailing",
     "webinar_registrations",
+    "works",
     "search",
     # Wagtail
     "wagtail.contrib.forms",
