@@ -25,15 +25,19 @@ $(UV):
 	@echo "Installation de l'installateur uv…"
 	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-# The site's packages (`make run`, `make serve-prod`), then the tests' on top (`make test`).
-$(VENV)/.installed: pyproject.toml requirements.lock | $(UV)
+# The packages come from uv.lock (hashes checked, `--locked` refuses a lock older than
+# pyproject.toml): the site's with the demo loaders' (`make run`, `make serve-prod`), then the
+# tests' on top (`make test`). `--inexact` keeps what the other targets installed (and uv itself).
+UV_SYNC := UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --locked --inexact --python $(PY)
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 	@echo "Installation des paquets Python du site…"
-	$(UV) pip install --python $(PY) -c requirements.lock .
+	$(UV_SYNC) --no-default-groups --group demo
 	@touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
 	@echo "Installation des paquets Python des tests…"
-	$(UV) pip install --python $(PY) -c requirements.lock ".[test]"
+	$(UV_SYNC) --no-default-groups --group demo --group test
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -97,10 +101,10 @@ format: install ## Format the code with ruff
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-lock: ## Refresh requirements.lock from a clean install of pyproject.toml
-	rm -rf /tmp/lock-venv && $(PYTHON) -m venv /tmp/lock-venv
-	/tmp/lock-venv/bin/pip install --quiet ".[test]"
-	/tmp/lock-venv/bin/pip freeze --exclude-editable | grep -v '^renouveau' > requirements.lock
+lock: $(UV) ## Refresh uv.lock (every group, hashed) and requirements.lock (production's packages, hashed, for pip) from pyproject.toml
+	$(UV) lock
+	$(UV) export --frozen --no-default-groups --no-emit-project --format requirements-txt \
+	  --output-file requirements.lock --quiet
 
 bench: install ## Run the benchmarks in bench/ (they print their figures)
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
