@@ -123,9 +123,8 @@ def production(moto_server, redis_server):
         topology.release()
         if template and not exists and _migrated_template_name() == template:
             _save_template(base_url, database, template)
-        topology.start_gunicorn()
+        topology.start_nodes()
         topology.start_nginx(nginx)
-        topology.start_procfile("worker", "worker")
         topology.call_command("s3_public_media")
         topology.call_command("load_demo_content", verbosity=0)
         topology.call_command("sync_site_url")

@@ -13,7 +13,7 @@ def test_the_release_commands_succeed(production):
     assert "Release done." in production.commands["release"].stdout
     # The tier's own processes (other tests start and stop nodes of their own: a restored web
     # node, a second scheduler, a web node refused before the release).
-    names = {"web", "worker", "nginx"}
+    names = {"web", "worker", "web-2", "worker-2", "nginx"}
     own = [process for process in production.processes if process.name in names]
     assert {process.name for process in own} == names, [p.name for p in production.processes]
     assert all(process.alive() for process in own), production.logs()

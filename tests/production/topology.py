@@ -98,13 +98,19 @@ http {{
     uwsgi_temp_path {tmp}/nginx-temp/uwsgi;
     scgi_temp_path {tmp}/nginx-temp/scgi;
     client_max_body_size 20m;
+    # Two web nodes, round robin (nginx's default), as behind a load balancer. X-Upstream tells
+    # the tests which node answered (test configuration only: it is not in DEPLOY.md's).
+    upstream site {{
+{servers}
+    }}
     server {{
         listen 127.0.0.1:{port} ssl;
         server_name _;
         ssl_certificate {cert};
         ssl_certificate_key {key};
         location / {{
-            proxy_pass http://127.0.0.1:{upstream};
+            proxy_pass http://site;
+            add_header X-Upstream $upstream_addr always;
             proxy_http_version 1.1;
             proxy_set_header Connection "";
             proxy_set_header Host $http_host;
@@ -174,12 +180,17 @@ class Topology:
     moto_environ: dict[str, str]
     moto_url: str
     bucket: str
-    gunicorn_port: int = field(default_factory=free_port)
+    web_ports: tuple[int, int] = field(default_factory=lambda: (free_port(), free_port()))
     nginx_port: int = field(default_factory=free_port)
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(50))
     processes: list[Process] = field(default_factory=list)
     commands: dict[str, subprocess.CompletedProcess] = field(default_factory=dict)
     _shell: Process | None = None
+
+    @property
+    def gunicorn_port(self) -> int:
+        """The first node's web port (a node's gunicorn, reached without nginx)."""
+        return self.web_ports[0]
 
     @property
     def site_url(self) -> str:
@@ -358,8 +369,13 @@ class Topology:
             raise StartupError(f"the release step failed:\n{result.stdout[-6000:]}")
         return result
 
-    def start_gunicorn(self) -> Process:
-        return self.start_procfile("web", "web", env={"PORT": str(self.gunicorn_port)})
+    def start_nodes(self) -> None:
+        """Two nodes, each with the Procfile's web (2 gunicorn workers) and worker lines: four
+        web workers and two task workers sharing the database, Redis and S3."""
+        for number, port in enumerate(self.web_ports, start=1):
+            suffix = "" if number == 1 else f"-{number}"
+            self.start_procfile(f"web{suffix}", "web", env={"PORT": str(port)})
+            self.start_procfile(f"worker{suffix}", "worker")
 
     def start_nginx(self, executable: str) -> Process:
         cert, key = self_signed_certificate(self.tmp)
@@ -375,7 +391,7 @@ class Topology:
                 port=self.nginx_port,
                 cert=cert,
                 key=key,
-                upstream=self.gunicorn_port,
+                servers="\n".join(f"        server 127.0.0.1:{port};" for port in self.web_ports),
             )
         )
         return self.start(
