@@ -86,3 +86,10 @@ def count_before_erasure(subscriber: Subscriber) -> None:
     campaign_ids = subscriber.deliveries.values_list("campaign_id", flat=True).distinct()
     for campaign_id in list(campaign_ids.order_by()):
         count_deliveries(campaign_id)
+
+
+def erase_subscriber(subscriber: Subscriber) -> None:
+    """GDPR erasure: the subscriber, their communes and their per-campaign delivery rows go;
+    campaign totals (counters stored on the campaign) stay."""
+    count_before_erasure(subscriber)
+    subscriber.delete()

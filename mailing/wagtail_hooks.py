@@ -1,33 +1,29 @@
-"""Registration only: the admin lists and views live in admin_views.py."""
+"""Registration only: the admin lists and views live in the admin/ package."""
 
 from django.contrib.auth.models import Permission
-from django.urls import path, reverse
+from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.widgets import Button
 from wagtail_modeladmin.options import modeladmin_register
 
 from newsletter.admin_actions import IssueMenuItem
+from newsletter.models import NewsletterIssuePage
 from newsletter.testsend import can_send_test
 
-from .admin_subscriber import admin_urls as subscriber_urls
-from .admin_test_send import send_test_view
-from .admin_views import MailingDashboardPanel, MailingGroup, admin_urls, can_send
+from .admin.dashboard import MailingDashboardPanel
+from .admin.lists import MailingGroup
+from .admin.permissions import can_send
+from .admin.urls import admin_urls
 
 modeladmin_register(MailingGroup)
 
 
 @hooks.register("register_admin_urls")
 def register_admin_urls():
-    return [
-        *admin_urls(),
-        *subscriber_urls(),
-        path("lettre/<int:page_id>/envoyer-un-test/", send_test_view, name="newsletter_send_test"),
-    ]
+    return admin_urls()
 
 
 def _is_issue(page) -> bool:
-    from newsletter.models import NewsletterIssuePage
-
     return isinstance(page, NewsletterIssuePage) or (
         getattr(page, "specific_class", None) is NewsletterIssuePage
     )

@@ -11,14 +11,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from . import health, sending
-from .models import Campaign, Delivery
-
-SEND_PERMISSION = "mailing.send_campaign"
-
-
-def can_send(user) -> bool:
-    return user.is_active and user.has_perm(SEND_PERMISSION)
+from .. import health, sending
+from ..models import Campaign, Delivery
+from .permissions import can_send, can_view_campaigns
 
 
 def _act(request: HttpRequest, campaign: Campaign) -> None:
@@ -70,7 +65,7 @@ def _act(request: HttpRequest, campaign: Campaign) -> None:
 
 @require_http_methods(["GET", "POST"])
 def campaign_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    if not (can_send(request.user) or request.user.has_perm("mailing.view_campaign")):
+    if not can_view_campaigns(request.user):
         raise PermissionDenied
     campaign = get_object_or_404(
         Campaign.objects.select_related("issue", "created_by", "health_override_by"), pk=pk

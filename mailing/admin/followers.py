@@ -12,7 +12,7 @@ from wagtail.admin.menu import MenuItem
 
 from cites_pages.models import CityPage
 
-from .models import CiteUpdate, Subscriber
+from ..models import CiteUpdate, Subscriber
 
 VIEW_PERMISSION = "mailing.view_subscriber"
 

@@ -8,13 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.views.decorators.http import require_http_methods
 
-from .models import BounceRecord, ConsentRecord, Delivery, PreferenceChange, Subscriber
+from ..counters import erase_subscriber
+from ..models import BounceRecord, ConsentRecord, Delivery, PreferenceChange, Subscriber
+from .permissions import can_view_subscribers
 
 FIELD_LABELS = {
     "newsletter": "Lettre d'information",
@@ -92,12 +95,6 @@ def subscriber_file(subscriber: Subscriber) -> SubscriberFile:
     )
 
 
-def can_view_subscribers(user) -> bool:
-    return user.is_active and (
-        user.has_perm("mailing.view_subscriber") or user.has_perm("mailing.change_subscriber")
-    )
-
-
 def subscriber_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_view_subscribers(request.user):
         raise PermissionDenied
@@ -113,5 +110,18 @@ def subscriber_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def admin_urls() -> list:
-    return [path("mailing/abonnes/<int:pk>/", subscriber_view, name="mailing_admin_subscriber")]
+@require_http_methods(["GET", "POST"])
+def erase_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm("mailing.delete_subscriber"):
+        raise PermissionDenied
+    subscriber = get_object_or_404(Subscriber, pk=pk)
+    if request.method == "POST":
+        email = subscriber.email
+        erase_subscriber(subscriber)
+        messages.success(request, f"Toutes les données de {email} ont été effacées.")
+        return redirect("mailing_subscriber_modeladmin_index")
+    return TemplateResponse(
+        request,
+        "mailing/admin/erase.html",
+        {"subscriber": subscriber, "deliveries": subscriber.deliveries.count()},
+    )
