@@ -181,7 +181,7 @@ def test_an_issue_is_built_quickly_from_existing_pages_as_editable_teasers(edito
 
 
 def test_test_sends_are_rate_limited_per_editor(editor_client, issue_2, ses, monkeypatch):
-    from mailing import admin_test_send
+    from mailing.admin import test_send as admin_test_send
 
     monkeypatch.setattr(admin_test_send, "TEST_SENDS_PER_HOUR", "1/h")
     assert editor_client.post(send_url(issue_2), {"addresses": "a@example.org"}).status_code == 302
