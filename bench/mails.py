@@ -36,7 +36,7 @@ def every_mail() -> list[tuple[str, bytes]]:
     from documents import demo as documents_demo
     from documents.models import DocumentRequest, LibraryDocument, RequestSource, RequestStatus
     from documents.sending import link_mail, link_mail_headers
-    from mailing.alert_mail import render_alert
+    from mailing.delivery.alert_mail import render_alert
     from mailing.models import CiteUpdate
     from newsletter import demo as newsletter_demo
     from newsletter.models import NewsletterIssuePage
@@ -51,8 +51,8 @@ def every_mail() -> list[tuple[str, bytes]]:
         WebinarIndexPageFactory,
         WebinarPageFactory,
     )
+    from webinar_registrations.mails import SUBJECTS, ics_attachment, mail_context
     from webinar_registrations.models import Registration
-    from webinar_registrations.registrations import SUBJECTS, ics_attachment, mail_context
 
     call_command("migrate", verbosity=0)
     home = ensure_home_page()

@@ -11,48 +11,30 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
 from django.db.models import Count, F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
 from cites_pages.models import WebinarPage
+from mailing.addresses import hash_ip, normalize_email
 from mailing.models import TaskInput
-from mailing.subscriptions import absolute_url, hash_ip, normalize_email
+from renouveau.abuse import hourly_mail_cap_reason
+from renouveau.page_cache import invalidate_page_cache
 from renouveau.profiles import VisitorProfile
 
+from .mails import send_registration_mail
 from .models import Registration, RegistrationSettings
 
 logger = logging.getLogger(__name__)
 
 Status = Registration.Status
-_CANCEL_SALT = "webinar_registrations.cancel"
 
 # Reminders: (kind, stamp field, how long before the start it is due, until when it is worth it).
 REMINDERS = (
     ("reminder_day", "reminder_day_sent_at", timedelta(days=1), timedelta(hours=1)),
     ("reminder_hour", "reminder_hour_sent_at", timedelta(hours=1), timedelta(0)),
 )
-SUBJECTS = {
-    "registered": "Inscription confirmée\u00a0: {title}",
-    "waiting": "Liste d'attente\u00a0: {title}",
-    "promoted": "Une place s'est libérée\u00a0: {title}",
-    "reminder_day": "Rappel\u00a0: {title}, demain",
-    "reminder_hour": "Rappel\u00a0: {title}, dans une heure",
-    "replay": "Le replay est en ligne\u00a0: {title}",
-}
-_SEAT_PREHEADER = "Votre place est réservée\u00a0: la date, l’accès et l’événement pour l’agenda."
-PREHEADERS = {
-    "registered": _SEAT_PREHEADER,
-    "waiting": "Nous vous écrirons dès qu’une place se libère.",
-    "promoted": _SEAT_PREHEADER,
-    "reminder_day": "Le lien pour rejoindre le webinaire, la date et l’heure.",
-    "reminder_hour": "Le lien pour rejoindre le webinaire.",
-    "replay": "La vidéo du webinaire et ses documents.",
-}
-_ICS_KINDS = {"registered", "promoted", "reminder_day"}
 
 
 # --- Webinar state ---
@@ -101,8 +83,6 @@ def full_webinar_ids(ids: Iterable[int]) -> set[int]:
 def _when_fullness_changes(webinar: WebinarPage, capacity: int | None, was_full: bool) -> None:
     """Within _lock, after a change of seats: the cached pages and lists show « Complet » or
     « À venir », so they are emptied when that flips (once the transaction commits)."""
-    from renouveau.page_cache import invalidate_page_cache
-
     full = capacity is not None and registered_count(webinar) >= capacity
     if full != was_full:
         transaction.on_commit(invalidate_page_cache)
@@ -228,8 +208,6 @@ def mail_cap_reason(registration: Registration) -> str:
     """Why no confirmation may go now ('' when one may), as for the newsletter's opt-in mails:
     caps per hour for the whole site (WEBINAR_CONFIRMATIONS_PER_HOUR, default 200) and per
     address domain (WEBINAR_CONFIRMATIONS_PER_DOMAIN_PER_HOUR, default 50)."""
-    from renouveau.abuse import hourly_mail_cap_reason
-
     recent = Registration.objects.filter(
         registered_at__gte=timezone.now() - timedelta(hours=1)
     ).exclude(pk=registration.pk)
@@ -280,32 +258,6 @@ def register(
 # --- Cancelling ---
 
 
-def _stamp(registration: Registration) -> int:
-    return int(registration.registered_at.timestamp() * 1_000_000)
-
-
-def cancel_token(registration: Registration) -> str:
-    # Bound to this registration: registering again after a cancellation makes a new link.
-    stamp = _stamp(registration)
-    # No timestamp in it: every mail of one registration carries the same link.
-    return signing.Signer(salt=_CANCEL_SALT).sign_object([registration.pk, stamp], compress=True)
-
-
-def cancel_url(registration: Registration) -> str:
-    return absolute_url(reverse("webinar_registrations:cancel", args=[cancel_token(registration)]))
-
-
-def registration_from_cancel_token(token: str) -> Registration | None:
-    try:
-        pk, stamp = signing.Signer(salt=_CANCEL_SALT).unsign_object(token)
-    except (signing.BadSignature, ValueError, TypeError):
-        return None
-    registration = Registration.objects.select_related("webinar").filter(pk=pk).first()
-    if registration is None or _stamp(registration) != stamp:
-        return None
-    return registration
-
-
 def cancel(registration: Registration) -> bool:
     """Cancel (idempotent: False if it already was); a freed seat goes to the waiting list,
     whose promoted registrants are mailed."""
@@ -326,8 +278,6 @@ def cancel(registration: Registration) -> bool:
 
 def set_capacity(webinar: WebinarPage, *, capacity: int | None, open: bool) -> list[Registration]:
     """Staff change the settings; more seats go to the waiting list at once."""
-    from renouveau.page_cache import invalidate_page_cache
-
     with transaction.atomic():
         row = _lock(webinar)
         was_full = row.capacity is not None and registered_count(webinar) >= row.capacity
@@ -356,95 +306,7 @@ def set_attended(webinar: WebinarPage, attended_ids: Iterable[int]) -> None:
     rows.exclude(pk__in=ids).update(attended=False)
 
 
-# --- Mails ---
-
-
-def webinar_url(webinar: WebinarPage) -> str:
-    # SITE_URL (as every link in the site's mails), not the Wagtail site's host name.
-    parts = webinar.get_url_parts()
-    return absolute_url(parts[2]) if parts else settings.SITE_URL
-
-
-def ics_attachment(webinar: WebinarPage) -> tuple[str, bytes, str]:
-    """The registrant's `.ics`: the event with the join link (URL, LOCATION) and the dial-in."""
-    from cites_pages.webinars import calendar
-
-    # method=PUBLISH as the file says (RFC 6047): a calendar adds the event, asks no reply.
-    return (
-        f"{webinar.slug}.ics",
-        calendar([webinar], registrant=True),
-        "text/calendar; method=PUBLISH",
-    )
-
-
-# Mails that give the registrant a seat, hence the way in (join link, dial-in, .ics).
-_SEATED_KINDS = {"registered", "promoted", "reminder_day", "reminder_hour"}
-
-
-def mail_context(registration: Registration, kind: str) -> dict:
-    """What the templates of a registrant's mail need: the join link and dial-in only for
-    those who have a seat; the button: join (the reminders lead with it), else the page."""
-    webinar = registration.webinar
-    page_url = webinar_url(webinar)
-    seated = kind in _SEATED_KINDS
-    join_url = webinar.join_url if seated else ""
-    if kind == "replay":
-        action = ("Revoir le webinaire", page_url)
-    elif join_url:
-        action = ("Rejoindre le webinaire", join_url)
-    else:
-        action = ("Voir la page du webinaire", page_url)
-    return {
-        "kind": kind,
-        "subject": SUBJECTS[kind].format(title=webinar.title),
-        "preheader": PREHEADERS[kind],
-        "registration": registration,
-        "webinar": webinar,
-        "webinar_url": page_url,
-        "cancel_url": cancel_url(registration),
-        "seated": seated,
-        "join_url": join_url,
-        "dial_in": webinar.dial_in if seated else "",
-        "ics": kind in _ICS_KINDS,
-        "action_label": action[0],
-        "action_url": action[1],
-    }
-
-
-def send_registration_mail(
-    registration: Registration, kind: str, *, raise_errors: bool = False
-) -> bool:
-    """Send one mail of `kind` (see SUBJECTS) now. A failure is recorded on the registration
-    (shown to staff) and raised when asked. Returns whether it was sent."""
-    from renouveau.mail import describe_error, reply_to_addresses, send_mail_message
-    from renouveau.mail_layout import render_mail
-
-    webinar = registration.webinar
-    context = mail_context(registration, kind)
-    html, text = render_mail(
-        "webinar_registrations/email/message.html",
-        "webinar_registrations/email/message.txt",
-        context,
-    )
-    try:
-        send_mail_message(
-            to=[registration.email],
-            subject=context["subject"],
-            text=text,
-            html=html,
-            # Replies (« je ne pourrai pas venir ») reach people, not the sender's robot.
-            reply_to=reply_to_addresses(),
-            attachments=[ics_attachment(webinar)] if kind in _ICS_KINDS else None,
-            tags={"kind": f"webinar-{kind.replace('_', '-')}"},
-        )
-    except Exception as exc:
-        logger.exception("Webinar mail %s to registration %s failed", kind, registration.pk)
-        Registration.objects.filter(pk=registration.pk).update(mail_error=describe_error(exc))
-        if raise_errors:
-            raise
-        return False
-    Registration.objects.filter(pk=registration.pk).exclude(mail_error="").update(mail_error="")
-    return True
+# --- Scheduled mails ---
 
 
 def _claim_and_send(registration: Registration, kind: str, field: str, now: datetime) -> bool:

@@ -13,7 +13,7 @@ from renouveau.abuse import address_limited, ip_limited
 from renouveau.client_ip import client_ip
 from renouveau.visibility import public_pages
 
-from . import registrations
+from . import mails, registrations
 from .forms import RegistrationForm
 from .models import Registration
 
@@ -86,7 +86,7 @@ def register_done(request: HttpRequest, page_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cancel_view(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button (mail scanners follow links); POST cancels, idempotently."""
-    registration = registrations.registration_from_cancel_token(token)
+    registration = mails.registration_from_cancel_token(token)
     if registration is None:
         return render(request, "webinar_registrations/cancel_invalid.html", status=404)
     webinar = registration.webinar

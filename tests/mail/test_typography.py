@@ -11,13 +11,13 @@ from django.utils import timezone
 
 from documents.models import DocumentRequest, RequestSource, RequestStatus
 from documents.sending import link_mail
-from mailing.alert_mail import render_alert
+from mailing.delivery.alert_mail import render_alert
 from mailing.models import CiteUpdate
 from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER, render_issue
 from renouveau.mail_layout import render_mail
 from tests.factories import CitiesIndexPageFactory, CityPageFactory
+from webinar_registrations.mails import SUBJECTS, mail_context
 from webinar_registrations.models import Registration
-from webinar_registrations.registrations import SUBJECTS, mail_context
 
 pytestmark = pytest.mark.django_db
 

@@ -6,6 +6,7 @@ import re
 import icalendar
 import pytest
 
+from webinar_registrations import mails as registration_mails
 from webinar_registrations import registrations
 from webinar_registrations.models import Registration
 
@@ -158,7 +159,7 @@ def test_registering_twice_makes_no_duplicate_and_gives_the_same_answer(
     mails = ses.messages()
     assert len(mails) == 2 and cancel_link(mails[0]) == cancel_link(mails[1])
     token = cancel_link(mails[0]).rstrip("/").rsplit("/", 1)[1]
-    assert registrations.registration_from_cancel_token(token) == Registration.objects.get()
+    assert registration_mails.registration_from_cancel_token(token) == Registration.objects.get()
 
 
 def test_rate_limits_per_ip_and_per_address(client, ses, immediate_tasks, webinar, settings):
