@@ -5,10 +5,9 @@ from django import forms
 from cites_pages.models import Commune
 from renouveau.abuse import HoneypotForm
 
-from .consents import WEBINARS_CONSENT_TEXT
-from .follow import FOLLOW_CONSENT_TEXT
+from .audience.consents import CONSENT_TEXT, WEBINARS_CONSENT_TEXT
+from .audience.follow import FOLLOW_CONSENT_TEXT
 from .models import Subscriber
-from .subscriptions import CONSENT_TEXT
 
 # Ids of the form when embedded in another page (block, template tag), distinct from the ids of
 # the page's own forms (a document request form also has an "email" field).

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 
 from renouveau.client_ip import client_ip
 
-from .links import first_click_of_client, read_token
+from .delivery.links import first_click_of_client, read_token
 from .models import TrackedLink
 
 

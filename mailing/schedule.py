@@ -5,8 +5,12 @@ from django.conf import settings
 from renouveau.retention import retention_jobs
 from renouveau.scheduler import Job, interval
 
-from .retention import RETENTION
-from .subscriptions import flag_inactive, purge_unconfirmed, remind_unconfirmed
+from .audience.hygiene import flag_inactive, purge_unconfirmed, remind_unconfirmed
+from .audience.repermission import run_repermission
+from .audience.retention import RETENTION
+from .delivery.cite_alerts import send_cite_alerts
+from .delivery.steering import start_due_campaigns
+from .delivery.watchdog import watchdog
 
 
 def list_hygiene() -> dict[str, int]:
@@ -16,29 +20,21 @@ def list_hygiene() -> dict[str, int]:
 
 def repermission() -> dict[str, int]:
     """Consents older than MAILING_REPERMISSION_YEARS asked again once; no answer → unsubscribed."""
-    from .repermission import run_repermission
-
     return run_repermission()
 
 
 def campaign_watchdog() -> dict[str, int]:
-    """Dead workers' deliveries made uncertain, stalled campaigns queued again (watchdog.py)."""
-    from .watchdog import watchdog
-
+    """Dead workers' deliveries made uncertain, stalled campaigns queued again (watchdog)."""
     return watchdog()
 
 
 def cite_alerts() -> dict[str, int]:
-    """The day's news of followed cités, one mail per follower (follow.py)."""
-    from .follow import send_cite_alerts
-
+    """The day's news of followed cités, one mail per follower (delivery/cite_alerts.py)."""
     return send_cite_alerts()
 
 
 def scheduled_campaigns() -> int:
-    """Campaigns programmed with « Programmer l'envoi » whose time has come (campaigns.py)."""
-    from .campaigns import start_due_campaigns
-
+    """Campaigns programmed with « Programmer l'envoi » whose time has come (steering)."""
     return start_due_campaigns()
 
 
@@ -61,5 +57,5 @@ JOBS = [
         campaign_watchdog,
         every_seconds=interval("MAILING_WATCHDOG_SECONDS", 60),
     ),
-    *retention_jobs(RETENTION),  # one per register entry (retention.py)
+    *retention_jobs(RETENTION),  # one per register entry (audience/retention.py)
 ]

@@ -15,18 +15,16 @@ from renouveau import abuse
 from renouveau.client_ip import client_ip
 from renouveau.sns import SNSBodyTooLarge, read_sns_body
 
-from . import notifications
-from .consents import what_they_receive
-from .follow import (
+from .audience.consents import what_they_receive
+from .audience.follow import (
     FOLLOW_CONSENT_TEXT_VERSION,
     add_followed_cite,
     public_cites,
     read_follow_token,
 )
-from .forms import FollowForm, SubscriptionForm
-from .models import Subscriber
-from .preferences import PreferencesForm, save_preferences, unfollow_cite
-from .subscriptions import (
+from .audience.preferences import PreferencesForm, save_preferences, unfollow_cite
+from .audience.repermission import renew_consent
+from .audience.subscriptions import (
     Confirmation,
     check_confirmation_token,
     confirm_subscription,
@@ -35,6 +33,9 @@ from .subscriptions import (
     subscriber_from_unsubscribe_token,
     unsubscribe,
 )
+from .delivery import notifications
+from .forms import FollowForm, SubscriptionForm
+from .models import Subscriber
 
 logger = logging.getLogger(__name__)
 
@@ -210,8 +211,6 @@ def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
 def renew(request: HttpRequest, token: str) -> HttpResponse:
     """« Je reste abonné » (repermission.py): GET shows the button (mail scanners open links),
     POST renews the consent."""
-    from .repermission import renew_consent
-
     subscriber = subscriber_from_unsubscribe_token(token)
     if subscriber is None:
         return render(request, "mailing/unsubscribe_invalid.html", status=404)

@@ -11,7 +11,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from .. import health, sending
+from .. import delivery
+from ..delivery import health
 from ..models import Campaign, Delivery
 from .permissions import can_send, can_view_campaigns
 
@@ -19,7 +20,7 @@ from .permissions import can_send, can_view_campaigns
 def _act(request: HttpRequest, campaign: Campaign) -> None:
     action = request.POST.get("action")
     user = request.user
-    if action == "pause" and sending.pause_campaign(campaign, user=user):
+    if action == "pause" and delivery.pause_campaign(campaign, user=user):
         messages.success(request, "Envoi mis en pause.")
     elif action in ("resume", "resume_override"):
         override = action == "resume_override"
@@ -29,8 +30,8 @@ def _act(request: HttpRequest, campaign: Campaign) -> None:
             )
             return
         try:
-            sending.resume_campaign(campaign, user=user, override=override)
-        except sending.ResumeRefused as refused:
+            delivery.resume_campaign(campaign, user=user, override=override)
+        except delivery.ResumeRefused as refused:
             messages.error(request, "Reprise refusée : " + " ".join(refused.problems))
         else:
             messages.success(
@@ -39,18 +40,18 @@ def _act(request: HttpRequest, campaign: Campaign) -> None:
                 if override
                 else "Envoi repris.",
             )
-    elif action == "unschedule" and sending.unschedule_campaign(campaign, user=user):
+    elif action == "unschedule" and delivery.unschedule_campaign(campaign, user=user):
         messages.success(request, "Programmation annulée : rien n'a été envoyé.")
-    elif action == "cancel" and sending.cancel_campaign(campaign, user=user):
+    elif action == "cancel" and delivery.cancel_campaign(campaign, user=user):
         messages.success(request, "Envoi annulé : les destinataires restants sont écartés.")
     elif action == "resend_uncertain":
-        count = sending.resend_uncertain(campaign)
+        count = delivery.resend_uncertain(campaign)
         messages.success(request, f"{count} envoi(s) incertain(s) remis en file.")
     elif action == "resend_temporary_failures":
-        count = sending.resend_temporary_failures(campaign, user=user)
+        count = delivery.resend_temporary_failures(campaign, user=user)
         messages.success(request, f"{count} échec(s) temporaire(s) remis en file.")
     elif action == "mark_uncertain_sent":
-        count = sending.mark_uncertain_as_sent(campaign)
+        count = delivery.mark_uncertain_as_sent(campaign)
         messages.success(request, f"{count} envoi(s) incertain(s) marqué(s) comme envoyés.")
     elif action == "set_aside_domains":
         count = health.set_aside(campaign, request.POST.getlist("domains"), user=user)
@@ -75,8 +76,8 @@ def campaign_progress(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
         _act(request, campaign)
         return redirect("mailing_admin_campaign", campaign.pk)
-    state = sending.progress(campaign)
-    temporary_failures = sending.count_temporary_failures(campaign)
+    state = delivery.progress(campaign)
+    temporary_failures = delivery.count_temporary_failures(campaign)
     uncertain = campaign.deliveries.filter(status=Delivery.Status.UNCERTAIN).select_related(
         "subscriber"
     )[:50]

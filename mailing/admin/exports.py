@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
-from ..csv_io import export_csv_lines
+from ..audience.csv_io import export_csv_lines
 from ..models import Subscriber
 from .permissions import can_view_subscribers
 

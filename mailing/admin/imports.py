@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
-from ..csv_io import IMPORT_COLUMNS, import_subscribers
-from ..subscriptions import CONSENT_TEXT_VERSION
+from ..audience.consents import CONSENT_TEXT_VERSION
+from ..audience.csv_io import IMPORT_COLUMNS, import_subscribers
 
 
 class ImportForm(forms.Form):

@@ -1,5 +1,5 @@
 """Campaign reports in the admin: one campaign's report and the comparison of recent campaigns,
-as pages with charts and as CSV (aggregate counts only: report.py)."""
+as pages with charts and as CSV (aggregate counts only: delivery/report.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from .. import report, report_chart
-from ..csv_io import csv_lines
+from renouveau.csv_export import csv_lines
+
+from ..delivery import report, report_chart
 from ..models import Campaign
 from .permissions import can_view_campaigns
 

@@ -22,8 +22,7 @@ from newsletter.checks import issue_checks
 from newsletter.models import NewsletterIssuePage
 from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER, render_issue
 
-from .. import sending
-from ..launch import launch_campaign
+from .. import delivery
 from ..models import Campaign, Subscriber
 from .permissions import can_send
 
@@ -83,12 +82,12 @@ class SendForm(forms.Form):
     def segment_errors(self) -> bool:
         return self.is_bound and any(name in self.errors for name in SEGMENT_FIELDS)
 
-    def segment(self) -> sending.Segment:
+    def segment(self) -> delivery.Segment:
         if not self.is_bound:
-            return sending.Segment()
+            return delivery.Segment()
         self.is_valid()  # cleans every field: a bad date leaves the audience fields clean
         data = self.cleaned_data
-        return sending.Segment(
+        return delivery.Segment(
             profiles=tuple(data.get("profiles") or ()),
             commune_ids=tuple(c.pk for c in data.get("communes") or ()),
             webinar_announcement=bool(data.get("webinar_announcement")),
@@ -106,7 +105,7 @@ def presend_rendering(issue) -> Any:
 
 def _launch(request: HttpRequest, issue, form: SendForm, rendered, warnings) -> Campaign:
     when = form.cleaned_data.get("scheduled_for")
-    campaign = launch_campaign(
+    campaign = delivery.launch_campaign(
         issue,
         form.segment(),
         expected_count=form.expected_count(),
@@ -141,7 +140,7 @@ def send_to_subscribers(request: HttpRequest, page_id: int) -> HttpResponse:
             request, "mailing/admin/send.html", {"issue": issue, "form": form}, status=400
         )
     segment = form.segment()
-    audience = sending.recipients(segment)
+    audience = delivery.recipients(segment)
     problems: list[str] = []
     if not issue.live:
         problems.append("La lettre n'est pas publiée : publiez-la avant de l'envoyer.")
@@ -155,7 +154,7 @@ def send_to_subscribers(request: HttpRequest, page_id: int) -> HttpResponse:
     if posted and not problems:
         try:
             campaign = _launch(request, issue, form, rendered, warnings)
-        except sending.CampaignError as error:
+        except delivery.CampaignError as error:
             problems.extend(error.problems)
         else:
             return redirect("mailing_admin_campaign", campaign.pk)

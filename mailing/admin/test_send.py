@@ -1,4 +1,4 @@
-"""Admin view: « Envoyer un test » of a newsletter issue (the logic is in mailing/test_sends.py)."""
+"""Admin view: « Envoyer un test » of a newsletter issue (logic: delivery/test_sends.py)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER, render_issue
 from newsletter.testsend import can_send_test
 from renouveau.mail import describe_error
 
-from ..campaigns import CampaignError
-from ..test_sends import send_test
+from ..delivery.campaigns import CampaignError
+from ..delivery.test_sends import send_test
 
 TEST_SENDS_PER_HOUR = "20/h"
 

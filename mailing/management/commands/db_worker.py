@@ -8,7 +8,7 @@ database: a PostgreSQL restart, a failover or `pg_terminate_backend` stopped eve
 doubled up to 30 s), and a task's result is recorded on a fresh connection: a worker never exits
 because one step or one batch failed.
 
-Before polling, the campaign watchdog runs once (mailing/watchdog.py): deliveries left in flight
+Before polling, the campaign watchdog runs once (delivery/watchdog.py): deliveries left in flight
 by a killed worker are marked uncertain (never resent silently), and interrupted campaigns are
 queued again.
 """
@@ -16,14 +16,17 @@ queued again.
 from __future__ import annotations
 
 import logging
+import os
 import time
 
 from django.db import close_old_connections, connections
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.compat import TaskContext, task_finished, task_started
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
 from django_tasks_db.management.commands.db_worker import Worker
 
-from mailing.resilience import CONNECTION_ERRORS
+from mailing.delivery.resilience import CONNECTION_ERRORS
+from mailing.delivery.watchdog import recover_on_worker_start
 
 logger = logging.getLogger("mailing")
 
@@ -134,10 +137,6 @@ class Command(DBWorkerCommand):
             excluded_queue_names=exclude_queues.split(",") if exclude_queues else [],
         )
         if reload and not batch:
-            import os
-
-            from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
-
             if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
                 worker.configure_signals()
             run_with_reloader(worker.run)
@@ -146,8 +145,6 @@ class Command(DBWorkerCommand):
             worker.run()
 
     def recover(self) -> None:
-        from mailing.sending import recover_on_worker_start
-
         try:
             queued = with_fresh_connection(recover_on_worker_start, "recovering", patience=30)
         except Exception:  # the worker must start even if recovery cannot run now

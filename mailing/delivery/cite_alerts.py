@@ -1,16 +1,10 @@
-"""Following a cité: residents and partners get one mail when something about their cité is
-published, grouped into one digest a day.
-
-- Following goes through the subscription path (`subscriptions.record_subscription` with
-  `cite_ids`): a new address confirms by the double opt-in mail; a confirmed one confirms the new
-  cité by a signed link (`follow_token`), since anyone can type anyone's address.
-- Publishing a news item, case study or webinar that names cités records one `CiteUpdate` per
-  cité, once per page (a republication alerts nobody again); `record_document_update` does the
-  same for a library document.
-- The daily job (`send_cite_alerts`) groups each follower's followed cités among the day's
-  updates, and sends one mail per follower as an alert campaign: the same MJML layout, the same
-  sending machinery (batches, rate, bounce pause, watchdog, one-click unsubscribe) as the
-  newsletter. Followers who follow the same set of updated cités share one campaign.
+"""The cité alerts: publishing a news item, case study or webinar that names cités records one
+`CiteUpdate` per cité, once per page (a republication alerts nobody again);
+`record_document_update` does the same for a library document. The daily job
+(`send_cite_alerts`) groups each follower's followed cités among the day's updates, and sends one
+mail per follower as an alert campaign: the same MJML layout, the same sending machinery
+(batches, rate, bounce pause, watchdog, one-click unsubscribe) as the newsletter. Followers who
+follow the same set of updated cités share one campaign. Following itself: audience/follow.py.
 """
 
 from __future__ import annotations
@@ -22,27 +16,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
-from django.core import signing
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
+from wagtail.models import Page
 
+from renouveau.visibility import private_q, public_pages
+
+from ..models import Campaign, CiteUpdate, Delivery, Subscriber
 from .alert_mail import join_names as _join
 from .alert_mail import render_alert
 from .links import track_links
-from .models import Campaign, CiteUpdate, Delivery, PreferenceChange, Subscriber
+from .steering import start_campaign
 
 logger = logging.getLogger(__name__)
-
-FOLLOW_CONSENT_TEXT = (
-    "J'accepte de recevoir par courriel les nouveautés de cette cité (actualités, retours "
-    "d'expérience, webinaires, documents). Je pourrai arrêter à tout moment grâce au lien "
-    "présent dans chaque message."
-)
-FOLLOW_CONSENT_TEXT_VERSION = "2026-12-suivi-v1"
-FOLLOW_LINK_MAX_AGE = 7 * 24 * 3600
-_FOLLOW_SALT = "mailing.follow"
 
 # The page types that name cités, and the field that does.
 _CITES_FIELD = {
@@ -57,144 +43,12 @@ _KIND_LABEL = {
 }
 
 
-# --- Following ---
-
-
-def follow_token(
-    subscriber: Subscriber, cite_id: int, newsletter: bool, webinars: bool = False
-) -> str:
-    return signing.dumps(
-        [subscriber.pk, cite_id, int(newsletter), int(webinars)], salt=_FOLLOW_SALT, compress=True
-    )
-
-
-def public_cites():
-    """The cités anyone may follow: published, public, not expired (renouveau.visibility)."""
-    from cites_pages.models import CityPage
-    from renouveau.visibility import public_pages
-
-    return public_pages(CityPage.objects.all())
-
-
-def read_follow_token(token: str) -> tuple[Subscriber, Any, bool, bool] | None:
-    """(subscriber, cité, also the newsletter, also webinar announcements) for a valid,
-    unexpired link to a cité still public (or to no cité: lists only), else None."""
-
-    try:
-        pk, cite_id, newsletter, *rest = signing.loads(
-            token, salt=_FOLLOW_SALT, max_age=FOLLOW_LINK_MAX_AGE
-        )
-    except (signing.BadSignature, ValueError, TypeError):
-        return None
-    subscriber = Subscriber.objects.filter(pk=pk, status=Subscriber.Status.CONFIRMED).first()
-    cite = public_cites().filter(pk=cite_id).first() if cite_id else None
-    if subscriber is None or (cite_id and cite is None):
-        return None
-    return subscriber, cite, bool(newsletter), bool(rest and rest[0])
-
-
-def add_followed_cite(
-    subscriber: Subscriber,
-    cite: Any,
-    *,
-    newsletter: bool = False,
-    webinars: bool = False,
-    source: str = "",
-    ip_hash="",
-) -> bool:
-    """A confirmed subscriber follows one more cité (and the newsletter, webinar announcements
-    if asked); logged with the consent proof, one consent record per list. False if nothing
-    changed."""
-    from .consents import WEBINARS_CONSENT_TEXT_VERSION, Topic, record_consents
-    from .subscriptions import CONSENT_TEXT_VERSION
-
-    changes: dict[str, Any] = {}
-    new_cite = cite is not None and not subscriber.cites.filter(pk=cite.pk).exists()
-    if new_cite:
-        subscriber.cites.add(cite)
-        changes["cites_added"] = [cite.title]
-    newsletter = newsletter and not subscriber.newsletter
-    if newsletter:
-        Subscriber.objects.filter(pk=subscriber.pk).update(newsletter=True)
-        changes["newsletter"] = True
-    webinars = webinars and not subscriber.webinar_announcements
-    if webinars:
-        Subscriber.objects.filter(pk=subscriber.pk).update(webinar_announcements=True)
-        changes["webinar_announcements"] = True
-    if changes:
-        log_preference_change(
-            subscriber, changes, source=source, version=FOLLOW_CONSENT_TEXT_VERSION, ip_hash=ip_hash
-        )
-        record_consents(
-            subscriber,
-            given=True,
-            newsletter=newsletter,
-            webinars=webinars,
-            cites=[cite] if new_cite else [],
-            source=source,
-            versions={
-                Topic.NEWSLETTER: CONSENT_TEXT_VERSION,
-                Topic.WEBINARS: WEBINARS_CONSENT_TEXT_VERSION,
-                Topic.CITE: FOLLOW_CONSENT_TEXT_VERSION,
-            },
-            ip_hash=ip_hash,
-        )
-    return bool(changes)
-
-
-def log_preference_change(
-    subscriber: Subscriber, changes: dict, *, source: str, version: str, ip_hash: str = ""
-) -> PreferenceChange:
-    return PreferenceChange.objects.create(
-        subscriber=subscriber,
-        changes=changes,
-        source=source[:300],
-        consent_text_version=version[:40],
-        ip_hash=ip_hash,
-    )
-
-
-def send_follow_confirmation_mail(
-    subscriber: Subscriber, cite: Any, newsletter: bool, *, webinars: bool = False
-) -> None:
-    """A confirmed address asked to follow a cité (or, `cite` None, for the letter or webinar
-    announcements it does not receive yet): it confirms by a signed link (nothing changes
-    until then; the answer on the site was the same as for any address)."""
-    from django.urls import reverse
-
-    from renouveau.mail import send_mail_message
-    from renouveau.mail_layout import la_cite
-
-    from .subscriptions import absolute_url
-
-    token = follow_token(subscriber, cite.pk if cite else 0, newsletter, webinars)
-    context = {
-        "cite": cite.title if cite else "",
-        "newsletter": newsletter and not subscriber.newsletter,
-        "webinars": webinars and not subscriber.webinar_announcements,
-        "follow_url": absolute_url(reverse("mailing:follow_confirm", args=[token])),
-        "days": FOLLOW_LINK_MAX_AGE // 86400,
-        "site_url": settings.SITE_URL,
-    }
-    send_mail_message(
-        to=[subscriber.email],
-        subject=f"Confirmez le suivi de {la_cite(cite.title)}"
-        if cite
-        else "Confirmez votre abonnement au Renouveau du Bassin Minier",
-        text=render_to_string("mailing/email/follow_confirmation.txt", context),
-        html=render_to_string("mailing/email/follow_confirmation.html", context),
-        tags={"kind": "follow-confirmation"},
-    )
-
-
 # --- Updates to announce ---
 
 
 def record_page_update(page: Any) -> int:
     """On publication: one pending update per cité the page names, the first time only.
     Private pages (view restrictions) alert nobody."""
-    from renouveau.visibility import private_q
-
     specific = page.specific
     model = type(specific)._meta.model_name
     field = _CITES_FIELD.get(model)
@@ -209,7 +63,7 @@ def record_page_update(page: Any) -> int:
         or getattr(specific, "search_description", "")
         or ""
     )
-    return _record(
+    return record_cite_update(
         cites,
         source=f"page:{page.pk}",
         kind=_KIND_LABEL[model],
@@ -221,7 +75,7 @@ def record_page_update(page: Any) -> int:
 
 def record_document_update(document: Any, cites: Iterable[Any], url: str) -> int:
     """A library document about these cités became available (called by `documents`)."""
-    return _record(
+    return record_cite_update(
         list(cites),
         source=f"document:{document.pk}",
         kind="Document",
@@ -231,7 +85,11 @@ def record_document_update(document: Any, cites: Iterable[Any], url: str) -> int
     )
 
 
-def _record(cites: list, *, source: str, kind: str, title: str, url: str, summary: str) -> int:
+def record_cite_update(
+    cites: list, *, source: str, kind: str, title: str, url: str, summary: str
+) -> int:
+    """One pending update per cité, once per `source` (a page, a document, a works note): what
+    the next daily alert announces to the cité's followers. The number recorded."""
     now = timezone.now()
     created = 0
     for cite in cites:
@@ -296,8 +154,6 @@ def send_cite_alerts(now: datetime | None = None) -> dict[str, int]:
     each update once, and a job that fails half-way announces nothing and leaves them pending.
     What is no longer public when the job runs (unpublished, made private, expired) is not
     announced, and forgotten: a later publication records it again."""
-    from .campaigns import start_campaign
-
     now = now or timezone.now()
     with transaction.atomic():
         pending = claim_pending_updates(now)
@@ -328,10 +184,6 @@ def claim_pending_updates(now: datetime) -> list[CiteUpdate]:
     A second run at the same time waits for the first to commit, then finds nothing left: it
     must not take part of them (SKIP LOCKED would), or a follower of two cités would get two
     mails that evening. SQLite serialises writing transactions anyway."""
-    from wagtail.models import Page
-
-    from renouveau.visibility import public_pages
-
     queryset = CiteUpdate.objects.filter(alerted_at__isnull=True, published_at__lte=now)
     queryset = queryset.select_for_update(of=("self",))  # ignored by SQLite
     pending = list(queryset.select_related("cite").order_by("pk"))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from .models import Campaign, TrackedLink
+from ..models import Campaign, TrackedLink
 
 COMPARE_DEFAULT = 12
 COMPARE_MAX = 60

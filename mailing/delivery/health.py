@@ -26,9 +26,9 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from ..conf import setting
+from ..models import Campaign, Delivery, Subscriber
 from .campaigns import CampaignEvent, log_event, pause_campaign
-from .conf import setting
-from .models import Campaign, Delivery, Subscriber
 
 logger = logging.getLogger(__name__)
 

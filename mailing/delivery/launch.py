@@ -6,16 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from .campaigns import (
-    CampaignError,
-    Segment,
-    create_campaign,
-    log_event,
-    recipients,
-    schedule_campaign,
-    start_campaign,
-)
-from .models import Campaign, CampaignEvent
+from ..models import Campaign, CampaignEvent
+from .campaigns import CampaignError, Segment, create_campaign, log_event, recipients
+from .steering import schedule_campaign, start_campaign
 
 COUNT_CHANGED = "Le nombre de destinataires a changé depuis l'affichage : vérifiez et confirmez."
 

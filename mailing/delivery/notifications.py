@@ -26,9 +26,11 @@ from renouveau.sns import (
     verify_sns_message,
 )
 
-from .counters import count_stamp
-from .models import BounceRecord, Delivery, Subscriber
-from .subscriptions import normalize_email
+from ..addresses import normalize_email
+from ..counters import count_stamp
+from ..models import BounceRecord, Delivery, Subscriber
+from .campaigns import refresh_counters
+from .health import check_health
 
 logger = logging.getLogger(__name__)
 
@@ -203,8 +205,6 @@ def reconcile(delivery: Delivery, message_id: str) -> bool:
         error="Confirmé par un événement SES.",
     )
     if updated:
-        from .campaigns import refresh_counters
-
         refresh_counters(delivery.campaign)
     return bool(updated)
 
@@ -235,6 +235,4 @@ def _stamp(delivery: Delivery | None, field: str) -> None:
 def _check_health(delivery: Delivery | None) -> None:
     if delivery is None:
         return
-    from .health import check_health
-
     check_health(delivery.campaign_id)

@@ -31,8 +31,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from .conf import setting
-from .models import Campaign, Delivery, Subscriber
+from ..conf import setting
+from ..models import Campaign, Delivery, Subscriber
 from .transport import Recipient, SendOutcome
 
 logger = logging.getLogger(__name__)

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from cites_pages.models import CityPage, Commune
 
+from ..models import Subscriber
 from .consents import WEBINARS_CONSENT_TEXT, WEBINARS_CONSENT_TEXT_VERSION, Topic, record_consents
 from .follow import FOLLOW_CONSENT_TEXT_VERSION, log_preference_change, public_cites
-from .models import Subscriber
 
 PREFERENCES_TEXT_VERSION = "2026-12-preferences-v1"
 

@@ -7,7 +7,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .models import ConsentRecord, Subscriber
+from ..models import ConsentRecord, Subscriber
+
+# The consent wording shown next to the newsletter checkbox; its version is recorded with each
+# consent. Change the version whenever the wording changes.
+CONSENT_TEXT = (
+    "J'accepte de recevoir par courriel la lettre d'information du Renouveau du Bassin Minier. "
+    "Je pourrai me désabonner à tout moment grâce au lien présent dans chaque lettre."
+)
+CONSENT_TEXT_VERSION = "2026-11-v1"
 
 # The optional box of every form that enrols (subscribe, follow a cité, preferences). Change the
 # version whenever the wording changes.

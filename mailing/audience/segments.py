@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from .models import SavedSegment, Subscriber
+from ..models import SavedSegment, Subscriber
 
 
 def segment_recipients(segment: SavedSegment) -> QuerySet[Subscriber]:

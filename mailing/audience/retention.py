@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from renouveau.retention import RetentionEntry
 
-from .models import Subscriber, SuppressedAddress, TaskInput
-from .subscriptions import PURGE_PENDING_AFTER, address_hash, purge_unconfirmed
+from ..addresses import address_hash
+from ..models import Subscriber, SuppressedAddress, TaskInput
+from .hygiene import purge_unconfirmed
+from .subscriptions import PURGE_PENDING_AFTER
 
 # An unsubscribed address stays this long (the preferences link still works, to come back in
 # one click), then only its keyed hash is kept, in the suppression list.

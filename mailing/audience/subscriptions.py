@@ -8,118 +8,43 @@ import enum
 import logging
 import re
 from collections.abc import Iterable
-from datetime import datetime, timedelta
-from email.utils import parseaddr
-from urllib.parse import quote, urlsplit
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django_tasks import task
 
+from renouveau.abuse import hourly_mail_cap_reason
+from renouveau.mail import describe_error, send_mail_message
 from renouveau.mail_layout import la_cite
 from renouveau.typography import french_html, french_text
 
-from .counters import count_unsubscribe
-from .models import Subscriber, SuppressedAddress, TaskInput
+from ..addresses import address_hash, hash_ip, normalize_email
+from ..counters import count_unsubscribe
+from ..models import Delivery, Subscriber, SuppressedAddress, TaskInput
+from .consents import (
+    CONSENT_TEXT_VERSION,
+    WEBINARS_CONSENT_TEXT_VERSION,
+    Topic,
+    record_consents,
+    what_they_receive,
+)
+from .follow import public_cites, send_follow_confirmation_mail
+from .tokens import (
+    CONFIRMATION_MAX_AGE,
+    confirmation_url,
+    preferences_url,
+    read_confirmation_token,
+    subscriber_from_unsubscribe_token,
+)
 
 logger = logging.getLogger(__name__)
 
-# The consent wording shown next to the checkbox; its version is recorded with each consent.
-# Change the version whenever the wording changes.
-CONSENT_TEXT = (
-    "J'accepte de recevoir par courriel la lettre d'information du Renouveau du Bassin Minier. "
-    "Je pourrai me désabonner à tout moment grâce au lien présent dans chaque lettre."
-)
-CONSENT_TEXT_VERSION = "2026-11-v1"
-
-CONFIRMATION_MAX_AGE = timedelta(days=7)
-PURGE_PENDING_AFTER = timedelta(days=30)
-RENEWAL_AFTER = timedelta(days=3 * 365)
-
-_CONFIRM_SALT = "mailing.confirm"
-_UNSUBSCRIBE_SALT = "mailing.unsubscribe"
-
-
-def normalize_email(email: str) -> str:
-    return email.strip().lower()
-
-
-def hash_ip(ip: str | None) -> str:
-    """A keyed hash of the visitor's IP (proof of consent without keeping the address)."""
-    if not ip:
-        return ""
-    return salted_hmac("mailing.consent-ip", ip, algorithm="sha256").hexdigest()
-
-
-def absolute_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
-# --- Tokens ---
-
-
-def confirmation_token(subscriber: Subscriber) -> str:
-    # Bound to this consent: a new opt-in (new consent_at) invalidates older links.
-    stamp = int(subscriber.consent_at.timestamp()) if subscriber.consent_at else 0
-    return signing.dumps([subscriber.pk, stamp], salt=_CONFIRM_SALT, compress=True)
-
-
-def confirmation_url(subscriber: Subscriber) -> str:
-    return absolute_url(reverse("mailing:confirm", args=[confirmation_token(subscriber)]))
-
-
-def unsubscribe_token(subscriber_id: int) -> str:
-    """Never expires: an issue received years ago must still unsubscribe its reader."""
-    return signing.Signer(salt=_UNSUBSCRIBE_SALT).sign(str(subscriber_id))
-
-
-def unsubscribe_url(subscriber_id: int) -> str:
-    return absolute_url(reverse("mailing:unsubscribe", args=[unsubscribe_token(subscriber_id)]))
-
-
-def unsubscribe_address() -> str:
-    """The address of the List-Unsubscribe mailto: (MAILING_UNSUBSCRIBE_MAILTO or the sender)."""
-    address = (
-        getattr(settings, "MAILING_UNSUBSCRIBE_MAILTO", "")
-        or (parseaddr(settings.DEFAULT_FROM_EMAIL)[1])
-    )
-    return address.strip().lower()
-
-
-def unsubscribe_mailto(subscriber_id: int) -> str:
-    return _mailto("desabonnement " + unsubscribe_token(subscriber_id))
-
-
-def _mailto(subject: str) -> str:
-    return f"mailto:{unsubscribe_address()}?subject={quote(subject)}"
-
-
-def list_id() -> str:
-    """The list's identity (RFC 2919): mail clients and filters group and label the letter by
-    it, whatever the subject. Derived from SITE_URL's host, so it stays the same for years."""
-    host = urlsplit(settings.SITE_URL).hostname or "localhost"
-    return f"Renouveau du Bassin Minier <lettre.{host}>"
-
-
-def list_headers(unsubscribe: str, mailto_subject: str) -> dict[str, str]:
-    """RFC 2919 list identity, RFC 2369 + RFC 8058 one-click unsubscribe headers."""
-    return {
-        "List-Id": list_id(),
-        "List-Unsubscribe": f"<{unsubscribe}>, <{_mailto(mailto_subject)}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
-
-
-def personal_unsubscribe(subscriber_id: int) -> tuple[str, dict[str, str]]:
-    """A subscriber's unsubscribe URL and list headers, their token signed once (per mail)."""
-    token = unsubscribe_token(subscriber_id)
-    url = absolute_url(reverse("mailing:unsubscribe", args=[token]))
-    return url, list_headers(url, "desabonnement " + token)
+PURGE_PENDING_AFTER = timedelta(days=30)  # unconfirmed addresses are erased after it
 
 
 # A signed subscriber id as `unsubscribe_token` makes it ("<id>:<signature>").
@@ -141,14 +66,6 @@ def unsubscribe_by_mail(subject: str, recipients: Iterable[str] = ()) -> Subscri
                 unsubscribe(subscriber)
                 return subscriber
     return None
-
-
-def subscriber_from_unsubscribe_token(token: str) -> Subscriber | None:
-    try:
-        pk = int(signing.Signer(salt=_UNSUBSCRIBE_SALT).unsign(token))
-    except (signing.BadSignature, ValueError):
-        return None
-    return Subscriber.objects.filter(pk=pk).first()
 
 
 # --- Subscribing ---
@@ -220,9 +137,6 @@ def subscribe_now(
     confirmed address asking to follow a cité confirms it by a signed link (follow.py); asking
     for the letter again changes nothing. Returns what happened (for the task's result, not for
     the visitor)."""
-    from .consents import WEBINARS_CONSENT_TEXT_VERSION, Topic, record_consents
-    from .follow import public_cites
-
     email = normalize_email(email)
     if profile not in Subscriber.Profile.values:
         profile = ""
@@ -290,8 +204,6 @@ def subscribe_now(
         Subscriber.objects.filter(pk=subscriber.pk).update(mail_error=capped, mail_error_at=now)
         return "capped"
     if follow_requested is not None:
-        from .follow import send_follow_confirmation_mail
-
         send_follow_confirmation_mail(
             follow_requested,
             cites[0] if cites else None,
@@ -307,8 +219,6 @@ def confirmation_cap_reason(subscriber: Subscriber) -> str:
     """Why no opt-in mail may go now ('' when one may): caps per hour for the whole site
     (MAILING_CONFIRMATIONS_PER_HOUR) and per address domain
     (MAILING_CONFIRMATIONS_PER_DOMAIN_PER_HOUR), counting the opt-ins started this hour."""
-    from renouveau.abuse import hourly_mail_cap_reason
-
     recent = Subscriber.objects.filter(
         status=Subscriber.Status.PENDING, consent_at__gte=timezone.now() - timedelta(hours=1)
     ).exclude(pk=subscriber.pk)
@@ -325,10 +235,6 @@ def send_confirmation_mail(subscriber: Subscriber, *, reminder: bool = False) ->
     is recorded on the subscriber (shown in the staff list) and raised, so the task fails too.
     Nothing typed by the visitor goes into the mail (only the link). `reminder`: the one
     reminder before the purge (remind_unconfirmed), which says when the address is erased."""
-    from renouveau.mail import describe_error, send_mail_message
-
-    from .consents import what_they_receive
-
     cites = [cite.title for cite in subscriber.cites.order_by("title")]
     context = {
         "lists": what_they_receive(subscriber),
@@ -373,9 +279,7 @@ class Confirmation(enum.Enum):
 def check_confirmation_token(token: str) -> tuple[Confirmation, Subscriber | None]:
     """What confirming with this token would do, without changing anything (GET)."""
     try:
-        pk, stamp = signing.loads(
-            token, salt=_CONFIRM_SALT, max_age=CONFIRMATION_MAX_AGE.total_seconds()
-        )
+        pk, stamp = read_confirmation_token(token)
     except signing.SignatureExpired:
         return Confirmation.EXPIRED, None
     except (signing.BadSignature, ValueError, TypeError):
@@ -419,17 +323,9 @@ def confirm_subscription(token: str) -> Confirmation:
     return result
 
 
-def preferences_url(subscriber_id: int) -> str:
-    return absolute_url(reverse("mailing:preferences", args=[unsubscribe_token(subscriber_id)]))
-
-
 @task(queue_name="mail")
 def send_welcome_mail(subscriber_id: int) -> str:
     """Welcome a confirmed subscriber: exactly what they will receive, and where to change it."""
-    from renouveau.mail import send_mail_message
-
-    from .consents import what_they_receive
-
     subscriber = Subscriber.objects.filter(
         pk=subscriber_id, status=Subscriber.Status.CONFIRMED
     ).first()
@@ -450,15 +346,6 @@ def send_welcome_mail(subscriber_id: int) -> str:
     return "sent"
 
 
-def address_hash(email: str) -> str:
-    """Keyed hash (HMAC-SHA256, MAILING_SUPPRESSION_KEY or SECRET_KEY) of the normalised
-    address: what the suppression list keeps of someone who left."""
-    key = getattr(settings, "MAILING_SUPPRESSION_KEY", "") or None
-    return salted_hmac(
-        "mailing.suppression", normalize_email(email), secret=key, algorithm="sha256"
-    ).hexdigest()
-
-
 def is_suppressed(email: str) -> bool:
     """Did this address unsubscribe (and was its row since reduced to the hash)?"""
     return SuppressedAddress.objects.filter(address_hash=address_hash(email)).exists()
@@ -474,8 +361,6 @@ def unsubscribe(
     recorded), so that the preferences page shows nothing ticked. Returns False if it was
     already the case. `count_on_campaign`: False when no mail caused it (re-permission left
     unanswered), so no campaign's report counts it."""
-    from .consents import Topic, record_consents
-
     now = timezone.now()
     with transaction.atomic():
         updated = Subscriber.objects.filter(
@@ -515,63 +400,7 @@ def _last_campaign_received(now):
     the one-click POST and the mailto: carry only the subscriber, so the unsubscribe is put down
     to the last campaign sent to them before it: the mail they most likely unsubscribed from
     (nothing when they never received one). One subquery of the same UPDATE."""
-    from django.db.models import OuterRef, Subquery
-
-    from .models import Delivery
-
     last = Delivery.objects.filter(
         subscriber=OuterRef("pk"), status=Delivery.Status.SENT, sent_at__lte=now
     ).order_by("-sent_at", "-pk")
     return Subquery(last.values("campaign_id")[:1])
-
-
-# --- Hygiene ---
-
-
-def purge_unconfirmed(now: datetime | None = None) -> int:
-    """Delete addresses never confirmed within 30 days (no consent, no reason to keep them)."""
-    limit = (now or timezone.now()) - PURGE_PENDING_AFTER
-    _, per_model = Subscriber.objects.filter(
-        status=Subscriber.Status.PENDING, consent_at__lt=limit
-    ).delete()
-    return per_model.get(Subscriber._meta.label, 0)
-
-
-REMIND_PENDING_AFTER = timedelta(days=7)
-
-
-def remind_unconfirmed(now: datetime | None = None) -> dict[str, int]:
-    """One reminder of the opt-in mail to addresses still unconfirmed after 7 days (the first
-    link has expired by then), before the 30-day purge; never twice (`reminder_sent_at` is
-    claimed before sending, so a second run or a second scheduler sends nothing). The link
-    leads to a page with a button, as the first one: mail scanners open links."""
-    now = now or timezone.now()
-    due = Subscriber.objects.filter(
-        status=Subscriber.Status.PENDING,
-        reminder_sent_at=None,
-        consent_at__lt=now - REMIND_PENDING_AFTER,
-        consent_at__gte=now - PURGE_PENDING_AFTER,
-    )
-    sent = failed = 0
-    for pk in due.values_list("pk", flat=True).iterator():
-        if not Subscriber.objects.filter(pk=pk, reminder_sent_at=None).update(reminder_sent_at=now):
-            continue  # another run took it
-        try:
-            send_confirmation_mail(Subscriber.objects.get(pk=pk), reminder=True)
-        except Exception:
-            failed += 1  # logged and shown on the subscriber; not retried (one reminder only)
-        else:
-            sent += 1
-    return {"reminded": sent, "failed": failed}
-
-
-def flag_inactive(now: datetime | None = None) -> int:
-    """Flag confirmed subscribers without any interaction for three years (consent renewal)."""
-    now = now or timezone.now()
-    limit = now - RENEWAL_AFTER
-    return (
-        Subscriber.objects.filter(status=Subscriber.Status.CONFIRMED, renewal_flagged_at=None)
-        .exclude(last_interaction_at__gte=limit)
-        .exclude(last_interaction_at=None, confirmed_at__gte=limit)
-        .update(renewal_flagged_at=now)
-    )

@@ -24,9 +24,9 @@ from django.utils import timezone
 from newsletter.rendering import generic_unsubscribe_url
 from newsletter.testsend import MAX_TEST_RECIPIENTS
 
+from ..audience.tokens import list_headers
+from ..models import Campaign
 from .campaigns import checked_rendering, frozen_campaign
-from .models import Campaign
-from .subscriptions import list_headers
 from .transport import SendOutcome, campaign_mail, send_with_retries, sender_state
 
 

@@ -24,12 +24,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+import boto3
 from botocore import exceptions as botocore_exceptions
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.mail import get_connection
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
+from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER
 from renouveau.mail import (
     new_ses_client,
     reply_to_addresses,
@@ -39,10 +42,10 @@ from renouveau.mail import (
 from renouveau.mime import MimeSkeleton, build_personalised
 from renouveau.mime import skeleton as mime_skeleton
 
-from .conf import setting
-from .models import Campaign
+from ..audience.tokens import personal_unsubscribe
+from ..conf import setting
+from ..models import Campaign
 from .rate_limit import shared_limiter
-from .subscriptions import personal_unsubscribe
 
 logger = logging.getLogger(__name__)
 
@@ -58,9 +61,6 @@ def ses_max_send_rate() -> float | None:
         return float(configured) or None
     if not uses_ses():
         return None  # console or test backends: no SES account to protect
-    import boto3
-    from botocore.exceptions import BotoCoreError, ClientError
-
     try:
         client = boto3.client("ses", region_name=settings.AWS_REGION)
         try:
@@ -214,8 +214,6 @@ class SenderState:
 
 def campaign_skeleton(campaign: Campaign) -> MimeSkeleton:
     """What every mail of the campaign shares, encoded (From, Subject, Reply-To, bodies)."""
-    from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER
-
     return mime_skeleton(
         campaign.subject,
         html=campaign.html,
@@ -268,8 +266,6 @@ def limiter() -> RateLimiter:
 
 def personalise(campaign: Campaign, subscriber_id: int) -> tuple[str, str, dict[str, str]]:
     """The frozen HTML/text with this recipient's unsubscribe URL, and the RFC 8058 headers."""
-    from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER
-
     url, headers = personal_unsubscribe(subscriber_id)
     html = campaign.html.replace(UNSUBSCRIBE_URL_PLACEHOLDER, url)
     text = campaign.text.replace(UNSUBSCRIBE_URL_PLACEHOLDER, url)

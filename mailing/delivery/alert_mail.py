@@ -1,4 +1,4 @@
-"""How a cité alert reads (its sending is mailing.follow's): one digest of the day's updates of
+"""How a cité alert reads (sent by cite_alerts.py): one digest of the day's updates of
 the cités a follower follows, in the letter's MJML head (fonts, colours, dark mode).
 
 Each publication appears once, under the first of its cités (a webinar naming two followed cités
@@ -14,10 +14,12 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER, publisher_lines
+from renouveau.legal import publisher_for_mail
 from renouveau.mail_layout import PREHEADER_SPACER, mjml_to_html
 from renouveau.typography import french_text
 
-from .models import CiteUpdate
+from ..models import CiteUpdate
 
 
 def join_names(names: list[str]) -> str:
@@ -50,9 +52,6 @@ def alert_sections(updates: list[CiteUpdate]) -> list[dict[str, Any]]:
 def render_alert(updates: list[CiteUpdate]) -> tuple[str, str, str]:
     """(subject, HTML, text) of the alert about these updates, with the unsubscribe
     placeholder the sender fills per recipient (as for an issue)."""
-    from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER, publisher_lines
-    from renouveau.legal import publisher_for_mail
-
     publisher = publisher_for_mail()
     sections = alert_sections(updates)
     for section in sections:

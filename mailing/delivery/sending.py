@@ -2,7 +2,8 @@
 
 The concerns live in their own modules: campaign state and snapshot (campaigns.py), health
 (health.py), claiming, recording and recovering deliveries (deliveries.py), throttling and the
-SES transport (transport.py). This module runs a batch, and re-exports the names other code uses.
+SES transport (transport.py). This module runs a batch and queues the next one (the task queues
+itself); the names other code uses are gathered in the package (delivery/__init__.py).
 """
 
 from __future__ import annotations
@@ -14,105 +15,30 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db import connection
 from django.utils import timezone
 from django_tasks import task
+from django_tasks.backends.immediate import ImmediateBackend
 
-from .campaigns import (
-    CampaignError,
-    Progress,
-    ResumeRefused,
-    Segment,
-    cancel_campaign,
-    count_temporary_failures,
-    create_campaign,
-    log_event,
-    mark_uncertain_as_sent,
-    pause_campaign,
-    progress,
-    recipients,
-    refresh_counters,
-    resend_temporary_failures,
-    resend_uncertain,
-    resume_campaign,
-    schedule_campaign,
-    snapshot_recipients,
-    start_campaign,
-    start_due_campaigns,
-    unschedule_campaign,
-)
-from .conf import setting
+from ..conf import setting
+from ..models import Campaign, CampaignEvent, Delivery
+from .campaigns import log_event, pause_campaign, refresh_counters
 from .deliveries import (
     claim_batch,
-    process_is_gone,
-    record,
     record_and_hand_out,
-    recover_dead_claims,
-    recover_orphans,
     release,
     settle_interrupted,
     worker_identity,
 )
-from .health import BOUNCE_RATE_LIMIT, COMPLAINT_RATE_LIMIT, check_health
-from .models import Campaign, CampaignEvent, Delivery
-from .resilience import db_retry, enqueue_batch
+from .health import check_health
+from .resilience import CONNECTION_ERRORS, db_retry, drop_connection
 from .transport import (
-    RateLimiter,
     Recipient,
     SendOutcome,
     concurrency,
-    limiter,
-    personalise,
-    reset_sending_state,
     send_one,
     sender_state,
-    ses_max_send_rate,
 )
-
-__all__ = [
-    "BOUNCE_RATE_LIMIT",
-    "COMPLAINT_RATE_LIMIT",
-    "BatchResult",
-    "CampaignError",
-    "Progress",
-    "RateLimiter",
-    "Recipient",
-    "ResumeRefused",
-    "Segment",
-    "SendOutcome",
-    "cancel_campaign",
-    "check_health",
-    "claim_batch",
-    "create_campaign",
-    "finish_if_complete",
-    "limiter",
-    "mark_uncertain_as_sent",
-    "pause_campaign",
-    "personalise",
-    "process_is_gone",
-    "progress",
-    "recipients",
-    "recover_on_worker_start",
-    "recover_dead_claims",
-    "recover_orphans",
-    "record",
-    "refresh_counters",
-    "resend_temporary_failures",
-    "count_temporary_failures",
-    "resend_uncertain",
-    "reset_sending_state",
-    "resume_campaign",
-    "run_batch",
-    "schedule_campaign",
-    "start_due_campaigns",
-    "unschedule_campaign",
-    "send_campaign_batch",
-    "send_one",
-    "ses_max_send_rate",
-    "setting",
-    "snapshot_recipients",
-    "start_campaign",
-    "worker_identity",
-]
 
 logger = logging.getLogger(__name__)
 
@@ -349,8 +275,6 @@ def finish_if_complete(campaign: Campaign) -> bool:
 
 
 def _tasks_run_in_process() -> bool:
-    from django_tasks.backends.immediate import ImmediateBackend
-
     return isinstance(send_campaign_batch.get_backend(), ImmediateBackend)
 
 
@@ -374,9 +298,26 @@ def send_campaign_batch(campaign_id: int) -> dict:
     }
 
 
-def recover_on_worker_start() -> int:
-    """Run by `db_worker` before it polls: the watchdog's recovery, without waiting for a stall
-    (mailing/watchdog.py)."""
-    from .watchdog import watchdog
-
-    return watchdog(stalled_after=0)["requeued"]
+def enqueue_batch(campaign_id: int, *, run_after=None) -> bool:
+    """Queue the next batch task of a campaign. A queue that cannot be reached now (database
+    or Redis down) is retried for a short while, then left to the watchdog: False."""
+    task = (
+        send_campaign_batch if run_after is None else send_campaign_batch.using(run_after=run_after)
+    )
+    delay = 0.5
+    for _attempt in range(6):
+        try:
+            task.enqueue(campaign_id)
+            return True
+        except CONNECTION_ERRORS as exc:
+            if connection.in_atomic_block:
+                raise
+            drop_connection()
+            error: Exception = exc
+        except Exception as exc:  # Redis (RQ backend): redis.exceptions.ConnectionError…
+            error = exc
+        logger.warning("Could not queue a batch of campaign %s: %s", campaign_id, error)
+        time.sleep(delay)
+        delay = min(delay * 2, 5.0)
+    logger.error("Batch of campaign %s not queued: the watchdog will queue it", campaign_id)
+    return False

@@ -22,8 +22,9 @@ from django.utils import timezone
 from cites_pages.models import Commune
 from renouveau.csv_export import csv_lines  # the one CSV writer (re-exported for the exports)
 
-from .models import Subscriber
-from .subscriptions import is_suppressed, normalize_email
+from ..addresses import normalize_email
+from ..models import Subscriber
+from .subscriptions import is_suppressed
 
 IMPORT_COLUMNS = ["email", "prenom", "profil", "communes", "date_consentement"]
 EXPORT_COLUMNS = [

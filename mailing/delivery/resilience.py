@@ -1,5 +1,5 @@
-"""Surviving lost connections: a database step retried on a fresh connection with backoff, and
-a batch task queued whatever the queue's health.
+"""Surviving lost connections: a database step retried on a fresh connection with backoff (the
+batch task queued whatever the queue's health: sending.enqueue_batch).
 
 A PostgreSQL restart, a failover or `pg_terminate_backend` leaves every open connection dead: the
 next query raises OperationalError, and any later one InterfaceError. Closing the connection makes
@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from django.db import InterfaceError, OperationalError, connection
 
-from .conf import setting
+from ..conf import setting
 
 logger = logging.getLogger(__name__)
 
@@ -56,30 +56,3 @@ def db_retry(step: Callable[[], T], what: str, *, patience: float | None = None)
             drop_connection()
             time.sleep(delay * (0.75 + random.random() / 2))  # noqa: S311 (jitter)
             delay = min(delay * 2, 10.0)
-
-
-def enqueue_batch(campaign_id: int, *, run_after=None) -> bool:
-    """Queue the next batch task of a campaign. A queue that cannot be reached now (database
-    or Redis down) is retried for a short while, then left to the watchdog: False."""
-    from .sending import send_campaign_batch
-
-    task = (
-        send_campaign_batch if run_after is None else send_campaign_batch.using(run_after=run_after)
-    )
-    delay = 0.5
-    for _attempt in range(6):
-        try:
-            task.enqueue(campaign_id)
-            return True
-        except CONNECTION_ERRORS as exc:
-            if connection.in_atomic_block:
-                raise
-            drop_connection()
-            error: Exception = exc
-        except Exception as exc:  # Redis (RQ backend): redis.exceptions.ConnectionError…
-            error = exc
-        logger.warning("Could not queue a batch of campaign %s: %s", campaign_id, error)
-        time.sleep(delay)
-        delay = min(delay * 2, 5.0)
-    logger.error("Batch of campaign %s not queued: the watchdog will queue it", campaign_id)
-    return False

@@ -22,7 +22,7 @@ from django.utils.crypto import salted_hmac
 
 from newsletter.checks import looks_like_address
 
-from .models import Campaign, TrackedLink
+from ..models import Campaign, TrackedLink
 
 _SALT = "mailing.link"
 # Paths of our own subscription pages, never counted as clicks.

@@ -16,11 +16,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from renouveau.mail import send_mail_message
 from renouveau.typography import french_html, french_text
 
+from ..addresses import absolute_url
+from ..models import Subscriber
 from .consents import Topic, record_consents, what_they_receive
-from .models import Subscriber
-from .subscriptions import absolute_url, unsubscribe, unsubscribe_token
+from .subscriptions import unsubscribe
+from .tokens import unsubscribe_token
 
 logger = logging.getLogger(__name__)
 
@@ -50,8 +53,6 @@ def due_for_repermission(now: datetime):
 
 
 def send_repermission_mail(subscriber: Subscriber) -> None:
-    from renouveau.mail import send_mail_message
-
     context = {
         "lists": what_they_receive(subscriber),
         "renew_url": renew_url(subscriber.pk),

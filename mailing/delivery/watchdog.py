@@ -24,28 +24,27 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+import django_rq
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
-from .campaigns import log_event, start_campaign
-from .conf import setting
+from ..conf import setting
+from ..models import Campaign, CampaignEvent, Delivery
+from .campaigns import log_event
 from .deliveries import recover_dead_claims
-from .models import Campaign, CampaignEvent, Delivery
-from .resilience import enqueue_batch
+from .sending import QUEUE_LOST, enqueue_batch, finish_if_complete, log_fault, send_campaign_batch
+from .steering import start_campaign
 
 logger = logging.getLogger(__name__)
 
 
 def waiting_batches() -> set[int] | None:
     """Campaign ids with a batch task waiting in the queue (None: cannot tell)."""
-    from .sending import send_campaign_batch
-
     backend = send_campaign_batch.get_backend()
     path = send_campaign_batch.module_path
     waiting: set[int] = set()
     try:
         if type(backend).__name__ == "DatabaseBackend":
-            from django_tasks_db.models import DBTaskResult
-
             for args_kwargs in (
                 DBTaskResult.objects.ready()
                 .filter(task_path=path)
@@ -54,8 +53,6 @@ def waiting_batches() -> set[int] | None:
                 args = (args_kwargs or {}).get("args") or [None]
                 waiting.add(args[0])
         elif type(backend).__name__ == "RQBackend":
-            import django_rq
-
             queue = django_rq.get_queue(send_campaign_batch.queue_name)
             for job in queue.get_jobs():
                 if job.func_name == path and job.args:
@@ -120,8 +117,6 @@ def watchdog(*, stalled_after: float | None = None) -> dict[str, int]:
 
     now = timezone.now()
     waiting: set[int] | None = None
-    from .sending import QUEUE_LOST, finish_if_complete, log_fault
-
     for campaign in Campaign.objects.filter(status=Campaign.Status.SENDING):
         deliveries = campaign.deliveries
         if not deliveries.filter(
@@ -156,3 +151,8 @@ def watchdog(*, stalled_after: float | None = None) -> dict[str, int]:
     if any(report.values()):
         logger.warning("Campaign watchdog: %s", report)
     return report
+
+
+def recover_on_worker_start() -> int:
+    """Run by `db_worker` before it polls: the watchdog's recovery, without waiting for a stall."""
+    return watchdog(stalled_after=0)["requeued"]

@@ -15,6 +15,7 @@ import logging
 import time
 from typing import Protocol
 
+import redis
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
@@ -42,8 +43,6 @@ class SharedRateLimiter:
     """Spaces calls at `rate` per second across every process sharing the Redis at `url`."""
 
     def __init__(self, rate: float, url: str, fallback: Limiter):
-        import redis
-
         self.rate = rate
         self.interval_us = int(round(1_000_000 / rate))
         self.fallback = fallback
