@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 
 from cites_pages.models import CityPage
-from mailing.follow import record_document_update
+from mailing.delivery.cite_alerts import record_document_update
 
 from .models import LibraryDocument
 

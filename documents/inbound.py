@@ -28,7 +28,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.html import strip_tags
 
-from mailing.subscriptions import unsubscribe_address, unsubscribe_by_mail
+from mailing.audience.subscriptions import unsubscribe_by_mail
+from mailing.audience.tokens import unsubscribe_address
 
 from .caps import answered_today, auto_mail_refusal
 from .models import DocumentRequest, LibraryDocument, RequestSource, RequestStatus

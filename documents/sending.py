@@ -15,7 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from mailing.subscriptions import start_subscription
+from mailing.audience.subscriptions import start_subscription
 from renouveau.mail import describe_error, send_mail_message
 from renouveau.templatetags.site_tags import date_fr
 
