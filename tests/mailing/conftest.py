@@ -87,7 +87,7 @@ def news_index(home_page):
 @pytest.fixture
 def flaky_ses(ses, monkeypatch):
     """SES behind a proxy that injects the faults a test asks for (tests/mailing/ses_proxy.py)."""
-    from mailing.sending import reset_sending_state
+    from mailing.delivery import reset_sending_state
 
     proxy = FlakySES(ses.url)
     monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)

@@ -189,7 +189,7 @@ def test_send_to_subscribers_confirmation_count_preview_and_launch(
 
 
 def test_pause_resume_cancel_from_the_progress_page(staff, issue, ses, settings):
-    from mailing.sending import Segment, create_campaign, start_campaign
+    from mailing.delivery import Segment, create_campaign, start_campaign
 
     make_subscribers(5)
     campaign = create_campaign(issue, Segment())

@@ -5,9 +5,9 @@ a rate with nothing to measure reads « — »."""
 import pytest
 
 from mailing.counters import count_deliveries
+from mailing.delivery.report import campaign_report
+from mailing.delivery.test_sends import send_test
 from mailing.models import Campaign, Delivery, Subscriber, TrackedLink
-from mailing.report import campaign_report
-from mailing.test_sends import send_test
 from tests.mailing.conftest import make_subscribers
 from tests.mailing.test_report import fast_sending, send, webhook  # noqa: F401, F811
 

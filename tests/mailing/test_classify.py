@@ -9,7 +9,7 @@ not read from the table under test.
 import pytest
 from botocore import exceptions as be
 
-from mailing.transport import (
+from mailing.delivery.transport import (
     SES_ERROR_OUTCOMES,
     TRANSPORT_OUTCOMES,
     SenderState,

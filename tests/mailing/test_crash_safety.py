@@ -9,8 +9,8 @@ from collections import Counter
 
 import pytest
 
+from mailing.delivery import Segment, create_campaign, resend_uncertain, start_campaign
 from mailing.models import Campaign, Delivery
-from mailing.sending import Segment, create_campaign, resend_uncertain, start_campaign
 from tests.mailing.conftest import make_subscribers
 from tests.subprocesses import manage, start_manage
 

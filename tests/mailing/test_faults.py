@@ -9,9 +9,7 @@ from email.utils import parseaddr
 import pytest
 from django.utils import timezone
 
-from mailing.deliveries import claim_batch, record_and_hand_out, worker_identity
-from mailing.models import Campaign, CampaignEvent, Delivery, Subscriber
-from mailing.sending import (
+from mailing.delivery import (
     ResumeRefused,
     Segment,
     cancel_campaign,
@@ -21,7 +19,9 @@ from mailing.sending import (
     run_batch,
     start_campaign,
 )
-from mailing.watchdog import watchdog
+from mailing.delivery.deliveries import claim_batch, record_and_hand_out, worker_identity
+from mailing.delivery.watchdog import watchdog
+from mailing.models import Campaign, CampaignEvent, Delivery, Subscriber
 from tests.mailing.conftest import make_subscribers
 
 pytestmark = pytest.mark.django_db
@@ -126,7 +126,7 @@ def test_ses_unreachable_is_recorded_once_and_heals(
 ):
     import socket
 
-    from mailing.sending import reset_sending_state
+    from mailing.delivery import reset_sending_state
 
     settings.MAILING_MAX_ATTEMPTS = 1
     subscribers = make_subscribers(3)
@@ -237,7 +237,7 @@ def test_cancel_without_a_user_is_still_recorded(issue, ses, fast_sending):
 def test_a_worker_start_does_not_claim_to_relaunch_a_healthy_campaign(issue, ses, fast_sending):
     from django_tasks_db.models import DBTaskResult
 
-    from mailing.sending import recover_on_worker_start
+    from mailing.delivery import recover_on_worker_start
 
     make_subscribers(3)
     campaign = start(issue)

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from mailing.delivery import Segment, create_campaign, resume_campaign, run_batch, start_campaign
 from mailing.models import Campaign, Delivery
-from mailing.sending import Segment, create_campaign, resume_campaign, run_batch, start_campaign
 from tests.mailing.conftest import make_subscribers
 from tests.mailing.test_health import bounce_back
 

@@ -11,9 +11,9 @@ from django.db import connection
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from mailing.follow import send_cite_alerts
+from mailing.delivery import run_batch
+from mailing.delivery.cite_alerts import send_cite_alerts
 from mailing.models import Campaign, CiteUpdate
-from mailing.sending import run_batch
 from tests.factories import (
     NewsPageFactory,
 )
@@ -83,7 +83,7 @@ def test_a_job_that_fails_half_way_leaves_its_updates_to_the_next_run(
     follower.cites.add(lemay)
     NewsPageFactory(parent=news_index, title="Réunion publique", related_cities=[lemay])
 
-    from mailing import follow
+    from mailing.delivery import cite_alerts as follow
 
     def broken(*args, **kwargs):
         raise RuntimeError("rendering failed")

@@ -5,10 +5,10 @@ import re
 
 import pytest
 
-from mailing.follow import follower_groups, send_cite_alerts
+from mailing.audience.tokens import unsubscribe_url
+from mailing.delivery import Segment, recipients, run_batch
+from mailing.delivery.cite_alerts import follower_groups, send_cite_alerts
 from mailing.models import Campaign, CiteUpdate, PreferenceChange, Subscriber
-from mailing.sending import Segment, recipients, run_batch
-from mailing.subscriptions import unsubscribe_url
 from tests.factories import (
     CityPageFactory,
     NewsPageFactory,
@@ -313,7 +313,7 @@ def test_staff_see_followers_per_cite_in_constant_queries(
 
 
 def test_webinar_announcements_reach_those_who_chose_them(cites):
-    from mailing.campaigns import Segment
+    from mailing.delivery.campaigns import Segment
 
     [letter_only] = make_subscribers(1, prefix="lettre", webinar_announcements=False)
     [both] = make_subscribers(1, prefix="tout", webinar_announcements=True)

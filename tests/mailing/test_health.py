@@ -6,8 +6,7 @@ import json
 
 import pytest
 
-from mailing.models import Campaign, CampaignEvent, Delivery, Subscriber
-from mailing.sending import (
+from mailing.delivery import (
     ResumeRefused,
     Segment,
     create_campaign,
@@ -15,6 +14,7 @@ from mailing.sending import (
     run_batch,
     start_campaign,
 )
+from mailing.models import Campaign, CampaignEvent, Delivery, Subscriber
 from tests.mailing.conftest import make_subscribers
 
 pytestmark = pytest.mark.django_db

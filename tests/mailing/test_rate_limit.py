@@ -3,8 +3,8 @@
 import threading
 import time
 
-from mailing.rate_limit import SharedRateLimiter, shared_limiter
-from mailing.transport import RateLimiter
+from mailing.delivery.rate_limit import SharedRateLimiter, shared_limiter
+from mailing.delivery.transport import RateLimiter
 
 
 def _aggregate_rate(limiters, per_limiter: int) -> tuple[float, int]:

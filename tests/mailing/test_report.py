@@ -14,10 +14,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from mailing.links import link_token, track_links
+from mailing.delivery import Segment, create_campaign, run_batch, start_campaign
+from mailing.delivery.links import link_token, track_links
+from mailing.delivery.report import campaign_report, recent_campaigns, reports
 from mailing.models import Campaign, Delivery, Subscriber, TrackedLink
-from mailing.report import campaign_report, recent_campaigns, reports
-from mailing.sending import Segment, create_campaign, run_batch, start_campaign
 from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER
 from tests.mailing.conftest import make_subscribers
 from tests.typography import as_typed
@@ -256,7 +256,7 @@ def test_report_numbers_from_ses_notifications_and_unsubscribes(issue, ses, fast
     page = by_address[deliveries[2].subscriber.email]["List-Unsubscribe"].split(",")[0].strip(" <>")
     Client().post(path_of(page))
     never_mailed = Subscriber.objects.create(email="nouveau@example.org", status="confirmed")
-    from mailing.subscriptions import unsubscribe
+    from mailing.audience.subscriptions import unsubscribe
 
     unsubscribe(never_mailed)
 

@@ -21,8 +21,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from mailing.delivery import Segment, create_campaign, start_campaign
 from mailing.models import Campaign, CampaignEvent, Delivery
-from mailing.sending import Segment, create_campaign, start_campaign
 from tests.mailing.conftest import make_subscribers
 from tests.subprocesses import manage, start_manage
 
@@ -130,8 +130,8 @@ def test_the_watchdog_job_requeues_a_stalled_campaign_and_settles_dead_claims(
 ):
     from django_tasks_db.models import DBTaskResult
 
+    from mailing.delivery import send_campaign_batch
     from mailing.schedule import JOBS
-    from mailing.sending import send_campaign_batch
 
     def batches():
         return DBTaskResult.objects.ready().filter(task_path=send_campaign_batch.module_path)

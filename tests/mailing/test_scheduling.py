@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from mailing.campaigns import start_due_campaigns
+from mailing.delivery import start_due_campaigns
 from mailing.models import Campaign, CampaignEvent, Delivery, Subscriber
 from tests.mailing.conftest import make_subscribers
 
@@ -110,7 +110,7 @@ def test_warnings_need_an_acknowledgement_recorded_on_the_campaign(staff, issue)
 
 
 def test_the_size_is_checked_on_the_mail_as_it_leaves(issue):
-    from mailing.campaigns import Segment, create_campaign, final_size_problem
+    from mailing.delivery.campaigns import Segment, create_campaign, final_size_problem
     from newsletter.checks import MAX_HTML_BYTES
     from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER
 

@@ -3,8 +3,8 @@ chose, with their count."""
 
 import pytest
 
+from mailing.audience.segments import segment_count, segment_recipients
 from mailing.models import SavedSegment
-from mailing.segments import segment_count, segment_recipients
 from tests.factories import CommuneFactory, EPCIFactory
 from tests.mailing.conftest import make_subscribers
 

@@ -6,8 +6,7 @@ from collections import Counter
 import pytest
 from django.test import Client
 
-from mailing.models import Campaign, Delivery, Subscriber
-from mailing.sending import (
+from mailing.delivery import (
     RateLimiter,
     Segment,
     cancel_campaign,
@@ -20,6 +19,7 @@ from mailing.sending import (
     ses_max_send_rate,
     start_campaign,
 )
+from mailing.models import Campaign, Delivery, Subscriber
 from tests.mailing.conftest import make_subscribers
 
 pytestmark = pytest.mark.django_db
@@ -240,7 +240,7 @@ def test_persistent_throttling_pauses_and_keeps_deliveries_pending(
 
 
 def test_an_issue_failing_its_checks_cannot_become_a_campaign(issue, ses):
-    from mailing.sending import CampaignError
+    from mailing.delivery import CampaignError
 
     issue.body = []
     with pytest.raises(CampaignError) as error:
@@ -298,7 +298,7 @@ def test_raw_mime_is_well_formed_for_non_ascii_subjects_and_long_lines(ses, fast
 def test_the_mail_ses_receives_is_exactly_the_personalised_issue(issue, ses, fast_sending):
     """The issue is QP-encoded once per campaign, in pieces around the unsubscribe URL: each
     mail decodes to exactly what `personalise` gives that recipient, in 76-character lines."""
-    from mailing.sending import personalise
+    from mailing.delivery import personalise
 
     subscribers = make_subscribers(3)
     campaign = start(issue)

@@ -8,8 +8,8 @@ from html import unescape
 import pytest
 from django.contrib.auth.models import Group, Permission
 
+from mailing.audience.tokens import unsubscribe_url
 from mailing.models import Subscriber
-from mailing.subscriptions import unsubscribe_url
 from tests.mailing.conftest import make_subscribers
 from tests.mailing.test_report import fast_sending, send, webhook  # noqa: F401
 

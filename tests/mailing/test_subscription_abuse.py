@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from mailing.audience.subscriptions import record_subscription
 from mailing.models import Subscriber
-from mailing.subscriptions import record_subscription
 from tests.mailing.conftest import make_subscribers
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def _run_queued_tasks() -> None:
     from django_tasks_db.models import DBTaskResult
 
     for result in DBTaskResult.objects.order_by("enqueued_at"):
-        assert result.task_path == "mailing.subscriptions.record_subscription"
+        assert result.task_path == "mailing.audience.subscriptions.record_subscription"
         record_subscription.call(*result.args_kwargs["args"], **result.args_kwargs["kwargs"])
 
 

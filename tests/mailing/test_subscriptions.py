@@ -8,14 +8,11 @@ from django.core import signing
 from django.test import Client
 from django.utils import timezone
 
+from mailing.audience.consents import CONSENT_TEXT_VERSION
+from mailing.audience.hygiene import flag_inactive, purge_unconfirmed
+from mailing.audience.subscriptions import start_subscription
+from mailing.audience.tokens import unsubscribe_url
 from mailing.models import Subscriber
-from mailing.subscriptions import (
-    CONSENT_TEXT_VERSION,
-    flag_inactive,
-    purge_unconfirmed,
-    start_subscription,
-    unsubscribe_url,
-)
 
 pytestmark = pytest.mark.django_db
 

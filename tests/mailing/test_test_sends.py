@@ -7,8 +7,8 @@ from urllib.parse import quote
 
 import pytest
 
+from mailing.audience.tokens import unsubscribe_token, unsubscribe_url
 from mailing.models import Campaign
-from mailing.subscriptions import unsubscribe_token, unsubscribe_url
 from tests.mailing.conftest import make_subscribers
 from tests.mailing.test_sending import fast_sending, send_all, start  # noqa: F401
 
