@@ -6,9 +6,10 @@ import re
 
 import pytest
 
-from mailing.campaigns import Segment, recipients
+from mailing.audience.consents import CONSENT_TEXT_VERSION
+from mailing.audience.tokens import unsubscribe_token
+from mailing.delivery.campaigns import Segment, recipients
 from mailing.models import ConsentRecord, PreferenceChange, Subscriber
-from mailing.subscriptions import CONSENT_TEXT_VERSION, unsubscribe_token
 from tests.typography import as_typed
 
 pytestmark = pytest.mark.django_db

@@ -42,7 +42,7 @@ def test_subscribe_confirm_follow_four_cites_stop_and_come_back(
 
     # « Me désabonner de tout », then subscribing again sends the confirmation.
     subscriber = Subscriber.objects.get(email=email)
-    from mailing.subscriptions import unsubscribe_token
+    from mailing.audience.tokens import unsubscribe_token
 
     client.post(f"/lettre/desabonnement/{unsubscribe_token(subscriber.pk)}/")
     before = len(ses.messages())

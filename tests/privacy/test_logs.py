@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 from gunicorn.config import Config
 
-from mailing.subscriptions import unsubscribe_token
+from mailing.audience.tokens import unsubscribe_token
 from renouveau.logs import GunicornLogger, TextFormatter
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
+from mailing.audience.tokens import unsubscribe_token
 from mailing.models import Subscriber
-from mailing.subscriptions import unsubscribe_token
 from tests.mailing.conftest import make_subscribers
 from tests.typography import as_typed
 

@@ -89,7 +89,7 @@ def test_every_processing_of_the_privacy_page_has_an_entry_and_a_job(home_page, 
 
 
 def test_newsletter_unconfirmed_address_leaves_no_trace(address, ses, db_tasks):
-    from mailing.subscriptions import start_subscription
+    from mailing.audience.subscriptions import start_subscription
 
     start_subscription(email=address, source="/lettre/abonnement/", ip="203.0.113.9")
     db_tasks()
@@ -102,15 +102,11 @@ def test_newsletter_unconfirmed_address_leaves_no_trace(address, ses, db_tasks):
 def test_newsletter_unsubscribed_address_is_kept_only_as_a_keyed_hash(
     address, ses, db_tasks, client
 ):
-    from mailing.csv_io import import_subscribers
+    from mailing.addresses import address_hash
+    from mailing.audience.csv_io import import_subscribers
+    from mailing.audience.subscriptions import is_suppressed, start_subscription, unsubscribe
+    from mailing.audience.tokens import confirmation_token
     from mailing.models import Subscriber, SuppressedAddress
-    from mailing.subscriptions import (
-        address_hash,
-        confirmation_token,
-        is_suppressed,
-        start_subscription,
-        unsubscribe,
-    )
 
     start_subscription(email=address, source="/lettre/abonnement/")
     db_tasks()
@@ -133,8 +129,9 @@ def test_newsletter_unsubscribed_address_is_kept_only_as_a_keyed_hash(
 
 
 def test_a_follower_who_stops_following_leaves_no_trace(address, ses, db_tasks, client, cites):
+    from mailing.audience.subscriptions import start_subscription
+    from mailing.audience.tokens import confirmation_token, unsubscribe_token
     from mailing.models import Subscriber
-    from mailing.subscriptions import confirmation_token, start_subscription, unsubscribe_token
 
     lemay, _ = cites
     start_subscription(
@@ -247,8 +244,8 @@ def test_task_arguments_and_results_never_hold_an_address(address, ses, db_tasks
     tasks get a row id (TaskInput), which they delete once read."""
     from django_tasks_db.models import DBTaskResult
 
+    from mailing.audience.subscriptions import start_subscription
     from mailing.models import TaskInput
-    from mailing.subscriptions import start_subscription
     from tests.factories import WebinarIndexPageFactory, WebinarPageFactory
     from webinar_registrations.registrations import start_registration
 
@@ -262,7 +259,7 @@ def test_task_arguments_and_results_never_hold_an_address(address, ses, db_tasks
     start_registration(webinar, email=address, name="Jeanne Martin")
     ours = DBTaskResult.objects.filter(
         task_path__in=[
-            "mailing.subscriptions.record_subscription",
+            "mailing.audience.subscriptions.record_subscription",
             "webinar_registrations.registrations.record_registration",
         ]
     )
