@@ -7,7 +7,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from mailing.alert_mail import render_alert
+from mailing.delivery.alert_mail import render_alert
 from mailing.models import CiteUpdate
 from tests.factories import CitiesIndexPageFactory, CityPageFactory
 

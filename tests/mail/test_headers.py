@@ -7,7 +7,7 @@ import re
 import pytest
 from django.template.loader import render_to_string
 
-from mailing.subscriptions import start_subscription
+from mailing.audience.subscriptions import start_subscription
 from renouveau.mail_layout import PREHEADER_COLOUR, mjml_to_html
 
 pytestmark = pytest.mark.django_db
