@@ -7,9 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from mailing.links import read_token
+from mailing.audience.tokens import unsubscribe_token
+from mailing.delivery.links import read_token
 from mailing.models import Subscriber
-from mailing.subscriptions import unsubscribe_token
 from tests.e2e.axe import assert_accessible
 from tests.mailing.conftest import make_subscribers
 
@@ -28,7 +28,7 @@ def test_a_click_is_counted_without_identifying_the_reader(
     from django.core.cache import cache
     from wagtail.models import Site
 
-    from mailing.sending import Segment, create_campaign, run_batch, start_campaign
+    from mailing.delivery import Segment, create_campaign, run_batch, start_campaign
     from newsletter.models import NewsletterIssuePage
 
     settings.MAILING_MAX_SEND_RATE = 0

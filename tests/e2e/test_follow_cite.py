@@ -29,7 +29,7 @@ def test_follow_a_cite_receive_one_alert_and_change_preferences(
     from django.core.cache import cache
 
     from cites_pages.models import CityPage, NewsIndexPage
-    from mailing.sending import run_batch
+    from mailing.delivery import run_batch
     from renouveau.mail_layout import la_cite
     from tests.factories import NewsPageFactory
 

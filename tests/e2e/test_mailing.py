@@ -56,7 +56,7 @@ def test_subscribe_confirm_receive_and_unsubscribe_in_one_click(
     assert Subscriber.objects.get(email=EMAIL).status == "confirmed"
 
     # The next issue reaches her, with her own one-click unsubscribe link.
-    from mailing.sending import Segment, create_campaign, run_batch, start_campaign
+    from mailing.delivery import Segment, create_campaign, run_batch, start_campaign
     from newsletter.models import NewsletterIssuePage
 
     ses.reset()

@@ -173,7 +173,7 @@ def test_a_subscriber_gets_a_footer_that_says_who_and_why_and_headers_that_work(
     settings.SITE_URL = live_server.url
     settings.MAILING_MAX_SEND_RATE = 0
     settings.MAILING_REPLY_TO = "equipe@renouveaubassinminier.fr"
-    from mailing.sending import Segment, create_campaign, run_batch, start_campaign
+    from mailing.delivery import Segment, create_campaign, run_batch, start_campaign
     from newsletter.models import NewsletterIssuePage
 
     [reader] = make_subscribers(1, prefix="lectrice.pied")

@@ -23,8 +23,8 @@ def test_following_a_cite_only_brings_no_webinar_announcement(
     from django.core.cache import cache
 
     from cites_pages.models import CityPage
-    from mailing.campaigns import Segment, create_campaign, start_campaign
-    from mailing.sending import run_batch
+    from mailing.delivery import run_batch, start_campaign
+    from mailing.delivery.campaigns import Segment, create_campaign
     from newsletter.models import NewsletterIssuePage
     from tests.mailing.conftest import make_subscribers
 
