@@ -42,7 +42,7 @@ def counted_calls():
 
 
 def test_create_campaign_prepares_and_renders_the_issue_once(issue_2):
-    from mailing.campaigns import Segment, create_campaign
+    from mailing.delivery.campaigns import Segment, create_campaign
 
     with counted_calls() as calls:
         campaign = create_campaign(issue_2, Segment())

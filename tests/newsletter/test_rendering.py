@@ -303,7 +303,7 @@ def test_on_s3_freezing_gives_permanent_public_urls_and_campaigns_start(s3_media
     carried presigned URLs that die after five minutes."""
     import urllib.request
 
-    from mailing.sending import Segment, create_campaign
+    from mailing.delivery import Segment, create_campaign
     from newsletter import demo
     from newsletter.models import NewsletterIssuePage
     from renouveau import demo as site_demo
