@@ -28,7 +28,7 @@ print(json.dumps(True))
 
 SEND_ISSUE = """
 import json
-from mailing.sending import Segment, create_campaign, start_campaign
+from mailing.delivery import Segment, create_campaign, start_campaign
 from newsletter.models import NewsletterIssuePage
 issue = NewsletterIssuePage.objects.live().filter(number=2).first().specific
 campaign = create_campaign(issue, Segment())

@@ -12,7 +12,7 @@ from tests.production.visitors import wait_for
 
 HASH = """
 import json
-from mailing.subscriptions import hash_ip
+from mailing.addresses import hash_ip
 from mailing.models import Subscriber
 subscriber = Subscriber.objects.get(email={email!r})
 print(json.dumps(subscriber.consent_ip_hash == hash_ip({ip!r})))
