@@ -147,7 +147,7 @@ def test_form_rate_limit_counts_variants_of_one_mailbox(client, ses, referentiel
 
 
 def _unsubscribe_mailto(subscriber_id: int) -> tuple[str, str]:
-    from mailing.subscriptions import personal_unsubscribe
+    from mailing.audience.tokens import personal_unsubscribe
 
     header = personal_unsubscribe(subscriber_id)[1]["List-Unsubscribe"]
     mailto = next(part.strip(" <>") for part in header.split(",") if "mailto:" in part)

@@ -161,8 +161,9 @@ def test_confirmation_page_fetched_by_a_scanner_still_confirms(
     gets a fresh page with its own token and confirms."""
     from django.test import Client
 
+    from mailing.audience.subscriptions import start_subscription
+    from mailing.audience.tokens import confirmation_token
     from mailing.models import Subscriber
-    from mailing.subscriptions import confirmation_token, start_subscription
 
     start_subscription(email="lea@example.org", source="/lettre/")
     subscriber = Subscriber.objects.get(email="lea@example.org")

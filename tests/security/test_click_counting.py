@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from mailing.links import link_token, track_links
+from mailing.delivery.links import link_token, track_links
 from mailing.models import Campaign, TrackedLink
 
 pytestmark = pytest.mark.django_db
