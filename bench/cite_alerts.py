@@ -82,7 +82,7 @@ def populate(count: int, cites) -> None:
 
 
 def measure(label: str, publish) -> None:
-    from mailing.follow import send_cite_alerts
+    from mailing.delivery.cite_alerts import send_cite_alerts
     from mailing.models import Delivery
 
     tracemalloc.start()

@@ -61,7 +61,7 @@ def setup_issue():
 def sample_message(issue):
     """One real personalised message of this issue, for the bare loop: (its campaign, the raw
     MIME bytes). Leaves one confirmed subscriber and that campaign in the database."""
-    from mailing.sending import Segment, create_campaign, personalise
+    from mailing.delivery import Segment, create_campaign, personalise
     from renouveau.mime import build_mail
 
     populate(1)
@@ -196,7 +196,7 @@ def fresh_outbox(server: MotoServer) -> None:
 
 
 def campaign_run(issue, server: MotoServer, count: int) -> tuple[float, dict, int]:
-    from mailing.sending import Segment, create_campaign, start_campaign
+    from mailing.delivery import Segment, create_campaign, start_campaign
 
     populate(count)
     fresh_outbox(server)

@@ -205,8 +205,8 @@ def one(backend: str) -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from mailing.delivery import Segment, create_campaign, start_campaign
     from mailing.models import Campaign, Delivery
-    from mailing.sending import Segment, create_campaign, start_campaign
 
     sys.path.insert(0, str(ROOT / "bench"))
     from send import populate, sample_message, setup_issue
@@ -511,8 +511,8 @@ def one_fault(name, issue, proxy, server, workers, redis_process):
     from django.db import connection
     from django.utils import timezone
 
+    from mailing.delivery import Segment, create_campaign, start_campaign
     from mailing.models import Campaign, Delivery, Subscriber
-    from mailing.sending import Segment, create_campaign, start_campaign
 
     campaign = create_campaign(issue, Segment())
     start_campaign(campaign)
@@ -603,7 +603,7 @@ def threading_timer(seconds: float, action) -> None:
 
 TWO_SCHEDULERS = """
 import threading
-from mailing.follow import send_cite_alerts
+from mailing.delivery.cite_alerts import send_cite_alerts
 print(send_cite_alerts())
 """
 

@@ -55,8 +55,8 @@ WORKERS = 4
 
 
 def send_with_workers(issue, server: MotoServer, proxy_url: str, redis_url: str) -> dict:
+    from mailing.delivery import Segment, create_campaign, start_campaign
     from mailing.models import Delivery
-    from mailing.sending import Segment, create_campaign, start_campaign
 
     populate(RECIPIENTS)
     fresh_outbox(server)
