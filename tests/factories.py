@@ -16,6 +16,7 @@ from decimal import Decimal
 import factory
 import wagtail_factories
 from django.utils import timezone
+from wagtail.models import Collection
 
 from cites_pages.models import (
     EPCI,
@@ -33,6 +34,8 @@ from cites_pages.models import (
     WebinarIndexPage,
     WebinarPage,
 )
+from newsletter.models import NewsletterIndexPage, NewsletterIssuePage
+from renouveau.models import SiteImage, StandardPage
 
 # --- reference data ---------------------------------------------------------------------------
 
@@ -80,6 +83,20 @@ class ThemeFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Theme
+
+
+class SiteImageFactory(factory.django.DjangoModelFactory):
+    """An image of the library with its description (alt text) and credit, in the root
+    collection."""
+
+    title = factory.Sequence(lambda n: f"Image n° {n}")
+    description = "Des maisons de briques le long d'une rue de la cité."
+    credit = "Crédit Mission Bassin Minier"
+    file = factory.django.ImageField(width=1200, height=800, color="brown")
+    collection = factory.LazyFunction(Collection.get_first_root_node)
+
+    class Meta:
+        model = SiteImage
 
 
 # --- pages ------------------------------------------------------------------------------------
@@ -199,3 +216,31 @@ class CaseStudyPageFactory(PublishedPageFactory):
 
     class Meta:
         model = CaseStudyPage
+
+
+class StandardPageFactory(PublishedPageFactory):
+    title = factory.Sequence(lambda n: f"Page n° {n}")
+
+    class Meta:
+        model = StandardPage
+
+
+class NewsletterIndexPageFactory(IndexPageFactory):
+    title = "La lettre"
+    slug = "lettre"
+
+    class Meta:
+        model = NewsletterIndexPage
+
+
+class NewsletterIssuePageFactory(PublishedPageFactory):
+    """An issue of the letter (give `body` as a list of (block name, value) pairs)."""
+
+    number = factory.Sequence(lambda n: 100 + n)
+    title = factory.LazyAttribute(lambda issue: f"Renouveau du Bassin Minier N°{issue.number}")
+    slug = factory.LazyAttribute(lambda issue: f"n{issue.number}")
+    issue_date = datetime.date(2026, 3, 2)
+    preheader = "Les nouvelles du programme."
+
+    class Meta:
+        model = NewsletterIssuePage
