@@ -1,11 +1,16 @@
 """Newsletter audience and delivery: subscribers (double opt-in, consent proof, unsubscribe),
 campaigns and per-recipient deliveries, SES bounce/complaint notifications.
 
+Layout, top to bottom (enforced by the mailing contract in pyproject.toml): wagtail_hooks,
+public_urls, apps, schedule → admin/ (staff views), views, forms → delivery/ (campaigns,
+sending, SES events, reports, cité alerts) → audience/ (subscribers, consent, preferences,
+follow, tokens, hygiene) → counters → models/ → addresses, conf.
+
 Settings (Django settings, or environment variables of the same name; all optional):
 
 - MAILING_MAX_SEND_RATE: messages per second; unset = SES GetSendQuota's MaxSendRate, 0 = no
-  limit. With REDIS_URL the limit is shared by all workers together (rate_limit.py); without
-  Redis it applies per worker process.
+  limit. With REDIS_URL the limit is shared by all workers together (delivery/rate_limit.py);
+  without Redis it applies per worker process.
 - MAILING_BATCH_SIZE (200 deliveries claimed per task; a killed worker's claims go back to the
   pool, only its in-flight messages become uncertain), MAILING_CONCURRENCY (4 SES calls in
   flight, also the most deliveries a killed worker leaves uncertain), MAILING_MAX_ATTEMPTS (5),

@@ -1,4 +1,4 @@
-"""Background tasks of the mailing app (queue "mail"). Campaign batches are in sending.py."""
+"""Background tasks of the mailing app (queue "mail"). Campaign batches: delivery/sending.py."""
 
 from django_tasks import task
 

@@ -209,8 +209,8 @@ def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def renew(request: HttpRequest, token: str) -> HttpResponse:
-    """« Je reste abonné » (repermission.py): GET shows the button (mail scanners open links),
-    POST renews the consent."""
+    """« Je reste abonné » (audience/repermission.py): GET shows the button (mail scanners open
+    links), POST renews the consent."""
     subscriber = subscriber_from_unsubscribe_token(token)
     if subscriber is None:
         return render(request, "mailing/unsubscribe_invalid.html", status=404)

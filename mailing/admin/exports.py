@@ -1,4 +1,4 @@
-"""« Exporter » the subscriber list as filtered in the admin list, as CSV (csv_io.py)."""
+"""« Exporter » the subscriber list as filtered in the admin list, as CSV (audience/csv_io.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""« Importer des abonnés »: a CSV file of people who consented elsewhere (csv_io.py)."""
+"""« Importer des abonnés »: a CSV file of people who consented elsewhere (audience/csv_io.py)."""
 
 from __future__ import annotations
 

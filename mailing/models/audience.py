@@ -73,8 +73,8 @@ class Subscriber(models.Model):
     reminder_sent_at = models.DateTimeField(
         "rappel de confirmation envoyé le", null=True, blank=True
     )
-    # Consent older than MAILING_REPERMISSION_YEARS asked again once (repermission.py); cleared
-    # by « Je reste abonné », unsubscribed 30 days after without an answer.
+    # Consent older than MAILING_REPERMISSION_YEARS asked again once (audience/repermission.py);
+    # cleared by « Je reste abonné », unsubscribed 30 days after without an answer.
     repermission_asked_at = models.DateTimeField(
         "renouvellement du consentement demandé le", null=True, blank=True
     )
