@@ -1,4 +1,4 @@
-"""The classification of every SES / botocore outcome (mailing.transport): one test per row.
+"""Every SES / botocore outcome classified (mailing.delivery.transport): one test per row.
 
 SES's answers are real HTTP answers (a proxy in front of moto_server answers with the status and
 error code of the row) parsed by botocore into the ClientError our sender sees; the failures that

@@ -1,4 +1,4 @@
-"""The SES send rate is shared by every worker through Redis (mailing/rate_limit.py)."""
+"""The SES send rate is shared by every worker through Redis (mailing/delivery/rate_limit.py)."""
 
 import threading
 import time
