@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 
 def _retention_days() -> int:
-    return int(getattr(settings, "DOCUMENTS_REQUEST_RETENTION_DAYS", 365))
+    return settings.DOCUMENTS_REQUEST_RETENTION_DAYS
 
 
 def _inbound_location(payload: str) -> tuple[str, str] | None:

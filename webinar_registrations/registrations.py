@@ -17,9 +17,9 @@ from django.utils import timezone
 from django_tasks import task
 
 from cites_pages.models import WebinarPage
-from mailing.addresses import hash_ip, normalize_email
 from mailing.models import TaskInput
 from renouveau.abuse import hourly_mail_cap_reason
+from renouveau.addresses import hash_ip, normalize_email
 from renouveau.page_cache import invalidate_page_cache
 from renouveau.profiles import VisitorProfile
 
@@ -214,8 +214,8 @@ def mail_cap_reason(registration: Registration) -> str:
     return hourly_mail_cap_reason(
         recent,
         registration.email,
-        per_site=int(getattr(settings, "WEBINAR_CONFIRMATIONS_PER_HOUR", 200)),
-        per_domain=int(getattr(settings, "WEBINAR_CONFIRMATIONS_PER_DOMAIN_PER_HOUR", 50)),
+        per_site=settings.WEBINAR_CONFIRMATIONS_PER_HOUR,
+        per_domain=settings.WEBINAR_CONFIRMATIONS_PER_DOMAIN_PER_HOUR,
     )
 
 
@@ -350,7 +350,7 @@ def send_replays(now: datetime | None = None) -> int:
     webinar over for less than WEBINAR_REPLAY_MAIL_DAYS (default 60) once its published page
     has a replay."""
     now = now or timezone.now()
-    days = int(getattr(settings, "WEBINAR_REPLAY_MAIL_DAYS", 60))
+    days = settings.WEBINAR_REPLAY_MAIL_DAYS
     due = Registration.objects.filter(
         status__in=[Status.REGISTERED, Status.WAITING], replay_sent_at__isnull=True
     )
@@ -376,7 +376,7 @@ def anonymise_old_registrations(now: datetime | None = None) -> int:
     """Personal data is kept for WEBINAR_REGISTRATION_RETENTION_DAYS (365) after the webinar
     (the form says so); the rows stay, without name, address or organisation, for the counts."""
     now = now or timezone.now()
-    days = int(getattr(settings, "WEBINAR_REGISTRATION_RETENTION_DAYS", 365))
+    days = settings.WEBINAR_REGISTRATION_RETENTION_DAYS
     old = Registration.objects.filter(webinar__end__lt=now - timedelta(days=days)).exclude(
         email__endswith="@anonyme.invalid"
     )

@@ -1,7 +1,9 @@
 """Periodic jobs of webinar registrations (run by `manage.py run_scheduler`)."""
 
+from django.conf import settings
+
 from renouveau.retention import retention_jobs
-from renouveau.scheduler import Job, interval
+from renouveau.scheduler import Job
 
 from .registrations import send_reminders, send_replays
 from .retention import RETENTION
@@ -19,8 +21,8 @@ def replays() -> dict[str, int]:
 
 JOBS = [
     # Every 5 minutes: the « one hour before » reminder goes out between 60 and 55 minutes ahead.
-    Job("webinar-reminders", reminders, every_seconds=interval("WEBINAR_REMINDER_SECONDS", 300)),
-    Job("webinar-replays", replays, every_seconds=interval("WEBINAR_REPLAY_SECONDS", 900)),
+    Job("webinar-reminders", reminders, every_seconds=settings.WEBINAR_REMINDER_SECONDS),
+    Job("webinar-replays", replays, every_seconds=settings.WEBINAR_REPLAY_SECONDS),
     # Names and addresses erased a year after the webinar (the form promises it).
     *retention_jobs(RETENTION),
 ]

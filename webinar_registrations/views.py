@@ -40,7 +40,7 @@ def register(request: HttpRequest, page_id: int) -> HttpResponse:
     if ip_limited(
         request,
         "webinar_registrations.register.ip",
-        getattr(settings, "WEBINAR_REGISTER_RATE_PER_IP", "10/h"),
+        settings.WEBINAR_REGISTER_RATE_PER_IP,
     ):
         return render(request, "webinar_registrations/rate_limited.html", context, status=429)
 
@@ -58,7 +58,7 @@ def register(request: HttpRequest, page_id: int) -> HttpResponse:
     if not address_limited(
         request,
         "webinar_registrations.register.email",
-        getattr(settings, "WEBINAR_REGISTER_RATE_PER_EMAIL", "5/d"),
+        settings.WEBINAR_REGISTER_RATE_PER_EMAIL,
     ):
         data = form.cleaned_data
         registrations.start_registration(

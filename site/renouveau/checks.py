@@ -60,7 +60,7 @@ def ses_sender_problem() -> str:
 
 @register("mail", deploy=True)
 def check_ses_sender_identity(app_configs=None, **kwargs) -> list[CheckMessage]:
-    if not uses_ses() or not getattr(settings, "CHECK_SES_IDENTITY", True):
+    if not uses_ses() or not settings.CHECK_SES_IDENTITY:
         return []
     try:
         problem = ses_sender_problem()

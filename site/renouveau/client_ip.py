@@ -30,7 +30,7 @@ def _valid_ip(value: str) -> str | None:
 def client_ip(request: HttpRequest) -> str:
     """The visitor's address: REMOTE_ADDR with no trusted proxy, else from X-Forwarded-For."""
     remote = request.META.get("REMOTE_ADDR", "") or ""
-    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
+    proxies = settings.TRUSTED_PROXY_COUNT
     if proxies <= 0:
         return remote
     forwarded = [

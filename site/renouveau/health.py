@@ -71,11 +71,11 @@ def health_report() -> tuple[str, dict]:
     """("ok" | "degraded" | "error", the report)."""
     report: dict = {"database": _database(), "cache": _cache(), "storage": _storage()}
     if report["database"] == "ok":
-        poll = float(getattr(settings, "LEADER_POLL_SECONDS", 10))
-        worker_every = float(getattr(settings, "WORKER_HEARTBEAT_SECONDS", 60))
+        poll = settings.LEADER_POLL_SECONDS
+        worker_every = settings.WORKER_HEARTBEAT_SECONDS
         report["scheduler"] = _heartbeat("scheduler", max(3 * poll, 60))
         report["worker"] = _heartbeat("worker", 3 * worker_every + 30)
-        report["queue"] = _queue_lag(float(getattr(settings, "HEALTH_QUEUE_LAG_SECONDS", 300)))
+        report["queue"] = _queue_lag(settings.HEALTH_QUEUE_LAG_SECONDS)
     if any(report[name] != "ok" for name in ("database", "cache", "storage")):
         status = "error"
     elif any(

@@ -122,7 +122,7 @@ def send_raw(
         }
         if tags:
             params["EmailTags"] = [{"Name": k, "Value": v} for k, v in tags.items()]
-        configuration_set = getattr(settings, "AWS_SES_CONFIGURATION_SET", None)
+        configuration_set = settings.AWS_SES_CONFIGURATION_SET
         if configuration_set:
             params["ConfigurationSetName"] = configuration_set
         return (client or _process_ses_client()).send_email(**params).get("MessageId", "")
@@ -138,7 +138,7 @@ def send_raw(
 
 def reply_to_addresses() -> list[str]:
     """The Reply-To of mails sent to subscribers (MAILING_REPLY_TO), as a list ([] if unset)."""
-    address = (getattr(settings, "MAILING_REPLY_TO", "") or "").strip()
+    address = settings.MAILING_REPLY_TO.strip()
     return [address] if address else []
 
 
@@ -229,8 +229,8 @@ def send_mail_message(
         from_email=from_email,
         attachments=attachments or (),
     )
-    attempts = max(1, attempts or int(getattr(settings, "MAIL_SEND_ATTEMPTS", 3)))
-    delay = float(getattr(settings, "MAIL_RETRY_BASE_DELAY", 0.5))
+    attempts = max(1, attempts or settings.MAIL_SEND_ATTEMPTS)
+    delay = settings.MAIL_RETRY_BASE_DELAY
     for attempt in range(attempts):
         try:
             return send_raw(raw, to=to, from_email=from_email, tags=tags)

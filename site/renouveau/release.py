@@ -69,7 +69,7 @@ def release_problems() -> list[str]:
 
 def refuse_unreleased() -> None:
     """Called by wsgi/asgi: raise when the release step has not run (REQUIRE_RELEASE)."""
-    if not getattr(settings, "REQUIRE_RELEASE", False):
+    if not settings.REQUIRE_RELEASE:
         return
     problems = release_problems()
     if problems:

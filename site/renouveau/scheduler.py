@@ -218,7 +218,7 @@ def leadership() -> Leadership:
 
 
 def poll_seconds() -> float:
-    return float(getattr(settings, "LEADER_POLL_SECONDS", 10))
+    return settings.LEADER_POLL_SECONDS
 
 
 def identity() -> str:

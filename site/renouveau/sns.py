@@ -54,11 +54,9 @@ from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_CERT_HOST_PATTERN = r"sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?"
 CERT_PATH_PATTERN = r"/SimpleNotificationService-[A-Za-z0-9-]+\.pem"
 MAX_CERT_BYTES = 64 * 1024
 FETCH_TIMEOUT_SECONDS = 5
-DEFAULT_MAX_MESSAGE_AGE = 3600
 MAX_FUTURE_SKEW_SECONDS = 300
 # An SNS message is at most 256 KiB; the JSON envelope (signature, URLs, escaping) adds a little.
 MAX_BODY_BYTES = 256 * 1024 + 16 * 1024
@@ -148,8 +146,8 @@ def check_sns_url(url: str) -> str:
     if not isinstance(url, str) or not url:
         raise SNSVerificationError("URL SNS manquante.")
     parts = urlsplit(url)
-    schemes = [s.lower() for s in getattr(settings, "SNS_CERT_URL_SCHEMES", ["https"])]
-    pattern = getattr(settings, "SNS_CERT_HOST_PATTERN", DEFAULT_CERT_HOST_PATTERN)
+    schemes = [s.lower() for s in settings.SNS_CERT_URL_SCHEMES]
+    pattern = settings.SNS_CERT_HOST_PATTERN
     if parts.scheme.lower() not in schemes:
         raise SNSVerificationError("L'URL SNS doit être en HTTPS.")
     host = parts.hostname or ""
@@ -195,7 +193,7 @@ def get_certificate(url: str) -> x509.Certificate:
     if certificate is not None:
         return certificate
     cache_key = f"sns-cert:{url}"
-    failure_seconds = getattr(settings, "SNS_CERT_FAILURE_CACHE_SECONDS", 60)
+    failure_seconds = settings.SNS_CERT_FAILURE_CACHE_SECONDS
     pem = cache.get(cache_key)
     if pem == _FAILED:
         raise SNSVerificationError("Certificat SNS indisponible (échec récent).")
@@ -210,7 +208,7 @@ def get_certificate(url: str) -> x509.Certificate:
         if isinstance(exc, SNSVerificationError):
             raise
         raise SNSVerificationError("Certificat SNS illisible.") from exc
-    cache.set(cache_key, pem, getattr(settings, "SNS_CERT_CACHE_SECONDS", 24 * 3600))
+    cache.set(cache_key, pem, settings.SNS_CERT_CACHE_SECONDS)
     with _certificates_lock:
         _certificates[url] = certificate
     return certificate
@@ -255,7 +253,7 @@ def verify_sns_message(
         raise SNSVerificationError("Signature SNS manquante.")
     data = string_to_sign(message)
 
-    max_age = getattr(settings, "SNS_MAX_MESSAGE_AGE", DEFAULT_MAX_MESSAGE_AGE)
+    max_age = settings.SNS_MAX_MESSAGE_AGE
     if max_age:
         age = datetime.now(UTC) - _parse_timestamp(str(message.get("Timestamp", "")))
         if age.total_seconds() > max_age:

@@ -36,7 +36,7 @@ for app_config in apps.get_app_configs():
     if module_has_submodule(app_config.module, "public_urls"):
         urlpatterns.append(path("", include(f"{app_config.name}.public_urls")))
 
-if settings.DEBUG or getattr(settings, "SERVE_MEDIA_LOCALLY", False):
+if settings.DEBUG or settings.SERVE_MEDIA_LOCALLY:
     from django.views.static import serve
 
     # Development and `make serve-prod` only; in production media live on S3 (or behind nginx).

@@ -419,11 +419,12 @@ DOCUMENTS_AUTO_MAIL_PER_HOUR = int(os.environ.get("DOCUMENTS_AUTO_MAIL_PER_HOUR"
 # Checked before those caps: automatic links one visitor's IP may cause per hour (well under
 # the per-domain cap, so that one visitor cannot use up a whole mail domain's).
 DOCUMENTS_AUTO_MAIL_PER_IP_PER_HOUR = int(os.environ.get("DOCUMENTS_AUTO_MAIL_PER_IP", "3"))
-# SNS: messages older than this are replays (seconds).
-SNS_MAX_MESSAGE_AGE = 3600
 # Transactional mail (renouveau.mail): attempts for transient SES errors, first backoff delay.
 MAIL_SEND_ATTEMPTS = int(os.environ.get("MAIL_SEND_ATTEMPTS", "3"))
 MAIL_RETRY_BASE_DELAY = float(os.environ.get("MAIL_RETRY_BASE_DELAY", "0.5"))
 # `check --deploy` asks SES whether DEFAULT_FROM_EMAIL is a verified identity (0 = offline build).
 CHECK_SES_IDENTITY = env_bool("CHECK_SES_IDENTITY", True)
 # --- end of abuse block -----------------------------------------------------------------------
+
+# The apps' own settings and their defaults.
+from .app_defaults import *  # noqa: E402, F403
