@@ -1,19 +1,12 @@
-"""The bottom of the mailing app: addresses normalised and hashed, and the site's absolute
-links in mails. Plain functions over settings only, used by the audience and the delivery."""
+"""The bottom of the mailing app: what the suppression list keeps of an address, and the
+generic address helpers (site/renouveau/addresses.py) the audience and the delivery use."""
 
 from django.conf import settings
 from django.utils.crypto import salted_hmac
 
+from renouveau.addresses import absolute_url, hash_ip, normalize_email
 
-def normalize_email(email: str) -> str:
-    return email.strip().lower()
-
-
-def hash_ip(ip: str | None) -> str:
-    """A keyed hash of the visitor's IP (proof of consent without keeping the address)."""
-    if not ip:
-        return ""
-    return salted_hmac("mailing.consent-ip", ip, algorithm="sha256").hexdigest()
+__all__ = ["absolute_url", "address_hash", "hash_ip", "normalize_email"]
 
 
 def address_hash(email: str) -> str:
@@ -23,7 +16,3 @@ def address_hash(email: str) -> str:
     return salted_hmac(
         "mailing.suppression", normalize_email(email), secret=key, algorithm="sha256"
     ).hexdigest()
-
-
-def absolute_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
