@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from cites_pages.models import WebinarPage
 from cites_pages.webinars import calendar
-from mailing.addresses import absolute_url
+from renouveau.addresses import absolute_url
 from renouveau.mail import describe_error, reply_to_addresses, send_mail_message
 from renouveau.mail_layout import render_mail
 
