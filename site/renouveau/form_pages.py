@@ -11,11 +11,13 @@ import logging
 
 from django.conf import settings
 from django.db import models
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django_ratelimit.core import is_ratelimited
 from modelcluster.fields import ParentalKey
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.forms.forms import FormBuilder
 from wagtail.contrib.forms.models import AbstractFormField, EmailFormMixin, FormMixin
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.fields import RichTextField
@@ -28,6 +30,52 @@ from .models import BasePage
 logger = logging.getLogger(__name__)
 
 FORM_RATE_PER_IP = "10/h"
+
+# The thank-you page is reached by a redirect after the POST (POST/redirect/GET), so that
+# reloading it never sends the answer again; the parameter only selects the landing template.
+SENT_PARAM = "envoye"
+
+_NBSP = "\u00a0"
+
+
+def _quoted(label: str) -> str:
+    return f"«{_NBSP}{label}{_NBSP}»"
+
+
+def specific_error_messages(field_type: str, label: str) -> dict[str, str]:
+    """What a visitor reads when a field of an editor-built form is left empty or mistyped: the
+    field's own words rather than the framework's « Champ requis. »."""
+    if field_type == "email":
+        return {
+            "required": "Indiquez votre adresse e-mail.",
+            "invalid": "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr.",
+        }
+    if field_type == "checkbox":
+        return {"required": f"Cochez la case {_quoted(label)}."}
+    if field_type == "checkboxes":
+        return {"required": f"Cochez au moins une réponse à {_quoted(label)}."}
+    if field_type in ("dropdown", "radio", "multiselect"):
+        return {
+            "required": f"Choisissez une réponse à {_quoted(label)}.",
+            "invalid_choice": f"Choisissez une réponse de la liste {_quoted(label)}.",
+        }
+    messages = {"required": f"Renseignez le champ {_quoted(label)}."}
+    if field_type == "date":
+        messages["invalid"] = "Saisissez une date valide, par exemple 20/06/2026."
+    elif field_type == "datetime":
+        messages["invalid"] = "Saisissez une date et une heure, par exemple 20/06/2026 14:00."
+    elif field_type == "number":
+        messages["invalid"] = "Saisissez un nombre, par exemple 12."
+    elif field_type == "url":
+        messages["invalid"] = "Saisissez une adresse web valide, par exemple https://exemple.fr."
+    return messages
+
+
+class FrenchFormBuilder(FormBuilder):
+    def get_field_options(self, field):
+        options = super().get_field_options(field)
+        options["error_messages"] = specific_error_messages(field.field_type, field.label)
+        return options
 
 
 # Contact-form messages (the answers to these forms) are personal data. Wagtail shows the
@@ -91,6 +139,7 @@ class FormPage(EmailFormMixin, FormMixin, BasePage):
     subpage_types: list[str] = []
     template = "renouveau/form_page.html"
     landing_page_template = "renouveau/form_page_landing.html"
+    form_builder = FrenchFormBuilder
 
     def get_submissions_list_view_class(self):
         """Answers exported through the site's one CSV writer (formulas defused)."""
@@ -102,7 +151,12 @@ class FormPage(EmailFormMixin, FormMixin, BasePage):
         verbose_name = "formulaire"
         verbose_name_plural = "formulaires"
 
+    def render_landing_page(self, request, form_submission=None, *args, **kwargs):
+        return HttpResponseRedirect(f"{request.path}?{SENT_PARAM}=1", status=303)
+
     def serve(self, request, *args, **kwargs):
+        if request.method == "GET" and SENT_PARAM in request.GET:
+            return super().render_landing_page(request, None, *args, **kwargs)
         if request.method == "POST":
             limited = is_ratelimited(
                 request,

@@ -32,7 +32,9 @@ def test_a_visitor_requests_and_downloads_the_referentiel(
     # Submitting empty: French messages next to the fields.
     page.get_by_role("button", name="Recevoir le lien par e-mail").click()
     expect(page.get_by_role("alert")).to_contain_text("erreur")
-    expect(page.locator("#id_email_error")).to_contain_text("Champ requis")
+    expect(page.locator("#id_email_error")).to_have_text("Indiquez votre adresse e-mail.")
+    expect(page).to_have_title(re.compile("^Erreur"))
+    expect(page.locator("#erreurs")).to_be_focused()
     assert_accessible(page)
 
     page.get_by_label("Nom et prénom").fill("Jeanne Martin")
