@@ -2,8 +2,10 @@
 query word.
 
 The vocabulary is the accent-free words of the public pages' titles and of the beginning of (at
-most `MAX_TEXTS`) indexed texts: built once per content generation (a publication bumps it), then
-kept in the cache and in this process, so that its cost does not grow with every search.
+most `MAX_TEXTS`) indexed texts. A background task (search/tasks.py) builds it after each
+publication and stores it in the database (`Vocabulary`); a search reads the last one built
+(kept in this process until a newer one exists), so that no visitor waits for a build (2.2 s at
+50 000 pages): words of the page just published are suggested once the worker has run.
 PostgreSQL ranks the candidates by trigram similarity (`pg_trgm`, migration 0003); SQLite, which
 has no such function, by `difflib`'s ratio. Both only look at words of about the same length.
 """
@@ -11,13 +13,11 @@ has no such function, by `difflib`'s ratio. Both only look at words of about the
 import difflib
 import threading
 
-from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models.functions import Left
 from modelsearch.conf import get_app_config
 
-from renouveau.page_cache import current_generation
-
+from .models import Vocabulary
 from .text import fold, light_stem
 
 MAX_TITLES = 20_000
@@ -29,7 +29,7 @@ RATIO = 0.75  # difflib ratio below which a word is not offered
 _SEPARATORS = str.maketrans(dict.fromkeys("'’.,;:!?«»()[]{}\"/-–—…", " "))
 
 _lock = threading.Lock()
-_memo: dict[str, object] = {"generation": None, "words": {}}
+_memo: dict[str, object] = {"built": None, "words": {}}
 
 
 def _build() -> dict[str, str]:
@@ -57,19 +57,30 @@ def _build() -> dict[str, str]:
     return words
 
 
-def vocabulary() -> dict[str, str]:
-    generation = current_generation()
-    with _lock:
-        if _memo["generation"] == generation:
-            return _memo["words"]  # type: ignore[return-value]
-    key = f"search:vocabulary:{generation}"
-    words = cache.get(key)
-    if words is None:
-        words = _build()
-        cache.set(key, words, 24 * 3600)
-    with _lock:
-        _memo["generation"], _memo["words"] = generation, words
+def rebuild() -> dict[str, str]:
+    """Build the vocabulary and store it as the one searches read (the task's work)."""
+    words = _build()
+    with transaction.atomic():
+        latest = Vocabulary.objects.create(words=words)
+        Vocabulary.objects.exclude(pk=latest.pk).delete()
     return words
+
+
+def vocabulary() -> dict[str, str]:
+    """The last vocabulary built: one small query, the words themselves read only when a newer
+    build exists; built here only on a site that never had one."""
+    latest = Vocabulary.objects.order_by("-pk").values_list("pk", "built_at").first()
+    with _lock:
+        if latest is not None and _memo["built"] == latest:
+            return _memo["words"]  # type: ignore[return-value]
+    if latest is None:
+        words = rebuild()
+        latest = Vocabulary.objects.order_by("-pk").values_list("pk", "built_at").first()
+    else:
+        words = Vocabulary.objects.filter(pk=latest[0]).values_list("words", flat=True).first()
+    with _lock:
+        _memo["built"], _memo["words"] = latest, words or {}
+    return words or {}
 
 
 def _known(term: str, words: dict[str, str]) -> bool:
