@@ -1,14 +1,16 @@
 """What many pages share (menu, footer, view restrictions, filter counts, home sections,
-mentions), computed once per content generation rather than on every request.
+mentions), computed once and kept until something it shows changes.
 
-Every key carries the page cache's generation (page_cache.current_generation), which Wagtail's
-publish, unpublish, move and delete signals, snippet, site settings, image, site and view
-restriction saves increment (signals.py): the first request after any change builds the
-fragments afresh, so invalidation is as exact as the page cache's. Values are kept in the shared
-cache (Redis in production) and in this process (no unpickling while the generation holds).
+While a fragment is built, cache_tags.py records what it loads and lists; the value is kept with
+the versions of those tags and served while they hold, so a publish rebuilds only the fragments
+that show the changed object or list its type (signals.py). It lives at most
+FRAGMENT_CACHE_SECONDS, and no later than the next date-time at which what it shows changes by
+itself (a page's `expire_at`, a webinar's start or end). A fragment met while a page is being
+rendered adds its tags to the page's. Values are kept in the shared cache (Redis in production)
+and in this process (no unpickling while nothing changed).
 
-FRAGMENT_CACHE_SECONDS = 0 turns it off (test settings: a test's database rollback does not
-bump the generation); `build()` then runs every time.
+FRAGMENT_CACHE_SECONDS = 0 turns it off (test settings: a test's database rollback bumps no
+tag); `build()` then runs every time.
 """
 
 from __future__ import annotations
@@ -21,12 +23,18 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.http import HttpRequest
 
+from . import cache_tags
 from .page_cache import _cache, current_generation
 
 T = TypeVar("T")
-VERSION = 1  # bump when the shape of a cached value changes (a deploy keeps the generation)
+VERSION = 2  # bump when the shape of a cached value changes (a deploy keeps the tags)
+# Fragments listing the pages that refer to the object of their first key part (a cité's
+# mentions): made stale by a publish of a page referring to it (signals.py), not by every
+# publish of a page of the types they list.
+BY_REFERENCE = {"mentions": "wagtailcore.page"}
+LOCAL_MAX_ENTRIES = 5000
 _MISSING = object()
-_local: dict[str, Any] = {"generation": None, "values": {}}
+_local: dict[str, tuple[Any, dict[str, Any], float, int]] = {}
 _lock = threading.Lock()
 
 
@@ -45,6 +53,20 @@ def generation(request: HttpRequest | None = None) -> int:
     return value
 
 
+def _usable(entry: Any, current: int) -> bool:
+    """Not expired, and built in this generation or with tags that still hold."""
+    if not isinstance(entry, tuple) or len(entry) != 4 or entry[2] <= time.time():
+        return False
+    return entry[3] == current or cache_tags.still_valid(entry[1])
+
+
+def _tags_of(name: str, key: tuple, tags: set[str]) -> set[str]:
+    if name in BY_REFERENCE and key:
+        tags = {tag for tag in tags if not tag.startswith("t:")}
+        tags.add(f"o:{BY_REFERENCE[name]}:{key[0]}")
+    return tags
+
+
 def cached(
     name: str,
     build: Callable[[], T],
@@ -52,30 +74,45 @@ def cached(
     *key: Hashable,
     seconds: int | None = None,
 ) -> T:
-    """`build()`, or its value computed earlier in the same content generation. `seconds`
-    shortens its life when it also depends on the time (an upcoming webinar ends)."""
+    """`build()`, or its value built earlier if nothing it shows changed since. (`seconds` is
+    no longer needed: the lifetime follows the date-times of what the value shows.)"""
     if not enabled():
         return build()
-    lifetime = min(settings.FRAGMENT_CACHE_SECONDS, seconds or settings.FRAGMENT_CACHE_SECONDS)
     current = generation(request)
-    full_key = f"fragment:v{VERSION}:{current}:{name}:" + ":".join(str(part) for part in key)
-    now = time.monotonic()
+    full_key = f"fragment:v{VERSION}:{name}:" + ":".join(str(part) for part in key)
     with _lock:
-        if _local["generation"] != current:
-            _local["generation"], _local["values"] = current, {}
-        values = _local["values"]
-        deadline, value = values.get(full_key, (0.0, _MISSING))
-    if value is not _MISSING and deadline > now:
-        return value
-    cache = _cache()
-    value = cache.get(full_key, _MISSING)
-    if value is _MISSING:
+        entry = _local.get(full_key)
+    if entry is None or not _usable(entry, current):
+        entry = _cache().get(full_key)
+        if not _usable(entry, current):
+            return _build(full_key, name, key, build, current)
+    value, built_with, until, stamped = entry
+    if stamped != current:  # checked once after someone else's change, not on every use
+        entry = (value, built_with, until, current)
+    with _lock:
+        if len(_local) >= LOCAL_MAX_ENTRIES:
+            _local.clear()
+        _local[full_key] = entry
+    collector = cache_tags.current()
+    if collector is not None:
+        collector.merge(built_with, until)
+    return value
+
+
+def _build(full_key: str, name: str, key: tuple, build: Callable[[], T], current: int) -> T:
+    with cache_tags.collecting() as made:
         value = build()
-        cache.set(full_key, value, lifetime)
-    with _lock:
-        if _local["generation"] == current:
-            # At most `lifetime` here too (another process may have stored it a while ago).
-            values[full_key] = (now + min(lifetime, 60), value)
+        made.tags = _tags_of(name, key, made.tags)  # before they reach the enclosing page
+    until = time.time() + settings.FRAGMENT_CACHE_SECONDS
+    if made.until is not None:
+        until = min(until, made.until)
+    lifetime = int(until - time.time())
+    # Not kept if content changed while it was built: it may show the state before.
+    if lifetime > 0 and current_generation() == current:
+        entry = (value, cache_tags.versions(made.tags), until, current)
+        _cache().set(full_key, entry, lifetime)
+        with _lock:
+            _local[full_key] = entry
     return value
 
 

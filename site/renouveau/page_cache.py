@@ -1,9 +1,11 @@
-"""A cache of anonymous public pages, invalidated whenever published content changes.
+"""A cache of anonymous public pages, invalidated when something they show changes.
 
 Django's own cache middleware keys entries by URL and Vary headers, which cannot be invalidated
-when an editor publishes; here every key carries a "generation" number that Wagtail's publish,
-unpublish, delete and move signals (and saving the site settings) increment, so the next
-request after any change renders fresh content everywhere (listings, home page, menus).
+when an editor publishes; here each entry keeps the versions of the tags it was built with (the
+pages, snippets and images it loaded, the listings it ran: cache_tags.py), and is served only
+while they hold: a publish makes stale what shows the changed object, nothing else
+(signals.py). A "generation" number, bumped by every change, spares the tag check while nothing
+changed, and keeps a page rendered during a change from being stored.
 
 Never cached: authenticated users (and anyone carrying a session or messages cookie), previews,
 non-GET requests, responses that used a CSRF token (a form: the token must be the visitor's own,
@@ -16,12 +18,16 @@ request says a token was used) as well as outside them (the cookies are on the r
 import hashlib
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from wagtail.models import Page
+
+from . import cache_tags
 
 GENERATION_KEY = "page-cache:generation"
 SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/healthz", "/static/", "/media/")
@@ -36,21 +42,34 @@ IGNORED_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "_ga")
 MAX_PARAM_CHARS = 100
 
 
+# Responses that show no Wagtail page (search results, feeds, sitemap) depend on this tag,
+# which every change bumps: their listings are not all read from tracked tables.
+ANY_CONTENT = "any-content"
+
+
 def _cache():
     return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
 
 
 def current_generation() -> int:
-    return _cache().get_or_set(GENERATION_KEY, 1, timeout=None)
+    # Started at the clock, not at 1: after a flush of the cache, a process's own copies of
+    # fragments stamped with an old generation must not look current again.
+    return _cache().get_or_set(GENERATION_KEY, time.time_ns, timeout=None)
 
 
-def invalidate_page_cache(**_kwargs) -> None:
-    """Forget every cached page (connected to Wagtail's content signals)."""
+def content_changed(tags: set[str]) -> None:
+    """Make stale what was built with one of `tags` (and the responses showing no page)."""
+    cache_tags.bump({*tags, ANY_CONTENT})
     cache = _cache()
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # the key was evicted: any new value differs from the old entries'
-        cache.set(GENERATION_KEY, 2, timeout=None)
+        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+
+
+def invalidate_page_cache(**_kwargs) -> None:
+    """Forget every cached page and fragment (settings, sites, view restrictions, moves)."""
+    content_changed({cache_tags.GLOBAL})
 
 
 MESSAGES_COOKIE_NAME = "messages"
@@ -112,16 +131,42 @@ def _is_cacheable_response(response: HttpResponse, request: HttpRequest) -> bool
     return not any(word in cache_control for word in ("private", "no-store", "no-cache"))
 
 
-def _key(request: HttpRequest, generation: int) -> str:
+def _key(request: HttpRequest) -> str:
     raw = f"{request.get_host()}|{request.path}?{_cache_query(request)}".encode()
-    return f"page-cache:{generation}:{hashlib.sha256(raw).hexdigest()}"
+    return f"page-cache:v2:{hashlib.sha256(raw).hexdigest()}"
+
+
+def _shown_page(response: HttpResponse) -> Page | None:
+    page = (getattr(response, "context_data", None) or {}).get("page")
+    return page if isinstance(page, Page) else None
 
 
 def _page_expiry(response: HttpResponse) -> float | None:
     """The expiry time (epoch) of the Wagtail page a response shows, if it has one."""
-    page = (getattr(response, "context_data", None) or {}).get("page")
-    expire_at = getattr(page, "expire_at", None)
+    expire_at = getattr(_shown_page(response), "expire_at", None)
     return expire_at.timestamp() if expire_at else None
+
+
+def _cached_response(request: HttpRequest, generation: int) -> HttpResponse | None:
+    """The stored response, if none of what it shows changed since and it has not expired."""
+    cache = _cache()
+    key = _key(request)
+    cached = cache.get(key)
+    if cached is None or len(cached) != 6 or cached[3] <= time.time():
+        return None
+    status, headers, content, expires_at, built_with, stamped = cached
+    if stamped != generation:
+        if not cache_tags.still_valid(built_with):
+            return None
+        # Still good after someone else's change: checked once, not on every request.
+        lifetime = int(expires_at - time.time())
+        if lifetime > 0:
+            cache.set(key, (*cached[:5], generation), lifetime)
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    response["X-Page-Cache"] = "hit"
+    return response
 
 
 class PageCacheMiddleware:
@@ -134,19 +179,17 @@ class PageCacheMiddleware:
         cache = _cache()
         generation = current_generation() if use_cache else 0
         if use_cache:
-            cached = cache.get(_key(request, generation))
-            if cached is not None and len(cached) == 4 and cached[3] > time.time():
-                status, headers, content, _expires = cached
-                response = HttpResponse(content, status=status)
-                for name, value in headers:
-                    response[name] = value
-                response["X-Page-Cache"] = "hit"
-                return response
-        response = self.get_response(request)
+            request._renouveau_generation = generation  # the fragments' too (fragments.py)
+            cached = _cached_response(request, generation)
+            if cached is not None:
+                return cached
+        collecting = cache_tags.collecting() if use_cache else nullcontext(cache_tags.Collector())
+        with collecting as shown:
+            response = self.get_response(request)
+            if hasattr(response, "render") and callable(response.render):
+                # Render now: a template that puts a CSRF token in the page says so.
+                response = response.render()
         expires = _page_expiry(response)
-        if hasattr(response, "render") and callable(response.render):
-            # Render now: a template that puts a CSRF token in the page says so while rendering.
-            response = response.render()
         if response.cookies or _used_visitor_state(request):
             # Never stored here, nor by a CDN or a shared proxy (even with this cache off):
             # the page holds this visitor's token or session. (Outside the CSRF middleware the
@@ -162,16 +205,22 @@ class PageCacheMiddleware:
             or not _is_cacheable_response(response, request)
         ):
             return response
-        # Never served after the page's own expiry (« expire_at »), whatever the scheduler does.
+        # Never served after the page's own expiry (« expire_at »), whatever the scheduler does,
+        # nor after the moment something it shows changes by itself (cache_tags.py).
         expires_at = time.time() + timeout
-        if expires is not None:
-            expires_at = min(expires, expires_at)
+        for moment in (expires, shown.until):
+            if moment is not None:
+                expires_at = min(moment, expires_at)
         lifetime = int(expires_at - time.time())
         if lifetime <= 0:
             return response
+        if _shown_page(response) is None:
+            shown.tags.add(ANY_CONTENT)
+        built_with = cache_tags.versions(shown.tags)
         patch_cache_control(response, public=True, max_age=min(60, lifetime))
         headers = [(k, v) for k, v in response.items() if k.lower() != "x-page-cache"]
-        entry = (response.status_code, headers, response.content, expires_at)
-        cache.set(_key(request, generation), entry, lifetime)
+        content = response.content
+        entry = (response.status_code, headers, content, expires_at, built_with, generation)
+        cache.set(_key(request), entry, lifetime)
         response["X-Page-Cache"] = "miss"
         return response

@@ -1,12 +1,26 @@
-"""Wagtail content signals → page-cache invalidation."""
+"""Wagtail content signals → what the cached pages and fragments showing the change depend on.
 
+A publish, unpublish or deletion of a page makes stale (page_cache.content_changed) what
+loaded the page, what lists pages of its type, the objects it refers to (a cité shows the news
+that name it) and the objects that refer to it (Wagtail's reference index); a snippet or image
+save the same for that object. Settings, sites, view restrictions, moves and slug changes
+touch every page (menus, URLs, what is private): everything goes (invalidate_page_cache).
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from wagtail.contrib.settings.models import BaseSiteSetting
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.images import get_image_model
+from wagtail.models import Page, PageViewRestriction, ReferenceIndex, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 from wagtail.snippets.models import get_snippet_models
 
-from .page_cache import invalidate_page_cache
+from . import cache_tags
+from .page_cache import content_changed, invalidate_page_cache
+
+# Pages this deep are the menu's and the programme's index pages: listed on every page.
+MENU_DEPTH = 3
 
 
 def _only_bookkeeping(update_fields) -> bool:
@@ -15,27 +29,77 @@ def _only_bookkeeping(update_fields) -> bool:
     return bool(update_fields) and set(update_fields) <= {"file_size", "file_hash"}
 
 
-def _invalidate_on_shown_content_change(sender, instance, **kwargs) -> None:
-    """Snippets (communes, landlords…) and site settings appear on cached pages; a deleted
-    page may be linked from them; images (credit, focal point) are shown; view restrictions
-    and sites decide what is public and where (cached fragments, renouveau.fragments). Draft
-    saves of pages do not change what the public sees; nor do renditions (made while rendering)."""
-    from .models import SiteImage
-
-    if (
-        isinstance(instance, BaseSiteSetting)
-        or sender in get_snippet_models()
-        or sender in (PageViewRestriction, Site)
-        or (sender is SiteImage and not _only_bookkeeping(kwargs.get("update_fields")))
-        or (kwargs.get("signal") is post_delete and isinstance(instance, Page))
+def _referred_to(instance: Model) -> set[str]:
+    """Tags of the objects `instance` refers to: foreign keys, StreamField and rich-text
+    references (as Wagtail's reference index reads them) and many-to-many fields."""
+    tags = set()
+    for content_type_id, object_id, *_paths in ReferenceIndex._extract_references_from_object(
+        instance
     ):
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        tags.add(cache_tags.object_tag(model, object_id) if model else None)
+    for field in instance._meta.many_to_many:
+        for pk in getattr(instance, field.name).values_list("pk", flat=True):
+            tags.add(cache_tags.object_tag(field.related_model, pk))
+    return tags - {None}
+
+
+def _referring_to(instance: Model) -> set[str]:
+    """Tags of the objects that refer to `instance`, from Wagtail's reference index."""
+    tags = set()
+    for content_type_id, object_id in ReferenceIndex.get_references_to(instance).values_list(
+        "base_content_type_id", "object_id"
+    ):
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        tags.add(cache_tags.object_tag(model, object_id) if model else None)
+    return tags - {None}
+
+
+def changed_tags(instance: Model) -> set[str]:
+    """What a change of `instance` (a page, snippet or image) makes stale."""
+    tags = {cache_tags.object_tag(type(instance), instance.pk)} - {None}
+    tags |= {f"t:{table}" for table in cache_tags.tables_of(type(instance))}
+    if isinstance(instance, Page) and instance.depth <= MENU_DEPTH:
+        tags.add(f"t:{cache_tags.PAGE_TABLE}")
+    if instance.pk is not None:
+        tags |= _referred_to(instance) | _referring_to(instance)
+    return tags
+
+
+def _page_changed(sender, instance: Page, **_kwargs) -> None:
+    content_changed(changed_tags(instance.specific_deferred))
+
+
+def _page_deleted(instance: Page) -> None:
+    # The row is gone: its tables and own tag are enough (what referred to it loaded it).
+    tags = {cache_tags.object_tag(Page, instance.pk)}
+    tags |= {f"t:{table}" for table in cache_tags.tables_of(type(instance))}
+    tags.add(f"t:{cache_tags.PAGE_TABLE}")
+    content_changed(tags)
+
+
+def _on_save_or_delete(sender, instance, **kwargs) -> None:
+    """Snippets (communes, landlords…), images (credit, focal point) and deleted pages are
+    shown on cached pages; settings, view restrictions and sites decide what every page shows
+    and what is public. Draft saves of pages do not change what the public sees; nor do
+    renditions (made while rendering)."""
+    deleted = kwargs.get("signal") is post_delete
+    if isinstance(instance, BaseSiteSetting) or sender in (PageViewRestriction, Site):
         invalidate_page_cache()
+    elif deleted and isinstance(instance, Page):
+        _page_deleted(instance)
+    elif sender in get_snippet_models() or (
+        sender is get_image_model() and not _only_bookkeeping(kwargs.get("update_fields"))
+    ):
+        tags = changed_tags(instance)
+        content_changed(tags)
 
 
 def connect() -> None:
-    page_published.connect(invalidate_page_cache, dispatch_uid="page-cache-published")
-    page_unpublished.connect(invalidate_page_cache, dispatch_uid="page-cache-unpublished")
+    cache_tags.connect()
+    page_published.connect(_page_changed, dispatch_uid="page-cache-published")
+    page_unpublished.connect(_page_changed, dispatch_uid="page-cache-unpublished")
     post_page_move.connect(invalidate_page_cache, dispatch_uid="page-cache-moved")
     page_slug_changed.connect(invalidate_page_cache, dispatch_uid="page-cache-slug")
-    post_save.connect(_invalidate_on_shown_content_change, dispatch_uid="page-cache-save")
-    post_delete.connect(_invalidate_on_shown_content_change, dispatch_uid="page-cache-delete")
+    post_save.connect(_on_save_or_delete, dispatch_uid="page-cache-save")
+    post_delete.connect(_on_save_or_delete, dispatch_uid="page-cache-delete")

@@ -1,10 +1,11 @@
 """Template tags shared by every template: navigation, breadcrumbs, French dates."""
 
 from django import template
+from django.db.models import Model
 from django.utils import formats
 from wagtail.models import Page, Site
 
-from .. import fragments
+from .. import cache_tags, fragments
 from ..visibility import private_q, public_live
 
 register = template.Library()
@@ -81,28 +82,43 @@ class GenerationCacheNode(template.Node):
     def render(self, context) -> str:
         request = context.get("request")
         key = [part.resolve(context, ignore_failures=True) for part in self.key]
-        if getattr(request, "is_preview", False) or any(part is None for part in key):
+        shown = [part for part in key if isinstance(part, Model)]
+        if (
+            getattr(request, "is_preview", False)
+            or any(part is None for part in key)
+            or any(part.pk is None for part in shown)
+        ):
             # A preview shows drafts; a page never saved, or a misspelt variable, has no key.
             return self.nodelist.render(context)
+
+        def build() -> str:
+            # The objects of the key were loaded before the block: it depends on them.
+            collector = cache_tags.current()
+            if collector is not None:
+                tags = (cache_tags.object_tag(type(part), part.pk) for part in shown)
+                collector.tags.update(tag for tag in tags if tag)
+            return self.nodelist.render(context)
+
         site = Site.find_for_request(request) if request is not None else None
         return fragments.cached(
             f"html:{self.name}",
-            lambda: self.nodelist.render(context),
+            build,
             request,
             site.pk if site else "",
-            *key,
+            *(f"{p._meta.label_lower}:{p.pk}" if isinstance(p, Model) else p for p in key),
         )
 
 
 @register.tag
 def generation_cache(parser, token):
     """`{% generation_cache "footer" %}…{% endgeneration_cache %}`: the block's HTML, rendered
-    once per site and content generation (renouveau.fragments). Only for what is the same for
+    once per site until what it shows changes (renouveau.fragments). Only for what is the same for
     every visitor and every page: nothing of the request or the current page inside.
 
-    `{% generation_cache "city-card" city.pk %}`: once per site, generation and value of the
-    variables that follow the name: what the block shows must depend on nothing else (a card
-    showing a page's fields: the page's key; anything that changes with the time, too)."""
+    `{% generation_cache "city-card" city %}`: once per site and value of the variables that
+    follow the name, until what it shows changes: what the block shows must depend on nothing
+    else (a card showing a page: the page itself, which a publish of it makes stale; anything
+    that changes with the time, too)."""
     bits = token.split_contents()
     if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
         raise template.TemplateSyntaxError('Usage: {% generation_cache "name" [key …] %}')
