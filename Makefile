@@ -65,11 +65,13 @@ run: install-site ## Run the site with demo content, the task worker and the sch
 	$(MANAGE) prepare_dev_site
 	@echo "Site : $(SITE_URL)/  (Ctrl-C arrête le serveur, le worker et le planificateur)"
 	@# The worker and the scheduler start niced, so that the web server (its checks already
-	@# passed in prepare_dev_site) gets the CPU first.
-	@trap 'kill 0' INT TERM EXIT; \
-	$(MANAGE) runserver --skip-checks 127.0.0.1:$(PORT) & \
-	nice -n 10 $(MANAGE) db_worker --queue-name '*' & \
-	nice -n 10 $(MANAGE) run_scheduler & \
+	@# passed in prepare_dev_site) gets the CPU first. Ctrl-C stops the three by their pids,
+	@# once: the trap clears itself first (`kill 0` signalled this shell too and re-entered it).
+	@stop() { trap - INT TERM EXIT; kill $$pids 2>/dev/null; wait 2>/dev/null; }; \
+	trap 'stop; exit 0' INT TERM; trap stop EXIT; \
+	$(MANAGE) runserver --skip-checks 127.0.0.1:$(PORT) & pids=$$!; \
+	nice -n 10 $(MANAGE) db_worker --queue-name '*' & pids="$$pids $$!"; \
+	nice -n 10 $(MANAGE) run_scheduler & pids="$$pids $$!"; \
 	wait
 
 serve-prod: install-site redis ## Production settings locally, through the Procfile (honcho): release, then web (gunicorn, WEB_WORKERS), worker and scheduler
@@ -83,11 +85,13 @@ serve-prod: install-site redis ## Production settings locally, through the Procf
 	  ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} SECURE_SSL_REDIRECT=false \
 	  SERVE_MEDIA_LOCALLY=1 SITE_URL=$(SITE_URL) PORT=$(PORT) BIND_ADDRESS=127.0.0.1 \
 	  REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:$(REDIS_PORT)/0} PATH="$(CURDIR)/$(VENV)/bin:$$PATH"; \
-	trap 'kill 0' INT TERM EXIT; \
+	pids=""; stop() { trap - INT TERM EXIT; kill $$pids 2>/dev/null; wait 2>/dev/null; }; \
+	trap 'stop; exit 0' INT TERM; trap stop EXIT; \
 	if [ "$$REDIS_URL" = "redis://127.0.0.1:$(REDIS_PORT)/0" ]; then \
-	  redis-server --port $(REDIS_PORT) --bind 127.0.0.1 --save '' --appendonly no >/dev/null & fi; \
+	  redis-server --port $(REDIS_PORT) --bind 127.0.0.1 --save '' --appendonly no >/dev/null & \
+	  pids=$$!; fi; \
 	$(VENV)/bin/honcho start release && $(MANAGE) load_demo_content -v0 && \
-	$(VENV)/bin/honcho start web worker scheduler
+	{ $(VENV)/bin/honcho start web worker scheduler & pids="$$pids $$!"; wait $$!; }
 
 test: install chromium nginx redis ## Lint, check, and run the whole test suite (DATABASE_URL selects the database)
 	$(VENV)/bin/ruff check .
