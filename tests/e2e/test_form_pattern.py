@@ -1,0 +1,97 @@
+"""One form pattern on every public form (issue 30 item 5), in a real browser at 320 and 1280 px:
+sent empty, each form comes back with « Erreur – » before its title, the focus on one error
+summary whose links lead to the fields, the field's own French words (never « Champ requis. »),
+the consent error below its checkbox, inputs of one height, and no horizontal scrolling."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from playwright.sync_api import expect
+from wagtail.contrib.forms.models import FormSubmission
+
+from cites_pages.models import CityPage, WebinarPage
+from documents.models import Availability, LibraryDocument
+from tests.e2e.axe import assert_accessible
+from webinar_registrations.registrations import registration_open
+
+pytestmark = pytest.mark.e2e
+
+WIDTHS = (320, 1280)
+
+
+def public_forms() -> dict[str, str]:
+    """Path of every public form of the demo site, by name."""
+    cite = CityPage.objects.live().order_by("title").first()
+    on_request = LibraryDocument.objects.filter(availability=Availability.ON_REQUEST)
+    document = on_request.order_by("pk").first()
+    webinar = next(w for w in WebinarPage.objects.live().order_by("pk") if registration_open(w))
+    return {
+        "contact": "/contact/",
+        "lettre": "/lettre/abonnement/",
+        "suivre": f"/lettre/suivre/{cite.pk}/",
+        "document": f"/ressources/demande/{document.pk}/",
+        "webinaire": f"/webinaires/{webinar.pk}/inscription/",
+    }
+
+
+def submit_empty(page) -> None:
+    page.locator("main form[novalidate] button[type=submit]").first.click()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_public_form_answers_errors_the_same_way(live_server, demo_site, browser, width):
+    cache.clear()  # rate-limit counters
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    for name, path in public_forms().items():
+        page.goto(f"{live_server.url}{path}")
+        title = page.title()
+        heights = page.evaluate(
+            """() => [...document.querySelectorAll('main form input[type=email]')]
+                .map(input => input.getBoundingClientRect().height)"""
+        )
+        assert heights and min(heights) >= 40, (name, heights)  # not the browser's 20 px
+        submit_empty(page)
+
+        expect(page).to_have_title(re.compile("^Erreur\u00a0– "))
+        assert page.title().removeprefix("Erreur\u00a0– ") == title, name
+        summary = page.locator("#erreurs")
+        expect(summary).to_be_focused()
+        expect(summary.get_by_role("heading")).to_contain_text("Le formulaire contient")
+        links = summary.get_by_role("link")
+        assert links.count() >= 1, name
+        main_text = page.locator("main").inner_text()
+        assert "Champ requis" not in main_text and "Ce champ est obligatoire" not in main_text
+        for index in range(links.count()):
+            target = links.nth(index).get_attribute("href")
+            assert page.locator(target).count() == 1, (name, target)
+        # The first link leads to its field, which takes the focus.
+        first_target = links.first.get_attribute("href")
+        links.first.click()
+        expect(page.locator(first_target)).to_be_focused()
+        # A checkbox's error sits below it, on its own line, not squeezed beside it.
+        for box in page.locator("main .form-field--checkbox:has(.form-error)").all():
+            box_top = box.locator("input").bounding_box()
+            error = box.locator(".form-error").bounding_box()
+            assert error["y"] >= box_top["y"] + box_top["height"], name
+            assert error["x"] <= box_top["x"] + 1, name
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+        assert_accessible(page)
+    context.close()
+
+
+def test_reloading_the_contact_thank_you_page_sends_nothing_again(live_server, demo_site, page):
+    cache.clear()
+    page.goto(f"{live_server.url}/contact/")
+    page.get_by_label("Nom").first.fill("Claire Martin")
+    page.get_by_label("Adresse électronique").fill("claire@example.org")
+    page.get_by_label("Message").fill("Quand commencent les travaux ?")
+    for select in page.locator("main form select").all():
+        select.select_option(index=1)
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("main [role=status]")).to_contain_text("Merci")
+    assert page.url.endswith("/contact/?envoye=1")
+    page.reload()
+    expect(page.locator("main [role=status]")).to_contain_text("Merci")
+    assert FormSubmission.objects.count() == 1
