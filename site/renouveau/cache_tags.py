@@ -7,6 +7,8 @@ builds it:
 - every listing query over a page, snippet or image table (SQL through the connection's
   execute wrapper; a look-up by primary key is not a listing): tag `t:<table>`, so a new item
   reaches the listings of its type;
+- for a list of the pages referring to an object (a cité's mentions, fragments.BY_REFERENCE):
+  tag `m:<base>:<pk>`, which a publish of a page referring to it changes (signals.py);
 - the earliest future date-time among the pages it loads (`expire_at`, a webinar's start or
   end…): what it shows may change then with no edit at all, so it is kept no longer.
 
@@ -75,6 +77,12 @@ def base_label(model: type[models.Model]) -> str | None:
 def object_tag(model: type[models.Model], pk: Any) -> str | None:
     label = base_label(model)
     return f"o:{label}:{pk}" if label and pk is not None else None
+
+
+def mention_tag(model: type[models.Model], pk: Any) -> str | None:
+    """What lists the pages that refer to this object depends on (a cité's mentions)."""
+    label = base_label(model)
+    return f"m:{label}:{pk}" if label and pk is not None else None
 
 
 def tables_of(model: type[models.Model]) -> set[str]:

@@ -63,7 +63,7 @@ def _usable(entry: Any, current: int) -> bool:
 def _tags_of(name: str, key: tuple, tags: set[str]) -> set[str]:
     if name in BY_REFERENCE and key:
         tags = {tag for tag in tags if not tag.startswith("t:")}
-        tags.add(f"o:{BY_REFERENCE[name]}:{key[0]}")
+        tags.add(f"m:{BY_REFERENCE[name]}:{key[0]}")  # cache_tags.mention_tag
     return tags
 
 

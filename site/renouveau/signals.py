@@ -30,17 +30,19 @@ def _only_bookkeeping(update_fields) -> bool:
 
 
 def _referred_to(instance: Model) -> set[str]:
-    """Tags of the objects `instance` refers to: foreign keys, StreamField and rich-text
-    references (as Wagtail's reference index reads them) and many-to-many fields."""
+    """Mention tags (`m:`) of the objects `instance` refers to: foreign keys, StreamField and
+    rich-text references (as Wagtail's reference index reads them) and many-to-many fields. A
+    cité's list of the pages naming it depends on its mention tag (fragments.BY_REFERENCE);
+    what shows the cité itself does not change."""
     tags = set()
     for content_type_id, object_id, *_paths in ReferenceIndex._extract_references_from_object(
         instance
     ):
         model = ContentType.objects.get_for_id(content_type_id).model_class()
-        tags.add(cache_tags.object_tag(model, object_id) if model else None)
+        tags.add(cache_tags.mention_tag(model, object_id) if model else None)
     for field in instance._meta.many_to_many:
         for pk in getattr(instance, field.name).values_list("pk", flat=True):
-            tags.add(cache_tags.object_tag(field.related_model, pk))
+            tags.add(cache_tags.mention_tag(field.related_model, pk))
     return tags - {None}
 
 
