@@ -123,10 +123,10 @@ def immediate_tasks(settings):
 
 @pytest.fixture
 def home_page(db):
-    """The site's home page, as the demo content builds it (the one tree-building entry point)."""
-    from renouveau.demo import ensure_home_page
+    """The site's home page and default site, the root of every tree the tests build."""
+    from tests.pages import site_home_page  # after Django's set-up (it imports models)
 
-    return ensure_home_page()
+    return site_home_page()
 
 
 # --- Browser (Playwright driving Debian's chromium) ---------------------------------------------

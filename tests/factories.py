@@ -30,10 +30,12 @@ from cites_pages.models import (
     NewsIndexPage,
     NewsPage,
     Organisation,
+    ProgrammeFiguresPage,
     Theme,
     WebinarIndexPage,
     WebinarPage,
 )
+from documents.models import DocumentLibraryPage
 from newsletter.models import NewsletterIndexPage, NewsletterIssuePage
 from renouveau.models import SiteImage, StandardPage
 
@@ -201,7 +203,7 @@ class WebinarPageFactory(PublishedPageFactory):
 
 class CaseStudyIndexPageFactory(IndexPageFactory):
     title = "Retours d'expérience"
-    slug = "retours-experience"
+    slug = "retours-d-experience"
 
     class Meta:
         model = CaseStudyIndexPage
@@ -244,3 +246,19 @@ class NewsletterIssuePageFactory(PublishedPageFactory):
 
     class Meta:
         model = NewsletterIssuePage
+
+
+class DocumentLibraryPageFactory(IndexPageFactory):
+    title = "Ressources"
+    slug = "ressources"
+
+    class Meta:
+        model = DocumentLibraryPage
+
+
+class ProgrammeFiguresPageFactory(IndexPageFactory):
+    title = "Le programme en chiffres"
+    slug = "le-programme-en-chiffres"
+
+    class Meta:
+        model = ProgrammeFiguresPage

@@ -1,8 +1,39 @@
 """Small page trees that several test modules build (one place, not one copy per module)."""
 
+import datetime
+
+from django.utils import timezone
 from wagtail.models import Page
 
-from tests.factories import CitiesIndexPageFactory, CityPageFactory, CommuneFactory
+from newsletter.models import NewsletterIssuePage
+
+# The home page and default site as the site itself bootstraps them (root page, locale, root
+# collection, site record): the root every tree of the tests grows from, not demo content.
+from renouveau.demo import ensure_home_page as site_home_page
+from tests.factories import (
+    CaseStudyIndexPageFactory,
+    CaseStudyPageFactory,
+    CitiesIndexPageFactory,
+    CityPageFactory,
+    CommuneFactory,
+    NewsIndexPageFactory,
+    NewsletterIndexPageFactory,
+    NewsletterIssuePageFactory,
+    NewsPageFactory,
+    ProgrammeFiguresPageFactory,
+    SiteImageFactory,
+    StandardPageFactory,
+    WebinarIndexPageFactory,
+    WebinarPageFactory,
+)
+
+__all__ = [
+    "block_mark",
+    "city_without_dwellings_count",
+    "issue_with_every_block",
+    "one_page_of_each_type",
+    "site_home_page",
+]
 
 
 def city_without_dwellings_count(parent: Page):
@@ -18,3 +49,74 @@ def city_without_dwellings_count(parent: Page):
         communes=[CommuneFactory(name="Vicq", slug="vicq", insee_code="59616")],
     )
     return CityPage.objects.get(pk=city.pk)
+
+
+def block_mark(name: str) -> str:
+    """A word found only where the block `name` put it."""
+    return "Repere" + name.replace("_", "").capitalize()
+
+
+def one_value_of_each_block(home_page: Page) -> dict[str, object]:
+    image = SiteImageFactory(description=block_mark("image"), credit="Credit" + block_mark("image"))
+    page = StandardPageFactory(parent=home_page, title="Page mise en avant")
+    return {
+        "masthead": {"tagline": block_mark("masthead")},
+        "lead_story": {"kicker": "", "title": block_mark("lead_story"), "text": "<p>Texte.</p>"},
+        "section_heading": {"text": block_mark("section_heading")},
+        "article": {"title": block_mark("article"), "text": "<p>Texte.</p>"},
+        "image": {"image": image, "alt_text": "", "caption": "", "credit": ""},
+        "quote": {"text": block_mark("quote"), "author": "Jeanne", "role": ""},
+        "questions": {
+            "title": "",
+            "items": [{"question": block_mark("questions"), "answer": "<p>Oui.</p>"}],
+        },
+        "key_figures": {
+            "title": "",
+            "figures": [{"value": "765", "label": block_mark("key_figures")}],
+        },
+        "call_to_action": {
+            "title": block_mark("call_to_action"),
+            "text": "",
+            "button_label": "Lire",
+            "page": page,
+            "url": "",
+        },
+        "page_teaser": {"page": page, "title": block_mark("page_teaser"), "show_image": False},
+        "webinar": {
+            "title": block_mark("webinar"),
+            "date": timezone.now() + datetime.timedelta(days=7),
+            "registration_label": "S'inscrire",
+            "registration_url": "https://example.org/inscription",
+        },
+    }
+
+
+def issue_with_every_block(home_page: Page, **fields):
+    """A published issue of the letter (N°2 of July 2019 unless told) holding one block of
+    each kind, each showing its `block_mark`."""
+    values = one_value_of_each_block(home_page)
+    fields = {
+        "number": 2,
+        "title": "Renouveau du Bassin Minier N°2 — Juillet 2019",
+        "issue_date": datetime.date(2019, 7, 1),
+        **fields,
+    }
+    issue = NewsletterIssuePageFactory(
+        parent=NewsletterIndexPageFactory(parent=home_page), body=list(values.items()), **fields
+    )
+    return NewsletterIssuePage.objects.get(pk=issue.pk)  # as a view loads it (its tree path)
+
+
+def one_page_of_each_type(home: Page) -> list[Page]:
+    """Every index of the programme (in the menu, as editors leave them) with one page each,
+    and the figures page."""
+    pages = []
+    for index_factory, page_factory in [
+        (CitiesIndexPageFactory, CityPageFactory),
+        (NewsIndexPageFactory, NewsPageFactory),
+        (WebinarIndexPageFactory, WebinarPageFactory),
+        (CaseStudyIndexPageFactory, CaseStudyPageFactory),
+    ]:
+        index = index_factory(parent=home, show_in_menus=True)
+        pages += [index, page_factory(parent=index)]
+    return [*pages, ProgrammeFiguresPageFactory(parent=home)]
