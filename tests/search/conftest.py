@@ -3,8 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from renouveau.demo import child_page
-from renouveau.models import StandardPage
+from tests.factories import StandardPageFactory
 
 
 def update_index() -> None:
@@ -21,9 +20,8 @@ def reindex(db):
 def search_pages(home_page):
     """A few pages whose words exercise French accents and plurals."""
     pages = {
-        "renovations": child_page(
-            home_page,
-            StandardPage,
+        "renovations": StandardPageFactory(
+            parent=home_page,
             slug="renovations-sallaumines",
             title="Les rénovations de la cité des Provinces",
             teaser_text="Retour d'expérience à Sallaumines : un jardin citoyen.",
@@ -36,17 +34,15 @@ def search_pages(home_page):
                 )
             ],
         ),
-        "cites": child_page(
-            home_page,
-            StandardPage,
+        "cites": StandardPageFactory(
+            parent=home_page,
             slug="cites-minieres",
             title="Cités minières du Nord",
             teaser_text="Les cités minières classées au patrimoine mondial.",
             body=[("paragraph", "<p>Un habitant sur cinq vit dans une cité.</p>")],
         ),
-        "legal": child_page(
-            home_page,
-            StandardPage,
+        "legal": StandardPageFactory(
+            parent=home_page,
             slug="mentions",
             title="Mentions légales",
             body=[("paragraph", "<p>Éditeur du site.</p>")],

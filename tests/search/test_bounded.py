@@ -6,11 +6,10 @@ PostgreSQL query)."""
 import pytest
 from django.utils.html import escape
 
-from renouveau.demo import child_page
-from renouveau.models import StandardPage
 from search import pg
 from search.searching import SearchOutcome, run_search
 from search.text import clean_query
+from tests.factories import StandardPageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,9 +18,8 @@ pytestmark = pytest.mark.django_db
 def many_pages(home_page, reindex):
     """12 pages saying "terril" once in their body; one of them also in its title and intro."""
     pages = [
-        child_page(
-            home_page,
-            StandardPage,
+        StandardPageFactory(
+            parent=home_page,
             slug=f"page-{i}",
             title=f"Page numéro {i}",
             intro="Une cité minière du Pas-de-Calais.",
@@ -29,9 +27,8 @@ def many_pages(home_page, reindex):
         )
         for i in range(11)
     ]
-    best = child_page(
-        home_page,
-        StandardPage,
+    best = StandardPageFactory(
+        parent=home_page,
         slug="les-terrils",
         title="Les terrils",
         intro="Les terrils, terril par terril.",
@@ -90,14 +87,13 @@ def test_best_match_comes_first_even_past_the_candidate_pools(many_pages, monkey
 
 def test_two_words_rank_the_page_with_both_in_its_title_first(home_page, reindex):
     for i in range(6):
-        child_page(
-            home_page,
-            StandardPage,
+        StandardPageFactory(
+            parent=home_page,
             slug=f"jardin-{i}",
             title=f"Compte rendu {i}",
             body=[("paragraph", "<p>Un jardin partagé, un chantier citoyen.</p>")],
         )
-    child_page(home_page, StandardPage, slug="jardin-citoyen", title="Le jardin citoyen")
+    StandardPageFactory(parent=home_page, slug="jardin-citoyen", title="Le jardin citoyen")
     reindex()
     outcome = run_search({"q": "jardin citoyen"}, record_hit=False)
     assert outcome.total == 7

@@ -9,9 +9,9 @@ from django.utils.html import escape
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import PageViewRestriction
 
-from renouveau.demo import child_page
 from renouveau.models import StandardPage
 from search.searching import run_search, suggestions
+from tests.factories import StandardPageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,7 @@ def test_unknown_words_say_so(client, search_pages):
 def test_draft_and_private_pages_are_not_found(client, home_page, search_pages, reindex):
     draft = StandardPage(title="Brouillon Sallaumines", slug="brouillon", live=False)
     home_page.add_child(instance=draft)
-    private = child_page(home_page, StandardPage, slug="prive", title="Privé Sallaumines")
+    private = StandardPageFactory(parent=home_page, slug="prive", title="Privé Sallaumines")
     PageViewRestriction.objects.create(page=private, restriction_type="login")
     reindex()
     response = client.get("/recherche/", {"q": "Sallaumines"})
@@ -134,7 +134,7 @@ def test_bad_input_gets_a_helpful_200_page(client, search_pages, q):
 )
 def test_bad_page_numbers_fall_back_to_a_real_page(client, home_page, reindex, page_number):
     for i in range(12):
-        child_page(home_page, StandardPage, slug=f"cite-{i}", title=f"Cité numéro {i}")
+        StandardPageFactory(parent=home_page, slug=f"cite-{i}", title=f"Cité numéro {i}")
     reindex()
     response = client.get("/recherche/", {"q": "numero", "page": page_number})
     assert response.status_code == 200
@@ -145,7 +145,7 @@ def test_bad_page_numbers_fall_back_to_a_real_page(client, home_page, reindex, p
 
 def test_pagination_keeps_query_and_filters(client, home_page, reindex):
     for i in range(25):
-        child_page(home_page, StandardPage, slug=f"cite-{i}", title=f"Cité numéro {i}")
+        StandardPageFactory(parent=home_page, slug=f"cite-{i}", title=f"Cité numéro {i}")
     reindex()
     response = client.get(
         "/recherche/", {"q": "numéro", "type": "renouveau.standardpage", "page": "2"}
@@ -163,12 +163,12 @@ def test_listing_queries_do_not_grow_with_results(home_page, reindex):
             run_search({"q": "exemple"}, record_hit=False)
         return len(queries)
 
-    child_page(home_page, StandardPage, slug="exemple-a", title="Exemple A")
+    StandardPageFactory(parent=home_page, slug="exemple-a", title="Exemple A")
     reindex()
     count_queries()  # warms Django's content-type and site caches
     few = count_queries()
     for i in range(15):
-        child_page(home_page, StandardPage, slug=f"exemple-{i}", title=f"Exemple {i}")
+        StandardPageFactory(parent=home_page, slug=f"exemple-{i}", title=f"Exemple {i}")
     reindex()
     assert count_queries() == few
 
