@@ -6,6 +6,8 @@ import boto3
 import pytest
 from django.core.files.base import ContentFile
 
+from tests.factories import DocumentLibraryPageFactory
+
 INBOUND_URL = "/ressources/ses-entrant/"
 
 
@@ -40,10 +42,7 @@ def make_document(db):
 
 @pytest.fixture
 def library(home_page):
-    from documents.models import DocumentLibraryPage
-    from renouveau.demo import child_page
-
-    return child_page(home_page, DocumentLibraryPage, slug="ressources", title="Ressources")
+    return DocumentLibraryPageFactory(parent=home_page, slug="ressources", title="Ressources")
 
 
 @pytest.fixture

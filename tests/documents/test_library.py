@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from documents.models import DocumentKind
+from tests.factories import CityPageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,10 +37,7 @@ def test_filters_by_kind_and_theme(client, library, make_document):
 
 
 def test_filter_by_cite(client, library, make_document, home_page):
-    from cites_pages.models import CityPage
-    from renouveau.demo import child_page
-
-    cite = child_page(home_page, CityPage, slug="cite-taffin", title="Cité Taffin")
+    cite = CityPageFactory(parent=home_page, slug="cite-taffin", title="Cité Taffin")
     linked = make_document("Compte rendu de visite", kind=DocumentKind.COMPTE_RENDU)
     linked.related_pages.add(cite)
     make_document("Autre document")
