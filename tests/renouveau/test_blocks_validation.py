@@ -9,9 +9,8 @@ from datetime import date
 
 import pytest
 
-from renouveau.demo import child_page, placeholder_image
-from renouveau.models import StandardPage
 from tests.admin_edit import EditForm, block_messages, refused_then_saved
+from tests.factories import SiteImageFactory, StandardPageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,10 +25,9 @@ def editor(client, django_user_model):
 @pytest.fixture
 def programme(home_page):
     """A page whose body has an image, a call to action and a video around a paragraph."""
-    image = placeholder_image("Chantier", description="Un chantier.", credit="ERBM")
-    page = child_page(
-        home_page,
-        StandardPage,
+    image = SiteImageFactory(title="Chantier", description="Un chantier.", credit="ERBM")
+    page = StandardPageFactory(
+        parent=home_page,
         slug="le-programme",
         title="Le programme",
         body=[
@@ -61,7 +59,7 @@ def programme(home_page):
 
 
 def test_an_image_without_alt_text_or_credit_is_refused_on_its_fields(editor, programme):
-    bare = placeholder_image("Sans description", description="", credit="")
+    bare = SiteImageFactory(title="Sans description", description="", credit="")
 
     def upload_without_alt(value):
         value["image"] = {"id": bare.pk}
@@ -131,7 +129,7 @@ def test_a_video_address_no_player_knows_is_refused_on_the_video_field(editor, p
 def cite(home_page):
     from tests.factories import CitiesIndexPageFactory, CityPageFactory, CommuneFactory
 
-    image = placeholder_image("Cité Lemay", description="La cité Lemay.", credit="ERBM")
+    image = SiteImageFactory(title="Cité Lemay", description="La cité Lemay.", credit="ERBM")
     event = {
         "date": date(2024, 5, 3),
         "date_precision": "day",
@@ -169,7 +167,7 @@ def test_a_timeline_event_ending_before_it_starts_is_refused_on_its_end_date(edi
 
 
 def test_a_photo_of_a_timeline_event_without_alt_text_is_refused_on_its_field(editor, cite):
-    bare = placeholder_image("Sans description", description="", credit="Ville")
+    bare = SiteImageFactory(title="Sans description", description="", credit="Ville")
 
     def upload_without_alt(value):
         value["images"][0]["value"]["image"] = {"id": bare.pk}

@@ -3,8 +3,9 @@ from django.test import Client
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
-from renouveau.demo import child_page, ensure_home_page
 from renouveau.models import HomePage, SiteSettings, StandardPage
+from tests.factories import SiteImageFactory, StandardPageFactory
+from tests.pages import site_home_page
 
 
 class TestPageTypes(WagtailPageTestCase):
@@ -18,22 +19,21 @@ class TestPageTypes(WagtailPageTestCase):
         self.assertCanCreateAt(StandardPage, StandardPage)
 
     def test_pages_render(self):
-        home = ensure_home_page()
-        page = child_page(home, StandardPage, slug="essai", title="Essai", intro="Chapô")
+        home = site_home_page()
+        page = StandardPageFactory(parent=home, slug="essai", title="Essai", intro="Chapô")
         self.assertPageIsRenderable(home)
         self.assertPageIsRenderable(page)
 
 
 @pytest.mark.django_db
 def test_standard_page_shows_its_blocks_with_credit_and_quote(home_page, client: Client):
-    from renouveau.demo import placeholder_image
-
-    image = placeholder_image(
-        "Cité Saint-Pierre", description="Rue de la cité", credit="Crédit ville Condé sur Escaut"
+    image = SiteImageFactory(
+        title="Cité Saint-Pierre",
+        description="Rue de la cité",
+        credit="Crédit ville Condé sur Escaut",
     )
-    child_page(
-        home_page,
-        StandardPage,
+    StandardPageFactory(
+        parent=home_page,
         slug="essai",
         title="Une page d'essai",
         body=[
@@ -66,9 +66,8 @@ def test_image_block_refuses_an_image_without_alt_text_or_credit(home_page):
     from wagtail.blocks import StructBlockValidationError
 
     from renouveau.blocks import CreditedImageBlock
-    from renouveau.demo import placeholder_image
 
-    image = placeholder_image("Sans crédit", description="", credit="")
+    image = SiteImageFactory(title="Sans crédit", description="", credit="")
     block = CreditedImageBlock()
     with pytest.raises(StructBlockValidationError) as error:
         block.clean(
@@ -79,10 +78,10 @@ def test_image_block_refuses_an_image_without_alt_text_or_credit(home_page):
 
 @pytest.mark.django_db
 def test_navigation_and_footer_come_from_pages_and_settings(home_page, client: Client):
-    child_page(
-        home_page, StandardPage, slug="le-programme", title="Le programme", show_in_menus=True
+    StandardPageFactory(
+        parent=home_page, slug="le-programme", title="Le programme", show_in_menus=True
     )
-    hidden = child_page(home_page, StandardPage, slug="cachee", title="Page hors menu")
+    hidden = StandardPageFactory(parent=home_page, slug="cachee", title="Page hors menu")
     settings = SiteSettings.for_site(home_page.get_site())
     settings.contact_email = "ecrire@example.org"
     settings.legal_links = [("link", {"label": "", "page": hidden, "url": ""})]
@@ -99,8 +98,8 @@ def test_navigation_and_footer_come_from_pages_and_settings(home_page, client: C
 
 @pytest.mark.django_db
 def test_breadcrumb_starts_at_home_once(home_page, client: Client):
-    parent = child_page(home_page, StandardPage, slug="le-programme", title="Le programme")
-    child_page(parent, StandardPage, slug="calendrier", title="Calendrier")
+    parent = StandardPageFactory(parent=home_page, slug="le-programme", title="Le programme")
+    StandardPageFactory(parent=parent, slug="calendrier", title="Calendrier")
 
     html = client.get("/le-programme/calendrier/").content.decode()
     crumbs = html.split('aria-label="Fil d\'Ariane"')[1].split("</nav>")[0]

@@ -7,9 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from renouveau.demo import child_page
 from renouveau.models import StandardPage
 from renouveau.scheduler import discover_jobs
+from tests.factories import StandardPageFactory
 from tests.subprocesses import start_manage
 
 
@@ -23,7 +23,7 @@ def test_every_promised_job_is_scheduled():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_page_scheduled_a_few_seconds_ahead_goes_live_with_no_manual_command(home_page, client):
-    page = child_page(home_page, StandardPage, slug="programme", title="Le programme")
+    page = StandardPageFactory(parent=home_page, slug="programme", title="Le programme")
     draft = StandardPage(slug="reunion-publique", title="Réunion publique à Rouvroy")
     page.add_child(instance=draft)
     draft.go_live_at = timezone.now() + timedelta(seconds=3)
