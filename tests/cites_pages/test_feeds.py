@@ -5,8 +5,8 @@ import xml.etree.ElementTree as ET
 
 from django.test import TestCase
 
-from renouveau.demo import ensure_home_page
 from tests.factories import NewsCategoryFactory, NewsIndexPageFactory, NewsPageFactory
+from tests.pages import site_home_page
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -20,7 +20,7 @@ class NewsTestCase(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        index = NewsIndexPageFactory(parent=ensure_home_page())
+        index = NewsIndexPageFactory(parent=site_home_page())
         cls.older = NewsPageFactory(
             parent=index,
             title="4e comité de pilotage",
