@@ -14,6 +14,14 @@ def issue_2(home_page):
 
 
 @pytest.fixture
+def issue(home_page):
+    """A published issue N°2 (July 2019) built by the factories, one block of each kind."""
+    from tests.pages import issue_with_every_block  # after Django's set-up (it imports models)
+
+    return issue_with_every_block(home_page)
+
+
+@pytest.fixture
 def editor_client(client, django_user_model):
     """A client logged in as an editor who may do anything (a superuser)."""
     user = django_user_model.objects.create_superuser("claire", "claire@example.org", "x")

@@ -11,7 +11,7 @@ from newsletter.models import NewsletterIndexPage, NewsletterIssuePage
 pytestmark = pytest.mark.django_db
 
 
-def test_the_next_issue_is_a_draft_with_the_previous_ones_structure(editor_client, issue_2):
+def test_the_next_issue_is_a_draft_with_the_previous_ones_structure(editor_client, issue):
     index = NewsletterIndexPage.objects.get()
     url = reverse("newsletter_create_from_previous", args=[index.pk])
     listing = editor_client.get(reverse("wagtailadmin_explore", args=[index.pk])).content.decode()
@@ -27,7 +27,7 @@ def test_the_next_issue_is_a_draft_with_the_previous_ones_structure(editor_clien
     assert not issue.live and issue.get_parent().pk == index.pk
     assert "N°3" in issue.title and "N°2" not in issue.title
     draft = issue.get_latest_revision_as_object()
-    previous = [(b.block_type, b.value) for b in issue_2.body]
+    previous = [(b.block_type, b.value) for b in issue.body]
     assert [b.block_type for b in draft.body] == [kind for kind, _ in previous]
     for (kind, value), block in zip(previous, draft.body, strict=True):
         if kind in KEPT_BLOCKS:
@@ -48,7 +48,7 @@ def test_the_next_issue_is_a_draft_with_the_previous_ones_structure(editor_clien
     assert refused.status_code == 422 and "bloc à compléter" in refused.content.decode()
 
 
-def test_without_permission_nothing_is_created(client, django_user_model, issue_2):
+def test_without_permission_nothing_is_created(client, django_user_model, issue):
     user = django_user_model.objects.create_user("lecteur", "l@example.org", "x", is_staff=True)
     client.force_login(user)
     index = NewsletterIndexPage.objects.get()

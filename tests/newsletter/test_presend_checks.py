@@ -45,17 +45,16 @@ def test_a_link_showing_one_address_and_going_to_another_site_is_refused():
     assert check_html(words) == []
 
 
-def test_issue_level_checks_and_warnings(issue_2):
+def test_issue_level_checks_and_warnings(issue):
     assert (
-        check_issue(issue_2, render_issue(issue_2, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER))
-        == []
+        check_issue(issue, render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)) == []
     )
-    blocks = [(b.block_type, b.value) for b in issue_2.body]
+    blocks = [(b.block_type, b.value) for b in issue.body]
     masthead = blocks.pop(0)
     past = timezone.now() - timedelta(days=30)
-    issue_2.title = "Renouveau du Bassin Minier " + "très long objet " * 13
-    issue_2.preheader = ""
-    issue_2.body = [
+    issue.title = "Renouveau du Bassin Minier " + "très long objet " * 13
+    issue.preheader = ""
+    issue.body = [
         blocks[0],
         masthead,  # the banner in the middle
         *blocks[1:],
@@ -71,22 +70,22 @@ def test_issue_level_checks_and_warnings(issue_2):
             },
         ),
     ]
-    issue_2.save_revision().publish()
-    issue_2.refresh_from_db()
-    rendered = render_issue(issue_2, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
-    problems = check_issue(issue_2, rendered)
+    issue.save_revision().publish()
+    issue.refresh_from_db()
+    rendered = render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
+    problems = check_issue(issue, rendered)
     assert any(
-        p.startswith(f"L'objet (le titre de la lettre) fait {len(issue_2.title)}") for p in problems
+        p.startswith(f"L'objet (le titre de la lettre) fait {len(issue.title)}") for p in problems
     )
     assert any("« Webinaire de juin » annonce une date passée" in p for p in problems)
-    warnings = issue_warnings(issue_2, rendered)
+    warnings = issue_warnings(issue, rendered)
     assert any("Pas de texte d'aperçu" in w for w in warnings)
     assert "Le bandeau de la lettre n'est pas en tête : placez-le en premier bloc." in warnings
 
 
-def test_a_very_tall_image_is_a_warning(issue_2):
-    rendered = render_issue(issue_2, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
+def test_a_very_tall_image_is_a_warning(issue):
+    rendered = render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
     image = '<img src="https://x.example.org/t.jpg" alt="Un plan." width="600" height="2400">'
     tall = rendered.html.replace("</body>", image + "</body>")
     tall_rendered = type(rendered)(rendered.subject, rendered.preheader, tall, rendered.text)
-    assert any("600×2400" in w for w in issue_warnings(issue_2, tall_rendered))
+    assert any("600×2400" in w for w in issue_warnings(issue, tall_rendered))

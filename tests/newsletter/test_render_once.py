@@ -41,11 +41,11 @@ def counted_calls():
         sys.setprofile(previous)
 
 
-def test_create_campaign_prepares_and_renders_the_issue_once(issue_2):
+def test_create_campaign_prepares_and_renders_the_issue_once(issue):
     from mailing.delivery.campaigns import Segment, create_campaign
 
     with counted_calls() as calls:
-        campaign = create_campaign(issue_2, Segment())
+        campaign = create_campaign(issue, Segment())
     print(dict(calls))
     assert campaign.html and campaign.text
     assert calls["rendering.prepare_issue"] == 1, dict(calls)
@@ -55,15 +55,15 @@ def test_create_campaign_prepares_and_renders_the_issue_once(issue_2):
     assert calls["checks.check_issue"] == 1, dict(calls)
 
 
-def test_the_send_form_renders_once_for_its_warnings_and_the_campaign(editor_client, issue_2):
+def test_the_send_form_renders_once_for_its_warnings_and_the_campaign(editor_client, issue):
     from mailing.models import Campaign
 
-    url = f"/admin/mailing/envoyer/{issue_2.pk}/"
+    url = f"/admin/mailing/envoyer/{issue.pk}/"
     with counted_calls() as calls:
         response = editor_client.post(url, {"confirm_count": "0", "acknowledge_warnings": "1"})
     print(dict(calls))
     assert response.status_code == 302, response.content.decode()[-3000:]
-    assert Campaign.objects.filter(issue=issue_2).count() == 1
+    assert Campaign.objects.filter(issue=issue).count() == 1
     assert calls["rendering.prepare_issue"] == 1, dict(calls)
     assert calls["rendering.render_mjml"] == 1, dict(calls)
     assert calls["mjml.mjml2html"] == 1, dict(calls)
