@@ -26,7 +26,7 @@ from wagtail.admin.panels import (
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
-from .models import BasePage
+from .pages import BasePage
 
 LEGAL_RICH_TEXT = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
 

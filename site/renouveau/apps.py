@@ -3,7 +3,7 @@ from django.db.models.signals import post_migrate
 
 
 def _sync_site_url(**_kwargs) -> None:
-    from .site_url import sync_site_record
+    from .site_url import sync_site_record  # uses Site: apps.py is imported before the models
 
     sync_site_record()
 
@@ -14,7 +14,8 @@ class RenouveauConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import checks, placeholders, signals  # noqa: F401 - checks register themselves
+        # In ready(), as Django asks: these use the models. Checks register themselves.
+        from . import checks, placeholders, signals  # noqa: F401
 
         signals.connect()
         # Every deploy runs migrate: the Site record follows SITE_URL from then on.

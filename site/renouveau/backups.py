@@ -22,6 +22,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import connections
+from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 DUMP = "database.dump"
@@ -122,8 +123,6 @@ def inventory() -> dict[str, dict[str, dict]]:
 
 
 def applied_migrations(alias: str = "default") -> dict[str, str]:
-    from django.db.migrations.recorder import MigrationRecorder
-
     latest: dict[str, str] = {}
     for app, name in MigrationRecorder(connections[alias]).migration_qs.values_list("app", "name"):
         latest[app] = max(latest.get(app, ""), name)

@@ -6,6 +6,8 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from .video import parse_video_url
+
 RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
 
 
@@ -172,7 +174,6 @@ class VideoBlock(CheckedStructBlock):
         # Not EmbedBlock's own check, which asks the provider (oEmbed) over the network: the
         # player address is worked out from the URL (renouveau.video), and nothing is fetched
         # from a third party, neither when saving nor when a visitor reads the page.
-        from .video import parse_video_url
 
         url = value.url if value else ""
         if not url:
@@ -185,8 +186,6 @@ class VideoBlock(CheckedStructBlock):
         return value
 
     def get_context(self, value, parent_context=None):
-        from .video import parse_video_url
-
         context = super().get_context(value, parent_context)
         context["video"] = parse_video_url(value.get("video").url if value.get("video") else "")
         return context

@@ -12,6 +12,9 @@ from __future__ import annotations
 import logging
 from email.utils import parseaddr
 
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.checks import CheckMessage, Warning, register
 
@@ -39,10 +42,6 @@ class SESUnreachable(Exception):
 def ses_sender_problem() -> str:
     """'' when SES can send as DEFAULT_FROM_EMAIL, else what is wrong (French); raises
     SESUnreachable when SES cannot be asked."""
-    import boto3
-    from botocore.config import Config
-    from botocore.exceptions import BotoCoreError, ClientError
-
     address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower()
     if "@" not in address:
         return f"DEFAULT_FROM_EMAIL n'est pas une adresse : {settings.DEFAULT_FROM_EMAIL!r}."

@@ -6,8 +6,10 @@ is missing (found by slug or title) and never duplicates.
 """
 
 import io
+import random
 from typing import Any
 
+import font_source_sans_pro as fonts
 from django.conf import settings
 from django.core.files.images import ImageFile
 from PIL import Image as PILImage
@@ -15,6 +17,7 @@ from PIL import ImageDraw, ImageFont
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 
+from . import demo_legal
 from .models import HomePage, SiteImage, SiteSettings, StandardPage
 from .site_url import site_address, sync_site_record
 
@@ -102,8 +105,6 @@ def _houses(
 
 def scene_image_bytes(title: str, tint: int = 0) -> bytes:
     """A 1200×800 JPEG of a cité street, different for each title."""
-    import random
-
     rng = random.Random(f"{title}-{tint}")  # noqa: S311 (a drawing, not a secret)
     canvas = PILImage.new("RGB", (1200, 800))
     draw = ImageDraw.Draw(canvas)
@@ -163,8 +164,6 @@ def scene_image_bytes(title: str, tint: int = 0) -> bytes:
 def demo_font(size: int, *, bold: bool = False) -> ImageFont.FreeTypeFont:
     """Source Sans Pro (the font-source-sans-pro package): Pillow's built-in font has no accented
     letters and draws « é » as a box."""
-    import font_source_sans_pro as fonts
-
     name = "SourceSansProSemibold" if bold else "SourceSansPro"
     return ImageFont.truetype(fonts.font_files_ttf[name], size)
 
@@ -292,7 +291,6 @@ def load(home: HomePage) -> None:
         teaser_text="L'Engagement pour le Renouveau du Bassin Minier en quelques mots.",
         body=PROGRAMME_BODY,
     )
-    from . import demo_legal
 
     legal_pages = demo_legal.load(home)
     site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))

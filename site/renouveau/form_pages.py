@@ -25,7 +25,7 @@ from wagtail.models import Page
 
 from .abuse import HoneypotForm
 from .accessibility import LEGAL_RICH_TEXT
-from .models import BasePage
+from .pages import BasePage
 
 logger = logging.getLogger(__name__)
 

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from .heartbeats import Heartbeat
 
@@ -55,7 +56,6 @@ def _queue_lag(max_lag: float) -> dict:
     """Age of the oldest task ready to run (database backend; RQ is not measured here)."""
     if "DatabaseBackend" not in settings.TASKS["default"]["BACKEND"]:
         return {"status": "not measured"}
-    from django_tasks_db.models import DBTaskResult, get_date_max
 
     oldest = DBTaskResult.objects.ready().order_by("enqueued_at")
     first = oldest.values_list("enqueued_at", "run_after").first()

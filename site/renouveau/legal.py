@@ -14,7 +14,8 @@ from wagtail.models import Orderable, Page
 
 from .accessibility import LEGAL_RICH_TEXT
 from .blocks import BaseStreamBlock
-from .models import BasePage
+from .pages import BasePage
+from .retention import entry_for
 
 TO_COMPLETE = "à compléter"
 
@@ -127,8 +128,6 @@ class PersonalDataPage(BasePage):
     def processings_with_retention(self) -> list[tuple[DataProcessing, str]]:
         """Each processing with its retention line: the retention register's (what the purge
         jobs do) when it has an entry of that name, the editor's text otherwise."""
-        from .retention import entry_for
-
         rows = []
         for processing in self.processings.all():
             entry = entry_for(processing.name)

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from django.core.signals import request_finished
 from django.dispatch import receiver
+from gunicorn.glogging import Logger
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # An id from the proxy in front (nginx's $request_id, a load balancer's) is kept, so that its
@@ -95,23 +96,12 @@ def scrub_sentry_event(event: dict, hint: dict) -> dict:
     return json.loads(redact(json.dumps(event)))
 
 
-def gunicorn_logger_class():
+class GunicornLogger(Logger):
     """gunicorn's Logger with the access line redacted (addresses, personal tokens): the
     Procfile's `--logger-class renouveau.logs.GunicornLogger`."""
-    from gunicorn.glogging import Logger
 
-    class RedactingLogger(Logger):
-        def atoms(self, resp, req, environ, request_time):
-            atoms = super().atoms(resp, req, environ, request_time)
-            return {
-                key: redact(value) if isinstance(value, str) else value
-                for key, value in atoms.items()
-            }
-
-    return RedactingLogger
-
-
-try:  # only where gunicorn is installed (production); nothing to do elsewhere
-    GunicornLogger = gunicorn_logger_class()
-except ImportError:  # pragma: no cover
-    GunicornLogger = None
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        return {
+            key: redact(value) if isinstance(value, str) else value for key, value in atoms.items()
+        }

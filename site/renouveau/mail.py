@@ -24,6 +24,9 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
@@ -62,9 +65,6 @@ def uses_ses() -> bool:
 def new_ses_client(max_pool_connections: int = 4) -> Any:
     """A boto3 SES v2 client configured as the site's SES settings say (region; endpoint from
     AWS_ENDPOINT_URL[_SESV2], e.g. moto_server), botocore retries off. Thread-safe."""
-    import boto3
-    from botocore.config import Config
-
     config = Config(**_NO_RETRIES, max_pool_connections=max_pool_connections)
     return boto3.session.Session().client("sesv2", config=config, region_name=settings.AWS_REGION)
 
@@ -157,8 +157,6 @@ def is_retryable_answer(code: str, status: int) -> bool:
 
 def is_transient(exc: BaseException) -> bool:
     """Whether trying again later may succeed: throttling, 5xx, connection problems."""
-    from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
-
     cause = _root_cause(exc)
     if isinstance(cause, ClientError):
         code = cause.response.get("Error", {}).get("Code", "")
@@ -169,8 +167,6 @@ def is_transient(exc: BaseException) -> bool:
 
 def describe_error(exc: BaseException) -> str:
     """A one-line description for staff, e.g. « MessageRejected: Email address is not verified »."""
-    from botocore.exceptions import ClientError
-
     cause = _root_cause(exc)
     if isinstance(cause, ClientError):
         error = cause.response.get("Error", {})

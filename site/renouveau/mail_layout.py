@@ -27,7 +27,9 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from mjml import mjml2html
 
+from .legal import publisher_for_mail
 from .typography import french_text
 
 TEXT_WIDTH = 72
@@ -44,8 +46,6 @@ _URL = re.compile(r"\S*(?:https?://|mailto:|www\.)\S*")
 def mjml_to_html(source: str) -> str:
     """MJML → HTML with mjml-python, as every mail of the site is drawn (letter, alerts,
     transactional mails), the preheader in the page's colour."""
-    from mjml import mjml2html
-
     return _PREVIEW_DIV.sub(
         rf"\1color:{PREHEADER_COLOUR};", mjml2html(source, disable_comments=True), 1
     )
@@ -82,8 +82,6 @@ def la_cite(title: str) -> str:
 def layout_context(**context: Any) -> dict[str, Any]:
     """What the layout reads besides a mail's own values: the site's address and the
     publisher's identity (from the live legal notice)."""
-    from .legal import publisher_for_mail
-
     context.setdefault("site_url", settings.SITE_URL)
     context.setdefault("site_name", settings.SITE_URL.split("://", 1)[-1].rstrip("/"))
     context.setdefault("preheader_spacer", PREHEADER_SPACER)

@@ -7,8 +7,10 @@ its URLs are permanent: plain `/media/…` files locally, plain objects under th
 
 from __future__ import annotations
 
+import json
 from urllib.parse import unquote, urlsplit
 
+import boto3
 from django.conf import settings
 from django.core.files.storage import default_storage
 
@@ -58,9 +60,5 @@ def public_read_policy(bucket: str, prefix: str = "public") -> dict:
 
 def apply_public_read_policy(bucket: str) -> None:
     """Put `public_read_policy` on the bucket (deploy step: `manage.py s3_public_media`)."""
-    import json
-
-    import boto3
-
     client = boto3.client("s3", region_name=settings.AWS_S3_REGION_NAME)
     client.put_bucket_policy(Bucket=bucket, Policy=json.dumps(public_read_policy(bucket)))

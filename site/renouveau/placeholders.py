@@ -12,6 +12,8 @@ from html import unescape
 from django.core.checks import CheckMessage, Warning, register
 from django.db import DatabaseError
 
+from .legal import LegalNoticePage, publisher_for_mail
+
 PLACEHOLDER = re.compile(
     r"\bà[\s\u00a0]+compl[ée]ter\b|\bà[\s\u00a0]+confirmer\b|\bXXX+\b|\blorem\b", re.IGNORECASE
 )
@@ -33,8 +35,6 @@ def placeholder_problems(
 ) -> list[str]:
     """French messages for the pre-send checks: placeholders in the mail (HTML or text part);
     those of the footer's identity point to the legal notice, where it comes from."""
-    from .legal import publisher_for_mail
-
     publisher = publisher_for_mail() if publisher is None else publisher
     in_footer = placeholders_in(" ".join(publisher.values()))
     found = [p for p in placeholders_in(html_text(html) + "\n" + text) if p not in in_footer]
@@ -67,8 +67,6 @@ _LEGAL_FIELDS = (
 
 def legal_notice_placeholders() -> dict[str, list[str]]:
     """Per field label of the live legal notice, the placeholders it still holds."""
-    from .legal import LegalNoticePage
-
     found: dict[str, list[str]] = {}
     for notice in LegalNoticePage.objects.live():
         for name in _LEGAL_FIELDS:

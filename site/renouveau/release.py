@@ -13,8 +13,10 @@ import subprocess
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
 
 NPM_CI = ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"]
 
@@ -43,16 +45,12 @@ def install_npm_packages(root: Path) -> bool:
 
 
 def pending_migrations(alias: str = DEFAULT_DB_ALIAS) -> list[str]:
-    from django.db.migrations.executor import MigrationExecutor
-
     executor = MigrationExecutor(connections[alias])
     targets = executor.loader.graph.leaf_nodes()
     return [f"{m.app_label}.{m.name}" for m, _ in executor.migration_plan(targets)]
 
 
 def static_manifest_missing() -> bool:
-    from django.contrib.staticfiles.storage import staticfiles_storage
-
     name = getattr(staticfiles_storage, "manifest_name", None)
     return bool(name) and not Path(settings.STATIC_ROOT, name).exists()
 

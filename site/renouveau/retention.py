@@ -15,10 +15,15 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from io import StringIO
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
 from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
+from wagtail.contrib.forms.models import FormSubmission
 
 from .scheduler import Job
 
@@ -78,8 +83,6 @@ TASK_RESULTS_RETENTION_DAYS = 1
 
 def purge_form_submissions() -> int:
     """Answers to the forms built in the admin (contact…) are deleted one year after sending."""
-    from wagtail.contrib.forms.models import FormSubmission  # what FormPage records
-
     deleted, _ = FormSubmission.objects.filter(
         submit_time__lt=timezone.now() - CONTACT_RETENTION
     ).delete()
@@ -89,8 +92,6 @@ def purge_form_submissions() -> int:
 def purge_security_records() -> dict[str, int]:
     """django-axes keeps the IP and user agent of each admin login attempt: attempts and logs
     older than SECURITY_LOG_RETENTION go (axes' own models; a live lock-out lasts hours)."""
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-
     limit = timezone.now() - SECURITY_LOG_RETENTION
     return {
         "attempts": AccessAttempt.objects.filter(attempt_time__lt=limit).delete()[0],
@@ -102,11 +103,6 @@ def purge_security_records() -> dict[str, int]:
 def prune_task_results() -> str:
     """Finished background-task results (their arguments and return values) are deleted after
     a day, with django-tasks-db's own command; other backends keep none in the database."""
-    from io import StringIO
-
-    from django.conf import settings
-    from django.core.management import call_command
-
     backend = settings.TASKS.get("default", {}).get("BACKEND", "")
     if not backend.startswith("django_tasks_db"):
         return "no database results"

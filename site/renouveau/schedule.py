@@ -3,11 +3,12 @@ heartbeat."""
 
 from io import StringIO
 
+from django.conf import settings
 from django.core.management import call_command
 
 from .heartbeats import worker_heartbeat
 from .retention import RETENTION, retention_jobs
-from .scheduler import Job, interval
+from .scheduler import Job
 
 
 def publish_scheduled_pages() -> str:
@@ -26,13 +27,13 @@ JOBS = [
     Job(
         "publish-scheduled-pages",
         publish_scheduled_pages,
-        every_seconds=interval("SCHEDULE_PUBLISH_SECONDS", 60),
+        every_seconds=settings.SCHEDULE_PUBLISH_SECONDS,
     ),
     # /healthz's worker heartbeat: a task a worker must run (renouveau/health.py).
     Job(
         "worker-heartbeat",
         queue_worker_heartbeat,
-        every_seconds=interval("WORKER_HEARTBEAT_SECONDS", 60),
+        every_seconds=settings.WORKER_HEARTBEAT_SECONDS,
     ),
     *retention_jobs(RETENTION),  # contact-form answers, security records (retention.py)
 ]

@@ -25,6 +25,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from django.apps import apps
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, close_old_connections, connections
@@ -67,7 +71,8 @@ class Job:
 
 def interval(setting: str, default: int) -> int:
     """An interval in seconds: the Django setting, else the environment variable of the same
-    name (DEPLOY.md lists them), else the default. The production tests shorten some."""
+    name (DEPLOY.md lists them), else the default. The production tests shorten some. Left for
+    mailing's jobs; the others read their setting (settings/base.py reads the environment)."""
     return int(getattr(settings, setting, None) or os.environ.get(setting) or default)
 
 
@@ -110,11 +115,6 @@ def missed_jobs(jobs: list[Job], now: datetime | None = None) -> list[Job]:
 
 def build_scheduler(jobs: list[Job] | None = None, *, blocking: bool = True, catch_up=()):
     """APScheduler with the jobs; those in `catch_up` run once at start, then on schedule."""
-    from apscheduler.schedulers.background import BackgroundScheduler
-    from apscheduler.schedulers.blocking import BlockingScheduler
-    from apscheduler.triggers.cron import CronTrigger
-    from apscheduler.triggers.interval import IntervalTrigger
-
     kind = BlockingScheduler if blocking else BackgroundScheduler
     scheduler = kind(timezone=settings.TIME_ZONE)
     catch_up_names = {job.name for job in catch_up}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from wagtail.models import Site
 
 
 def site_address() -> tuple[str, int]:
@@ -22,8 +23,6 @@ def site_address() -> tuple[str, int]:
 
 def sync_site_record() -> bool:
     """Point the default Wagtail Site at SITE_URL. Returns True when the record changed."""
-    from wagtail.models import Site
-
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         return False

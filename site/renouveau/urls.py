@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.utils.module_loading import module_has_submodule
+from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -37,8 +38,6 @@ for app_config in apps.get_app_configs():
         urlpatterns.append(path("", include(f"{app_config.name}.public_urls")))
 
 if settings.DEBUG or settings.SERVE_MEDIA_LOCALLY:
-    from django.views.static import serve
-
     # Development and `make serve-prod` only; in production media live on S3 (or behind nginx).
     urlpatterns.append(
         re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})

@@ -1,6 +1,7 @@
 """Small site-wide views: health check, robots.txt, error pages."""
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.request import split_domain_port
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -48,8 +49,6 @@ def serve_page(request: HttpRequest, path: str) -> HttpResponse:
     (specific) taken from the fragments cache: two queries less on every page. A site's or a
     home page's change bumps the content generation (signals.py)."""
     if fragments.enabled() and not hasattr(request, "_wagtail_site"):
-        from django.http.request import split_domain_port
-
         hostname = split_domain_port(request._get_raw_host())[0]
 
         def build() -> Site | None:

@@ -81,7 +81,7 @@ LOGGING["handlers"]["console"]["formatter"] = "json" if LOG_FORMAT == "json" els
 # addresses, e-mail addresses redacted from every event), else a mail to ADMINS
 # ("Name <address>, …") through Django's AdminEmailHandler, sent by SES like every mail.
 SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
-if SENTRY_DSN:
+if SENTRY_DSN:  # the imports only where Sentry is configured (settings load before the apps)
     import sentry_sdk
 
     from renouveau.logs import scrub_sentry_event

@@ -8,11 +8,15 @@ from typing import Any
 
 from django import template
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
 from wagtail.models import Page, Site
 
 from .. import fragments
+from ..accessibility import site_accessibility_status
+from ..legal import SitemapPage
+from ..models import SiteSettings
 
 register = template.Library()
 
@@ -46,7 +50,6 @@ def _image(page: Page | None) -> tuple[str, str, int, int]:
             rendition = None
         if rendition is not None:
             return (_absolute(rendition.url), image.description or image.title, 1200, 630)
-    from django.templatetags.static import static
 
     return (
         _absolute(static("img/partage.png")),
@@ -96,8 +99,6 @@ def organisation(request) -> dict[str, Any]:
 
 
 def _organisation(site: Site | None) -> dict[str, Any]:
-    from ..models import SiteSettings
-
     site_settings = SiteSettings.for_site(site) if site else None
     data: dict[str, Any] = {
         "@type": "Organization",
@@ -181,8 +182,6 @@ def structured_data(context) -> str:
 @register.inclusion_tag("includes/accessibility_mention.html")
 def accessibility_mention() -> dict[str, Any]:
     """« Accessibilité : partiellement conforme », from the live statement's audit grid."""
-    from ..accessibility import site_accessibility_status
-
     statement, audit = site_accessibility_status()
     return {"statement": statement, "audit": audit}
 
@@ -208,6 +207,4 @@ def newsletter_signup_url() -> str:
 
 @register.simple_tag
 def sitemap_page():
-    from ..legal import SitemapPage
-
     return SitemapPage.objects.live().public().first()

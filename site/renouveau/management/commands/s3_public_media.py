@@ -1,3 +1,5 @@
+import json
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -14,8 +16,6 @@ class Command(BaseCommand):
         parser.add_argument("--print", action="store_true", help="Print the policy only.")
 
     def handle(self, *args, print: bool = False, **options):
-        import json
-
         bucket = settings.AWS_STORAGE_BUCKET_NAME
         if not bucket:
             raise CommandError("AWS_STORAGE_BUCKET_NAME is not set: media are local files.")
