@@ -10,8 +10,9 @@ from django.http import HttpRequest
 from renouveau.visibility import public_live
 
 from .figures import programme_figures
-from .listing import private_sections, programme_pages
+from .listing import programme_pages
 from .models import NewsIndexPage, NewsPage, ProgrammeFiguresPage, WebinarIndexPage
+from .paging import private_sections
 from .webinars import past_webinars, upcoming_webinars
 
 HOME_NEWS = 3

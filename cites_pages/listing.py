@@ -1,49 +1,27 @@
-"""Pagination and mentions shared by the programme's listings."""
+"""The programme's single-instance pages and the mentions of a cité, shared by the listings
+(pagination and visibility helpers: paging.py)."""
 
 from dataclasses import dataclass
-from typing import Any
 
-from django.core.paginator import Page as PaginatorPage
-from django.core.paginator import Paginator
-from django.db.models import Q
+from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
-from django.utils.http import urlencode
 from wagtail.models import Page
 
 from renouveau import fragments
-from renouveau.visibility import private_q, public_live
+from renouveau.visibility import public_live
 
-from .models import CaseStudyPage, CityPage, NewsPage, WebinarPage
-
-
-def paginate(request: HttpRequest, items: Any, per_page: int) -> PaginatorPage:
-    """The requested page; a page number that is not a number gives the first page and one
-    past the end the last page (never an error)."""
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
-
-
-def ids_key(items: Any) -> str:
-    """The ids of a (sliced) queryset, in order, as a cache key: one query of integers, none of
-    the pages themselves."""
-    return ",".join(str(pk) for pk in items.values_list("pk", flat=True))
-
-
-def base_query(params: dict[str, str]) -> str:
-    """Query string of the active filters, to which pagination links add `page=`."""
-    return urlencode(params)
-
-
-def private_sections(request: HttpRequest | None = None) -> Q:
-    """Wagtail's condition for pages in a private section, looked up once per request (each
-    `.public()` costs a query; a page that lists several things would pay it several times) and
-    cached per content generation (renouveau.fragments)."""
-    cached = getattr(request, "_cites_pages_private_q", None)
-    if cached is not None:
-        return cached
-    private = private_q(request)
-    if request is not None:
-        request._cites_pages_private_q = private
-    return private
+from .models import (
+    CaseStudyIndexPage,
+    CaseStudyPage,
+    CitiesIndexPage,
+    CityPage,
+    NewsIndexPage,
+    NewsPage,
+    ProgrammeFiguresPage,
+    WebinarIndexPage,
+    WebinarPage,
+)
+from .paging import private_sections
 
 
 def programme_pages(request: HttpRequest | None = None) -> dict[type, Page]:
@@ -52,15 +30,6 @@ def programme_pages(request: HttpRequest | None = None) -> dict[type, Page]:
     cached = getattr(request, "_cites_pages_programme_pages", None)
     if cached is not None:
         return cached
-    from django.contrib.contenttypes.models import ContentType
-
-    from .models import (
-        CaseStudyIndexPage,
-        CitiesIndexPage,
-        NewsIndexPage,
-        ProgrammeFiguresPage,
-        WebinarIndexPage,
-    )
 
     models = [
         CitiesIndexPage,
@@ -88,16 +57,6 @@ def programme_pages(request: HttpRequest | None = None) -> dict[type, Page]:
     if request is not None:
         request._cites_pages_programme_pages = pages
     return pages
-
-
-def live_pages(manager: Any, request: HttpRequest | None = None) -> list:
-    """The published, public pages of a page-to-page many-to-many field, by title.
-
-    In a preview the relation is still in memory (modelcluster) and cannot be queried."""
-    pages = manager.all()
-    if hasattr(pages, "live"):
-        return list(public_live(pages).exclude(private_sections(request)).order_by("title"))
-    return sorted((p for p in pages if p.live), key=lambda p: p.title)
 
 
 @dataclass

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 class DocumentsConfig(AppConfig):
@@ -8,8 +9,7 @@ class DocumentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import m2m_changed, post_delete, post_save
-
+        # In ready(), as Django asks: these modules use the models.
         from renouveau.page_cache import invalidate_page_cache
 
         from .models import LibraryDocument
@@ -23,7 +23,7 @@ class DocumentsConfig(AppConfig):
             invalidate_page_cache, sender=LibraryDocument.related_pages.through, dispatch_uid=uid
         )
 
-        from .alerts import on_related_pages_added
+        from .alerts import on_related_pages_added  # likewise
 
         # A document newly linked to a cité is news for the cité's followers.
         m2m_changed.connect(

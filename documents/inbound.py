@@ -12,6 +12,7 @@ The endpoint records the notification (`InboundMail`) and a task (documents.task
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -30,6 +31,7 @@ from django.utils.html import strip_tags
 
 from mailing.audience.subscriptions import unsubscribe_by_mail
 from mailing.audience.tokens import unsubscribe_address
+from renouveau.models import SiteSettings
 
 from .caps import answered_today, auto_mail_refusal
 from .models import DocumentRequest, LibraryDocument, RequestSource, RequestStatus
@@ -127,12 +129,9 @@ def match_document(
 def site_addresses() -> set[str]:
     """The site's own addresses: never answered (they would make a loop)."""
     addresses = {parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower()}
-    try:
-        from renouveau.models import SiteSettings
-
+    # The settings table may not exist yet (before migrate): the sender is enough then.
+    with contextlib.suppress(Exception):
         addresses.update(s.contact_email.lower() for s in SiteSettings.objects.all())
-    except Exception:  # noqa: BLE001, S110 - settings table may not exist yet; the sender is enough
-        pass
     return {a for a in addresses if a}
 
 

@@ -3,6 +3,7 @@ library page, and the requests for documents sent on request (by the form or by 
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -12,8 +13,11 @@ from wagtail.documents.models import AbstractDocument, Document
 from wagtail.search import index
 
 from cites_pages.models import CityPage, WebinarPage
+from renouveau.abuse import canonical_email
 from renouveau.models import BasePage
 from renouveau.profiles import VisitorProfile
+
+from .storage import documents_files
 
 
 class DocumentKind(models.TextChoices):
@@ -32,15 +36,11 @@ class Availability(models.TextChoices):
 
 def documents_storage():
     """The private storage of library documents (STORAGES["documents"]), never public media."""
-    from .storage import documents_files
-
     return documents_files
 
 
 def related_page_choices() -> Q:
     """The pages a document can be about: cités and webinars."""
-    from django.contrib.contenttypes.models import ContentType
-
     content_types = ContentType.objects.get_for_models(CityPage, WebinarPage).values()
     return Q(content_type__in=[content_type.pk for content_type in content_types])
 
@@ -147,6 +147,7 @@ class DocumentLibraryPage(RoutablePageMixin, BasePage):
         verbose_name_plural = "bibliothèques de documents"
 
     def get_context(self, request, *args, **kwargs):
+        # Here, not at the top: library.py queries LibraryDocument (page/record split pending).
         from .library import library_context
 
         context = super().get_context(request, *args, **kwargs)
@@ -155,6 +156,7 @@ class DocumentLibraryPage(RoutablePageMixin, BasePage):
 
     @path("demande/<int:document_id>/", name="request")
     def request_document(self, request, document_id: int):
+        # Here, not at the top: views.py imports these models (page/record split pending).
         from .views import request_document_view
 
         return request_document_view(request, self, document_id)
@@ -222,8 +224,6 @@ class DocumentRequest(models.Model):
         return f"{self.email} — {title}"
 
     def save(self, *args, **kwargs):
-        from renouveau.abuse import canonical_email
-
         self.email_key = canonical_email(self.email)
         if "update_fields" in kwargs and kwargs["update_fields"] is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "email_key"}

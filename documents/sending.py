@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from mailing.audience.subscriptions import start_subscription
 from renouveau.mail import describe_error, send_mail_message
+from renouveau.mail_layout import render_mail
 from renouveau.templatetags.site_tags import date_fr
 
 from .caps import auto_mail_refusal
@@ -30,8 +31,6 @@ NEWSLETTER_CONSENT_VERSION = "documents-2026-11"
 
 def link_mail(request: DocumentRequest, url: str, expires: datetime) -> tuple[str, str]:
     """(HTML, text) of the mail with the personal link, in the site's mail layout."""
-    from renouveau.mail_layout import render_mail
-
     uses = settings.DOCUMENTS_LINK_MAX_USES
     until = date_fr(timezone.localtime(expires))
     context = {

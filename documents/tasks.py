@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task
 
+from .inbound import InboundError, handle_inbound_notification
 from .models import InboundMail
 
 logger = logging.getLogger(__name__)
@@ -35,8 +36,6 @@ def record_inbound_mail(message: dict[str, Any], notification: dict[str, Any]) -
 @task(queue_name="mail")
 def process_inbound_mail(inbound_id: int) -> str:
     """Handle one recorded inbound mail, once (a task run again finds it done)."""
-    from .inbound import InboundError, handle_inbound_notification
-
     # Claimed by one worker (no lock held while SES is called); a worker killed half-way
     # leaves it « En cours de traitement » rather than risk answering twice.
     claimed = InboundMail.objects.filter(pk=inbound_id, status=InboundMail.Status.RECEIVED).update(

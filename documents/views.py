@@ -31,10 +31,12 @@ from renouveau.sns import (
 )
 
 from .forms import DocumentRequestForm
+from .inbound import InboundError, parse_notification
 from .links import LinkError, check_token, link_expires_at, use_token
 from .models import Availability, DocumentLibraryPage, LibraryDocument
 from .sending import request_from_form
 from .storage import download_filename, download_origin, presigned_url
+from .tasks import record_inbound_mail
 
 logger = logging.getLogger(__name__)
 
@@ -154,9 +156,6 @@ def download_view(request: HttpRequest, token: str) -> HttpResponse:
 def ses_inbound_view(request: HttpRequest) -> HttpResponse:
     """SNS notifications of SES inbound mail (stored in S3): recorded at once, processed by a
     task (SNS retries a slow endpoint), once per SNS MessageId and per SES message id."""
-    from .inbound import InboundError, parse_notification
-    from .tasks import record_inbound_mail
-
     topics = settings.DOCUMENTS_INBOUND_TOPIC_ARNS
     if not topics:
         raise Http404("Réception des e-mails non configurée")

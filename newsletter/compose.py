@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 from wagtail.models import Page, Site
 
+from .models import NewsletterIssuePage
+
 
 def find_page_by_address(address: str) -> Page | None:
     """The live page at a public address of the site ("/cites/cite-taffin/" or a full URL)."""
@@ -59,8 +61,6 @@ def next_issue_structure(previous: Any) -> list[tuple[str, Any]]:
 def issue_from_previous(index: Any, *, user: Any = None) -> Any:
     """A new draft issue under `index` with the structure of its latest issue (by number),
     numbered next; None when the index has no issue yet."""
-    from .models import NewsletterIssuePage
-
     previous = NewsletterIssuePage.objects.child_of(index).order_by("-number").first()
     if previous is None:
         return None

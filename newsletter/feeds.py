@@ -1,8 +1,10 @@
 """RSS feed of the letter's issues (served by the archive page at `rss/`)."""
 
+from datetime import datetime, time
 from typing import Any
 
 from django.contrib.syndication.views import Feed
+from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
 
 from .email_context import page_url
@@ -35,8 +37,4 @@ class IssuesFeed(Feed):
         return page_url(item)
 
     def item_pubdate(self, item: Any):
-        from datetime import datetime, time
-
-        from django.utils import timezone
-
         return timezone.make_aware(datetime.combine(item.issue_date, time(9)))

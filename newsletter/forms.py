@@ -6,6 +6,7 @@ from django.core.validators import validate_email
 from wagtail.admin.widgets import AdminPageChooser
 from wagtail.models import Page
 
+from .compose import find_page_by_address
 from .testsend import MAX_TEST_RECIPIENTS
 
 
@@ -72,8 +73,6 @@ class AddPagesForm(forms.Form):
         return [self[f"page_{n}"] for n in range(1, CHOOSERS + 1)]
 
     def clean_addresses(self) -> list:
-        from .compose import find_page_by_address
-
         lines = [line.strip() for line in self.cleaned_data["addresses"].splitlines()]
         lines = [line for line in lines if line]
         if len(lines) > 30:

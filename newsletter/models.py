@@ -16,7 +16,9 @@ from renouveau.models import BasePage
 
 from .blocks import NewsletterStreamBlock
 from .email_context import page_url
+from .feeds import IssuesFeed
 from .panels import IssueChecksPanel
+from .preview import email_page, email_preview
 
 FRENCH_MONTHS = [
     "janvier",
@@ -90,8 +92,6 @@ class NewsletterIndexPage(RoutablePageMixin, BasePage):
 
     @path("rss/", name="feed")
     def feed(self, request):
-        from .feeds import IssuesFeed
-
         return IssuesFeed(self)(request)
 
 
@@ -161,8 +161,6 @@ class NewsletterIssuePage(RoutablePageMixin, BasePage):
     @path("email/", name="email")
     def email_version(self, request):
         """The e-mail as subscribers get it, with the generic unsubscribe page as its link."""
-        from .preview import email_page
-
         return email_page(self)
 
     def get_archive_url(self) -> str:
@@ -182,7 +180,5 @@ class NewsletterIssuePage(RoutablePageMixin, BasePage):
 
     def serve_preview(self, request, mode_name):
         if mode_name == "email":
-            from .preview import email_preview
-
             return email_preview(request, self)
         return super().serve_preview(request, mode_name)

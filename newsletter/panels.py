@@ -4,6 +4,9 @@ from typing import Any
 
 from wagtail.admin.panels import Panel
 
+from .checks import incomplete_blocks, issue_checks
+from .rendering import UNSUBSCRIBE_URL_PLACEHOLDER, render_issue
+
 
 class IssueChecksPanel(Panel):
     class BoundPanel(Panel.BoundPanel):
@@ -14,9 +17,6 @@ class IssueChecksPanel(Panel):
             return bool(getattr(self.instance, "pk", None))
 
         def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
-            from .checks import incomplete_blocks, issue_checks
-            from .rendering import UNSUBSCRIBE_URL_PLACEHOLDER, render_issue
-
             context = super().get_context_data(parent_context)
             incomplete = incomplete_blocks(self.instance)
             if incomplete:  # a draft with blocks to fill cannot be rendered yet

@@ -5,6 +5,7 @@ from wagtail.admin.widgets import Button
 
 from . import admin_views
 from .admin_actions import IssueMenuItem
+from .models import NewsletterIndexPage
 
 
 @hooks.register("register_admin_urls")
@@ -26,8 +27,6 @@ def register_admin_urls():
 @hooks.register("register_page_header_buttons")
 def index_header_buttons(page, user, view_name, next_url=None):
     """« Créer à partir du numéro précédent » on the letter's archive (its listing and editor)."""
-    from .models import NewsletterIndexPage
-
     if isinstance(page.specific_deferred, NewsletterIndexPage) and (
         page.permissions_for_user(user).can_add_subpage()
     ):

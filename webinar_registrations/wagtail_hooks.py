@@ -6,7 +6,10 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 
+from cites_pages.models import WebinarPage
+
 from .admin_views import admin_urls, can_view
+from .registrations import full_webinar_ids
 
 
 @hooks.register("register_admin_urls")
@@ -31,8 +34,6 @@ def register_menu_item():
 
 @hooks.register("register_page_header_buttons")
 def registrants_header_button(page, user, view_name, next_url=None):
-    from cites_pages.models import WebinarPage
-
     if getattr(page, "specific_class", None) is WebinarPage and can_view(user):
         yield Button(
             "Inscrits",
@@ -54,6 +55,4 @@ def register_permissions():
 @hooks.register("webinar_full_ids")
 def full_webinars(ids):
     """For cites_pages' « Complet » badge (cites_pages.webinars.FULL_HOOK)."""
-    from .registrations import full_webinar_ids
-
     return full_webinar_ids(ids)

@@ -14,10 +14,12 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from renouveau import fragments
 from renouveau.blocks import RICH_TEXT_FEATURES, BaseStreamBlock
 from renouveau.models import BasePage
 
 from ..blocks import CONTACT_BLOCKS, DOCUMENT_BLOCKS, KEY_FIGURE_BLOCKS
+from ..paging import base_query, live_pages, paginate
 from .common import tabs
 from .snippets import Landlord, Organisation, Theme
 
@@ -39,10 +41,8 @@ class CaseStudyIndexPage(RoutablePageMixin, BasePage):
 
     @path("")
     def index_route(self, request):
-        from renouveau import fragments
-
+        # Here, not at the top: case_studies.py queries CaseStudyPage (a cycle).
         from ..case_studies import filter_case_studies, filter_options
-        from ..listing import base_query, paginate
 
         options = fragments.cached(
             "case-study-filters", lambda: filter_options(self), request, self.pk
@@ -215,8 +215,8 @@ class CaseStudyPage(BasePage):
         return self.teaser_text or self.intro or self.search_description or ""
 
     def get_context(self, request, *args, **kwargs):
+        # Here, not at the top: case_studies.py queries CaseStudyPage (a cycle).
         from ..case_studies import budget_of
-        from ..listing import live_pages
 
         context = super().get_context(request, *args, **kwargs)
         context.update(

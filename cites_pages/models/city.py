@@ -14,11 +14,13 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from renouveau import fragments
 from renouveau.blocks import BaseStreamBlock
 from renouveau.french import sort_key
 from renouveau.models import BasePage
 
 from ..blocks import GALLERY_BLOCKS, KEY_FIGURE_BLOCKS, TIMELINE_BLOCKS
+from ..paging import base_query, paginate
 from .common import Status, tabs
 from .snippets import EPCI, Commune, Landlord
 
@@ -38,8 +40,7 @@ class CitiesIndexPage(RoutablePageMixin, BasePage):
         verbose_name_plural = "index des cités"
 
     def filtered_cities(self, request):
-        from renouveau import fragments
-
+        # Here, not at the top: registry.py queries CityPage (a cycle).
         from ..registry import filter_counts, live_cities, parse_filters
 
         cities = live_cities(self)
@@ -51,8 +52,6 @@ class CitiesIndexPage(RoutablePageMixin, BasePage):
 
     @path("")
     def index_route(self, request):
-        from ..listing import base_query, paginate
-
         filters, cities = self.filtered_cities(request)
         page_obj = paginate(request, cities, self.per_page)
         query = filters.querystring()
@@ -71,6 +70,7 @@ class CitiesIndexPage(RoutablePageMixin, BasePage):
 
     @path("export-csv/", name="cities_csv")
     def csv_route(self, request):
+        # Here, not at the top: registry.py queries CityPage (a cycle).
         from ..registry import cities_csv
 
         _, cities = self.filtered_cities(request)
@@ -82,6 +82,7 @@ class CitiesIndexPage(RoutablePageMixin, BasePage):
 
     @path("export-geojson/", name="cities_geojson")
     def geojson_route(self, request):
+        # Here, not at the top: registry.py queries CityPage (a cycle).
         from ..registry import cities_geojson
 
         _, cities = self.filtered_cities(request)
@@ -269,6 +270,7 @@ class CityPage(BasePage):
             )
 
     def get_context(self, request, *args, **kwargs):
+        # Here, not at the top: listing.py queries the page models (a cycle).
         from ..listing import mentions_of
 
         context = super().get_context(request, *args, **kwargs)

@@ -5,8 +5,12 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
 
+from renouveau import fragments
 from renouveau.blocks import BaseStreamBlock
 from renouveau.models import BasePage
+
+from ..paging import private_sections
+from .city import CitiesIndexPage
 
 
 class ProgrammeFiguresPage(BasePage):
@@ -28,11 +32,9 @@ class ProgrammeFiguresPage(BasePage):
         verbose_name_plural = "pages « le programme en chiffres »"
 
     def get_context(self, request, *args, **kwargs):
-        from renouveau import fragments
-
+        # Here, not at the top: figures.py and listing.py query the page models (a cycle).
         from ..figures import programme_figures
-        from ..listing import private_sections, programme_pages
-        from .city import CitiesIndexPage
+        from ..listing import programme_pages
 
         context = super().get_context(request, *args, **kwargs)
         # Summed over every cité: computed once per content generation, so the page costs the

@@ -13,10 +13,12 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from renouveau import fragments
 from renouveau.blocks import BaseStreamBlock
 from renouveau.models import BasePage, SiteImage
 from renouveau.visibility import private_q, public_live
 
+from ..paging import base_query, live_pages, paginate
 from .common import tabs
 from .snippets import NewsCategory
 
@@ -58,10 +60,6 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
         return categories, [d.year for d in news.dates("date", "year", order="DESC")]
 
     def listing(self, request, news, **extra):
-        from renouveau import fragments
-
-        from ..listing import base_query, paginate
-
         categories, years = fragments.cached(
             "news-index", self.categories_and_years, request, self.pk
         )
@@ -95,12 +93,14 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
 
     @path("rss/", name="rss")
     def rss_route(self, request):
+        # Here, not at the top: feeds.py queries NewsPage (a cycle).
         from ..feeds import NewsFeed
 
         return NewsFeed(self)(request)
 
     @path("atom/", name="atom")
     def atom_route(self, request):
+        # Here, not at the top: feeds.py queries NewsPage (a cycle).
         from ..feeds import NewsAtomFeed
 
         return NewsAtomFeed(self)(request)
@@ -169,8 +169,6 @@ class NewsPage(BasePage):
         return self.teaser_image or self.image
 
     def get_context(self, request, *args, **kwargs):
-        from ..listing import live_pages
-
         context = super().get_context(request, *args, **kwargs)
         context["related_cities"] = live_pages(self.related_cities, request)
         return context

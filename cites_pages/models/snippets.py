@@ -4,6 +4,7 @@ intercommunalities (EPCI), social landlords, partner organisations, themes and n
 Every snippet has a `slug`, filled from its name when left empty: public filters and open-data
 exports use slugs, so URLs stay readable (`/cites/?epci=valenciennes-metropole`)."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.text import slugify
@@ -41,8 +42,6 @@ class SlugNamedModel(index.Indexed, models.Model):
         # a form error rather than a database error.
         slug = self.slug or slugify(self.name)
         if slug and type(self).objects.filter(slug=slug).exclude(pk=self.pk).exists():
-            from django.core.exceptions import ValidationError
-
             raise ValidationError({"slug": "Cet identifiant d'adresse est déjà utilisé."})
 
 
@@ -114,8 +113,6 @@ class Commune(SlugNamedModel):
 
     def clean(self):
         if self.insee_code and self.department and not self.insee_code.startswith(self.department):
-            from django.core.exceptions import ValidationError
-
             raise ValidationError(
                 {"insee_code": "Le code INSEE ne correspond pas au département choisi."}
             )

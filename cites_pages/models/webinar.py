@@ -16,6 +16,7 @@ from renouveau.blocks import BaseStreamBlock
 from renouveau.models import BasePage
 
 from ..blocks import AGENDA_BLOCKS, DOCUMENT_BLOCKS, REPLAY_BLOCKS, SPEAKER_BLOCKS
+from ..paging import ids_key, live_pages, paginate
 from .common import tabs
 from .snippets import Landlord, Organisation, Theme
 
@@ -38,7 +39,7 @@ class WebinarIndexPage(RoutablePageMixin, BasePage):
 
     @path("")
     def index_route(self, request):
-        from ..listing import ids_key, paginate
+        # Here, not at the top: webinars.py queries WebinarPage (a cycle).
         from ..webinars import past_webinars, upcoming_webinars
 
         upcoming = upcoming_webinars(self)
@@ -62,6 +63,7 @@ class WebinarIndexPage(RoutablePageMixin, BasePage):
 
     @path("agenda-ical/", name="ical_feed")
     def ical_route(self, request):
+        # Here, not at the top: webinars.py queries WebinarPage (a cycle).
         from ..webinars import calendar, upcoming_webinars
 
         body = calendar(
@@ -205,7 +207,7 @@ class WebinarPage(RoutablePageMixin, BasePage):
         return self.teaser_text or self.intro or self.search_description or ""
 
     def get_context(self, request, *args, **kwargs):
-        from ..listing import live_pages
+        # Here, not at the top: webinars.py queries WebinarPage (a cycle).
         from ..webinars import event_json_ld, location_text, webinar_state
 
         context = super().get_context(request, *args, **kwargs)
@@ -224,6 +226,7 @@ class WebinarPage(RoutablePageMixin, BasePage):
 
     @path("ical/", name="ics")
     def ics_route(self, request):
+        # Here, not at the top: webinars.py queries WebinarPage (a cycle).
         from ..webinars import calendar
 
         return HttpResponse(

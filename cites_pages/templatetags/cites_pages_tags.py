@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import template
 
 from ..models.case_study import format_euros
+from ..webinars import webinar_state as state
 
 register = template.Library()
 
@@ -29,6 +30,4 @@ def thousands(value) -> str:
 @register.filter
 def webinar_state(webinar) -> str:
     """« À venir », « Complet », « Replay » or « Replay à venir » (cites_pages.webinars)."""
-    from ..webinars import webinar_state as state
-
     return state(webinar)
