@@ -44,6 +44,10 @@ def test_every_public_form_answers_errors_the_same_way(live_server, demo_site, b
     cache.clear()  # rate-limit counters
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
+    # The short « Suivre cette cité » form of a cité profile: a real field, not the browser's.
+    page.goto(f"{live_server.url}{CityPage.objects.live().order_by('title').first().url}")
+    short_field = page.locator("section.follow-cite input[type=email]").bounding_box()
+    assert short_field["height"] >= 40, short_field
     for name, path in public_forms().items():
         page.goto(f"{live_server.url}{path}")
         title = page.title()
