@@ -2,17 +2,16 @@
 
 from django.test import TestCase
 
-from cites_pages.models import CaseStudyPage, CityPage, Commune, WebinarPage
-from renouveau.demo import ensure_home_page
+from cites_pages.models import CaseStudyPage, CityPage, Commune, NewsPage, WebinarPage
 from tests.factories import (
     CaseStudyIndexPageFactory,
     CitiesIndexPageFactory,
     CommuneFactory,
     WebinarIndexPageFactory,
 )
+from tests.pages import one_page_of_each_type, site_home_page
 
 from .admin_forms import add_page, form_errors
-from .base import ProgrammeTestCase
 
 
 class TestAdminValidation(TestCase):
@@ -20,7 +19,7 @@ class TestAdminValidation(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        home = ensure_home_page()
+        home = site_home_page()
         cls.cities = CitiesIndexPageFactory(parent=home)
         cls.webinars = WebinarIndexPageFactory(parent=home)
         cls.case_studies = CaseStudyIndexPageFactory(parent=home)
@@ -187,7 +186,12 @@ class TestAdminValidation(TestCase):
         self.assertIn("commence par 59 ou 62", raised.exception.message_dict["insee_code"][0])
 
 
-class TestAdminScreens(ProgrammeTestCase):
+class TestAdminScreens(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.pages = one_page_of_each_type(site_home_page())
+        CommuneFactory(name="Rouvroy", insee_code="62724", department="62")
+
     def setUp(self):
         from django.contrib.auth import get_user_model
 
@@ -196,29 +200,21 @@ class TestAdminScreens(ProgrammeTestCase):
 
     def test_edit_views_of_every_page_type_show_their_tabs(self):
         from django.urls import reverse
-        from wagtail.models import Page
 
         expected_tabs = {
-            "cite-noumea": ["Cité", "Travaux", "Participation", "Photos"],
-            "accompagnement-des-habitants-pendant-les-renovations": [
-                "Webinaire",
-                "Partenaires et liens",
-                "Replay et documents",
-            ],
-            "jardin-citoyen-cite-5-12-sallaumines": ["Retour d'expérience", "Budget"],
-            "des-habitants-mobilises": ["Article", "Cités concernées"],
-            "cites": [],
-            "le-programme-en-chiffres": [],
+            CityPage: ["Cité", "Travaux", "Participation", "Photos"],
+            WebinarPage: ["Webinaire", "Partenaires et liens", "Replay et documents"],
+            CaseStudyPage: ["Retour d'expérience", "Budget"],
+            NewsPage: ["Article", "Cités concernées"],
         }
-        for slug, tabs in expected_tabs.items():
-            page = Page.objects.get(slug=slug)
+        for page in self.pages:  # every page type, the indexes and the figures page too
             response = self.client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
-            self.assertEqual(response.status_code, 200, slug)
+            self.assertEqual(response.status_code, 200, page)
             html = response.content.decode().replace("&#x27;", "'")
-            for tab in tabs:
+            for tab in expected_tabs.get(type(page), []):
                 self.assertIn(tab, html)
         html = self.client.get(
-            reverse("wagtailadmin_pages:edit", args=[Page.objects.get(slug="cite-noumea").pk])
+            reverse("wagtailadmin_pages:edit", args=[CityPage.objects.get().pk])
         ).content.decode()
         self.assertIn("les tranches doivent totaliser ce nombre", html)  # French help text
 
