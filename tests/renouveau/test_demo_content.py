@@ -1,3 +1,5 @@
+import html
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -14,6 +16,24 @@ def test_the_dev_site_is_prepared_twice_without_duplicates_and_every_page_render
     assert Page.objects.count() == first
     assert get_user_model().objects.get(username="admin").is_superuser
     settings.DEBUG = False
+    # The seeds' cités, at the addresses other apps' demo content links to.
+    for slug in [
+        "cite-saint-pierre",
+        "cite-cuvinot",
+        "cite-du-mont-de-la-veine",
+        "cite-taffin",
+        "cite-declercq",
+        "cite-crombez",
+        "cite-la-parisienne",
+        "cite-noumea",
+        "cite-5-12",
+        "cite-du-10",
+    ]:
+        assert Page.objects.get(slug=slug).url == f"/cites/{slug}/"
+    # The cookies page names the map's tile provider (the cités map asks IGN for its tiles).
+    cookies = html.unescape(client.get("/cookies/").content.decode())
+    assert "Plan IGN" in cookies and "Géoplateforme (data.geopf.fr)" in cookies
+    assert "OpenStreetMap" not in cookies
 
     pages = Page.objects.live().filter(depth__gte=2).specific()
     assert len(pages) >= 5
