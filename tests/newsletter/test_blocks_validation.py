@@ -15,9 +15,9 @@ from PIL import Image as PILImage
 
 from newsletter.checks import check_issue, issue_checks, issue_warnings
 from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER, render_issue
-from renouveau.demo import placeholder_image
 from renouveau.models import SiteImage
 from tests.admin_edit import refused_then_saved
+from tests.factories import SiteImageFactory
 from tests.typography import as_typed
 
 pytestmark = pytest.mark.django_db
@@ -39,15 +39,13 @@ def checked(issue):
 
 @pytest.fixture
 def bare_image():
-    return placeholder_image("Sans description", description="", credit="ERBM")
+    return SiteImageFactory(title="Sans description", description="", credit="ERBM")
 
 
-def test_an_image_block_without_alt_text_is_refused_on_its_field(
-    editor_client, issue_2, bare_image
-):
-    described = placeholder_image("Chantier", description="Un chantier.", credit="ERBM")
+def test_an_image_block_without_alt_text_is_refused_on_its_field(editor_client, issue, bare_image):
+    described = SiteImageFactory(title="Chantier", description="Un chantier.", credit="ERBM")
     issue = with_blocks(
-        issue_2, ("image", {"image": described, "alt_text": "", "caption": "", "credit": ""})
+        issue, ("image", {"image": described, "alt_text": "", "caption": "", "credit": ""})
     )
     last = len(issue.body) - 1
 
@@ -64,9 +62,9 @@ def test_an_image_block_without_alt_text_is_refused_on_its_field(
 
 
 def test_an_article_image_without_alt_text_is_refused_on_its_field(
-    editor_client, issue_2, bare_image
+    editor_client, issue, bare_image
 ):
-    position = next(i for i, b in enumerate(issue_2.body) if b.block_type == "article")
+    position = next(i for i, b in enumerate(issue.body) if b.block_type == "article")
 
     def upload_without_alt(value):
         value["image"] = {"image": {"id": bare_image.pk}, "alt_text": "", "credit": ""}
@@ -76,7 +74,7 @@ def test_an_article_image_without_alt_text_is_refused_on_its_field(
 
     saved = refused_then_saved(
         editor_client,
-        issue_2,
+        issue,
         "body",
         (position, "image", "alt_text"),
         upload_without_alt,
@@ -103,10 +101,10 @@ def webinar(home_page):
 
 
 def test_a_webinar_without_page_needs_its_title_date_and_link_on_their_fields(
-    editor_client, issue_2, webinar
+    editor_client, issue, webinar
 ):
     issue = with_blocks(
-        issue_2,
+        issue,
         ("webinar", {"page": webinar, "title": "", "date": None, "registration_url": ""}),
     )
     last = len(issue.body) - 1
@@ -133,11 +131,11 @@ def test_a_webinar_without_page_needs_its_title_date_and_link_on_their_fields(
 
 
 def test_the_webinar_block_shows_the_pages_date_and_link_and_a_typed_date_is_flagged(
-    issue_2, webinar
+    issue, webinar
 ):
     typed = webinar.start + timedelta(days=7)  # N°3 said 21 January, the page 14 January
     issue = with_blocks(
-        issue_2,
+        issue,
         (
             "webinar",
             {"page": webinar, "title": "", "date": typed, "text": "", "registration_url": ""},
@@ -155,14 +153,14 @@ def test_the_webinar_block_shows_the_pages_date_and_link_and_a_typed_date_is_fla
     assert problem.url == reverse("wagtailadmin_pages:edit", args=[webinar.pk])
 
 
-def test_an_alt_text_typed_in_the_block_is_fixed_in_the_block_not_in_the_library(issue_2):
+def test_an_alt_text_typed_in_the_block_is_fixed_in_the_block_not_in_the_library(issue):
     """Issue 23, item 2: « IMG_2041.JPG » typed in the block overrides the image's description:
     the check names the block and its field; an image described badly in the library gets a
     link to it."""
-    described = placeholder_image("Chantier", description="Un chantier.", credit="ERBM")
-    badly = placeholder_image("DSC", description="DSC01234", credit="ERBM")
+    described = SiteImageFactory(title="Chantier", description="Un chantier.", credit="ERBM")
+    badly = SiteImageFactory(title="DSC", description="DSC01234", credit="ERBM")
     issue = with_blocks(
-        issue_2,
+        issue,
         ("image", {"image": described, "alt_text": "IMG_2041.JPG", "caption": "", "credit": ""}),
         ("image", {"image": badly, "alt_text": "", "caption": "", "credit": ""}),
     )
@@ -180,9 +178,7 @@ def test_an_alt_text_typed_in_the_block_is_fixed_in_the_block_not_in_the_library
     assert sum("IMG_2041.JPG" in p for p in problems) == 1
 
 
-def test_one_list_of_checks_in_the_panel_on_a_test_send_and_on_the_send_form(
-    editor_client, issue_2
-):
+def test_one_list_of_checks_in_the_panel_on_a_test_send_and_on_the_send_form(editor_client, issue):
     """Issue 23, item 4: the warnings (no preview text, a very tall image) were only on the send
     form; the checks panel and the test send page now show the same list."""
     buffer = io.BytesIO()
@@ -190,9 +186,9 @@ def test_one_list_of_checks_in_the_panel_on_a_test_send_and_on_the_send_form(
     tall = SiteImage(title="Plan", description="Le plan de la cité.", credit="ERBM")
     tall.file = ImageFile(buffer, name="plan-haut.png")
     tall.save()
-    issue_2.preheader = ""
+    issue.preheader = ""
     issue = with_blocks(
-        issue_2, ("image", {"image": tall, "alt_text": "", "caption": "", "credit": ""})
+        issue, ("image", {"image": tall, "alt_text": "", "caption": "", "credit": ""})
     )
     warnings = checked(issue).warnings
     assert warnings == issue_warnings(
