@@ -25,6 +25,7 @@ from wagtail.models import Page
 
 from .abuse import HoneypotForm
 from .accessibility import LEGAL_RICH_TEXT
+from .mail import send_mail_message
 from .pages import BasePage
 
 logger = logging.getLogger(__name__)
@@ -176,8 +177,6 @@ class FormPage(EmailFormMixin, FormMixin, BasePage):
         return super().serve(request, *args, **kwargs)
 
     def send_mail(self, form) -> None:
-        from .mail import send_mail_message
-
         addresses = [a.strip() for a in self.to_address.split(",") if a.strip()]
         reply_to = [
             value
