@@ -7,6 +7,7 @@ virtualenv too.
 Reads one command per line on stdin, answers one JSON line on stdout:
     measure URL N   -> {"queries": q, "ms": [N wall-clock times of a full request]}
     url MODEL       -> {"url": "/path/"} of the first live page of app_label.Model
+    publish PATH    -> {"ms": t} publishes the live page served at PATH again (a new revision)
 """
 
 import json
@@ -32,7 +33,8 @@ from django.test import Client  # noqa: E402
 settings.ALLOWED_HOSTS = ["*"]
 if len(sys.argv) > 2:
     for command in sys.argv[2].split(","):
-        call_command(command, verbosity=0)
+        options = {"interactive": False} if command in ("migrate", "collectstatic") else {}
+        call_command(command, verbosity=0, **options)
 
 client = Client()
 
@@ -63,6 +65,18 @@ def first_url(label: str) -> dict:
     return {"url": page.url if page else None}
 
 
+def publish(path: str) -> dict:
+    """Publish the page at `path` again, as an editor's « Publier » does (signals included)."""
+    from wagtail.models import Page
+
+    page = next((p for p in Page.objects.live().specific() if p.url and p.url.endswith(path)), None)
+    if page is None:
+        return {"error": f"no live page at {path}"}
+    start = time.perf_counter()
+    page.save_revision().publish()
+    return {"ms": (time.perf_counter() - start) * 1000}
+
+
 print(json.dumps({"ready": True, "django": django.get_version()}), file=ANSWERS, flush=True)
 for line in sys.stdin:
     parts = line.split()
@@ -72,6 +86,8 @@ for line in sys.stdin:
         answer = measure(parts[1], int(parts[2]))
     elif parts[0] == "url":
         answer = first_url(parts[1])
+    elif parts[0] == "publish":
+        answer = publish(parts[1])
     else:
         answer = {"error": f"unknown command {parts[0]}"}
     print(json.dumps(answer), file=ANSWERS, flush=True)
