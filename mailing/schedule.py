@@ -7,10 +7,10 @@ from renouveau.scheduler import Job, interval
 
 from .audience.hygiene import flag_inactive, purge_unconfirmed, remind_unconfirmed
 from .audience.repermission import run_repermission
-from .audience.retention import RETENTION
 from .delivery.cite_alerts import send_cite_alerts
 from .delivery.steering import start_due_campaigns
 from .delivery.watchdog import watchdog
+from .retention import RETENTION
 
 
 def list_hygiene() -> dict[str, int]:
@@ -57,5 +57,5 @@ JOBS = [
         campaign_watchdog,
         every_seconds=interval("MAILING_WATCHDOG_SECONDS", 60),
     ),
-    *retention_jobs(RETENTION),  # one per register entry (audience/retention.py)
+    *retention_jobs(RETENTION),  # one per register entry (retention.py)
 ]

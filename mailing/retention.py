@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from renouveau.retention import RetentionEntry
 
-from ..addresses import address_hash
-from ..models import Subscriber, SuppressedAddress, TaskInput
-from .hygiene import purge_unconfirmed
-from .subscriptions import PURGE_PENDING_AFTER
+from .addresses import address_hash
+from .audience.hygiene import purge_unconfirmed
+from .audience.subscriptions import PURGE_PENDING_AFTER
+from .models import Subscriber, SuppressedAddress, TaskInput
 
 # An unsubscribed address stays this long (the preferences link still works, to come back in
 # one click), then only its keyed hash is kept, in the suppression list.
