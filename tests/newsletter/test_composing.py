@@ -17,38 +17,38 @@ from tests.pages import city_without_dwellings_count
 pytestmark = pytest.mark.django_db
 
 
-def new_issue(issue_2, **fields):
+def new_issue(previous, **fields):
     issue = NewsletterIssuePage(title="Lettre N°3", slug="n3", number=3, **fields)
-    issue_2.get_parent().add_child(instance=issue)
+    previous.get_parent().add_child(instance=issue)
     return issue
 
 
-def test_a_new_issue_without_the_banner_block_still_has_it_in_both_parts(issue_2):
-    issue = new_issue(
-        issue_2,
+def test_a_new_issue_without_the_banner_block_still_has_it_in_both_parts(issue):
+    third = new_issue(
+        issue,
         issue_date=datetime.date(2026, 3, 2),
         body=[("section_heading", {"text": "Dans les cités"})],
     )
-    rendered = render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
+    rendered = render_issue(third, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
     assert "MARS 2026. N°3" in rendered.text
     html = unescape(rendered.html)
     assert "MARS 2026. N°3" in html and "S\u2019engager ensemble" in html
     assert html.index("MARS 2026. N°3") < html.index("Dans les cités")  # at the top
     # An issue that has the block gets it once, where the editor put it.
     assert (
-        unescape(render_issue(issue_2, unsubscribe_url="https://x.test/u").html).count(
+        unescape(render_issue(issue, unsubscribe_url="https://x.test/u").html).count(
             "JUILLET 2019. N°2"
         )
         == 1
     )
 
 
-def test_a_cite_teaser_shows_its_chapo(home_page, issue_2):
+def test_a_cite_teaser_shows_its_chapo(home_page, issue):
     city = city_without_dwellings_count(home_page)
     city.intro = "Une cité de 300 logements rénovés avec ses habitants."
     city.save_revision().publish()
     issue = new_issue(
-        issue_2,
+        issue,
         issue_date=datetime.date(2026, 3, 2),
         body=[("page_teaser", {"page": city, "title": "", "text": "", "show_image": False})],
     )
@@ -61,22 +61,22 @@ def test_a_cite_teaser_shows_its_chapo(home_page, issue_2):
     assert city.intro in Client().get(issue.url).content.decode()  # the web archive too
 
 
-def test_the_date_of_a_new_issue_defaults_to_today_in_france(editor_client, issue_2):
+def test_the_date_of_a_new_issue_defaults_to_today_in_france(editor_client, issue):
     with freeze_time("2026-12-31 23:30:00"):  # UTC: already 1 January 2027 in Paris
         assert NewsletterIssuePage(title="N°3", number=3).issue_date == datetime.date(2027, 1, 1)
     today = datetime.datetime.now(ZoneInfo("Europe/Paris")).date()
-    parent = issue_2.get_parent()
+    parent = issue.get_parent()
     response = editor_client.get(f"/admin/pages/add/newsletter/newsletterissuepage/{parent.pk}/")
     assert response.status_code == 200
     assert f'value="{today.isoformat()}"' in response.content.decode()
 
 
-def test_the_preheader_is_followed_by_an_invisible_spacer(issue_2):
-    html = render_issue(issue_2, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER).html
+def test_the_preheader_is_followed_by_an_invisible_spacer(issue):
+    html = render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER).html
     start = html.index('<div style="display:none;')
     hidden = html[start : html.index("</div>", start)]
     preheader = hidden[hidden.index(">") + 1 :]
-    typeset = french_text(issue_2.preheader)  # the preheader is typeset like the body
+    typeset = french_text(issue.preheader)  # the preheader is typeset like the body
     assert unescape(preheader).startswith(typeset)
     spacer = unescape(preheader)[len(typeset) :]
     assert len(spacer) >= 150 and set(spacer) <= {"\u034f", "\u200c", "\u00a0"}
