@@ -1,4 +1,5 @@
-"""A library document linked to a cité is announced to the cité's followers (mailing.follow)."""
+"""A library document linked to a cité is announced to the cité's followers
+(mailing.delivery.cite_alerts)."""
 
 from typing import Any
 

@@ -1,6 +1,6 @@
 """Admin views: « Ajouter des pages en teasers » of a newsletter issue and « Créer à partir du
 numéro précédent » (« Envoyer un test » is the mailing app's: a test is a campaign mail,
-mailing/admin_test_send.py)."""
+mailing/admin/test_send.py)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied

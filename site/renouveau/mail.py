@@ -11,7 +11,7 @@ Transient failures (throttling, 5xx, connection errors) are retried by `send_mai
 exponential backoff, a bounded number of times (MAIL_SEND_ATTEMPTS, MAIL_RETRY_BASE_DELAY);
 anything else (e.g. SES's MessageRejected for an unverified sender) is raised at once. Callers
 record what `describe_error` says on the row the mail was for, so that staff see it. Campaigns
-call `send_raw` from their own loop (mailing.transport), which classifies every attempt.
+call `send_raw` from their own loop (mailing.delivery.transport), which classifies every attempt.
 """
 
 from __future__ import annotations

@@ -121,7 +121,7 @@ def test_public_or_unknown_documents_have_no_form(client, make_document, library
 
 
 def test_newsletter_box_starts_the_double_opt_in(client, ses, referentiel, settings):
-    # The subscription is recorded by a task (mailing.subscriptions.record_subscription).
+    # The subscription is recorded by a task (mailing.audience.subscriptions.record_subscription).
     settings.TASKS = {
         "default": {
             "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
