@@ -105,3 +105,10 @@ def test_bad_requests_get_a_french_4xx(client, demo):
     assert client.get("/observatoire/widget/cite-noumea/").status_code == 404
     assert client.post("/observatoire/").status_code == 405
     assert client.get("/observatoire/?annee=abc&epci=%00").status_code == 200
+
+
+def test_every_page_leads_to_the_observatory_and_its_open_data(client, home_page):
+    """Nothing else links to it: the footer (on every page) is the way in."""
+    html = client.get("/").content.decode()
+    assert '<a href="/observatoire/">Observatoire de la rénovation</a>' in html
+    assert '<a href="/observatoire/avancement-cites.csv">Données ouvertes (CSV)</a>' in html
