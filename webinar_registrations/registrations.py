@@ -160,17 +160,15 @@ def start_registration(
         "profile": profile if profile in VisitorProfile.values else VisitorProfile.AUTRE,
         "ip_hash": hash_ip(ip),
     }
-    record_registration.enqueue(TaskInput.objects.create(payload=payload).pk)
+    record_registration.enqueue(TaskInput.hold(payload))
 
 
 @task(queue_name="mail")
 def record_registration(input_id: int) -> str:
     """The worker's side of `start_registration`: reads (and deletes) the request's row."""
-    task_input = TaskInput.objects.filter(pk=input_id).first()
-    if task_input is None:
+    payload = TaskInput.take(input_id)
+    if payload is None:
         return "gone"
-    payload = task_input.payload
-    task_input.delete()
     return register_now(**payload)
 
 

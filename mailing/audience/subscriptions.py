@@ -102,17 +102,15 @@ def start_subscription(
         "newsletter": newsletter,
         "webinar_announcements": webinar_announcements,
     }
-    record_subscription.enqueue(TaskInput.objects.create(payload=payload).pk)
+    record_subscription.enqueue(TaskInput.hold(payload))
 
 
 @task(queue_name="mail")
 def record_subscription(input_id: int) -> str:
     """The worker's side of `start_subscription`: reads (and deletes) the request's row."""
-    task_input = TaskInput.objects.filter(pk=input_id).first()
-    if task_input is None:
+    payload = TaskInput.take(input_id)
+    if payload is None:
         return "gone"
-    payload = task_input.payload
-    task_input.delete()
     return subscribe_now(**payload)
 
 

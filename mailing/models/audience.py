@@ -188,6 +188,20 @@ class TaskInput(models.Model):
     def __str__(self) -> str:
         return f"{self.pk}"
 
+    @classmethod
+    def hold(cls, payload: dict) -> int:
+        """Keep `payload` for a task; the id is what the task is given."""
+        return cls.objects.create(payload=payload).pk
+
+    @classmethod
+    def take(cls, pk: int) -> dict | None:
+        """The payload held under `pk`, deleted as it is read; None if already taken or purged."""
+        task_input = cls.objects.filter(pk=pk).first()
+        if task_input is None:
+            return None
+        task_input.delete()
+        return task_input.payload
+
 
 class SavedSegment(models.Model):
     """A named audience built from what people declared (profile, communes or EPCI of interest,
