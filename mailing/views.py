@@ -234,6 +234,9 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
     suppressed = subscriber.status in (Subscriber.Status.BOUNCED, Subscriber.Status.COMPLAINED)
     if request.method == "GET" or suppressed:
         context["form"] = PreferencesForm.for_subscriber(subscriber)
+        outcome = request.GET.get("enregistre")  # after the redirect below
+        if outcome in ("1", "0"):
+            context.update(saved=True, changes=outcome == "1")
         return render(request, "mailing/preferences.html", context)
     form = PreferencesForm.for_subscriber(subscriber, request.POST)
     if not form.is_valid():
@@ -242,9 +245,8 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
     changes = save_preferences(
         subscriber, form.cleaned_data, ip_hash=hash_ip(client_ip(request)), source=request.path
     )
-    subscriber.refresh_from_db()
-    context.update(form=PreferencesForm.for_subscriber(subscriber), saved=True, changes=changes)
-    return render(request, "mailing/preferences.html", context)
+    # POST/redirect/GET: reloading the answer page does not post the choices again.
+    return HttpResponseRedirect(f"{request.path}?enregistre={1 if changes else 0}", status=303)
 
 
 @never_cache  # the form carries the visitor's own CSRF token

@@ -219,8 +219,12 @@ def test_preferences_page_changes_are_saved_and_logged(client, cites, communes):
         {"webinar_announcements": "on", "cites": [pinson.pk], "profile": "elu", "communes": []},
         REMOTE_ADDR="203.0.113.9",
     )
-    assert response.status_code == 200
-    assert "Vos choix sont enregistrés." in response.content.decode()
+    # POST/redirect/GET: the answer page can be reloaded without posting the choices again.
+    assert response.status_code == 303
+    answer = client.get(response["Location"])
+    assert "Vos choix sont enregistrés." in answer.content.decode()
+    assert client.get(response["Location"]).status_code == 200
+    assert PreferenceChange.objects.count() == 1  # reloading recorded nothing more
     subscriber.refresh_from_db()
     assert subscriber.newsletter is False
     assert list(subscriber.cites.all()) == [pinson]

@@ -42,7 +42,7 @@ def test_the_subscriber_page_shows_consent_history_mails_and_bounces(
         {"newsletter": "on", "webinar_announcements": "on", "profile": "elu"},
         REMOTE_ADDR="203.0.113.9",
     )
-    assert response.status_code == 200
+    assert response.status_code == 303
     campaign = send(issue)
     webhook(campaign.deliveries.get(subscriber=subscriber), "Bounce", bounce_type="Transient")
 
