@@ -8,19 +8,37 @@ whatever the number of cités."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from cites_pages.models import CityPage
+from renouveau.cache_tags import changes_at
 from renouveau.french import plural_suffix
 from renouveau.visibility import public_pages
 
 from .models import MonthlyDelivery, Operation, Phase
 
+T = TypeVar("T")
+
 PROGRAMME_TARGET = 23_000  # dwellings to renovate under the ERBM (seeds: « 23 000 logements »)
+
+
+def dated(build: Callable[[], T]) -> Callable[[], T]:
+    """`build`, for figures that compare dates with today (phase states, « cette année »):
+    what it builds is cached until the next midnight at most (cache_tags.changes_at)."""
+
+    def build_until_midnight() -> T:
+        tomorrow = timezone.localdate() + timedelta(days=1)
+        changes_at(timezone.make_aware(datetime.combine(tomorrow, time.min)))
+        return build()
+
+    return build_until_midnight
 
 
 def month_year(value: date) -> str:

@@ -17,16 +17,13 @@ from renouveau import fragments
 from renouveau.visibility import public_pages
 
 from .charts import bar_chart
-from .figures import dwellings_text, observatory, resident_summary
+from .figures import dated, dwellings_text, observatory, resident_summary
 from .models import Operation
 from .opendata import COLUMNS, LICENCE, LICENCE_URL, as_csv, as_json
 
-DAY = 24 * 3600
-
 
 def _figures(request: HttpRequest):
-    # The phases' states and « cette année » follow the date: recomputed at least daily.
-    return fragments.cached("works-observatory", observatory, request, seconds=DAY)
+    return fragments.cached("works-observatory", dated(observatory), request)
 
 
 def _charts(figures) -> list:

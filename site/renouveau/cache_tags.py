@@ -170,6 +170,14 @@ def current() -> Collector | None:
     return stack[-1] if stack else None
 
 
+def changes_at(moment: datetime) -> None:
+    """What is being built changes at `moment` with time alone (a date it compares with today
+    passes): its cached copies, and the pages that include it, end then."""
+    collector = current()
+    if collector is not None:
+        collector.cap(moment.timestamp())
+
+
 def _record_loaded(sender, instance, **_kwargs) -> None:
     stack = _stack.get()
     if not stack:

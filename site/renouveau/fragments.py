@@ -72,10 +72,10 @@ def cached(
     build: Callable[[], T],
     request: HttpRequest | None = None,
     *key: Hashable,
-    seconds: int | None = None,
 ) -> T:
-    """`build()`, or its value built earlier if nothing it shows changed since. (`seconds` is
-    no longer needed: the lifetime follows the date-times of what the value shows.)"""
+    """`build()`, or its value built earlier if nothing it shows changed since; its lifetime
+    follows the date-times of what it shows (cache_tags.changes_at for dates compared with
+    today)."""
     if not enabled():
         return build()
     current = generation(request)

@@ -190,8 +190,7 @@ class HomePage(BasePage):
                 "home-sections",
                 lambda: home_sections(self, request),
                 request,
-                self.pk,
-                seconds=60,  # an upcoming webinar becomes past with time alone
+                self.pk,  # ends when a webinar it shows starts or ends (cache_tags)
             )
         return context
 

@@ -102,3 +102,32 @@ def test_observatory_queries_do_not_grow_with_the_cites(home_page):
         tracked_city(index, f"Cité {n}", delivered=[(date(2025, 1, 1), 16), (date(2026, 2, 1), 8)])
     assert count_queries() == five
     assert observatory().delivered == 5 * 16 + 45 * 24
+
+
+def test_what_compares_dates_with_today_is_cached_until_midnight_at_most(
+    client, home_page, settings
+):
+    """A phase becomes « en cours » when its date comes, with no edit: the cité's works section
+    and the observatory figures end at the next midnight, however long fragments live."""
+    from datetime import datetime, time, timedelta
+
+    from django.core.cache import caches
+    from django.utils import timezone
+
+    from renouveau import fragments
+
+    settings.FRAGMENT_CACHE_SECONDS = 3 * 24 * 3600
+    index = CitiesIndexPageFactory(parent=home_page)
+    city, _ = tracked_city(index, "Cité Nouméa", delivered=[(date(2025, 1, 1), 16)])
+    for _ in range(2):  # the first render of a page may also make its images' renditions
+        assert "Les travaux, c" in client.get(city.url).content.decode()
+    assert client.get("/observatoire/").status_code == 200
+
+    midnight = timezone.make_aware(
+        datetime.combine(timezone.localdate() + timedelta(days=1), time.min)
+    ).timestamp()
+    prefix = f"fragment:v{fragments.VERSION}:"
+    for key in (f"works-city:{city.pk}", "works-observatory:"):
+        entry = caches["default"].get(prefix + key)
+        assert entry is not None, key
+        assert entry[2] <= midnight, key

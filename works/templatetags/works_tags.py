@@ -10,11 +10,10 @@ from django.utils.safestring import mark_safe
 
 from renouveau import fragments
 
-from ..figures import resident_summary
+from ..figures import dated, resident_summary
 from ..models import Operation
 
 register = template.Library()
-DAY = 24 * 3600
 
 
 def render_city_works(page, request=None) -> str:
@@ -49,8 +48,7 @@ def city_works(context, page) -> str:
     if not page.pk:  # a preview of an unsaved page
         return ""
     request = context.get("request")
-    # Phase states follow the date: rebuilt daily even when nothing is edited.
     html = fragments.cached(
-        "works-city", lambda: render_city_works(page, request), request, page.pk, seconds=DAY
+        "works-city", dated(lambda: render_city_works(page, request)), request, page.pk
     )
     return mark_safe(html)  # noqa: S308 — our own template's output, escaped when rendered
