@@ -8,6 +8,26 @@ import pytest
 from tests.moto import MotoServer, apply_environ
 from tests.redis_server import RedisServer, redis_executable
 
+
+def _flushes_the_database(item) -> bool:
+    """A transactional test (browser tests through the live server among them) empties every
+    table when it ends, including what migrations created (the groups, Wagtail's root page)."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+    ):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Every test that flushes the database runs after the ones that read what migrations
+    created (in collection order otherwise): a browser test placed earlier left the later
+    admin tests without their groups or root page."""
+    items.sort(key=_flushes_the_database)
+
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made by the
