@@ -37,6 +37,20 @@ class Subscriber(models.Model):
         blank=True,
         related_name="followers",
     )
+
+    class AlertFrequency(models.TextChoices):
+        DAILY = "daily", "Chaque soir"
+        WEEKLY = "weekly", "Une fois par semaine"
+
+    # How often the followed cités' news arrive (delivery/cite_alerts.py): the evening's alert
+    # or the week's digest.
+    alert_frequency = models.CharField(
+        "alertes des cités suivies",
+        max_length=10,
+        choices=AlertFrequency.choices,
+        default=AlertFrequency.DAILY,
+        db_default=AlertFrequency.DAILY,
+    )
     status = models.CharField(
         "statut", max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
     )

@@ -40,6 +40,9 @@ class Campaign(models.Model):
     text = models.TextField("texte figé")
     segment = models.JSONField("segment", default=dict, blank=True)
     segment_label = models.CharField("destinataires", max_length=300, blank=True)
+    # A digest whose recipients each get some of its sections (delivery/sections.py): the
+    # subject of each set of sections, keyed as `Delivery.sections`.
+    section_subjects = models.JSONField("objets par sections", default=dict, blank=True)
     status = models.CharField(
         "statut", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -132,6 +135,9 @@ class Delivery(models.Model):
         db_default=Status.PENDING,  # rows inserted in SQL (snapshot_recipients) too
         editable=False,
     )
+    # The sections of the campaign this recipient gets (« 12,40 »: cité ids, sections.py);
+    # empty: the whole campaign.
+    sections = models.CharField("sections", max_length=500, blank=True, default="", db_default="")
     ses_message_id = models.CharField("identifiant SES", max_length=200, blank=True)
     attempts = models.PositiveSmallIntegerField("tentatives", default=0)
     error = models.CharField("erreur", max_length=500, blank=True)
@@ -245,6 +251,11 @@ class CiteUpdate(models.Model):
     summary = models.TextField("résumé", blank=True)
     published_at = models.DateTimeField("publié le")
     alerted_at = models.DateTimeField("alerte envoyée le", null=True, blank=True, db_index=True)
+    # The weekly digest announces it on its own schedule (followers who chose « une fois par
+    # semaine »).
+    weekly_alerted_at = models.DateTimeField(
+        "résumé hebdomadaire envoyé le", null=True, blank=True, db_index=True
+    )
     campaign = models.ForeignKey(
         Campaign,
         verbose_name="envoi",
