@@ -7,6 +7,7 @@ import pytest
 from django.core import signing
 from django.test import Client
 from django.utils import timezone
+from freezegun import freeze_time
 
 from mailing.audience.consents import CONSENT_TEXT_VERSION
 from mailing.audience.hygiene import flag_inactive, purge_unconfirmed
@@ -198,30 +199,31 @@ def test_one_click_unsubscribe_get_changes_nothing_post_needs_no_csrf(ses):
 
 
 def test_resubscribing_after_unsubscribing_goes_through_opt_in_again(client, ses, immediate_tasks):
-    start_subscription(email="retour@example.org", source="/lettre/")
-    first_link = path_of(confirmation_link(ses.messages()[0]))
-    client.post(first_link)
-    subscriber = Subscriber.objects.get()
-    client.post(path_of(unsubscribe_url(subscriber.pk)))
-    subscriber.refresh_from_db()
-    assert subscriber.status == "unsubscribed"
+    with freeze_time(timezone.now()) as clock:
+        start_subscription(email="retour@example.org", source="/lettre/")
+        first_link = path_of(confirmation_link(ses.messages()[0]))
+        client.post(first_link)
+        subscriber = Subscriber.objects.get()
+        client.post(path_of(unsubscribe_url(subscriber.pk)))
+        subscriber.refresh_from_db()
+        assert subscriber.status == "unsubscribed"
 
-    # An old confirmation link does not bring an unsubscribed reader back.
-    assert client.post(first_link).status_code == 400
-    subscriber.refresh_from_db()
-    assert subscriber.status == "unsubscribed"
+        # An old confirmation link does not bring an unsubscribed reader back.
+        assert client.post(first_link).status_code == 400
+        subscriber.refresh_from_db()
+        assert subscriber.status == "unsubscribed"
 
-    ses.reset()
-    ses.verify_sender("contact@renouveaubassinminier.fr")
-    time.sleep(1.01)  # a new consent gets a new timestamp, hence a new link
-    client.post(SUBSCRIBE, form_data(email="retour@example.org"))
-    subscriber.refresh_from_db()
-    assert subscriber.status == "pending"
-    new_link = path_of(confirmation_link(ses.messages()[0]))
-    assert new_link != first_link
-    client.post(new_link)
-    subscriber.refresh_from_db()
-    assert subscriber.status == "confirmed"
+        ses.reset()
+        ses.verify_sender("contact@renouveaubassinminier.fr")
+        clock.tick(2)  # a new consent gets a new timestamp, hence a new link
+        client.post(SUBSCRIBE, form_data(email="retour@example.org"))
+        subscriber.refresh_from_db()
+        assert subscriber.status == "pending"
+        new_link = path_of(confirmation_link(ses.messages()[0]))
+        assert new_link != first_link
+        client.post(new_link)
+        subscriber.refresh_from_db()
+        assert subscriber.status == "confirmed"
 
 
 def test_suppressed_addresses_are_not_resubscribed_silently(ses, immediate_tasks):
