@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from cites_pages.models import CityPage
+from renouveau import fragments
 from renouveau.cache_tags import changes_at
 from renouveau.french import plural_suffix
 from renouveau.visibility import public_pages
@@ -181,6 +182,13 @@ def tracked_operations():
         .prefetch_related("city__communes")
         .order_by("city__sort_title")
     )
+
+
+def current_observatory(request=None) -> Observatory:
+    """`observatory()`, kept for a content generation (renouveau.fragments): a saved tracker is
+    a snippet save, which starts a new generation, so a delivery shows at once. The page, the
+    open data files, the API and the widgets all read this one."""
+    return fragments.cached("works-observatory", dated(observatory), request)
 
 
 def observatory(today: date | None = None) -> Observatory:

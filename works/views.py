@@ -4,26 +4,20 @@ snippet save, which starts a new generation, so a delivery shows at once."""
 
 from __future__ import annotations
 
-from csp.decorators import csp_replace
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
 from cites_pages.models import CityPage
-from renouveau import fragments
 from renouveau.visibility import public_pages
 
 from .charts import bar_chart
-from .figures import dated, dwellings_text, observatory, resident_summary
+from .figures import current_observatory, dwellings_text, resident_summary
+from .framing import partner_frame
 from .models import Operation
 from .opendata import COLUMNS, LICENCE, LICENCE_URL, as_csv, as_json
-
-
-def _figures(request: HttpRequest):
-    return fragments.cached("works-observatory", dated(observatory), request)
 
 
 def _charts(figures) -> list:
@@ -76,7 +70,7 @@ def _charts(figures) -> list:
 
 @require_GET
 def observatory_view(request: HttpRequest) -> HttpResponse:
-    figures = _figures(request)
+    figures = current_observatory(request)
     return render(
         request,
         "works/observatory.html",
@@ -93,7 +87,7 @@ def observatory_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def observatory_csv(request: HttpRequest) -> StreamingHttpResponse:
     return StreamingHttpResponse(
-        as_csv(_figures(request)),
+        as_csv(current_observatory(request)),
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="avancement-cites-erbm.csv"'},
     )
@@ -103,13 +97,12 @@ def observatory_csv(request: HttpRequest) -> StreamingHttpResponse:
 def observatory_json(request: HttpRequest) -> JsonResponse:
     page_url = request.build_absolute_uri(reverse("works:observatory"))
     return JsonResponse(
-        as_json(_figures(request), page_url), json_dumps_params={"ensure_ascii": False}
+        as_json(current_observatory(request), page_url), json_dumps_params={"ensure_ascii": False}
     )
 
 
 @require_GET
-@xframe_options_exempt  # made to be shown in partners' sites: the only page any site may frame
-@csp_replace({"frame-ancestors": ["*"]})
+@partner_frame  # made to be shown in partners' sites (opendata's partner kit)
 def widget(request: HttpRequest, slug: str) -> HttpResponse:
     city = public_pages(CityPage.objects.all()).filter(slug=slug).first()
     operation = Operation.objects.filter(city=city).first() if city else None
