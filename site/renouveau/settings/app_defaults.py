@@ -41,3 +41,9 @@ WEBINAR_REGISTRATION_RETENTION_DAYS = int(
 # Intervals of the scheduler's webinar jobs (seconds).
 WEBINAR_REMINDER_SECONDS = int(os.environ.get("WEBINAR_REMINDER_SECONDS", "300"))
 WEBINAR_REPLAY_SECONDS = int(os.environ.get("WEBINAR_REPLAY_SECONDS", "900"))
+
+# --- Open data (opendata/): API requests per client IP (django-ratelimit rate), and the sites
+# that may show the partner widgets in a frame (CSP frame-ancestors sources, space-separated;
+# every other page keeps `frame-ancestors 'self'` and X-Frame-Options DENY).
+OPENDATA_API_RATE_PER_IP = os.environ.get("OPENDATA_API_RATE_PER_IP", "120/m")
+PARTNER_FRAME_ANCESTORS = os.environ.get("PARTNER_FRAME_ANCESTORS", "*").split()

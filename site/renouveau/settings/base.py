@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "webinar_registrations",
     "works",
     "search",
+    "opendata",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "csp",
+    "corsheaders",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -62,8 +64,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every log line of the request carries its id (renouveau/logs.py).
     "renouveau.logs.RequestIdMiddleware",
+    # CORS headers on the open data only (CORS_URLS_REGEX), cached answers included.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the page cache: every open data API request counts, cached or not.
+    "opendata.middleware.ApiRateLimitMiddleware",
     # Outside the session, CSRF and message middleware, so that it sees the cookies and Vary
     # headers they add (renouveau.page_cache also checks the request, whatever its position);
     # inside SecurityMiddleware, so that cached pages still get the HTTPS redirect and HSTS.
@@ -284,6 +290,12 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+
+# CORS: any site may read the open data (API, catalogue, CSV/JSON/GeoJSON files) from a
+# browser, by GET only and without cookies; nothing else gets CORS headers.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_URLS_REGEX = r"^/(api/.*|observatoire/avancement-cites\.(csv|json)|.*/export-(csv|geojson)/)$"
 
 # Logs: one line per record on stderr with the request id, e-mail addresses redacted; JSON lines
 # with LOG_FORMAT=json (production's default). renouveau/logs.py.
