@@ -1,6 +1,6 @@
 """This site's pages against Wagtail's reference demo (bakerydemo), over HTTP, in one run, same
 machine, same PostgreSQL, both under gunicorn with 2 workers and production settings (ours with
-its Redis, preload and warm-up: the Procfile's options). Three states per pair of pages, in
+its Redis and the Procfile's options: no preload). Three states per pair of pages, in
 interleaved rounds: warm, first request after a publish elsewhere (a page the pair's page does
 not show), first request after a publish of that very page. Prints the per-round ratios (ours /
 bakerydemo, wall-clock over HTTP on loopback), their medians and the load average; exits non-zero
@@ -226,7 +226,7 @@ def main() -> None:
         )  # fmt: skip
         ours = Server(
             ROOT / ".venv" / "bin" / "gunicorn", ROOT,
-            ["-c", "site/renouveau/gunicorn_conf.py", "--pythonpath", "site", "renouveau.wsgi"],
+            ["--pythonpath", "site", "renouveau.wsgi"],
             our_env,
         )  # fmt: skip
         servers.append(ours)
