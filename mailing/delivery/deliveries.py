@@ -129,21 +129,21 @@ def claim_batch(campaign: Campaign, size: int, me: str | None = None) -> list[Re
         )
         if db_connection.features.has_select_for_update_skip_locked:
             free = free.select_for_update(skip_locked=True, of=("self",))
-        columns = ("pk", "subscriber_id", "subscriber__email", "subscriber__status")
+        columns = ("pk", "subscriber_id", "subscriber__email", "subscriber__status", "sections")
         rows = list(mine.order_by("pk").values_list(*columns)[:size])
         if len(rows) < size:
             rows += list(free.order_by("pk").values_list(*columns)[: size - len(rows)])
         if not rows:
             return []
         # Unsubscribed/suppressed since the snapshot: skip, never send.
-        gone = [pk for pk, _, _, status in rows if status != Subscriber.Status.CONFIRMED]
+        gone = [pk for pk, _, _, status, _ in rows if status != Subscriber.Status.CONFIRMED]
         if gone:
             Delivery.objects.filter(pk__in=gone).update(
                 status=Delivery.Status.SKIPPED, error=NO_LONGER_SUBSCRIBED
             )
         batch = [
-            Recipient(pk, subscriber_id, email)
-            for pk, subscriber_id, email, status in rows
+            Recipient(pk, subscriber_id, email, sections)
+            for pk, subscriber_id, email, status, sections in rows
             if status == Subscriber.Status.CONFIRMED
         ]
         Delivery.objects.filter(pk__in=[r.delivery_id for r in batch]).update(

@@ -46,6 +46,7 @@ from ..audience.tokens import personal_unsubscribe
 from ..conf import setting
 from ..models import Campaign
 from .rate_limit import shared_limiter
+from .sections import has_parts, parse_key, splice
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +119,7 @@ class Recipient:
     delivery_id: int
     subscriber_id: int
     email: str
+    sections: str = ""  # the digest sections this recipient gets (sections.py); "": all
 
 
 class SenderState:
@@ -188,13 +190,14 @@ class SenderState:
                 self._clients.append(item)
         return item
 
-    def skeleton(self, campaign: Campaign) -> MimeSkeleton:
-        """The campaign's headers and bodies, encoded once (a campaign's content is frozen)."""
-        key = (campaign.pk, campaign.subject, len(campaign.html), len(campaign.text))
+    def skeleton(self, campaign: Campaign, sections: str = "") -> MimeSkeleton:
+        """The campaign's headers and bodies, encoded once (a campaign's content is frozen);
+        for a digest, once per set of sections (its deliveries are created set by set)."""
+        key = (campaign.pk, campaign.subject, len(campaign.html), len(campaign.text), sections)
         with self._lock:
             found = self._skeletons.get(key)
         if found is None:
-            found = campaign_skeleton(campaign)
+            found = campaign_skeleton(campaign, sections)
             with self._lock:
                 if len(self._skeletons) > 32:
                     self._skeletons.clear()
@@ -212,12 +215,18 @@ class SenderState:
         self._ses = None
 
 
-def campaign_skeleton(campaign: Campaign) -> MimeSkeleton:
-    """What every mail of the campaign shares, encoded (From, Subject, Reply-To, bodies)."""
+def campaign_skeleton(campaign: Campaign, sections: str = "") -> MimeSkeleton:
+    """What every mail of the campaign shares, encoded (From, Subject, Reply-To, bodies); for a
+    digest, what its recipients of these sections share."""
+    subject, html, text = campaign.subject, campaign.html, campaign.text
+    if has_parts(html) or has_parts(text):
+        chosen = parse_key(sections) if sections else None
+        html, text = splice(html, chosen), splice(text, chosen)
+        subject = campaign.section_subjects.get(sections, subject)
     return mime_skeleton(
-        campaign.subject,
-        html=campaign.html,
-        text=campaign.text,
+        subject,
+        html=html,
+        text=text,
         placeholder=UNSUBSCRIBE_URL_PLACEHOLDER,
         reply_to=reply_to_addresses(),
     )
@@ -288,9 +297,9 @@ def campaign_mail(
 
 def _raw(state: SenderState, recipient: Recipient, campaign: Campaign) -> bytes:
     unsubscribe, headers = personal_unsubscribe(recipient.subscriber_id)
-    return campaign_mail(
-        campaign, to=recipient.email, unsubscribe=unsubscribe, headers=headers, state=state
-    )
+    state = state or sender_state()
+    base = state.skeleton(campaign, recipient.sections)
+    return build_personalised(base, to=recipient.email, value=unsubscribe, headers=headers)
 
 
 def send_campaign_mail(state: SenderState, to: str, raw: bytes, tags: dict[str, str]) -> str:
