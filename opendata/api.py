@@ -18,7 +18,7 @@ from . import records, schemas
 
 DESCRIPTION = (
     "Données ouvertes du Renouveau du Bassin Minier (ERBM)\u00a0: cités, opérations de travaux "
-    "(phases et livraisons mensuelles), chiffres de l'observatoire, actualités et webinaires. "
+    "(phases et livraisons mensuelles), chiffres de l’observatoire, actualités et webinaires. "
     "Lecture seule, sans clé, réponses en JSON, sous Licence Ouverte / Open Licence 2.0 (Etalab)."
 )
 
@@ -91,7 +91,7 @@ def list_cities(request: HttpRequest, query: Query[PageQuery]):
     tags=["Cités"],
 )
 def get_city(request: HttpRequest, identifiant: str):
-    """Une cité, par son identifiant (celui de l'adresse de sa fiche)."""
+    """Une cité, par son identifiant (celui de l’adresse de sa fiche)."""
     city = records.cities().filter(slug=identifiant).first()
     if city is None:
         raise Http404("Aucune cité publiée ne porte cet identifiant.")
@@ -120,11 +120,11 @@ def list_operations(request: HttpRequest, query: Query[PageQuery]):
     response={200: schemas.Operation, **ERRORS},
     operation_id="operation",
     url_name="operation",
-    summary="L'opération de travaux d'une cité",
+    summary="L’opération de travaux d’une cité",
     tags=["Travaux"],
 )
 def get_operation(request: HttpRequest, identifiant: str):
-    """Le suivi des travaux d'une cité, par l'identifiant de la cité."""
+    """Le suivi des travaux d’une cité, par l’identifiant de la cité."""
     operation = get_object_or_404(records.operations(), city__slug=identifiant)
     return records.operation_records([operation])[0]
 
@@ -134,11 +134,11 @@ def get_operation(request: HttpRequest, identifiant: str):
     response={200: schemas.Figures, 429: schemas.Error},
     operation_id="chiffres",
     url_name="chiffres",
-    summary="Chiffres de l'observatoire",
+    summary="Chiffres de l’observatoire",
     tags=["Travaux"],
 )
 def get_figures(request: HttpRequest):
-    """Les chiffres de l'observatoire\u00a0: logements livrés au regard de l'objectif de
+    """Les chiffres de l’observatoire\u00a0: logements livrés au regard de l’objectif de
     23\u00a0000, par année, intercommunalité, bailleur et étiquette énergétique gagnée."""
     return records.figures_record(current_observatory(request))
 

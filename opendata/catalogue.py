@@ -140,9 +140,9 @@ def datasets(request: HttpRequest) -> list[Dataset]:
         Dataset(
             "cites",
             "Cités minières du programme ERBM",
-            "Les cités minières rénovées dans le cadre de l'Engagement pour le Renouveau du "
+            "Les cités minières rénovées dans le cadre de l’Engagement pour le Renouveau du "
             "Bassin Minier\u00a0: communes, intercommunalité, bailleur, nombre de logements, "
-            "état d'avancement, objectif énergétique, position.",
+            "état d’avancement, objectif énergétique, position.",
             ["cités minières", "logement social", "rénovation énergétique", "bassin minier"],
             index_url,
             _last_published(CityPage.objects.all()),
@@ -170,7 +170,7 @@ def datasets(request: HttpRequest) -> list[Dataset]:
                     True,
                 ),
                 Distribution(
-                    "Chiffres de l'observatoire (API)",
+                    "Chiffres de l’observatoire (API)",
                     url("opendata-v1:chiffres"),
                     "application/json",
                     True,

@@ -15,11 +15,11 @@ class Error(Schema):
 
 
 class Paged(Schema):
-    nombre: int = Field(description="Nombre total d'éléments de la collection.")
+    nombre: int = Field(description="Nombre total d’éléments de la collection.")
     page: int = Field(description="Numéro de cette page (à partir de 1).")
     pages: int = Field(description="Nombre de pages.")
-    suivante: str | None = Field(description="Adresse de la page suivante ; null sur la dernière.")
-    precedente: str | None = Field(description="Adresse de la page précédente ; null d'abord.")
+    suivante: str | None = Field(description="Adresse de la page suivante\u00a0; null à la fin.")
+    precedente: str | None = Field(description="Adresse de la page précédente\u00a0; null d’abord.")
 
 
 class Commune(Schema):
@@ -28,21 +28,21 @@ class Commune(Schema):
 
 
 class City(Schema):
-    identifiant: str = Field(description="Identifiant stable (celui de l'adresse de sa fiche).")
+    identifiant: str = Field(description="Identifiant stable (celui de l’adresse de sa fiche).")
     nom: str
     url: str = Field(description="Adresse de la fiche de la cité sur le site.")
     communes: list[Commune]
     intercommunalite: str | None
     bailleur: str | None
-    logements: int | None = Field(description="Logements de la cité ; null si non renseigné.")
-    etat: str = Field(description="État d'avancement affiché sur la fiche.")
+    logements: int | None = Field(description="Logements de la cité\u00a0; null si non renseigné.")
+    etat: str = Field(description="État d’avancement affiché sur la fiche.")
     objectif_energetique: str | None
     patrimoine_mondial_unesco: bool
     latitude: float | None
     longitude: float | None
     position_approximative: bool
     suivi_des_travaux: str | None = Field(
-        description="Adresse de l'opération de travaux de la cité dans l'API, null sans suivi."
+        description="Adresse de l’opération de travaux de la cité dans l’API, null sans suivi."
     )
 
 
@@ -66,7 +66,7 @@ class Phase(Schema):
     etiquette_dpe_avant: str | None
     etiquette_dpe_apres: str | None
     etat: Literal["terminee", "en_cours", "a_venir"] = Field(
-        description="D'après les dates réelles du jour de la réponse."
+        description="D’après les dates réelles du jour de la réponse."
     )
 
 
@@ -94,7 +94,7 @@ class OperationPage(Paged):
 class Group(Schema):
     libelle: str
     logements_livres: int
-    logements_a_renover: int | None = Field(description="null quand la grandeur ne s'y prête pas.")
+    logements_a_renover: int | None = Field(description="null quand la grandeur ne s’y prête pas.")
 
 
 class Figures(Schema):
@@ -135,7 +135,7 @@ class Webinar(Schema):
     lieu: str | None
     chapo: str
     a_venir: bool
-    inscription: str | None = Field(description="Lien d'inscription, tant qu'il n'a pas eu lieu.")
+    inscription: str | None = Field(description="Lien d’inscription, tant qu’il n’a pas eu lieu.")
 
 
 class WebinarPage(Paged):
