@@ -1,13 +1,14 @@
 """Periodic jobs of the mailing app (run by `manage.py run_scheduler`)."""
 
 from django.conf import settings
+from django.utils import timezone
 
 from renouveau.retention import retention_jobs
 from renouveau.scheduler import Job, interval
 
 from .audience.hygiene import flag_inactive, purge_unconfirmed, remind_unconfirmed
 from .audience.repermission import run_repermission
-from .delivery.cite_alerts import send_cite_alerts
+from .delivery.cite_alerts import send_cite_alerts, send_weekly_digests
 from .delivery.steering import start_due_campaigns
 from .delivery.watchdog import watchdog
 from .retention import RETENTION
@@ -33,6 +34,14 @@ def cite_alerts() -> dict[str, int]:
     return send_cite_alerts()
 
 
+def weekly_cite_digests() -> dict[str, int]:
+    """The week's news of followed cités, for those who chose a weekly digest: on
+    MAILING_CITE_DIGEST_WEEKDAY (ISO, 5 = Friday), at the evening alert's time."""
+    if timezone.localdate().isoweekday() != getattr(settings, "MAILING_CITE_DIGEST_WEEKDAY", 5):
+        return {}
+    return send_weekly_digests()
+
+
 def scheduled_campaigns() -> int:
     """Campaigns programmed with « Programmer l'envoi » whose time has come (steering)."""
     return start_due_campaigns()
@@ -47,6 +56,11 @@ JOBS = [
     Job(
         "mailing-cite-alerts",
         cite_alerts,
+        daily_at=getattr(settings, "MAILING_CITE_ALERTS_AT", "17:30"),
+    ),
+    Job(
+        "mailing-cite-weekly-digests",
+        weekly_cite_digests,
         daily_at=getattr(settings, "MAILING_CITE_ALERTS_AT", "17:30"),
     ),
     Job("mailing-list-hygiene", list_hygiene, daily_at="03:10"),

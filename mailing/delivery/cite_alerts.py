@@ -1,10 +1,11 @@
 """The cité alerts: publishing a news item, case study or webinar that names cités records one
 `CiteUpdate` per cité, once per page (a republication alerts nobody again);
-`record_document_update` does the same for a library document. The daily job
-(`send_cite_alerts`) groups each follower's followed cités among the day's updates, and sends one
-mail per follower as an alert campaign: the same MJML layout, the same sending machinery
-(batches, rate, bounce pause, watchdog, one-click unsubscribe) as the newsletter. Followers who
-follow the same set of updated cités share one campaign. Following itself: audience/follow.py.
+`record_document_update` does the same for a library document. The evening job
+(`send_cite_alerts`) and the weekly one (`send_weekly_digests`, for followers who chose it)
+each send one mail per follower with the updates of the cités they follow, as one alert
+campaign per run: the digest is rendered once and spliced per follower (alert_mail.py,
+sections.py), through the same sending machinery (batches, rate, bounce pause, watchdog,
+one-click unsubscribe) as the newsletter. Following itself: audience/follow.py.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from wagtail.models import Page
 from renouveau.visibility import private_q, public_pages
 
 from ..models import Campaign, CiteUpdate, Delivery, Subscriber
+from .alert_mail import HEADINGS, digest_subject, render_digest
 from .alert_mail import join_names as _join
-from .alert_mail import render_alert
 from .links import track_links
+from .sections import sections_key
 from .steering import start_campaign
 
 logger = logging.getLogger(__name__)
@@ -115,7 +117,12 @@ def on_page_published(sender: Any, instance: Any, **kwargs: Any) -> None:
         logger.exception("Could not record the cité updates of page %s", instance.pk)
 
 
-# --- The daily alert ---
+# --- The evening alert and the weekly digest ---
+
+DAILY = Subscriber.AlertFrequency.DAILY
+WEEKLY = Subscriber.AlertFrequency.WEEKLY
+# Each frequency announces an update once, stamped in its own field.
+_STAMP = {DAILY: "alerted_at", WEEKLY: "weekly_alerted_at"}
 
 
 @dataclass(frozen=True)
@@ -124,13 +131,15 @@ class AlertGroup:
     subscriber_ids: list[int]
 
 
-def follower_groups(cite_ids: Iterable[int]) -> list[AlertGroup]:
-    """Confirmed followers of these cités, grouped by the set of them they follow: one mail per
-    follower, one campaign per distinct set. One query, streamed."""
+def follower_groups(cite_ids: Iterable[int], frequency: str = DAILY) -> list[AlertGroup]:
+    """Confirmed followers of these cités who chose this frequency, grouped by the set of them
+    they follow: each group's mail has the same sections. One query, streamed."""
     through = Subscriber.cites.through
     rows = (
         through.objects.filter(
-            citypage_id__in=list(cite_ids), subscriber__status=Subscriber.Status.CONFIRMED
+            citypage_id__in=list(cite_ids),
+            subscriber__status=Subscriber.Status.CONFIRMED,
+            subscriber__alert_frequency=frequency,
         )
         .order_by()
         .values_list("subscriber_id", "citypage_id")
@@ -141,56 +150,64 @@ def follower_groups(cite_ids: Iterable[int]) -> list[AlertGroup]:
     groups: dict[frozenset[int], list[int]] = defaultdict(list)
     for subscriber_id, cites in followed.items():
         groups[frozenset(cites)].append(subscriber_id)
-    return [AlertGroup(key, sorted(ids)) for key, ids in groups.items()]
+    return [AlertGroup(key, sorted(ids)) for key, ids in sorted(groups.items(), key=_group_order)]
 
 
-def send_cite_alerts(now: datetime | None = None) -> dict[str, int]:
-    """The daily job: the updates not yet announced, one mail per follower (all of that
-    follower's cités in one digest), queued as alert campaigns. Updates with no follower are
-    marked done too.
+def _group_order(item: tuple[frozenset[int], list[int]]) -> list[int]:
+    return sorted(item[0])
+
+
+def send_cite_alerts(now: datetime | None = None, frequency: str = DAILY) -> dict[str, int]:
+    """The evening job (or, with WEEKLY, the weekly one): the updates this frequency has not
+    announced yet, one mail per follower who chose it (all of that follower's cités in one
+    digest), in one alert campaign whose body is rendered once and spliced per follower
+    (alert_mail.py). Updates with no follower are marked done too.
 
     Idempotent: the updates are claimed (locked, then stamped) in the same transaction that
-    creates their campaigns, so two schedulers running it at once (a deploy's overlap) announce
-    each update once, and a job that fails half-way announces nothing and leaves them pending.
-    What is no longer public when the job runs (unpublished, made private, expired) is not
-    announced, and forgotten: a later publication records it again."""
+    creates the campaign, so two schedulers running it at once (a deploy's overlap) announce
+    each update once per frequency, and a job that fails half-way announces nothing and leaves
+    them pending. What is no longer public when the job runs (unpublished, made private,
+    expired) is not announced, and forgotten: a later publication records it again."""
     now = now or timezone.now()
     with transaction.atomic():
-        pending = claim_pending_updates(now)
+        pending = claim_pending_updates(now, frequency)
         hidden = [u.pk for u in pending if not u.public]
         if hidden:
             CiteUpdate.objects.filter(pk__in=hidden).delete()
         pending = [u for u in pending if u.public]
+        groups = follower_groups({u.cite_id for u in pending}, frequency)
         campaigns = recipients = 0
-        by_cite: dict[int, list[CiteUpdate]] = defaultdict(list)
-        for update in pending:
-            by_cite[update.cite_id].append(update)
-        for group in follower_groups(by_cite):
-            updates = [u for cite_id in sorted(group.cite_ids) for u in by_cite[cite_id]]
-            campaign = create_alert_campaign(updates, group.subscriber_ids)
+        if groups:
+            campaign = create_alert_campaign(pending, groups, frequency)
             start_campaign(campaign)  # its first batch is queued once this transaction commits
-            campaigns += 1
-            recipients += len(group.subscriber_ids)
+            campaigns, recipients = 1, campaign.recipient_count
     result = {"updates": len(pending), "campaigns": campaigns, "recipients": recipients}
     if hidden:
         result["withdrawn"] = len(hidden)  # no longer public: not announced
     return result
 
 
-def claim_pending_updates(now: datetime) -> list[CiteUpdate]:
-    """Within the caller's transaction: lock the updates not yet announced and stamp them as
-    announced. Each one gets `public`: whether its page and its cité are still public now.
+def send_weekly_digests(now: datetime | None = None) -> dict[str, int]:
+    """The weekly digest, for the followers who chose « une fois par semaine »."""
+    return send_cite_alerts(now, WEEKLY)
+
+
+def claim_pending_updates(now: datetime, frequency: str = DAILY) -> list[CiteUpdate]:
+    """Within the caller's transaction: lock the updates this frequency has not announced and
+    stamp them as announced. Each one gets `public`: whether its page and its cité are still
+    public now.
 
     A second run at the same time waits for the first to commit, then finds nothing left: it
     must not take part of them (SKIP LOCKED would), or a follower of two cités would get two
     mails that evening. SQLite serialises writing transactions anyway."""
-    queryset = CiteUpdate.objects.filter(alerted_at__isnull=True, published_at__lte=now)
+    stamp = _STAMP[frequency]
+    queryset = CiteUpdate.objects.filter(**{f"{stamp}__isnull": True}, published_at__lte=now)
     queryset = queryset.select_for_update(of=("self",))  # ignored by SQLite
     pending = list(queryset.select_related("cite").order_by("pk"))
     if not pending:
         return []
-    CiteUpdate.objects.filter(pk__in=[u.pk for u in pending], alerted_at__isnull=True).update(
-        alerted_at=now
+    CiteUpdate.objects.filter(pk__in=[u.pk for u in pending], **{f"{stamp}__isnull": True}).update(
+        **{stamp: now}
     )
     page_ids = {_page_id(u.source) for u in pending} | {u.cite_id for u in pending}
     page_ids.discard(None)
@@ -206,25 +223,44 @@ def _page_id(source: str) -> int | None:
     return int(pk) if kind == "page" and pk.isdigit() else None
 
 
-def create_alert_campaign(updates: list[CiteUpdate], subscriber_ids: list[int]) -> Campaign:
-    subject, html, text = render_alert(updates)
-    names = sorted({u.cite.title for u in updates})
+def create_alert_campaign(
+    updates: list[CiteUpdate], groups: list[AlertGroup], frequency: str = DAILY
+) -> Campaign:
+    """One campaign for every follower of this run: the digest rendered once, each delivery
+    naming the sections (cités) its follower gets, and the subject of each set of cités."""
+    sections, html, text = render_digest(updates, frequency)
+    names = sorted({u.cite.title for u in updates}, key=str.casefold)
+    subjects = {
+        sections_key(g.cite_ids): digest_subject(sections, g.cite_ids, frequency) for g in groups
+    }
     with transaction.atomic():
         campaign = Campaign.objects.create(
             kind=Campaign.Kind.CITE_ALERT,
-            subject=subject,
-            preheader=f"Du nouveau sur {_join(names)}",
+            subject=HEADINGS[frequency],
+            preheader=HEADINGS[frequency],
             html=html,
             text=text,
-            segment={"cites": sorted({u.cite_id for u in updates})},
-            segment_label="Abonnés qui suivent " + _join(names),
-            recipient_count=len(subscriber_ids),
+            section_subjects=subjects,
+            segment={"cites": sorted({u.cite_id for u in updates}), "frequency": frequency},
+            segment_label=(
+                f"Abonnés ({Subscriber.AlertFrequency(frequency).label.lower()}) qui suivent "
+                + _join(names)
+            )[:300],
+            recipient_count=sum(len(g.subscriber_ids) for g in groups),
         )
         track_links(campaign)  # clicks counted per link, as for the letter (links.py)
-        # In chunks: the rows of 50,000 followers never sit in memory together.
-        for start in range(0, len(subscriber_ids), 2000):
-            chunk = subscriber_ids[start : start + 2000]
-            Delivery.objects.bulk_create(
-                [Delivery(campaign=campaign, subscriber_id=pk) for pk in chunk]
+        # Set by set (the sender encodes each set's mail once), in chunks: the rows of 50,000
+        # followers never sit in memory together.
+        rows: list[Delivery] = []
+        for group in groups:
+            key = sections_key(group.cite_ids)
+            rows.extend(
+                Delivery(campaign=campaign, subscriber_id=pk, sections=key)
+                for pk in group.subscriber_ids
             )
+            if len(rows) >= 2000:
+                Delivery.objects.bulk_create(rows)
+                rows = []
+        Delivery.objects.bulk_create(rows)
+        CiteUpdate.objects.filter(pk__in=[u.pk for u in updates]).update(campaign=campaign)
     return campaign

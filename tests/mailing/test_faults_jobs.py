@@ -35,11 +35,12 @@ def send_every_alert() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_alert_jobs_at_once_mail_each_follower_once(cites, news_index, sending):
+@pytest.mark.parametrize("frequency", ["daily", "weekly"])
+def test_two_alert_jobs_at_once_mail_each_follower_once(cites, news_index, sending, frequency):
     if connection.vendor != "postgresql":
         pytest.skip("two concurrent writers: PostgreSQL (SQLite serialises them anyway)")
     lemay, pinson = cites
-    followers = make_subscribers(40, prefix="suit")
+    followers = make_subscribers(40, prefix="suit", alert_frequency=frequency)
     for subscriber in followers[:30]:
         subscriber.cites.add(lemay)
     for subscriber in followers[20:]:
@@ -54,7 +55,7 @@ def test_two_alert_jobs_at_once_mail_each_follower_once(cites, news_index, sendi
     def job() -> None:
         try:
             start.wait()
-            results.append(send_cite_alerts())
+            results.append(send_cite_alerts(frequency=frequency))
         except Exception as exc:  # reported below
             errors.append(exc)
         finally:
@@ -71,7 +72,8 @@ def test_two_alert_jobs_at_once_mail_each_follower_once(cites, news_index, sendi
     send_every_alert()
     received = Counter(m["To"] for m in sending.messages())
     assert received == Counter(s.email for s in followers)  # each follower, once
-    assert not CiteUpdate.objects.filter(alerted_at__isnull=True).exists()
+    stamp = "alerted_at" if frequency == "daily" else "weekly_alerted_at"
+    assert not CiteUpdate.objects.filter(**{f"{stamp}__isnull": True}).exists()
 
 
 @pytest.mark.django_db
@@ -88,7 +90,7 @@ def test_a_job_that_fails_half_way_leaves_its_updates_to_the_next_run(
     def broken(*args, **kwargs):
         raise RuntimeError("rendering failed")
 
-    monkeypatch.setattr(follow, "render_alert", broken)  # a failure, not a pass
+    monkeypatch.setattr(follow, "render_digest", broken)  # a failure, not a pass
     with pytest.raises(RuntimeError):
         send_cite_alerts()
     monkeypatch.undo()
