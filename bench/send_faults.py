@@ -29,7 +29,9 @@ finished without help: yes
     fault ses-unreachable: duplicates 0, silent losses 0, failed by a passing fault 0, \
 finished without help: yes
 
-ses-unreachable (the proxy stops listening for 20 s: connections refused), account-pause
+ses-unreachable (the proxy stops listening for 20 s: connections refused), ses-connect-timeouts
+(60 s of a port that never accepts: connect timeouts, and the one queued request uncertain),
+account-pause
 (SendingPausedException for 30 s), 5xx-after-accept (3 % of mails answered 500 after SES took
 them: uncertain, never resent), unsubscribe-during-sending (5 % of the list unsubscribes while
 it goes out: a mail after the unsubscribe counts as a duplicate), redis-restart (RQ only: Redis
@@ -404,6 +406,34 @@ class Proxy:
 
         threading.Thread(target=back, daemon=True).start()
 
+    def black_hole_for(self, seconds: float) -> None:
+        """SES's address stops answering (a network fault, not a refusal): the port keeps
+        listening with a backlog of one and never accepts, so new connections time out in the
+        handshake (botocore's ConnectTimeoutError) and the one the kernel queued waits for
+        its answer until the read timeout (uncertain: it may have been read)."""
+        import socket
+        import threading
+
+        from tests.mailing.ses_proxy import _Server
+
+        port = self.flaky.httpd.server_address[1]
+        handler = self.flaky.httpd.RequestHandlerClass
+        self.flaky.httpd.shutdown()
+        self.flaky.httpd.server_close()
+        hole = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        hole.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        hole.bind(("127.0.0.1", port))
+        hole.listen(0)
+
+        def back() -> None:
+            time.sleep(seconds)
+            hole.close()
+            self.flaky.httpd = _Server(("127.0.0.1", port), handler)
+            self.flaky.httpd.owner = self.flaky
+            self.flaky.httpd.serve_forever()
+
+        threading.Thread(target=back, daemon=True).start()
+
 
 def faults(backend: str) -> None:
     """One campaign per fault; one line each (see the module's docstring)."""
@@ -452,7 +482,7 @@ def faults(backend: str) -> None:
             args = ["db_worker", "--queue-name", "mail", "--no-startup-delay", "--interval", "0.2"]
         workers = [Supervised(args, env, log) for _ in range(2)]
         time.sleep(WORKER_BOOT)
-        names = ["ses-unreachable", "account-pause", "5xx-after-accept"]
+        names = ["ses-unreachable", "ses-connect-timeouts", "account-pause", "5xx-after-accept"]
         names += ["unsubscribe-during-sending", "two-schedulers"]
         if backend == "rq":
             names.append("redis-restart")
@@ -536,6 +566,8 @@ def one_fault(name, issue, proxy, server, workers, redis_process):
             print(f"  {name}: fault at t=5 s, {sent} of {RECIPIENTS} sent by then", flush=True)
             if name == "ses-unreachable":
                 proxy.down_for(20)
+            elif name == "ses-connect-timeouts":
+                proxy.black_hole_for(60)
             elif name == "account-pause":
                 proxy.flaky.failures = [PAUSED] * 100_000
                 threading_timer(30, lambda: proxy.flaky.failures.clear())
