@@ -13,6 +13,7 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from renouveau.admin_permissions import NoCreatePermissionHelper, ReadOnlyPermissionHelper
 
 from ..models import Campaign, Delivery, Subscriber
+from .exports import SubscriberIndexView
 from .followers import FollowersMenuItem
 from .permissions import can_view_campaigns
 
@@ -73,6 +74,7 @@ class SubscriberAdmin(ModelAdmin):
     search_fields = ("email", "first_name")
     list_per_page = 50
     index_template_name = "mailing/admin/subscriber_index.html"
+    index_view_class = SubscriberIndexView  # its export is « Exporter en CSV »
     panels = [FieldPanel("first_name"), FieldPanel("profile"), FieldPanel("communes")]
 
     def get_queryset(self, request):

@@ -8,6 +8,7 @@ from .campaign import campaign_progress
 from .exports import export_view
 from .followers import followers_view
 from .imports import import_view
+from .lists import SubscriberAdmin
 from .reports import campaign_report_csv, campaign_report_view, compare_csv, compare_view
 from .send import send_to_subscribers
 from .subscriber import erase_view, subscriber_view
@@ -19,7 +20,12 @@ def admin_urls() -> list:
         path("mailing/envoyer/<int:page_id>/", send_to_subscribers, name="mailing_admin_send"),
         path("mailing/campagne/<int:pk>/", campaign_progress, name="mailing_admin_campaign"),
         path("mailing/abonnes/import/", import_view, name="mailing_admin_import"),
-        path("mailing/abonnes/export.csv", export_view, name="mailing_admin_export"),
+        path(
+            "mailing/abonnes/export.csv",
+            export_view,
+            {"model_admin": SubscriberAdmin()},
+            name="mailing_admin_export",
+        ),
         path("mailing/abonnes/<int:pk>/effacer/", erase_view, name="mailing_admin_erase"),
         path(
             "mailing/campagne/<int:pk>/rapport/",
