@@ -7,6 +7,7 @@ from renouveau.abuse import HoneypotForm
 
 from .audience.consents import CONSENT_TEXT, WEBINARS_CONSENT_TEXT
 from .audience.follow import FOLLOW_CONSENT_TEXT
+from .audience.preferences import FREQUENCY_ERROR
 from .models import Subscriber
 
 # Ids of the form when embedded in another page (block, template tag), distinct from the ids of
@@ -69,6 +70,15 @@ class FollowForm(HoneypotForm):
         required=False,
     )
     webinar_announcements = SubscriptionForm.base_fields["webinar_announcements"]
+    alert_frequency = forms.ChoiceField(
+        label="Recevoir les nouveautés",
+        choices=Subscriber.AlertFrequency.choices,
+        initial=Subscriber.AlertFrequency.DAILY,
+        required=False,  # absent: chaque soir
+        widget=forms.RadioSelect,
+        help_text="Déjà abonné ? Changez-le sur la page « Mes préférences » de vos courriels.",
+        error_messages={"invalid_choice": FREQUENCY_ERROR},
+    )
     consent = forms.BooleanField(
         label=FOLLOW_CONSENT_TEXT,
         error_messages={"required": "Cochez la case pour confirmer votre accord."},

@@ -276,6 +276,7 @@ def follow(request: HttpRequest, cite_id: int) -> HttpResponse:
         consent_text_version=FOLLOW_CONSENT_TEXT_VERSION,
         ip=client_ip(request),
         cite_ids=[cite.pk],
+        alert_frequency=form.cleaned_data["alert_frequency"],
         newsletter=form.cleaned_data["newsletter"],
         webinar_announcements=form.cleaned_data["webinar_announcements"],
     )

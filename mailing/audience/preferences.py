@@ -17,6 +17,7 @@ from .consents import WEBINARS_CONSENT_TEXT, WEBINARS_CONSENT_TEXT_VERSION, Topi
 from .follow import FOLLOW_CONSENT_TEXT_VERSION, log_preference_change, public_cites
 
 PREFERENCES_TEXT_VERSION = "2026-12-preferences-v1"
+FREQUENCY_ERROR = "Choisissez « chaque soir » ou « une fois par semaine »."
 
 
 class PreferencesForm(forms.Form):
@@ -26,11 +27,19 @@ class PreferencesForm(forms.Form):
     webinar_announcements = forms.BooleanField(label=WEBINARS_CONSENT_TEXT, required=False)
     cites = forms.ModelMultipleChoiceField(
         label="Cités suivies : un courriel quand une actualité, un retour d'expérience, un "
-        "webinaire ou un document les concerne (au plus un par jour)",
+        "webinaire ou un document les concerne",
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Choisissez des cités de la liste."},
+    )
+    alert_frequency = forms.ChoiceField(
+        label="Nouveautés des cités suivies",
+        choices=Subscriber.AlertFrequency.choices,
+        initial=Subscriber.AlertFrequency.DAILY,
+        required=False,  # absent: unchanged
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": FREQUENCY_ERROR},
     )
     profile = forms.ChoiceField(
         label="Vous êtes", choices=[("", "—")] + list(Subscriber.Profile.choices), required=False
@@ -63,6 +72,7 @@ def current_preferences(subscriber: Subscriber) -> dict[str, Any]:
         "newsletter": active and subscriber.newsletter,
         "webinar_announcements": active and subscriber.webinar_announcements,
         "cites": list(subscriber.cites.values_list("pk", flat=True)) if active else [],
+        "alert_frequency": subscriber.alert_frequency,
         "profile": subscriber.profile,
         "communes": list(subscriber.communes.values_list("pk", flat=True)),
     }
@@ -79,6 +89,7 @@ def save_preferences(
         "newsletter": bool(data.get("newsletter")),
         "webinar_announcements": bool(data.get("webinar_announcements")),
         "cites": sorted(c.pk for c in data.get("cites") or []),
+        "alert_frequency": data.get("alert_frequency") or subscriber.alert_frequency,
         "profile": data.get("profile") or "",
         "communes": sorted(c.pk for c in data.get("communes") or []),
     }
@@ -96,6 +107,7 @@ def save_preferences(
         fields = {
             "newsletter": after["newsletter"],
             "webinar_announcements": after["webinar_announcements"],
+            "alert_frequency": after["alert_frequency"],
             "profile": after["profile"],
             "last_interaction_at": now,
         }
@@ -164,6 +176,8 @@ def _readable(key: str, value: Any) -> Any:
         return list(
             CityPage.objects.filter(pk__in=value).order_by("title").values_list("title", flat=True)
         )
+    if key == "alert_frequency":
+        return Subscriber.AlertFrequency(value).label
     if key == "communes":
         return list(
             Commune.objects.filter(pk__in=value).order_by("name").values_list("name", flat=True)

@@ -83,6 +83,7 @@ def start_subscription(
     cite_ids: Iterable[int] | None = None,
     newsletter: bool = True,
     webinar_announcements: bool = False,
+    alert_frequency: str = "",
 ) -> None:
     """Hand a subscription request to the worker (`record_subscription`).
 
@@ -101,6 +102,7 @@ def start_subscription(
         "cite_ids": None if cite_ids is None else [int(pk) for pk in cite_ids],
         "newsletter": newsletter,
         "webinar_announcements": webinar_announcements,
+        "alert_frequency": alert_frequency,
     }
     record_subscription.enqueue(TaskInput.hold(payload))
 
@@ -126,6 +128,7 @@ def subscribe_now(
     cite_ids: list[int] | None = None,
     newsletter: bool = True,
     webinar_announcements: bool = False,
+    alert_frequency: str = "",
 ) -> str:
     """Record a subscription request (the newsletter, or following cités: `cite_ids`, with
     `newsletter` saying whether the letter is wanted too; webinar announcements only when
@@ -169,6 +172,10 @@ def subscribe_now(
             subscriber.webinar_announcements = webinar_announcements or (
                 pending and subscriber.webinar_announcements
             )
+            # A confirmed address keeps its frequency (anyone may type it here): the
+            # preferences page, behind its personal link, changes it.
+            if alert_frequency in Subscriber.AlertFrequency.values:
+                subscriber.alert_frequency = alert_frequency
             subscriber.status = Subscriber.Status.PENDING
             subscriber.consent_at = now
             subscriber.consent_source = source

@@ -2,6 +2,7 @@
 (freezegun) through a week, the scheduler's own jobs, real SES (moto) and the real sending path.
 One alert campaign per run, its body rendered once and spliced per follower."""
 
+import re
 from collections import defaultdict
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -137,3 +138,61 @@ def test_one_rendering_spliced_per_follower(cites, news_index, sending):
     assert "Jardins partagés" in pinson_html and "Fête des deux cités" in pinson_html
     assert "Cité Lemay</h2>" not in pinson_html
     assert "<!--part:" not in pinson_html and "@@part" not in text_of(mails[pinson_only.email])
+
+
+def preferences_path(subscriber) -> str:
+    from mailing.audience.tokens import unsubscribe_url
+
+    return "/" + unsubscribe_url(subscriber.pk).split("/", 3)[3].replace(
+        "desabonnement", "preferences"
+    )
+
+
+def test_the_preferences_page_sets_the_alert_frequency(client, cites):
+    from mailing.models import PreferenceChange, Subscriber
+
+    lemay, _ = cites
+    [subscriber] = make_subscribers(1)
+    subscriber.cites.add(lemay)
+    path = preferences_path(subscriber)
+    html = client.get(path).content.decode()
+    assert "Nouveautés des cités suivies" in html
+    assert re.search(r'<input[^>]*value="daily"[^>]*checked', html)  # today's choice shown
+    kept = {"newsletter": "on", "cites": [lemay.pk]}
+    response = client.post(path, {**kept, "alert_frequency": "weekly"})
+    assert response.status_code == 303
+    subscriber.refresh_from_db()
+    assert subscriber.alert_frequency == Subscriber.AlertFrequency.WEEKLY
+    [change] = PreferenceChange.objects.all()
+    assert change.changes == {
+        "alert_frequency": {"avant": "Chaque soir", "après": "Une fois par semaine"}
+    }
+
+    bad = client.post(path, {**kept, "alert_frequency": "hourly"})
+    assert bad.status_code == 400
+    assert "Choisissez" in bad.content.decode() and "une fois par semaine" in bad.content.decode()
+    subscriber.refresh_from_db()
+    assert subscriber.alert_frequency == Subscriber.AlertFrequency.WEEKLY  # nothing lost
+
+
+def test_the_follow_form_offers_the_weekly_digest(client, cites, ses, immediate_tasks):
+    from mailing.models import Subscriber
+
+    lemay, pinson = cites
+    page = client.get(f"/lettre/suivre/{lemay.pk}/").content.decode()
+    assert "Une fois par semaine" in page and "Chaque soir" in page
+    data = {"email": "hebdo@example.org", "consent": "on", "website": ""}
+    assert (
+        client.post(
+            f"/lettre/suivre/{lemay.pk}/", {**data, "alert_frequency": "weekly"}
+        ).status_code
+        == 302
+    )
+    subscriber = Subscriber.objects.get(email="hebdo@example.org")
+    assert (subscriber.status, subscriber.alert_frequency) == ("pending", "weekly")
+
+    # A confirmed address keeps its choice: anyone may type it in the form.
+    Subscriber.objects.filter(pk=subscriber.pk).update(status="confirmed")
+    client.post(f"/lettre/suivre/{pinson.pk}/", {**data, "alert_frequency": "daily"})
+    subscriber.refresh_from_db()
+    assert subscriber.alert_frequency == "weekly"
