@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+from wagtail import hooks
 
 from cites_pages.models import CityPage
 from renouveau.visibility import public_pages
@@ -68,6 +69,16 @@ def _charts(figures) -> list:
     ]  # fmt: skip
 
 
+# Apps above works add links to the observatory's open data section (opendata: the API, its
+# documentation, the DCAT catalogue, the partner kit) through this hook: functions taking the
+# request and returning (label, url) pairs.
+LINKS_HOOK = "works_observatory_links"
+
+
+def _more_links(request: HttpRequest) -> list[tuple[str, str]]:
+    return [link for hook in hooks.get_hooks(LINKS_HOOK) for link in hook(request)]
+
+
 @require_GET
 def observatory_view(request: HttpRequest) -> HttpResponse:
     figures = current_observatory(request)
@@ -80,6 +91,7 @@ def observatory_view(request: HttpRequest) -> HttpResponse:
             "columns": COLUMNS,
             "licence": LICENCE,
             "licence_url": LICENCE_URL,
+            "more_links": _more_links(request),
         },
     )
 

@@ -161,3 +161,10 @@ def test_the_api_and_the_csv_agree_at_once_after_an_editor_records_a_delivery(
     assert csv_delivered() == 443
     months = client.get("/api/v1/operations/cite-noumea").json()["livraisons"]
     assert {"mois": "2026-11", "logements": 16} in months
+
+
+def test_the_observatory_leads_to_the_api_the_catalogue_and_the_partner_kit(client, demo):
+    html = client.get("/observatoire/").content.decode()
+    for url in ["/api/v1/documentation/", "/api/catalogue.jsonld", "/observatoire/partenaires/"]:
+        assert f'<a href="{url}">' in html, url
+        assert client.get(url).status_code == 200, url
