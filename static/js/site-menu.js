@@ -1,6 +1,9 @@
 /* The header's disclosure menu on narrow screens (the « Menu » button). Without JavaScript the
    button stays hidden and the search and the menu show as a plain list below the brand; the CSS
-   collapses the panel only once this script has marked the header (.site-header--js). */
+   collapses the panel once this script has marked the page (.js on <html>). It is loaded in the
+   <head> without `defer`, so that the mark is there before the first paint: marked later, the
+   open menu showed, then collapsed (Lighthouse measured a layout shift of 0.44 on phones). */
+document.documentElement.classList.add("js");
 (function () {
   "use strict";
   function init() {
