@@ -28,12 +28,12 @@ def _charts(figures) -> list:
     def leader(items, what: str) -> str:
         best = max(items, key=lambda row: row.delivered, default=None)
         if best is None or not best.delivered:
-            return f"Aucun logement livré n'est encore enregistré {what}."
-        return f"{best.label} en compte le plus : {dwellings_text(best.delivered)}."
+            return f"Aucun logement livré n’est encore enregistré {what}."
+        return f"{best.label} en compte le plus\u00a0: {dwellings_text(best.delivered)}."
 
     years = figures.by_year
     year_text = (
-        f"De {years[0].label} à {years[-1].label} : "
+        f"De {years[0].label} à {years[-1].label}\u00a0: "
         + ", ".join(f"{dwellings_text(row.delivered)} en {row.label}" for row in years)
         + "."
         if years
@@ -45,7 +45,7 @@ def _charts(figures) -> list:
         )
         + "."
         if figures.by_label
-        else "Aucune tranche terminée n'a encore d'étiquettes enregistrées."
+        else "Aucune tranche terminée n’a encore d’étiquettes enregistrées."
     )
     return [
         bar_chart(

@@ -43,7 +43,7 @@ class TestWebinars(ProgrammeTestCase):
         self.assertIn("Webinaire passé — replay à venir", page)  # not online yet
         self.assertIn("22 juin 2026, de 14h00", page)
         self.assertIn("Le replay sera mis en ligne prochainement.", page)
-        self.assertNotIn("S'inscrire au webinaire", page)
+        self.assertNotIn("S’inscrire au webinaire", page)
         for theme in [
             "Accompagner le changement individuel",
             "Recréer un collectif à l'échelle de la cité",

@@ -10,6 +10,7 @@ from django.core import signing
 
 from documents.links import SALT, make_token
 from documents.models import DocumentRequest, RequestSource, RequestStatus
+from tests.typography import as_typed
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +107,7 @@ def test_tampered_or_unknown_links_are_refused(client, document_request, token):
         client.post(f"/ressources/telecharger/{token}/"),
     ):
         assert response.status_code == 404
-        assert "Ce lien n'est pas valide" in response.content.decode()
+        assert "Ce lien n'est pas valide" in as_typed(response.content.decode())
 
 
 def test_link_with_a_changed_request_id_is_refused(client, document_request):

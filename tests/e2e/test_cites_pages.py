@@ -104,7 +104,7 @@ def test_an_editor_creates_a_webinar_and_a_visitor_downloads_its_ics(
     visitor = browser.new_page()
     visitor.goto(f"{live_server.url}/webinaires/les-jardins-partages-des-cites/")
     expect(visitor.locator(".kicker")).to_have_text("Webinaire à venir")
-    expect(visitor.get_by_role("link", name="S'inscrire au webinaire")).to_have_attribute(
+    expect(visitor.get_by_role("link", name="S’inscrire au webinaire")).to_have_attribute(
         "href", "https://inscription.example.org/jardins"
     )
     assert_accessible(visitor)

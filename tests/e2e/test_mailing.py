@@ -26,13 +26,13 @@ def test_subscribe_confirm_receive_and_unsubscribe_in_one_click(
     page = context.new_page()
 
     page.goto(f"{live_server.url}/lettre/abonnement/")
-    expect(page.locator("h1")).to_have_text("S'abonner à la lettre d'information")
+    expect(page.locator("h1")).to_have_text("S’abonner à la lettre d’information")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert_accessible(page)
 
     # A mistake first: a clear French message, focus-reachable from the error summary.
     page.locator("main").get_by_label("Adresse électronique").fill("nadia@exemple")
-    page.locator("main").get_by_role("button", name="S'abonner").click()
+    page.locator("main").get_by_role("button", name="S’abonner").click()
     expect(page.locator("[role=alert]")).to_contain_text("Cochez la case")
     assert_accessible(page)
 
@@ -40,7 +40,7 @@ def test_subscribe_confirm_receive_and_unsubscribe_in_one_click(
     page.get_by_label("Vous êtes (facultatif)").select_option("habitant")
     page.get_by_label("Vicq").check()
     page.get_by_label(re.compile("J'accepte de recevoir")).check()
-    page.locator("main").get_by_role("button", name="S'abonner").click()
+    page.locator("main").get_by_role("button", name="S’abonner").click()
     expect(page.locator("h1")).to_have_text("Vérifiez votre messagerie")
     assert_accessible(page)
 
@@ -84,7 +84,7 @@ def test_the_archive_form_is_accessible_on_a_phone(live_server, demo_site, brows
     context = browser.new_context(viewport={"width": 320, "height": 720})
     page = context.new_page()
     page.goto(f"{live_server.url}/lettre/")
-    expect(page.get_by_role("heading", name="S'abonner à la lettre")).to_be_visible()
+    expect(page.get_by_role("heading", name="S’abonner à la lettre")).to_be_visible()
     expect(page.locator("main").get_by_label("Adresse électronique")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert_accessible(page)

@@ -84,11 +84,11 @@ def test_four_requests_in_a_row_are_each_answered_in_words(
     for _ in range(4):
         page.goto(live_server.url + "/")
         footer = page.get_by_role("contentinfo")
-        footer.get_by_label("Recevoir la lettre d'information (courriel)").fill(email)
-        footer.get_by_role("button", name="S'abonner").click()
+        footer.get_by_label("Recevoir la lettre d’information (courriel)").fill(email)
+        footer.get_by_role("button", name="S’abonner").click()
         expect(page).to_have_url(f"{live_server.url}/lettre/abonnement/commencer/")
         page.get_by_label(re.compile("J'accepte de recevoir par courriel la lettre")).check()
-        page.locator("main").get_by_role("button", name="S'abonner").click()
+        page.locator("main").get_by_role("button", name="S’abonner").click()
         answers.append(page.locator("main .lead").inner_text())
     assert all(answers), answers
     assert answers[0].startswith("Merci") and answers[1].startswith("Merci")

@@ -22,8 +22,8 @@ LEGAL_PAGES = {
         "État de conformité",
         "Résultats des tests",
         "Contenus non accessibles",
-        "Établissement de cette déclaration d'accessibilité",
-        "Retour d'information et contact",
+        "Établissement de cette déclaration d’accessibilité",
+        "Retour d’information et contact",
         "Voies de recours",
         "Schéma pluriannuel de mise en accessibilité",
     ],
@@ -118,7 +118,7 @@ def test_the_footer_states_the_accessibility_status_from_the_audit_grid(
 ):
     page.goto(live_server.url + "/")
     mention = page.get_by_role("contentinfo").get_by_role(
-        "link", name="Accessibilité : partiellement conforme"
+        "link", name="Accessibilité\u00a0: partiellement conforme"
     )
     expect(mention).to_be_visible()
     mention.click()
@@ -252,9 +252,9 @@ def test_the_newsletter_sign_up_in_the_footer_and_on_the_home_page(live_server, 
         home_form.get_by_role("heading", name="La lettre du Renouveau du Bassin Minier")
     ).to_be_visible()
     page.get_by_role("contentinfo").get_by_label(
-        "Recevoir la lettre d'information (courriel)"
+        "Recevoir la lettre d’information (courriel)"
     ).fill("claire@example.org")
-    page.get_by_role("contentinfo").get_by_role("button", name="S'abonner").click()
+    page.get_by_role("contentinfo").get_by_role("button", name="S’abonner").click()
     expect(page).to_have_url(f"{live_server.url}/lettre/abonnement/commencer/")  # no address
     expect(page.get_by_label("Adresse électronique")).to_have_value("claire@example.org")
     # Consent is asked on the subscription page itself.
@@ -314,7 +314,7 @@ def test_a_cite_without_a_dwellings_count_says_so_on_the_map(live_server, public
     city_without_dwellings_count(public_site)
 
     page.goto(live_server.url + "/cites/")
-    expect(page.locator(".city-card")).to_contain_text("Logements : non renseigné")
+    expect(page.locator(".city-card")).to_contain_text("Logements\u00a0: non renseigné")
     page.locator("#cites-map .leaflet-interactive").first.click()
-    expect(page.locator(".leaflet-popup-content")).to_contain_text("Logements : non renseigné")
+    expect(page.locator(".leaflet-popup-content")).to_contain_text("Logements\u00a0: non renseigné")
     expect(page.locator(".leaflet-popup-content")).not_to_contain_text("0 logements")

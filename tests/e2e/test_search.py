@@ -37,7 +37,7 @@ def test_a_visitor_searches_and_reaches_the_case_study(live_server, demo_site, p
 
     expect(page).to_have_url(re.compile(r"/recherche/\?q=r%C3%A9novation\+Sallaumines$"))
     expect(page.locator("h1")).to_have_text("Rechercher sur le site")
-    expect(page.get_by_role("status")).to_contain_text("pour « rénovation Sallaumines »")
+    expect(page.get_by_role("status")).to_contain_text("pour «\u00a0rénovation Sallaumines\u00a0»")
     first = page.locator(".search-result").first
     expect(first.locator(".tag")).to_have_text("Retour d’expérience")
     # "réhabilitation" in the text counts as "rénovation"; both words are highlighted.

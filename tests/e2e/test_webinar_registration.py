@@ -70,20 +70,20 @@ def test_register_receive_the_ics_cancel_register_again_reminders_and_replay(
 
     page.goto(f"{live_server.url}{webinar.url}")
     page.get_by_role("link", name=re.compile("S[’']inscrire au webinaire")).click()
-    expect(page.locator("h1")).to_have_text("S'inscrire au webinaire")
+    expect(page.locator("h1")).to_have_text("S’inscrire au webinaire")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert_accessible(page)
 
     # A mistake first: the error summary gets the focus, in French.
     fill_form(page, "nadia@exemple")
-    page.locator("main").get_by_role("button", name="M'inscrire").click()
+    page.locator("main").get_by_role("button", name="M’inscrire").click()
     summary = page.locator("[role=alert]")
     expect(summary).to_contain_text("Saisissez une adresse électronique valide")
     expect(summary).to_be_focused()
     assert_accessible(page)
 
     page.locator("main").get_by_label("Adresse électronique").fill(EMAIL)
-    page.locator("main").get_by_role("button", name="M'inscrire").click()
+    page.locator("main").get_by_role("button", name="M’inscrire").click()
     expect(page.locator("h1")).to_have_text("Vérifiez votre messagerie")
     assert_accessible(page)
 
@@ -100,7 +100,7 @@ def test_register_receive_the_ics_cancel_register_again_reminders_and_replay(
     expect(page.locator("h1")).to_have_text("Annuler mon inscription")
     assert_accessible(page)
     assert Registration.objects.get(email=EMAIL).status == "registered"
-    page.get_by_role("button", name="J'annule mon inscription").click()
+    page.get_by_role("button", name="J’annule mon inscription").click()
     expect(page.locator("h1")).to_have_text("Inscription annulée")
     assert Registration.objects.get(email=EMAIL).status == "cancelled"
 
@@ -108,7 +108,7 @@ def test_register_receive_the_ics_cancel_register_again_reminders_and_replay(
     page.goto(f"{live_server.url}{webinar.url}")
     page.get_by_role("link", name=re.compile("S[’']inscrire au webinaire")).click()
     fill_form(page, EMAIL)
-    page.locator("main").get_by_role("button", name="M'inscrire").click()
+    page.locator("main").get_by_role("button", name="M’inscrire").click()
     expect(page.locator("h1")).to_have_text("Vérifiez votre messagerie")
     assert Registration.objects.get(email=EMAIL).status == "registered"
     first, second = mails_to(ses, "Inscription confirmée")

@@ -1,10 +1,9 @@
 """French typography in every kind of mail (issue 29, item 6): in the text a reader sees (HTML
-text nodes and the text part, fixed template strings included), a non-breaking space before
-« : ; ! ? » and inside « », and the typographic apostrophe."""
+text nodes, the attributes read to people, and the text part, fixed template strings included),
+a non-breaking space before « : ; ! ? » and inside « », and the typographic apostrophe. The
+same check as every public page's (tests/public/test_typography_everywhere.py)."""
 
 import datetime
-import re
-from html import unescape
 
 import pytest
 from django.utils import timezone
@@ -16,30 +15,11 @@ from mailing.models import CiteUpdate
 from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER, render_issue
 from renouveau.mail_layout import render_mail
 from tests.factories import CitiesIndexPageFactory, CityPageFactory
+from tests.typography import text_typography_faults, typography_faults
 from webinar_registrations.mails import SUBJECTS, mail_context
 from webinar_registrations.models import Registration
 
 pytestmark = pytest.mark.django_db
-
-_HIDDEN = re.compile(r"<(head|style|script)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
-_ADDRESS = re.compile(r"(?:https?://|mailto:)\S+|\S+@\S+\.\w+")
-RULES = {
-    "espace ordinaire avant « : ; ! ? »": re.compile(r"\w[ ]+[:;!?»](?=\s|$)"),
-    "espace ordinaire après « « »": re.compile(r"«[ ]"),
-    "apostrophe droite": re.compile(r"[^\W\d_]'"),
-}
-
-
-def seen_text(html: str) -> str:
-    text = unescape(re.sub(r"<[^>]+>", "\n", _HIDDEN.sub("", html)))
-    return _ADDRESS.sub("", text)
-
-
-def faults(text: str) -> list[str]:
-    text = _ADDRESS.sub("", text)
-    return [
-        f"{rule}: {m.group(0)!r}" for rule, regex in RULES.items() for m in regex.finditer(text)
-    ]
 
 
 @pytest.fixture
@@ -48,6 +28,8 @@ def every_mail(issue_2, make_webinar, referentiel):
     mails = []
     letter = render_issue(issue_2, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
     mails.append(("lettre", letter.html, letter.text))
+    test = render_issue(issue_2, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER, previews=True)
+    mails.append(("envoi de test", test.html, test.text))
 
     index = CitiesIndexPageFactory(parent=issue_2.get_site().root_page)
     lemay = CityPageFactory(parent=index, title="Cité Lemay")
@@ -102,10 +84,11 @@ def every_mail(issue_2, make_webinar, referentiel):
 
 
 def test_every_kind_of_mail_follows_french_typography(every_mail):
-    assert len(every_mail) == 12  # letter, alert, 3 opt-in mails, 6 webinar, document
-    found = {
-        kind: faults(seen_text(html)) + faults(text)
+    # letter, test send, alert, 3 opt-in mails, 6 webinar mails, document link
+    assert len(every_mail) == 13
+    found = [
+        fault
         for kind, html, text in every_mail
-        if faults(seen_text(html)) + faults(text)
-    }
-    assert found == {}
+        for fault in typography_faults(html, kind) + text_typography_faults(text, f"{kind} (texte)")
+    ]
+    assert found == [], "\n".join(found)

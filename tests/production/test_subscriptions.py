@@ -26,7 +26,7 @@ def subscribe(page, url: str, email: str):
     form.get_by_label("Adresse électronique").fill(email)
     form.get_by_label(re.compile("J'accepte de recevoir")).check()
     with page.expect_response(lambda r: r.request.method == "POST") as posted:
-        form.get_by_role("button", name="S'abonner").click()
+        form.get_by_role("button", name="S’abonner").click()
     assert posted.value.status == 302, f"POST from {url} → {posted.value.status}"
     expect(page.locator("h1")).to_have_text("Vérifiez votre messagerie")
     return response

@@ -10,6 +10,7 @@ from wagtail.contrib.forms.models import FormSubmission
 
 from renouveau.demo_legal import load as load_legal_pages
 from renouveau.form_pages import FormPage
+from tests.typography import as_typed
 
 ANSWER = {
     "nom": "Claire Martin",
@@ -71,7 +72,7 @@ def test_submissions_are_rate_limited_per_visitor(contact_page, settings):
     assert visitor.post("/contact/", ANSWER).status_code == 303
     limited = visitor.post("/contact/", ANSWER)
     assert limited.status_code == 429
-    assert "Trop d'envois depuis votre connexion" in unescape(limited.content.decode())
+    assert "Trop d'envois depuis votre connexion" in as_typed(limited.content.decode())
     assert FormSubmission.objects.count() == 2
     # Another visitor is not affected.
     assert Client(REMOTE_ADDR="198.51.100.4").post("/contact/", ANSWER).status_code == 303
@@ -94,7 +95,9 @@ def test_a_missing_answer_is_announced_next_to_its_field(contact_page, client):
     assert "Le formulaire contient 2 erreurs" in html
     # The summary links each error, in the field's own words, to its field.
     assert '<a href="#id_message">Renseignez le champ «\u00a0Message\u00a0».</a>' in html
-    assert '<a href="#id_adresse_electronique">Saisissez une adresse e-mail valide' in html
+    assert '<a href="#id_adresse_electronique">Saisissez une adresse e-mail valide' in as_typed(
+        html
+    )
     error = html.split('<p class="form-error" id="id_message_error">', 1)[1].split("</p>", 1)[0]
     assert error == "Renseignez le champ «\u00a0Message\u00a0».", error
     assert 'aria-invalid="true" aria-describedby="id_message_error"' in html

@@ -102,7 +102,7 @@ def test_breadcrumb_starts_at_home_once(home_page, client: Client):
     StandardPageFactory(parent=parent, slug="calendrier", title="Calendrier")
 
     html = client.get("/le-programme/calendrier/").content.decode()
-    crumbs = html.split('aria-label="Fil d\'Ariane"')[1].split("</nav>")[0]
+    crumbs = html.split('aria-label="Fil d’Ariane"')[1].split("</nav>")[0]
     assert crumbs.count("<li") == 3
     assert 'href="/">Accueil</a>' in crumbs
     assert 'href="/le-programme/">Le programme</a>' in crumbs

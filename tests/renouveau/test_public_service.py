@@ -15,6 +15,7 @@ from renouveau.demo import child_page
 from renouveau.demo_legal import load as load_legal_pages
 from renouveau.models import StandardPage
 from tests.pages import city_without_dwellings_count
+from tests.typography import as_typed
 
 
 class HeadParser(HTMLParser):
@@ -97,7 +98,7 @@ def test_accessibility_status_is_computed_from_the_audit_grid(legal_site, client
     assert "est partiellement conforme</strong>" in html
     assert "76,9 % des critères du RGAA 4.1.2 sont respectés" in html
     assert "Critère 4.1" in html and "Défenseur des droits" in html
-    assert "Accessibilité : partiellement conforme" in unescape(client.get("/").content.decode())
+    assert "Accessibilité : partiellement conforme" in as_typed(client.get("/").content.decode())
 
     # The editor fixes the non-conformities of the partial grid: still partial (issue 23 item 6,
     # 92 criteria not audited), said so on the page.
@@ -107,16 +108,16 @@ def test_accessibility_status_is_computed_from_the_audit_grid(legal_site, client
             criterion.result = AccessibilityCriterion.Result.CONFORMING
     statement.criteria = criteria
     statement.save_revision().publish()
-    assert "Accessibilité : partiellement conforme" in unescape(client.get("/").content.decode())
+    assert "Accessibilité : partiellement conforme" in as_typed(client.get("/").content.decode())
     html = unescape(client.get("/accessibilite/").content.decode())
-    assert "Audit partiel :</strong> 92 des 106 critères du RGAA" in html
+    assert "Audit partiel :</strong> 92 des 106 critères du RGAA" in as_typed(html)
     # Once every criterion is audited and met (or not applicable), the footer follows.
     for criterion in criteria:
         if criterion.result == AccessibilityCriterion.Result.NOT_AUDITED:
             criterion.result = AccessibilityCriterion.Result.CONFORMING
     statement.criteria = criteria
     statement.save_revision().publish()
-    assert "Accessibilité : totalement conforme" in unescape(client.get("/").content.decode())
+    assert "Accessibilité : totalement conforme" in as_typed(client.get("/").content.decode())
     assert "Audit partiel" not in unescape(client.get("/accessibilite/").content.decode())
 
     # Below 50 %, or no audit, the site is « non conforme ».
@@ -126,7 +127,7 @@ def test_accessibility_status_is_computed_from_the_audit_grid(legal_site, client
         AccessibilityCriterion(number="1.3", result="NC"),
     ]
     statement.save_revision().publish()
-    assert "Accessibilité : non conforme" in unescape(client.get("/").content.decode())
+    assert "Accessibilité : non conforme" in as_typed(client.get("/").content.decode())
     statement.criteria = []
     statement.save_revision().publish()
     assert "aucun audit de conformité" in unescape(client.get("/accessibilite/").content.decode())
@@ -303,7 +304,7 @@ def test_an_unknown_number_of_dwellings_stays_unknown(city_without_count, client
     import io
 
     assert city_without_count.dwellings is None
-    assert "Logements : non renseigné" in unescape(client.get("/cites/").content.decode())
+    assert "Logements : non renseigné" in as_typed(client.get("/cites/").content.decode())
     assert "Non renseigné" in unescape(client.get("/cites/cite-inconnue/").content.decode())
     rows = list(
         csv.DictReader(io.StringIO(client.get("/cites/export-csv/").content.decode("utf-8-sig")))

@@ -103,5 +103,5 @@ def test_a_page_s_title_intro_and_text_are_typeset_on_the_web(client, home_page)
     assert f"23{NBSP}000 logements rénovés à 100{NBSP}%{NBSP}: c{APOSTROPHE}est" in html
     assert f"Qu{APOSTROPHE}en pensez-vous{NBSP}?" in html
     assert 'href="https://x.test/l\'avis"' in html or 'href="https://x.test/l&#x27;avis"' in html
-    # The <title> and the description are metadata, not typeset.
-    assert "<title>L&#x27;e-mail des habitants" in html
+    # The <title> (read first by screen readers, shown in the tab) is typeset like the heading.
+    assert f"<title>L{APOSTROPHE}e{HYPHEN}mail des habitants —" in html

@@ -12,6 +12,7 @@ from wagtail.models import PageViewRestriction
 from renouveau.models import StandardPage
 from search.searching import run_search, suggestions
 from tests.factories import StandardPageFactory
+from tests.typography import as_typed
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def test_french_accents_and_plurals_are_optional(client, search_pages, query, ex
 def test_results_show_type_excerpt_and_highlights(client, search_pages):
     response = client.get("/recherche/", {"q": "jardin Sallaumines"})
     html = response.content.decode()
-    assert "1 résultat pour « jardin Sallaumines »" in html
+    assert "1 résultat pour « jardin Sallaumines »" in as_typed(html)
     assert '<span class="tag">Page de contenu</span>' in html
     assert "<mark>Sallaumines</mark>" in html and "<mark>jardin</mark>" in html
     assert 'href="/renovations-sallaumines/"' in html
@@ -55,7 +56,7 @@ def test_results_show_type_excerpt_and_highlights(client, search_pages):
 
 def test_unknown_words_say_so(client, search_pages):
     html = client.get("/recherche/", {"q": "zzyzx"}).content.decode()
-    assert "Aucun résultat pour « zzyzx »" in html
+    assert "Aucun résultat pour « zzyzx »" in as_typed(html)
 
 
 def test_draft_and_private_pages_are_not_found(client, home_page, search_pages, reindex):

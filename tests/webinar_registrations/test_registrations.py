@@ -6,6 +6,7 @@ import re
 import icalendar
 import pytest
 
+from tests.typography import as_typed
 from webinar_registrations import mails as registration_mails
 from webinar_registrations import registrations
 from webinar_registrations.models import Registration
@@ -59,7 +60,7 @@ def test_the_webinar_page_links_to_the_never_cached_form(client, webinar):
     html = response.content.decode()
     assert response.status_code == 200
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
-    assert "S'inscrire au webinaire" in html and webinar.title in html
+    assert "S'inscrire au webinaire" in as_typed(html) and webinar.title in html
     form = html.split('class="registration-form"', 1)[1].split("</form>", 1)[0]
     fields = (("name", "name"), ("email", "email"), ("organisation", "organization"))
     for name, autocomplete in fields:
@@ -184,7 +185,7 @@ def test_the_cancel_link_asks_then_cancels_once_and_one_may_register_again(
 
     page = client.get(link)  # mail scanners follow links: nothing changes
     assert page.status_code == 200
-    assert "J'annule mon inscription" in page.content.decode()
+    assert "J'annule mon inscription" in as_typed(page.content.decode())
     assert Registration.objects.get().status == Registration.Status.REGISTERED
 
     done = client.post(link)
@@ -215,7 +216,7 @@ def test_full_webinar_waiting_list_then_promotion_when_someone_cancels(
     assert "Ce webinaire est complet." in form_page
     response = client.post(register_url(webinar), form_data(email="seconde@example.org"))
     assert response["Location"].endswith("?attente=1")
-    assert "liste d'attente" in client.get(response["Location"]).content.decode()
+    assert "liste d'attente" in as_typed(client.get(response["Location"]).content.decode())
 
     second = Registration.objects.get(email="seconde@example.org")
     assert second.status == Registration.Status.WAITING

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cites_pages.models import CityPage
 from tests.factories import CitiesIndexPageFactory
+from tests.typography import as_typed
 from tests.works.test_figures import tracked_city
 from works.figures import observatory
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_cite_page_tells_residents_what_happens_and_when(client, demo):
-    html = client.get("/cites/cite-noumea/").content.decode()
+    html = as_typed(client.get("/cites/cite-noumea/").content.decode())
     assert "Les travaux, c'est quand ?" in html
     assert "Travaux en cours : Tranche 3, 183 logements, livraison prévue mars 2027." in html
     assert "Ensuite : travaux – tranche 4, à partir de avril 2027." in html
@@ -27,13 +28,15 @@ def test_the_cite_page_tells_residents_what_happens_and_when(client, demo):
     assert "Données de démonstration" in html
     assert 'id="notes-de-chantier"' in html and "reprise des toitures" in html
     # A cité without a tracker shows no works section.
-    assert "Les travaux, c'est quand ?" not in client.get("/cites/cite-taffin/").content.decode()
+    assert "Les travaux, c'est quand ?" not in as_typed(
+        client.get("/cites/cite-taffin/").content.decode()
+    )
 
 
 def test_the_observatory_shows_each_chart_with_its_table_and_summary(client, demo):
     response = client.get("/observatoire/")
     assert response.status_code == 200
-    html = response.content.decode()
+    html = as_typed(response.content.decode())
     assert "Objectif : 23000 logements" in html or "Objectif : 23 000 logements" in html
     assert html.count('role="img"') == 4  # year, EPCI, landlord, label gained
     assert html.count("<svg") == 4
