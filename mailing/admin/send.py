@@ -23,16 +23,24 @@ from newsletter.models import NewsletterIssuePage
 from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER, render_issue
 
 from .. import delivery
-from ..models import Campaign, Subscriber
+from ..models import Campaign, SavedSegment, Subscriber
 from .permissions import can_send
 
-SEGMENT_FIELDS = ("profiles", "communes", "webinar_announcement")
+SEGMENT_FIELDS = ("saved_segment", "profiles", "communes", "webinar_announcement")
 
 
 class SendForm(forms.Form):
     """The audience (a GET updates the count), then on POST the schedule, the acknowledgement
     of the warnings and the recipient count the editor saw."""
 
+    saved_segment = forms.ModelChoiceField(
+        label="Segment enregistré",
+        queryset=SavedSegment.objects.all(),
+        required=False,
+        empty_label="Aucun : les critères ci-dessous",
+        help_text="Sa liste et ses critères ; ceux cochés ci-dessous le restreignent encore.",
+        error_messages={"invalid_choice": "Ce segment n'existe plus : choisissez-en un autre."},
+    )
     profiles = forms.MultipleChoiceField(
         label="Profils",
         choices=Subscriber.Profile.choices,
@@ -87,7 +95,9 @@ class SendForm(forms.Form):
             return delivery.Segment()
         self.is_valid()  # cleans every field: a bad date leaves the audience fields clean
         data = self.cleaned_data
+        saved = data.get("saved_segment")
         return delivery.Segment(
+            saved_segment_id=saved.pk if saved else None,
             profiles=tuple(data.get("profiles") or ()),
             commune_ids=tuple(c.pk for c in data.get("communes") or ()),
             webinar_announcement=bool(data.get("webinar_announcement")),

@@ -22,10 +22,11 @@ from newsletter.freeze import freeze_images
 from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER, render_issue
 from renouveau.mime import build_personalised
 
+from ..audience.segments import segment_recipients
 from ..audience.tokens import personal_unsubscribe
 from ..conf import setting
 from ..counters import count_deliveries
-from ..models import Campaign, CampaignEvent, Delivery, Subscriber
+from ..models import Campaign, CampaignEvent, Delivery, SavedSegment, Subscriber
 from .links import track_links
 from .transport import campaign_skeleton, is_temporary_error
 
@@ -44,11 +45,15 @@ class Segment:
     profiles: tuple[str, ...] = ()
     commune_ids: tuple[int, ...] = ()
     webinar_announcement: bool = False
+    # A saved segment (audience/segments.py): its list and criteria, narrowed by the above.
+    saved_segment_id: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"profiles": list(self.profiles), "communes": list(self.commune_ids)}
         if self.webinar_announcement:
             data["webinar_announcement"] = True
+        if self.saved_segment_id:
+            data["saved_segment"] = self.saved_segment_id
         return data
 
     @classmethod
@@ -58,10 +63,18 @@ class Segment:
             profiles=tuple(data.get("profiles") or ()),
             commune_ids=tuple(int(pk) for pk in data.get("communes") or ()),
             webinar_announcement=bool(data.get("webinar_announcement")),
+            saved_segment_id=data.get("saved_segment") or None,
         )
 
     def label(self) -> str:
-        if self.webinar_announcement:
+        saved = None
+        if self.saved_segment_id:
+            saved = SavedSegment.objects.filter(pk=self.saved_segment_id).first()
+        if saved:
+            base = f"Segment « {saved.name} »"
+        elif self.saved_segment_id:
+            base = "Segment supprimé (personne)"
+        elif self.webinar_announcement:
             base = "Abonnés aux annonces de webinaires"
         else:
             base = "Tous les abonnés confirmés"
@@ -77,9 +90,15 @@ class Segment:
 
 def recipients(segment: Segment) -> QuerySet[Subscriber]:
     """Only confirmed (hence unsuppressed) subscribers who want the newsletter receive an issue
-    (a visitor who only follows a cité gets its alerts, not the letter)."""
+    (a visitor who only follows a cité gets its alerts, not the letter). A saved segment decides
+    the list; one deleted since the campaign was programmed reaches nobody, never everybody."""
     queryset = Subscriber.objects.filter(status=Subscriber.Status.CONFIRMED)
-    if segment.webinar_announcement:
+    if segment.saved_segment_id:
+        saved = SavedSegment.objects.filter(pk=segment.saved_segment_id).first()
+        if saved is None:
+            return queryset.none()
+        queryset = segment_recipients(saved)
+    elif segment.webinar_announcement:
         queryset = queryset.filter(webinar_announcements=True)
     else:
         queryset = queryset.filter(newsletter=True)

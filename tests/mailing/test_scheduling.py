@@ -121,3 +121,49 @@ def test_the_size_is_checked_on_the_mail_as_it_leaves(issue):
     campaign.html += "x" * padding  # as track_links leaves it, in memory
     assert UNSUBSCRIBE_URL_PLACEHOLDER in campaign.html
     assert "pèse 100.0 Ko de HTML" in final_size_problem(campaign)
+
+
+def test_a_programmed_campaign_keeps_its_saved_segment(staff, issue):
+    """« Élus de la CA Lens-Liévin », programmed: the count shown, the segment recorded on the
+    campaign, and at its time the segment's members of that moment, nobody else."""
+    from mailing.models import SavedSegment
+    from tests.factories import CommuneFactory, EPCIFactory
+
+    lens = EPCIFactory(name="CA Lens-Liévin")
+    avion = CommuneFactory(name="Avion", epci=lens)
+    elu, habitant, elu_ailleurs = make_subscribers(3)
+    Subscriber.objects.filter(pk__in=[elu.pk, elu_ailleurs.pk]).update(profile="elu")
+    elu.communes.add(avion)
+    habitant.communes.add(avion)
+    segment = SavedSegment.objects.create(name="Élus de la CA Lens-Liévin", profiles=["elu"])
+    segment.epcis.add(lens)
+
+    page = staff.get(f"/admin/mailing/envoyer/{issue.pk}/", {"saved_segment": segment.pk})
+    assert page.context["count"] == 1
+    assert "Segment « Élus de la CA Lens-Liévin »" in html.unescape(page.content.decode())
+    when = (timezone.now() + timedelta(days=2)).astimezone(PARIS).replace(second=0, microsecond=0)
+    response = staff.post(
+        f"/admin/mailing/envoyer/{issue.pk}/",
+        {
+            "saved_segment": segment.pk,
+            "confirm_count": "1",
+            "scheduled_for": when.strftime("%Y-%m-%dT%H:%M"),
+            "acknowledge_warnings": "on",
+        },
+    )
+    assert response.status_code == 302
+    campaign = Campaign.objects.get()
+    assert campaign.segment["saved_segment"] == segment.pk
+    assert campaign.segment_label == "Segment « Élus de la CA Lens-Liévin »"
+
+    [nouvel_elu] = make_subscribers(1, prefix="nouvel", profile="elu")
+    nouvel_elu.communes.add(avion)  # joins the segment before the campaign starts
+    assert start_due_campaigns(now=when) == 1
+    assert set(campaign.deliveries.values_list("subscriber_id", flat=True)) == {
+        elu.pk,
+        nouvel_elu.pk,
+    }
+
+    bad = staff.get(f"/admin/mailing/envoyer/{issue.pk}/", {"saved_segment": "999999"})
+    assert bad.status_code == 400
+    assert "Ce segment n" in bad.content.decode()
