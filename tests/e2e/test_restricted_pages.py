@@ -6,6 +6,8 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
 
+from tests.pages import site_home_page
+
 pytestmark = pytest.mark.e2e
 
 SECRET = "Ordre du jour confidentiel des bailleurs"
@@ -16,11 +18,10 @@ def restricted(transactional_db, django_user_model):
     from django.contrib.auth.models import Group
     from wagtail.models import PageViewRestriction
 
-    from renouveau.demo import ensure_home_page
     from renouveau.models import StandardPage
 
     cache.clear()
-    home = ensure_home_page()
+    home = site_home_page()
     locked = home.add_child(
         instance=StandardPage(title="Réunion des bailleurs", slug="reunion", intro=SECRET)
     )

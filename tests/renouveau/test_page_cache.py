@@ -3,8 +3,8 @@
 import pytest
 from django.core.cache import caches
 
-from renouveau.demo import child_page
-from renouveau.models import SiteSettings, StandardPage
+from renouveau.models import SiteSettings
+from tests.factories import NewsletterIndexPageFactory, StandardPageFactory
 
 
 @pytest.fixture
@@ -17,7 +17,7 @@ def page_cache(settings):
 
 @pytest.mark.django_db
 def test_anonymous_pages_are_cached_and_publishing_invalidates(page_cache, home_page, client):
-    page = child_page(home_page, StandardPage, slug="reunion", title="Réunion publique")
+    page = StandardPageFactory(parent=home_page, slug="reunion", title="Réunion publique")
     client.get("/")  # the first page view creates the site settings (and so invalidates)
 
     first = client.get("/reunion/")
@@ -137,10 +137,7 @@ def test_a_wagtail_page_embedding_a_form_is_not_cached_but_plain_pages_are(
 ):
     from django.test import Client
 
-    from newsletter.models import NewsletterIndexPage
-    from renouveau.demo import child_page
-
-    child_page(home_page, NewsletterIndexPage, slug="lettre", title="La lettre")
+    NewsletterIndexPageFactory(parent=home_page)
     client = Client()
     client.get("/")  # creates the site settings (and so invalidates)
     for _ in range(2):

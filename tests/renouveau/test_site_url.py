@@ -5,8 +5,7 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Site
 
-from renouveau.demo import child_page
-from renouveau.models import StandardPage
+from tests.factories import StandardPageFactory
 from tests.subprocesses import manage
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +22,7 @@ def public_address(settings):
 def test_sync_site_url_points_the_site_record_and_every_full_url_at_site_url(
     home_page, public_address, client
 ):
-    page = child_page(home_page, StandardPage, slug="programme", title="Le programme")
+    page = StandardPageFactory(parent=home_page, slug="programme", title="Le programme")
     call_command("sync_site_url", verbosity=0)
     site = Site.objects.get(is_default_site=True)
     assert (site.hostname, site.port) == ("renouveau.example.fr", 443)
@@ -56,7 +55,7 @@ def test_make_run_on_another_port_gives_links_on_that_port(home_page):
 def test_https_on_another_port_keeps_https(home_page, settings, client):
     """A staging site at https://host:8443: Wagtail alone would write http://host:8443/…"""
     settings.SITE_URL = "https://recette.example.fr:8443"
-    page = child_page(home_page, StandardPage, slug="programme", title="Le programme")
+    page = StandardPageFactory(parent=home_page, slug="programme", title="Le programme")
     call_command("sync_site_url", verbosity=0)
     page.refresh_from_db()
     assert page.get_full_url() == "https://recette.example.fr:8443/programme/"

@@ -6,20 +6,20 @@ Transactional tests: the rebuild is enqueued when the publication commits."""
 import pytest
 from django.db import transaction
 
-from renouveau.demo import child_page, ensure_home_page
-from renouveau.models import StandardPage
 from search import vocabulary
 from search.models import Vocabulary
 from search.tasks import rebuild_vocabulary
+from tests.factories import StandardPageFactory
+from tests.pages import site_home_page
 
 
 @pytest.fixture
 def home(transactional_db):
-    return ensure_home_page()
+    return site_home_page()
 
 
 def publish(parent, title: str) -> None:
-    child_page(parent, StandardPage, slug=title.lower().replace(" ", "-"), title=title)
+    StandardPageFactory(parent=parent, slug=title.lower().replace(" ", "-"), title=title)
 
 
 def suggestion(words: str) -> list[str] | None:

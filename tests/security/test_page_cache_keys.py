@@ -8,8 +8,7 @@ from django.core.cache import caches
 from django.utils import timezone
 from freezegun import freeze_time
 
-from renouveau.demo import child_page
-from renouveau.models import StandardPage
+from tests.factories import StandardPageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +27,7 @@ def cached_pages() -> int:
 
 
 def test_random_query_strings_do_not_fill_the_cache(page_cache, home_page, client):
-    child_page(home_page, StandardPage, slug="reunion", title="Réunion publique")
+    StandardPageFactory(parent=home_page, slug="reunion", title="Réunion publique")
     client.get("/")
     before = cached_pages()
     assert client.get("/reunion/")["X-Page-Cache"] == "miss"
@@ -45,7 +44,7 @@ def test_random_query_strings_do_not_fill_the_cache(page_cache, home_page, clien
 
 def test_an_expired_page_is_not_served_even_from_the_cache(page_cache, home_page, client):
     with freeze_time("2026-06-22 10:00"):
-        page = child_page(home_page, StandardPage, slug="atelier", title="Atelier")
+        page = StandardPageFactory(parent=home_page, slug="atelier", title="Atelier")
         page.expire_at = timezone.now() + datetime.timedelta(minutes=5)
         page.save_revision().publish()
         client.get("/")
@@ -57,7 +56,7 @@ def test_an_expired_page_is_not_served_even_from_the_cache(page_cache, home_page
 
 
 def test_an_expired_page_leaves_the_sitemap_at_once(home_page, client):
-    page = child_page(home_page, StandardPage, slug="atelier", title="Atelier")
+    page = StandardPageFactory(parent=home_page, slug="atelier", title="Atelier")
     assert "/atelier/" in client.get("/sitemap.xml").content.decode()
     page.expire_at = timezone.now() - datetime.timedelta(minutes=1)  # the scheduler not yet run
     page.save()
