@@ -57,7 +57,7 @@ def _type(schema: dict, spec: dict) -> str:
     if "anyOf" in schema:
         return " ou ".join(_type(option, spec) for option in schema["anyOf"])
     if "enum" in schema:
-        return "un de\u00a0: " + ", ".join(f"« {value} »" for value in schema["enum"])
+        return "un de\u00a0: " + ", ".join(f"«\u00a0{value}\u00a0»" for value in schema["enum"])
     kind = schema.get("type", "objet")
     name = FORMAT_NAMES.get(schema.get("format", ""), TYPE_NAMES.get(kind, kind))
     if kind == "array":
@@ -117,7 +117,7 @@ def operations(spec: dict[str, Any]) -> list[Operation]:
                     ],
                     fields=_fields(body.get("schema", {}), spec),
                     errors=[
-                        f"{status} : {STATUS_TEXT.get(status, '')}"
+                        f"{status}\u00a0: {STATUS_TEXT.get(status, '')}"
                         for status in answers
                         if status != "200"
                     ],

@@ -57,7 +57,7 @@ PhaseKind = Literal[
 
 class Phase(Schema):
     type: PhaseKind
-    nom: str = Field(description="« Travaux – tranche 2 », ou le type seul.")
+    nom: str = Field(description="«\u00a0Travaux – tranche 2\u00a0», ou le type seul.")
     logements: int | None
     debut_prevu: date | None
     fin_prevue: date | None

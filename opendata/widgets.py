@@ -36,8 +36,8 @@ class Widget:
 
 
 WIDGETS = [
-    Widget("cite", "Fiche d’une cité", "L’avancement des travaux d’une cité : logements livrés, "
-           "phase en cours et suivante.", 260, per_city=True),
+    Widget("cite", "Fiche d’une cité", "L’avancement des travaux d’une cité\u00a0: logements "
+           "livrés, phase en cours et suivante.", 260, per_city=True),
     Widget("compteur", "Compteur du programme", "Les logements rénovés et livrés au regard de "
            "l’objectif de 23 000.", 200),
     Widget("carte", "Carte des cités", "Les cités suivies, placées sur une carte légère (SVG), "
@@ -162,7 +162,7 @@ def partners(request: HttpRequest) -> HttpResponse:
     error = ""
     code = src = ""
     if kind and chosen is None:
-        error = "Ce widget n’existe pas : choisissez-en un dans la liste."
+        error = "Ce widget n’existe pas\u00a0: choisissez-en un dans la liste."
     elif chosen and chosen.per_city and slug not in {city.slug for city in cities}:
         error = "Choisissez une cité dont les travaux sont suivis."
     elif chosen:

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 
-from django.db.models import Sum
+from django.db.models import Prefetch, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from cites_pages.models import CityPage
+from cites_pages.models import CityPage, Commune
 from renouveau import fragments
 from renouveau.cache_tags import changes_at
 from renouveau.french import plural_suffix
@@ -174,12 +174,24 @@ class Observatory:
         return round(100 * self.delivered / self.target) if self.target else 0
 
 
+# The columns the figures and the open data read (and `expire_at`, for how long they may be
+# cached: renouveau.cache_tags): a CityPage row is wide (page fields, body
+# and gallery streams), and at 500 cités loading them all cost most of the observatory's time.
+TRACKED_COLUMNS = (
+    "dwellings_planned", "is_demo", "updated_at",
+    "city__title", "city__slug", "city__url_path", "city__expire_at", "city__epci",
+    "city__epci__name", "city__epci__short_name", "city__epci__slug",
+    "landlord__name", "landlord__slug",
+)  # fmt: skip
+
+
 def tracked_operations():
     """Operations of the cités anyone may see (published, public, not expired)."""
     return (
         Operation.objects.filter(city__in=public_pages(CityPage.objects.all()))
         .select_related("city", "city__epci", "landlord")
-        .prefetch_related("city__communes")
+        .only(*TRACKED_COLUMNS)
+        .prefetch_related(Prefetch("city__communes", Commune.objects.only("name")))
         .order_by("city__sort_title")
     )
 

@@ -50,7 +50,7 @@ def test_the_widgets_show_the_programme_s_figures(client, demo, home_page):
     points = CityPage.objects.exclude(latitude=None).live().count()
     carte = client.get("/observatoire/partenaires/carte/").content.decode()
     assert carte.count("<circle") == points > 0
-    assert "Cité Nouméa : 56 %" in carte  # 427 of 765, in the dot's title and the list
+    assert "Cité Nouméa\u00a0: 56\u00a0%" in carte  # 427 of 765, in the dot's title and the list
     assert 'role="img"' in carte and "<desc" in carte
 
     follow = client.get("/observatoire/partenaires/suivre/cite-noumea/").content.decode()
@@ -98,7 +98,7 @@ def test_a_partner_picks_a_widget_and_gets_its_code(client, demo):
 
     chosen = client.get("/observatoire/partenaires/?type=carte").content.decode()
     assert "&lt;iframe src=&quot;http://testserver/observatoire/partenaires/carte/&quot;" in chosen
-    assert 'title="Aperçu : Carte des cités"' in chosen
+    assert 'title="Aperçu\u00a0: Carte des cités"' in chosen
 
     card = client.get("/observatoire/partenaires/?type=cite&cite=cite-noumea").content.decode()
     assert "http://testserver/observatoire/widget/cite-noumea/" in card
