@@ -1,11 +1,11 @@
 """This site's pages against Wagtail's reference demo (bakerydemo), over HTTP, in one run, same
 machine, same PostgreSQL, both under gunicorn with 2 workers and production settings (ours with
-its Redis and the Procfile's options: no preload). Three states per pair of pages, in
-interleaved rounds: warm, first request after a publish elsewhere (a page the pair's page does
-not show), first request after a publish of that very page. Prints the per-round ratios (ours /
-bakerydemo, wall-clock over HTTP on loopback), their medians and the load average; exits non-zero
-when a target of issue 32 is missed (warm and after a publish elsewhere ≤ 0.5, after a publish of
-that page ≤ 0.8). Not a test.
+its Redis and the Procfile's options: preload, code and templates loaded in the master). Three
+states per pair of pages, in interleaved rounds: warm, first request after a publish elsewhere
+(a page the pair's page does not show), first request after a publish of that very page. Prints
+the per-round ratios (ours / bakerydemo, wall-clock over HTTP on loopback), their medians and the
+load average; exits non-zero when a target of issue 32 is missed (warm and after a publish
+elsewhere ≤ 0.5, after a publish of that page ≤ 0.8). Not a test.
 
     .venv/bin/python bench/vs_bakerydemo.py --bakerydemo /tmp/bakerydemo \\
         [--venv /tmp/bakery-venv] [--database postgres://postgres@127.0.0.1:5432] [--rounds 5]
@@ -226,7 +226,7 @@ def main() -> None:
         )  # fmt: skip
         ours = Server(
             ROOT / ".venv" / "bin" / "gunicorn", ROOT,
-            ["--pythonpath", "site", "renouveau.wsgi"],
+            ["-c", "site/renouveau/gunicorn_conf.py", "--pythonpath", "site", "renouveau.wsgi"],
             our_env,
         )  # fmt: skip
         servers.append(ours)
