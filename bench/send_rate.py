@@ -93,7 +93,11 @@ def send_with_workers(issue, server: MotoServer, proxy_url: str, redis_url: str)
         for worker in workers:
             worker.terminate()
         for worker in workers:
-            worker.wait(timeout=30)
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # a batch still sleeping for its slots
+                worker.kill()
+                worker.wait()
     sent = Delivery.objects.filter(campaign=campaign, status="sent").count()
     seconds = sorted(ARRIVALS)
     span = seconds[-1] - seconds[0] if len(seconds) > 1 else 0
