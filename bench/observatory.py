@@ -10,6 +10,10 @@ the figures, the worst case). Printed per URL: the number of SQL queries of one 
 by a connection.execute_wrapper; it should not change with N) and the median wall time of 5
 requests (time.perf_counter).
 
+Then, at the largest size, the figures' operations query with every column (as before issue 33)
+against the same query limited to works.figures.TRACKED_COLUMNS, loaded alternately 7 times
+each in this process (median, time.perf_counter), with the load average beside them.
+
 Uses a throw-away SQLite database, or DATABASE_URL (PostgreSQL: give a database of its own).
 """
 
@@ -105,6 +109,36 @@ def main() -> None:
         for url in URLS:
             queries, seconds = measure(client, url)
             print(f"{size:>4} cités  {url:<38} {queries:>3} queries  {seconds * 1000:7.1f} ms")
+    compare_columns(built)
+
+
+def compare_columns(size: int) -> None:
+    """Every column of the operations, their cités and communes vs the columns the figures
+    read: the cost `.only()` spares `observatory()`, A/B in one process under the same load."""
+    from cites_pages.models import CityPage
+    from renouveau.visibility import public_pages
+    from works.figures import tracked_operations
+    from works.models import Operation
+
+    def every_column():
+        return (
+            Operation.objects.filter(city__in=public_pages(CityPage.objects.all()))
+            .select_related("city", "city__epci", "landlord")
+            .prefetch_related("city__communes")
+            .order_by("city__sort_title")
+        )
+
+    timings: dict[str, list[float]] = {"every column": [], "TRACKED_COLUMNS": []}
+    queries = {"every column": every_column, "TRACKED_COLUMNS": tracked_operations}
+    for _ in range(7):
+        for name, build in queries.items():
+            start = time.perf_counter()
+            list(build())
+            timings[name].append(time.perf_counter() - start)
+    load = os.getloadavg()[0]
+    for name, found in timings.items():
+        median = statistics.median(found) * 1000
+        print(f"{size:>4} cités  operations query, {name:<16} {median:7.1f} ms  (load {load:.2f})")
 
 
 if __name__ == "__main__":
