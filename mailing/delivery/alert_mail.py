@@ -27,7 +27,7 @@ from renouveau.mail_layout import PREHEADER_SPACER, mjml_to_html
 from renouveau.typography import french_text
 
 from ..models import CiteUpdate
-from .sections import part_marker
+from .sections import part_marker, splice
 
 # MJML drops comments: the templates write parts as this sentinel, made a marker afterwards.
 _SENTINEL = re.compile(r"@@part:([0-9-]*)@@\n?")
@@ -131,3 +131,11 @@ def render_digest(
 
 def _markers(body: str) -> str:
     return _SENTINEL.sub(lambda m: f"<!--part:{m[1]}-->", body)
+
+
+def render_alert(updates: list[CiteUpdate], frequency: str = "daily") -> tuple[str, str, str]:
+    """(subject, HTML, text) of the mail a follower of every cité of these updates gets: the
+    digest spliced for them (previews, mail-client checks)."""
+    sections, html, text = render_digest(updates, frequency)
+    every = frozenset(section.cite_id for section in sections)
+    return digest_subject(sections, every, frequency), splice(html, every), splice(text, every)
