@@ -49,7 +49,7 @@ def test_follow_a_cite_receive_one_alert_and_change_preferences(
     expect(page.locator("main").get_by_label("Adresse électronique")).to_have_value(EMAIL)
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert_accessible(page)
-    page.get_by_label(re.compile("J'accepte de recevoir par courriel les nouveautés")).check()
+    page.get_by_label(re.compile("J’accepte de recevoir par courriel les nouveautés")).check()
     page.locator("main").get_by_role("button", name="Suivre cette cité").click()
     expect(page.locator("h1")).to_have_text("Vérifiez votre messagerie")
 

@@ -39,7 +39,7 @@ def test_subscribe_confirm_receive_and_unsubscribe_in_one_click(
     page.locator("main").get_by_label("Adresse électronique").fill("nadia.e2e@example.org")
     page.get_by_label("Vous êtes (facultatif)").select_option("habitant")
     page.get_by_label("Vicq").check()
-    page.get_by_label(re.compile("J'accepte de recevoir")).check()
+    page.get_by_label(re.compile("J’accepte de recevoir")).check()
     page.locator("main").get_by_role("button", name="S’abonner").click()
     expect(page.locator("h1")).to_have_text("Vérifiez votre messagerie")
     assert_accessible(page)

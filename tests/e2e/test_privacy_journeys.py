@@ -43,7 +43,7 @@ def test_following_a_cite_only_brings_no_webinar_announcement(
     expect(page).to_have_url(re.compile(r"/commencer/$"))  # the address is not in the URL
     expect(page.get_by_label(re.compile("annonces des webinaires"))).not_to_be_checked()
     expect(page.get_by_label(re.compile("Recevoir aussi la lettre"))).not_to_be_checked()
-    page.get_by_label(re.compile("J'accepte de recevoir par courriel les nouveautés")).check()
+    page.get_by_label(re.compile("J’accepte de recevoir par courriel les nouveautés")).check()
     page.locator("main").get_by_role("button", name="Suivre cette cité").click()
     expect(page.locator("h1")).to_have_text("Vérifiez votre messagerie")
     [mail] = ses.messages()
@@ -87,7 +87,7 @@ def test_four_requests_in_a_row_are_each_answered_in_words(
         footer.get_by_label("Recevoir la lettre d’information (courriel)").fill(email)
         footer.get_by_role("button", name="S’abonner").click()
         expect(page).to_have_url(f"{live_server.url}/lettre/abonnement/commencer/")
-        page.get_by_label(re.compile("J'accepte de recevoir par courriel la lettre")).check()
+        page.get_by_label(re.compile("J’accepte de recevoir par courriel la lettre")).check()
         page.locator("main").get_by_role("button", name="S’abonner").click()
         answers.append(page.locator("main .lead").inner_text())
     assert all(answers), answers

@@ -24,7 +24,7 @@ def subscribe(page, url: str, email: str):
     assert response.status == 200, f"GET {url} → {response.status}"
     form = page.locator("form.subscription-form").first
     form.get_by_label("Adresse électronique").fill(email)
-    form.get_by_label(re.compile("J'accepte de recevoir")).check()
+    form.get_by_label(re.compile("J’accepte de recevoir")).check()
     with page.expect_response(lambda r: r.request.method == "POST") as posted:
         form.get_by_role("button", name="S’abonner").click()
     assert posted.value.status == 302, f"POST from {url} → {posted.value.status}"
