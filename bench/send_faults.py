@@ -31,8 +31,7 @@ finished without help: yes
 
 ses-unreachable (the proxy stops listening for 20 s: connections refused), ses-connect-timeouts
 (60 s of a port that never accepts: connect timeouts, and the one queued request uncertain),
-account-pause
-(SendingPausedException for 30 s), 5xx-after-accept (3 % of mails answered 500 after SES took
+account-pause (SendingPausedException for 30 s), 5xx-after-accept (3 % of mails answered 500 after SES took
 them: uncertain, never resent), unsubscribe-during-sending (5 % of the list unsubscribes while
 it goes out: a mail after the unsubscribe counts as a duplicate), redis-restart (RQ only: Redis
 killed and started again, its queue lost), two-schedulers (the evening cité alert run by two
@@ -46,6 +45,7 @@ import json
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -439,6 +439,12 @@ def faults(backend: str) -> None:
     """One campaign per fault; one line each (see the module's docstring)."""
     import psycopg
 
+    global REDIS_URL
+    if "FAULT_REDIS_URL" not in os.environ:  # a Redis of its own, which it kills and restarts
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            REDIS_URL = f"redis://127.0.0.1:{sock.getsockname()[1]}/12"
+
     tmp = Path(tempfile.mkdtemp(prefix="renouveau-faults-"))
     (tmp / "fault_settings.py").write_text(FAULT_SETTINGS)
     database = f"renouveau_named_faults_{backend}"
@@ -468,13 +474,13 @@ def faults(backend: str) -> None:
     scheduler = None
     lines = []
     try:
+        if backend == "rq":  # first: this process's cache is that Redis too
+            redis_process = start_redis()
         call_command("migrate", verbosity=0)
         issue = setup_issue()
         server.reset()
         server.verify_sender(parseaddr(settings.DEFAULT_FROM_EMAIL)[1])
         log = tmp / "processes.log"
-        if backend == "rq":
-            redis_process = start_redis()
         scheduler = Supervised(["run_scheduler"], env, log)
         if backend == "rq":
             args = ["rqworker", "--job-class", "django_tasks_rq.Job", "default", "mail"]
@@ -515,8 +521,11 @@ def faults(backend: str) -> None:
 
 
 def start_redis() -> subprocess.Popen:
-    """A redis-server on REDIS_URL's port, without persistence (a restart loses the queue)."""
+    """A redis-server on REDIS_URL's port, without persistence (a restart loses the queue).
+    The port must be free (FAULT_REDIS_URL): a Redis already there would survive the restart."""
     port = REDIS_URL.rsplit(":", 1)[1].split("/")[0]
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", int(port)), 1):
+        sys.exit(f"port {port} already has a server: set FAULT_REDIS_URL to a free port")
     process = subprocess.Popen(
         ["redis-server", "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL,
