@@ -22,12 +22,18 @@ warm-up, as median and p95, and the 50k/5k ratio of the medians. The machine is 
 it twice, compare medians. Targets (issue #18): median ≤ 30 ms, p95 ≤ 100 ms at 5,000 pages,
 at most 1.5× those at 50,000.
 
+`BENCH_PLAN=1` measures instead, at the first size, each query with the planner overrides that
+search/pg.py used to set (`PLAN_OVERRIDES`: no sequential, plain index, hash or merge scans, no
+parallel workers; here for the whole search) and without them (the planner's own plan), taking
+turns run by run, every statement stopped at `BENCH_PLAN_TIMEOUT_MS` (5,000) (issue 28).
+
 `BENCH_SEARCH_ROOT=/path` puts a directory holding another `search` package first on the path
 (e.g. the code before a change, from `git archive`) to measure it on the same databases.
 """
 
 import contextlib
 import io
+import math
 import os
 import random
 import statistics
@@ -47,6 +53,7 @@ DB_PREFIX = os.environ.get("BENCH_DB", "renouveau_bench_search")
 SIZES = [int(size) for size in os.environ.get("BENCH_SIZES", "5000,50000").split(",")]
 RUNS = int(os.environ.get("BENCH_RUNS", "21"))
 REUSE = os.environ.get("BENCH_REUSE") == "1"
+PLAN = os.environ.get("BENCH_PLAN") == "1"
 KEEP = os.environ.get("BENCH_KEEP") == "1" or REUSE
 RARE_WORD = "zanzibarite"
 SECTIONS = 50
@@ -89,7 +96,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, connections  # noqa: E402
+from django.db import OperationalError, connection, connections, transaction  # noqa: E402
 from django.db.models.signals import post_save  # noqa: E402
 from modelsearch import index as search_index  # noqa: E402
 from modelsearch.signal_handlers import post_save_signal_handler  # noqa: E402
@@ -334,6 +341,63 @@ def measure(sizes: list[int]) -> dict[int, dict[str, list[float]]]:
     return results
 
 
+# What search/pg.py set for its statements until issue 28 (removed: see its docstring).
+PLAN_OVERRIDES = {
+    "enable_seqscan": "off",
+    "enable_indexscan": "off",
+    "enable_hashjoin": "off",
+    "enable_mergejoin": "off",
+    "max_parallel_workers_per_gather": "0",
+}
+
+
+@contextlib.contextmanager
+def plan_settings(settings: dict[str, str]):
+    """`settings` for one search (SET LOCAL, in a transaction of its own)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        for name, value in settings.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+        yield
+
+
+def timed_search(params: dict, settings: dict[str, str]) -> float:
+    """Milliseconds of one search; infinity when it hit the statement timeout."""
+    started = time.perf_counter()
+    try:
+        with plan_settings(settings):
+            run_search(params, record_hit=False)
+    except OperationalError:  # canceling statement due to statement timeout
+        return math.inf
+    return (time.perf_counter() - started) * 1000
+
+
+def measure_plan(size: int) -> None:
+    """Each query `RUNS` times with the planner overrides and without, taking turns."""
+    timeout = {"statement_timeout": os.environ.get("BENCH_PLAN_TIMEOUT_MS", "5000")}
+    ways = {"overrides": {**PLAN_OVERRIDES, **timeout}, "planner's own": timeout}
+    connections._connections.default = connection_for(size)
+    print(f"\n{RUNS} runs per query at {size} pages, with and without the overrides in turn;")
+    print(f"  load average before: {os.getloadavg()}")
+    print(f"  {'query':44} {'results':>8} {'overrides med/p95':>18} {'planner med/p95':>18} ratio")
+    for kind, params in QUERIES:
+        outcome = run_search(params, record_hit=False)  # warm-up, and the result count
+        total = f"{'>' if getattr(outcome, 'more', False) else ''}{outcome.total}"
+        durations: dict[str, list[float]] = {way: [] for way in ways}
+        for _ in range(RUNS):
+            for way, settings in ways.items():
+                durations[way].append(timed_search(params, settings))
+        medians = {way: statistics.median(durations[way]) for way in ways}
+        cells = "".join(
+            f" {medians[way]:8.1f} {percentile(durations[way], 95):8.1f}" for way in ways
+        )
+        ratio = medians["overrides"] / medians["planner's own"]
+        label = f"{kind}: {' '.join(f'{k}={v}' for k, v in params.items())}"
+        print(f"  {label[:44]:44} {total:>8}{cells}  {ratio:5.2f}")
+    print(f"  load average after: {os.getloadavg()}")
+    print("  (ratio: overrides median / planner's own median; above 1: the overrides cost;")
+    print(f"   inf: stopped at {timeout['statement_timeout']} ms)")
+
+
 def main() -> None:
     print(f"PostgreSQL at {PG}; search code from {sys.modules['search'].__file__}")
     try:
@@ -349,6 +413,9 @@ def main() -> None:
                 print(f"\nbuilding {size} pages in {name}")
                 build(size)
         connection.close()
+        if PLAN:
+            measure_plan(SIZES[0])
+            return
         results = measure(sorted(SIZES))
         sizes = sorted(results)
         print(f"\nper kind of query, median / p95 (ms) at {', '.join(map(str, sizes))} pages")

@@ -17,20 +17,18 @@ pages for a word most pages contain, and ten times more at 50,000. Here one SQL 
 
 Suggestions (`suggestion_ids`) follow the same pattern on the autocomplete vectors.
 
-`_PLAN_SETTINGS` (`SET LOCAL`): for a word in most pages the planner prefers a sequential or
-full-index scan, which evaluates the match on every row and so reads every `body` vector (the
-very cost the index avoids), or hashes every visible page; it does not see either cost. The
-GIN scans and primary-key probes cost milliseconds whatever the estimate.
+No planner overrides: forcing the GIN bitmap scans (no sequential, index, hash or merge scans)
+once helped a common word, but with the visibility filter (expired pages left out by id) it
+made that query take over 20 s where the planner's own plan takes 0.2-0.3 s (bench/search.py
+`BENCH_PLAN=1`, 5,000 pages, issue 28).
 """
 
-import contextlib
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, models, transaction
+from django.db import connection, models
 from modelsearch.backends.database.postgres.weights import get_sql_weights
 from modelsearch.conf import get_app_config
 
@@ -168,7 +166,7 @@ def ranked_ids(
         "offset": start if count else 0,
         **{f"v{i}": value for i, value in enumerate(visible_params)},
     }
-    with _bounded_plan(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     matched = rows[0][1] if rows else 0
@@ -220,7 +218,7 @@ def suggestion_ids(
         "limit": limit,
         **{f"v{i}": value for i, value in enumerate(visible_params)},
     }
-    with _bounded_plan(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [pid for (pid,) in cursor.fetchall()]
 
@@ -230,45 +228,4 @@ def _named(sql: str, count: int) -> str:
     numbers = iter(range(count))
     return _PLACEHOLDER.sub(
         lambda found: found[0] if found[0] == "%%" else f"%(v{next(numbers)})s", sql
-    )
-
-
-# For the one search statement: the GIN bitmap scans (see the module docstring), and no
-# parallel workers (starting them costs more than these bounded queries).
-_PLAN_SETTINGS = {
-    "enable_seqscan": "off",
-    "enable_indexscan": "off",
-    "enable_hashjoin": "off",
-    "enable_mergejoin": "off",
-    "max_parallel_workers_per_gather": "0",
-}
-
-
-@contextlib.contextmanager
-def _bounded_plan() -> Iterator[None]:
-    """`_PLAN_SETTINGS` with `SET LOCAL`, which lasts until the end of the transaction: the
-    one opened here, or the caller's, where the previous values are then put back."""
-    outer = connection.in_atomic_block
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            names = list(_PLAN_SETTINGS)
-            # One round trip: the current values are read before set_config changes them.
-            cursor.execute(
-                "SELECT "
-                + ", ".join("current_setting(%s)" for _ in names)
-                + ", "
-                + ", ".join("set_config(%s, %s, true)" for _ in names),
-                [*names, *(item for pair in _PLAN_SETTINGS.items() for item in pair)],
-            )
-            previous = dict(zip(names, cursor.fetchone(), strict=False))
-        yield
-        if outer:
-            with connection.cursor() as cursor:
-                _set_local(cursor, previous)
-
-
-def _set_local(cursor, values: dict[str, str]) -> None:
-    cursor.execute(
-        "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in values),
-        [item for pair in values.items() for item in pair],
     )
