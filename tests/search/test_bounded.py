@@ -4,12 +4,12 @@ here so that a dozen pages exceed them; on SQLite only the cap applies (search.p
 PostgreSQL query)."""
 
 import pytest
-from django.utils.html import escape
 
 from search import pg
 from search.searching import SearchOutcome, run_search
 from search.text import clean_query
 from tests.factories import StandardPageFactory
+from tests.typography import as_typed
 
 pytestmark = pytest.mark.django_db
 
@@ -43,11 +43,11 @@ def test_total_is_capped_with_a_french_message(client, many_pages, monkeypatch):
     response = client.get("/recherche/", {"q": "terril"})
     search = response.context["search"]
     assert search.total == 5 and search.more
-    assert escape("Plus de 5 résultats pour « terril »") in response.content.decode()
+    assert "Plus de 5 résultats pour « terril »" in as_typed(response.content.decode())
     # Under the cap the exact count is shown.
     monkeypatch.setattr(pg, "RESULTS_CAP", 1000)
     html = client.get("/recherche/", {"q": "terril"}).content.decode()
-    assert escape("12 résultats pour « terril »") in html
+    assert "12 résultats pour « terril »" in as_typed(html)
 
 
 def test_total_text_groups_thousands_the_french_way():
