@@ -1,9 +1,13 @@
 """Browser test of the works tracker at 320 px: the resident summary on a cité page, the
 observatory and the widget read without horizontal scrolling, pass axe, break no CSP rule."""
 
+import csv
+import io
+
 import pytest
 from playwright.sync_api import expect
 
+from renouveau.page_cache import invalidate_page_cache
 from tests.e2e.axe import assert_accessible
 
 pytestmark = pytest.mark.e2e
@@ -43,3 +47,65 @@ def test_resident_summary_observatory_and_widget_at_320_px(live_server, demo_sit
         assert csp_errors == []
     finally:
         context.close()
+
+
+def test_a_delivery_and_a_note_recorded_in_the_admin_show_everywhere_at_once(
+    live_server, demo_site, browser, admin_login, settings
+):
+    """The issue's « Done when »: with the page cache on, an editor records 16 dwellings
+    delivered and a works note; the cité page, the observatory and the widget show the new
+    figure at once, and the API and the CSV give the same number."""
+    settings.PAGE_CACHE_SECONDS = 600
+    settings.FRAGMENT_CACHE_SECONDS = 300
+    invalidate_page_cache()
+    visitor = browser.new_context().new_page()
+    urls = {
+        "cite": live_server.url + "/cites/cite-noumea/",
+        "observatoire": live_server.url + "/observatoire/",
+        "widget": live_server.url + "/observatoire/widget/cite-noumea/",
+    }
+    for url in urls.values():  # cached now
+        visitor.goto(url)
+    visitor.goto(urls["cite"])
+    expect(visitor.locator(".works__summary")).to_contain_text("427 logements livrés")
+
+    editor_context = browser.new_context()
+    admin = editor_context.new_page()
+    try:
+        admin_login(admin)
+        admin.goto(live_server.url + "/admin/snippets/works/operation/")
+        admin.get_by_role("link", name="Cité Nouméa").first.click()
+        expect(admin.locator("#id_deliveries-TOTAL_FORMS")).to_be_attached()
+        deliveries = int(admin.locator("#id_deliveries-TOTAL_FORMS").input_value())
+        admin.locator("#id_deliveries-ADD").click()
+        admin.locator(f"#id_deliveries-{deliveries}-month").fill("2026-11-01")
+        admin.locator(f"#id_deliveries-{deliveries}-dwellings").fill("16")
+        notes = int(admin.locator("#id_notes-TOTAL_FORMS").input_value())
+        admin.locator("#id_notes-ADD").click()
+        admin.locator(f"#id_notes-{notes}-date").fill("2026-11-30")
+        admin.locator(f"#id_notes-{notes}-title").fill("Seize logements livrés rue des Pinsons")
+        admin.locator(f"#id_notes-{notes}-text").fill("Les locataires ont reçu leurs clés.")
+        admin.locator("#w-editor-form button[type=submit]").first.click()
+        expect(admin.locator(".messages")).to_contain_text("Cité Nouméa")
+    finally:
+        editor_context.close()
+
+    # Another visitor (the first one's browser keeps its copies for max-age=60 s): the site's
+    # page cache must serve the new figure.
+    visitor = browser.new_context().new_page()
+    visitor.goto(urls["cite"])
+    expect(visitor.locator(".works__summary")).to_contain_text("443 logements livrés")
+    expect(visitor.get_by_text("Seize logements livrés rue des Pinsons")).to_be_visible()
+    visitor.goto(urls["observatoire"])
+    expect(visitor.locator(".observatory__target")).to_contain_text("731 logements rénovés")
+    visitor.goto(urls["widget"])
+    expect(visitor.locator(".widget__figure")).to_contain_text("443")
+
+    api = visitor.request.get(live_server.url + "/api/v1/operations/cite-noumea").json()
+    text = visitor.request.get(live_server.url + "/observatoire/avancement-cites.csv").text()
+    rows = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")
+    in_csv = next(int(r["logements_livres"]) for r in rows if r["identifiant"] == "cite-noumea")
+    assert api["logements_livres"] == in_csv == 443
+    assert (
+        visitor.request.get(live_server.url + "/api/v1/chiffres").json()["logements_livres"] == 731
+    )
