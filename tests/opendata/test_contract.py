@@ -65,10 +65,10 @@ def test_the_rate_limit_answer_matches_the_schema_too(client, openapi, settings)
     response = client.get("/api/v1/chiffres")
     assert response.status_code == 429
     assert response["Retry-After"] == "60"
-    assert "Trop de requêtes" in response.json()["detail"]
     openapi.validate_response(
         DjangoOpenAPIRequest(response.wsgi_request), DjangoOpenAPIResponse(response)
     )
+    assert "Trop de requêtes" in response.json()["detail"]
 
 
 def test_the_catalogue_is_dcat_ap_with_the_etalab_licence_on_each_dataset(client, demo):
