@@ -33,13 +33,13 @@ def test_a_visitor_requests_and_downloads_the_referentiel(
     # Submitting empty: French messages next to the fields.
     page.get_by_role("button", name="Recevoir le lien par e-mail").click()
     expect(page.get_by_role("alert")).to_contain_text("erreur")
-    expect(page.locator("#id_email_error")).to_have_text("Indiquez votre adresse e-mail.")
+    expect(page.locator("#id_email_error")).to_have_text("Indiquez votre adresse e\u2011mail.")
     expect(page).to_have_title(re.compile("^Erreur"))
     expect(page.locator("#erreurs")).to_be_focused()
     assert_accessible(page)
 
     page.get_by_label("Nom et prénom").fill("Jeanne Martin")
-    page.get_by_label("Adresse e-mail").fill("jeanne.martin@example.org")
+    page.get_by_label("Adresse e\u2011mail").fill("jeanne.martin@example.org")
     page.get_by_label("Vous êtes").select_option("habitant")
     page.get_by_label("Usage prévu du document").fill("Préparer la réunion du conseil citoyen")
     page.get_by_label("J’accepte que mes coordonnées").check()

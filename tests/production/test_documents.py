@@ -33,7 +33,7 @@ def test_a_visitor_requests_and_downloads_an_on_request_document(
     item = page.locator(".library-item", has=page.get_by_role("heading", name=SHOWN_TITLE))
     item.get_by_role("link", name="Demander ce document").click()
     page.get_by_label("Nom et prénom").fill("Jeanne Martin")
-    page.get_by_label("Adresse e-mail").fill(EMAIL)
+    page.get_by_label("Adresse e\u2011mail").fill(EMAIL)
     page.get_by_label("Vous êtes").select_option("habitant")
     page.get_by_label("Usage prévu du document").fill("Préparer la réunion du conseil citoyen")
     page.get_by_label("J’accepte que mes coordonnées").check()
