@@ -3,9 +3,34 @@
 from typing import Any
 
 from wagtail.admin.panels import Panel
+from wagtail.models import Revision
+
+from renouveau import fragments
 
 from .checks import incomplete_blocks, issue_checks
 from .rendering import UNSUBSCRIBE_URL_PLACEHOLDER, render_issue
+
+
+def checks_context(issue: Any) -> dict[str, Any]:
+    """The checks of `issue` as it stands, and the size of its mail."""
+    rendered = render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
+    checks = issue_checks(issue, rendered)
+    size_kb = round(len(rendered.html.encode()) / 1024, 1)
+    return {"problems": checks.problems, "warnings": checks.warnings, "size_kb": size_kb}
+
+
+def saved_issue_checks(issue: Any) -> dict[str, Any]:
+    """The checks of an issue's saved draft, rendered once per revision: opening the editor again
+    costs no rendering of the whole letter (issue 32: editors' views). What the checks read
+    beyond the draft (linked pages, images, the legal notice) is tracked by the fragment cache,
+    which makes them stale when it changes: the saved draft is read afresh inside the
+    fragment, so that the images and pages its blocks load are recorded there (the editor's
+    copy, and the revision it came from, have them loaded already)."""
+
+    def build() -> dict[str, Any]:
+        return checks_context(Revision.objects.get(pk=issue.latest_revision_id).as_object())
+
+    return fragments.cached("issue-checks", build, None, issue.pk, issue.latest_revision_id)
 
 
 class IssueChecksPanel(Panel):
@@ -21,9 +46,8 @@ class IssueChecksPanel(Panel):
             incomplete = incomplete_blocks(self.instance)
             if incomplete:  # a draft with blocks to fill cannot be rendered yet
                 context.update(problems=incomplete, warnings=[], size_kb=None)
-                return context
-            rendered = render_issue(self.instance, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
-            checks = issue_checks(self.instance, rendered)
-            context["problems"], context["warnings"] = checks.problems, checks.warnings
-            context["size_kb"] = round(len(rendered.html.encode()) / 1024, 1)
+            elif self.request.method == "GET" and self.instance.latest_revision_id:
+                context.update(saved_issue_checks(self.instance))
+            else:  # a form sent back with errors: what the editor typed, not yet saved
+                context.update(checks_context(self.instance))
             return context
