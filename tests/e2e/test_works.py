@@ -32,7 +32,7 @@ def test_resident_summary_observatory_and_widget_at_320_px(live_server, demo_sit
         assert page.evaluate("document.documentElement.scrollWidth") <= 320
         assert_accessible(page)
 
-        page.get_by_role("link", name="L'avancement de toutes les cités").click()
+        page.get_by_role("link", name="L’avancement de toutes les cités").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Observatoire de la rénovation")
         expect(page.get_by_role("img", name="Logements livrés par bailleur")).to_be_visible()
         table = page.get_by_role("region", name="Données : logements livrés par bailleur")
