@@ -25,7 +25,14 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from vs_bakerydemo import OUR_SETTINGS, ROOT, Server, free_port, recreate_database  # noqa: E402
+from vs_bakerydemo import (  # noqa: E402
+    OUR_SETTINGS,
+    ROOT,
+    Server,
+    production_env,
+    recreate_database,
+    start_redis,
+)
 
 TARGET_MS = 150
 PASSWORD = "bench-" + "Edit0r-Pass" * 3
@@ -111,25 +118,11 @@ def main() -> None:
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-editor-"))
     (tmp / "bench_ours.py").write_text(OUR_SETTINGS)
-    redis_port = free_port()
-    redis = subprocess.Popen(
-        ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no"], stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "renouveau.settings.production",
-        "DATABASE_URL": args.database or recreate_database(args.server, "bench_editor_views"),
-        "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
-        "SECRET_KEY": "bench-" + "x9Y8z7W6v5" * 6,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "SERVE_MEDIA_LOCALLY": "1",
-        "STATIC_ROOT": str(tmp / "static"),
-        "MEDIA_ROOT": str(args.media or tmp / "media"),
-        "PYTHONPATH": f"{tmp}:{ROOT / 'site'}:{ROOT}",
-        "BENCH_EDITOR_PASSWORD": PASSWORD,
-    }
+    redis, redis_port = start_redis()
+    database = args.database or recreate_database(args.server, "bench_editor_views")
+    env = production_env(tmp, database, redis_port, BENCH_EDITOR_PASSWORD=PASSWORD)
+    if args.media:
+        env["MEDIA_ROOT"] = str(args.media)
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "release"], cwd=ROOT, env=env, check=True)
     if not args.database:

@@ -13,7 +13,6 @@ page cache does not serve (a parameter no page reads: the worker renders it), an
 import argparse
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -21,6 +20,9 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from vs_bakerydemo import free_port, production_env, start_redis  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -30,12 +32,6 @@ WAYS = {
     "sans préchargement": [],
     "--preload + code chargé": ["-c", "site/renouveau/gunicorn_conf.py"],
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start(env: dict, port: int, options: list[str]) -> subprocess.Popen:
@@ -69,24 +65,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     options = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-first-"))
-    redis_port, port = free_port(), free_port()
-    redis = subprocess.Popen(
-        ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no"], stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "renouveau.settings.production",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}",
-        "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
-        "SECRET_KEY": "bench-" + "x9Y8z7W6v5" * 6,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SITE_URL": f"http://127.0.0.1:{port}",
-        "SECURE_SSL_REDIRECT": "false",
-        "SERVE_MEDIA_LOCALLY": "1",
-        "STATIC_ROOT": str(tmp / "static"),
-        "MEDIA_ROOT": str(tmp / "media"),
-    }
+    port = free_port()
+    redis, redis_port = start_redis()
+    database = f"postgres://postgres@127.0.0.1:5432/{DB}"
+    env = production_env(tmp, database, redis_port, SITE_URL=f"http://127.0.0.1:{port}")
     subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DB], check=True)
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB], check=True)
     results: dict[str, dict[str, list[float]]] = {way: {"1re": [], "2e": []} for way in WAYS}

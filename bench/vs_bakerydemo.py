@@ -105,6 +105,35 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def start_redis() -> tuple[subprocess.Popen, int]:
+    """A Redis of the bench's own (no persistence), and its port."""
+    port = free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no"], stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    return process, port
+
+
+def production_env(tmp: Path, database: str, redis_port: int, **extra: str) -> dict[str, str]:
+    """Our production settings on the loopback, as the benches run them (behind no TLS proxy:
+    no redirect to https; media served by the site)."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "renouveau.settings.production",
+        "DATABASE_URL": database,
+        "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
+        "SECRET_KEY": "bench-" + "x9Y8z7W6v5" * 6,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "SERVE_MEDIA_LOCALLY": "1",
+        "STATIC_ROOT": str(tmp / "static"),
+        "MEDIA_ROOT": str(tmp / "media"),
+        "PYTHONPATH": f"{tmp}:{ROOT / 'site'}:{ROOT}",
+        **extra,
+    }
+
+
 class Worker:
     """A page_worker.py process with the site's settings: set-up commands, URLs, publishes."""
 
@@ -192,24 +221,8 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-vs-"))
     (tmp / "bench_ours.py").write_text(OUR_SETTINGS)
     (tmp / "bench_bakery.py").write_text(BAKERY_SETTINGS)
-    redis_port = free_port()
-    redis = subprocess.Popen(
-        ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no"], stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    our_env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "renouveau.settings.production",
-        "DATABASE_URL": recreate_database(args.database, "bench_vs_ours"),
-        "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
-        "SECRET_KEY": "bench-" + "x9Y8z7W6v5" * 6,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "SERVE_MEDIA_LOCALLY": "1",
-        "STATIC_ROOT": str(tmp / "static"),
-        "MEDIA_ROOT": str(tmp / "media"),
-        "PYTHONPATH": f"{tmp}:{ROOT / 'site'}:{ROOT}",
-    }
+    redis, redis_port = start_redis()
+    our_env = production_env(tmp, recreate_database(args.database, "bench_vs_ours"), redis_port)
     bakery_env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bakerydemo.settings.production",
