@@ -29,12 +29,12 @@ finished without help: yes
     fault ses-unreachable: duplicates 0, silent losses 0, failed by a passing fault 0, \
 finished without help: yes
 
-ses-unreachable (the proxy stops listening for 20 s: connections refused), ses-connect-timeouts
-(60 s of a port that never accepts: connect timeouts, and the one queued request uncertain),
-account-pause (SendingPausedException for 30 s), 5xx-after-accept (3 % of mails answered 500 after SES took
-them: uncertain, never resent), unsubscribe-during-sending (5 % of the list unsubscribes while
-it goes out: a mail after the unsubscribe counts as a duplicate), redis-restart (RQ only: Redis
-killed and started again, its queue lost), two-schedulers (the evening cité alert run by two
+ses-unreachable (the proxy stops listening for 20 s: connections refused), ses-connect-timeouts (60
+s of a port that never accepts: connect timeouts, and the one queued request uncertain),
+account-pause (SendingPausedException for 30 s), 5xx-after-accept (3 % of mails answered 500 after
+SES took them: uncertain, never resent), unsubscribe-during-sending (5 % of the list unsubscribes
+while it goes out: a mail after the unsubscribe counts as a duplicate), redis-restart (RQ only:
+Redis killed and started again, its queue lost), two-schedulers (the evening cité alert run by two
 processes at once; its mails are counted).
 """
 
