@@ -78,7 +78,7 @@ class TestNewsFeeds(NewsTestCase):
 class TestNewsArchive(NewsTestCase):
     def test_year_archive(self):
         page = self.html("/actualites/2019/")
-        self.assertIn("<h1>Actualités : 2019</h1>", page)
+        self.assertIn("<h1>Actualités&nbsp;: 2019</h1>", page)
         self.assertIn("2 actualités", page)
         self.assertIn('href="/actualites/2019/" aria-current="page"', page)
 
