@@ -95,7 +95,9 @@ class TestNewsAndCaseStudies(ProgrammeTestCase):
         self.assertIn("8\u202f286\u00a0€", page)
         self.assertIn("12\u202f296\u00a0€", page)
         self.assertIn('<td class="num">170\u202f582\u00a0€</td>', page)  # computed total
-        self.assertIn("Abattement de TFPB (Maisons & Cités) : 150\u202f000\u00a0€, soit 88 %", page)
+        self.assertIn(
+            "Abattement de TFPB (Maisons & Cités)\u00a0: 150\u202f000\u00a0€, soit 88 %", page
+        )
         self.assertNotIn("ne couvrent pas exactement", page)
         self.assertIn("5 510 m²", page)
 

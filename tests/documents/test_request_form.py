@@ -74,7 +74,7 @@ def test_invalid_form_answers_in_french_and_sends_nothing(client, ses, referenti
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Saisissez une adresse e-mail valide" in html
+    assert "Saisissez une adresse e-mail valide" in as_typed(html)
     assert "Cochez la case pour accepter la conservation de vos coordonnées" in html
     assert 'aria-invalid="true"' in html
     assert ses.messages() == []
