@@ -288,18 +288,26 @@ def campaign_mail(
     unsubscribe: str,
     headers: dict[str, str],
     state: SenderState | None = None,
+    sections: str = "",
 ) -> bytes:
-    """The raw mail of one recipient of a campaign: its bodies encoded once, `unsubscribe` where
-    the placeholder was (the same content as `personalise` gives)."""
+    """The raw mail of one recipient of a campaign: its bodies encoded once (for a digest, once
+    per set of `sections`), `unsubscribe` where the placeholder was (the same content as
+    `personalise` gives)."""
     state = state or sender_state()
-    return build_personalised(state.skeleton(campaign), to=to, value=unsubscribe, headers=headers)
+    base = state.skeleton(campaign, sections)
+    return build_personalised(base, to=to, value=unsubscribe, headers=headers)
 
 
 def _raw(state: SenderState, recipient: Recipient, campaign: Campaign) -> bytes:
     unsubscribe, headers = personal_unsubscribe(recipient.subscriber_id)
-    state = state or sender_state()
-    base = state.skeleton(campaign, recipient.sections)
-    return build_personalised(base, to=recipient.email, value=unsubscribe, headers=headers)
+    return campaign_mail(
+        campaign,
+        to=recipient.email,
+        unsubscribe=unsubscribe,
+        headers=headers,
+        state=state,
+        sections=recipient.sections,
+    )
 
 
 def send_campaign_mail(state: SenderState, to: str, raw: bytes, tags: dict[str, str]) -> str:
