@@ -290,11 +290,9 @@ def campaign_mail(
     state: SenderState | None = None,
     sections: str = "",
 ) -> bytes:
-    """The raw mail of one recipient of a campaign: its bodies encoded once (for a digest, once
-    per set of `sections`), `unsubscribe` where the placeholder was (the same content as
-    `personalise` gives)."""
-    state = state or sender_state()
-    base = state.skeleton(campaign, sections)
+    """One recipient's raw mail: the bodies encoded once (a digest: per set of `sections`),
+    `unsubscribe` where the placeholder was (the same content as `personalise` gives)."""
+    base = (state or sender_state()).skeleton(campaign, sections)
     return build_personalised(base, to=to, value=unsubscribe, headers=headers)
 
 
