@@ -62,11 +62,14 @@ def not_found(request: HttpRequest, exc: Http404):
     return api.create_response(request, {"detail": message}, status=404)
 
 
-def _page(request: HttpRequest, queryset, number: int, record) -> dict:
+def _page(request: HttpRequest, queryset, number: int, record=None, *, many=None) -> dict:
+    """Page `number` of `queryset`, each item made a record by `record`, or all of them at once
+    by `many` (records built together)."""
     part = records.page_of(queryset, number)
     if part is None:
         raise Http404(f"Page {number} inexistante.")
-    return records.paged(request, part, [record(item) for item in part.items])
+    results = many(part.items) if many else [record(item) for item in part.items]
+    return records.paged(request, part, results)
 
 
 @api.get(
@@ -109,10 +112,7 @@ def get_city(request: HttpRequest, identifiant: str):
 def list_operations(request: HttpRequest, query: Query[PageQuery]):
     """Le suivi des travaux de chaque cité\u00a0: phases (dates prévues et réelles, étiquettes
     DPE avant et après) et logements livrés par mois."""
-    part = records.page_of(records.operations(), query.page)
-    if part is None:
-        raise Http404(f"Page {query.page} inexistante.")
-    return records.paged(request, part, records.operation_records(part.items))
+    return _page(request, records.operations(), query.page, many=records.operation_records)
 
 
 @api.get(
