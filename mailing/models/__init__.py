@@ -2,9 +2,11 @@
 
 from .audience import (
     ConsentRecord,
+    PendingImport,
     PreferenceChange,
     SavedSegment,
     Subscriber,
+    SubscriberImport,
     SuppressedAddress,
     TaskInput,
 )
@@ -17,9 +19,11 @@ __all__ = [
     "CiteUpdate",
     "ConsentRecord",
     "Delivery",
+    "PendingImport",
     "PreferenceChange",
     "SavedSegment",
     "Subscriber",
+    "SubscriberImport",
     "SuppressedAddress",
     "TaskInput",
     "TrackedLink",

@@ -1,8 +1,10 @@
 """Who receives the newsletter: subscribers, their consent per list and preference changes, the
 suppression list, saved segments, and the personal data of queued subscription tasks."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from renouveau.profiles import VisitorProfile
 
@@ -97,6 +99,15 @@ class Subscriber(models.Model):
     # The last failed confirmation mail, as SES said it (e.g. an unverified sender): staff see it.
     mail_error = models.CharField("erreur d'envoi", max_length=500, blank=True)
     mail_error_at = models.DateTimeField("erreur d'envoi le", null=True, blank=True)
+    # The CSV import that brought this person in (their consent proof: audience/csv_io.py).
+    subscriber_import = models.ForeignKey(
+        "SubscriberImport",
+        verbose_name="importé par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="subscribers",
+    )
 
     class Meta:
         verbose_name = "abonné"
@@ -157,7 +168,8 @@ class ConsentRecord(models.Model):
         related_name="+",
     )
     given = models.BooleanField("consentement donné", help_text="Faux : retiré.")
-    at = models.DateTimeField("le", auto_now_add=True)
+    # Now, unless the consent was given elsewhere earlier (an imported row's own date).
+    at = models.DateTimeField("le", default=timezone.now)
     source = models.CharField("source", max_length=300, blank=True)
     wording_version = models.CharField("version du texte de consentement", max_length=40)
     ip_hash = models.CharField("empreinte de l'adresse IP", max_length=64, blank=True)
@@ -169,6 +181,60 @@ class ConsentRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscriber_id} {self.topic} {'oui' if self.given else 'non'}"
+
+
+class SubscriberImport(models.Model):
+    """One CSV import confirmed by a staff member: who, when, which file, what it did. The
+    people it created point to it (their consent proof); the file itself is not kept."""
+
+    created_at = models.DateTimeField("importé le", default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="importé par",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    file_name = models.CharField("nom du fichier", max_length=255, blank=True)
+    description = models.CharField("description du fichier", max_length=300, blank=True)
+    consent_text_version = models.CharField("version du texte de consentement", max_length=40)
+    rows = models.PositiveIntegerField("lignes", default=0)
+    created_count = models.PositiveIntegerField("abonnés créés", default=0)
+    known_count = models.PositiveIntegerField("déjà connus", default=0)
+    rejected_count = models.PositiveIntegerField("lignes écartées", default=0)
+
+    class Meta:
+        verbose_name = "import d'abonnés"
+        verbose_name_plural = "imports d'abonnés"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Import n°{self.pk} du {timezone.localtime(self.created_at):%d/%m/%Y %H:%M}"
+
+
+class PendingImport(models.Model):
+    """An uploaded CSV between its preview and « Confirmer l'import », held on the server under
+    a random key (never in the session or the URL), deleted at confirmation and purged after a
+    day (retention register)."""
+
+    key = models.CharField("clé", max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="par", on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField("déposé le", default=timezone.now, db_index=True)
+    file_name = models.CharField("nom du fichier", max_length=255, blank=True)
+    description = models.CharField("description du fichier", max_length=300, blank=True)
+    consent_text_version = models.CharField("version du texte de consentement", max_length=40)
+    content = models.TextField("contenu")
+    # The lines the preview showed as new: the confirmation creates no one else.
+    new_lines = models.JSONField("lignes nouvelles", default=list)
+
+    class Meta:
+        verbose_name = "import en attente de confirmation"
+        verbose_name_plural = "imports en attente de confirmation"
+
+    def __str__(self) -> str:
+        return self.file_name
 
 
 class SuppressedAddress(models.Model):
