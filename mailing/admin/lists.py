@@ -16,6 +16,7 @@ from ..models import Campaign, Delivery, Subscriber
 from .exports import SubscriberIndexView
 from .followers import FollowersMenuItem
 from .permissions import can_view_campaigns
+from .segments import SegmentAdmin
 
 
 class SubscriberButtonHelper(ButtonHelper):
@@ -142,7 +143,7 @@ class MailingGroup(ModelAdminGroup):
     menu_label = "Lettre : abonnés"
     menu_icon = "mail"
     menu_order = 250
-    items = (SubscriberAdmin, CampaignAdmin, DeliveryAdmin)
+    items = (SubscriberAdmin, SegmentAdmin, CampaignAdmin, DeliveryAdmin)
 
     def get_submenu_items(self):
         return [*super().get_submenu_items(), CompareMenuItem(), FollowersMenuItem()]

@@ -10,6 +10,7 @@ from .followers import followers_view
 from .imports import import_view
 from .lists import SubscriberAdmin
 from .reports import campaign_report_csv, campaign_report_view, compare_csv, compare_view
+from .segments import segment_count_view
 from .send import send_to_subscribers
 from .subscriber import erase_view, subscriber_view
 from .test_send import send_test_view
@@ -38,6 +39,7 @@ def admin_urls() -> list:
             name="mailing_admin_campaign_report_csv",
         ),
         path("mailing/abonnes/<int:pk>/", subscriber_view, name="mailing_admin_subscriber"),
+        path("mailing/segments/compter/", segment_count_view, name="mailing_admin_segment_count"),
         path("mailing/cites-suivies/", followers_view, name="mailing_admin_followers"),
         path("mailing/campagnes/comparer/", compare_view, name="mailing_admin_campaign_compare"),
         path(
