@@ -1,16 +1,16 @@
-"""A TestCase whose class shares the demo content built from the seeds (loaded once)."""
+"""A TestCase whose class shares a programme built with factories (tests/sites.py), once."""
 
 from django.test import TestCase
 
-from cites_pages import demo
-from renouveau.demo import ensure_home_page
+from tests.pages import site_home_page
+from tests.sites import build_programme
 
 
 class ProgrammeTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.home = ensure_home_page()
-        demo.load(cls.home)
+        cls.home = site_home_page()
+        cls.programme = build_programme(cls.home)
 
     def html(self, url: str, status: int = 200) -> str:
         response = self.client.get(url)

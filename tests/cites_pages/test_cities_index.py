@@ -19,36 +19,41 @@ class TestFilters(ProgrammeTestCase):
 
     def test_all_cites_are_listed_with_the_count(self):
         page = self.html("/cites/")
-        self.assertEqual(len(CARD.findall(page)), 10)
-        self.assertIn("10 cités.", page)
+        self.assertEqual(len(CARD.findall(page)), 8)
+        self.assertIn("8 cités.", page)
 
     def test_filter_by_epci_keeps_only_its_cites(self):
         self.assertEqual(
-            sorted(self.slugs("?epci=valenciennes-metropole")),
+            sorted(self.slugs("?epci=agglo-du-levant")),
             [
-                "cite-cuvinot",
-                "cite-du-mont-de-la-veine",
-                "cite-saint-pierre",
-                "cite-taffin",
+                "cite-des-acacias",
+                "cite-des-deux-rives",
+                "cite-des-tilleuls",
+                "cite-du-puits",
             ],
         )
-        page = html_lib.unescape(self.html("/cites/?epci=valenciennes-metropole"))
+        page = html_lib.unescape(self.html("/cites/?epci=agglo-du-levant"))
         self.assertIn("4 cités correspondent à votre sélection.", page)
-        self.assertIn('<option value="valenciennes-metropole" selected>', page)
+        self.assertIn('<option value="agglo-du-levant" selected>', page)
 
     def test_filter_by_commune_landlord_and_status(self):
-        self.assertEqual(self.slugs("?commune=vicq"), ["cite-cuvinot"])
-        self.assertEqual(self.slugs("?bailleur=sia-habitat"), ["cite-noumea"])
-        self.assertEqual(sorted(self.slugs("?statut=terminee")), ["cite-5-12", "cite-taffin"])
+        self.assertEqual(self.slugs("?commune=corvin"), ["cite-du-puits"])
+        # A cité over two communes is found by either.
         self.assertEqual(
-            self.slugs("?epci=communaute-dagglomeration-dhenin-carvin&statut=travaux"),
-            ["cite-noumea"],
+            sorted(self.slugs("?commune=berle")), ["cite-des-acacias", "cite-des-deux-rives"]
+        )
+        self.assertEqual(self.slugs("?bailleur=logis-du-couchant"), ["cite-du-chevalement"])
+        self.assertEqual(
+            sorted(self.slugs("?statut=terminee")), ["cite-des-acacias", "cite-du-terril"]
+        )
+        self.assertEqual(
+            self.slugs("?epci=agglo-du-couchant&statut=travaux"), ["cite-du-chevalement"]
         )
 
     def test_options_show_how_many_cites_each_has(self):
         page = html_lib.unescape(self.html("/cites/"))
-        self.assertIn(">Valenciennes Métropole (4)</option>", page)
-        self.assertIn(">Communauté d'agglomération d'Hénin-Carvin (4)</option>", page)
+        self.assertIn(">Agglo du Levant (4)</option>", page)
+        self.assertIn(">Agglo du Couchant (4)</option>", page)
         self.assertIn(">Terminée (2)</option>", page)
 
     def test_unknown_values_show_the_unfiltered_list(self):
@@ -59,7 +64,7 @@ class TestFilters(ProgrammeTestCase):
             "?bailleur=" + "x" * 500,
         ]:
             with self.subTest(query=query):
-                self.assertEqual(len(self.slugs(query)), 10)
+                self.assertEqual(len(self.slugs(query)), 8)
 
     def test_filters_work_as_a_plain_get_form(self):
         page = self.html("/cites/")
@@ -71,12 +76,12 @@ class TestFilters(ProgrammeTestCase):
 
 class TestPagination(ProgrammeTestCase):
     def setUp(self):
-        CitiesIndexPage.per_page = 4
+        CitiesIndexPage.per_page = 3
         self.addCleanup(setattr, CitiesIndexPage, "per_page", 24)
 
     def test_pages_and_bad_page_numbers(self):
         first = CARD.findall(self.html("/cites/"))
-        self.assertEqual(len(first), 4)
+        self.assertEqual(len(first), 3)
         third = CARD.findall(self.html("/cites/?page=3"))
         self.assertEqual(len(third), 2)
         self.assertEqual(CARD.findall(self.html("/cites/?page=999")), third)  # last page
@@ -86,7 +91,7 @@ class TestPagination(ProgrammeTestCase):
     def test_pagination_links_keep_the_filters(self):
         page = self.html("/cites/?statut=etudes")
         self.assertIn('href="?statut=etudes&amp;page=2"', page)
-        self.assertEqual(len(CARD.findall(self.html("/cites/?statut=etudes&page=2"))), 2)
+        self.assertEqual(len(CARD.findall(self.html("/cites/?statut=etudes&page=2"))), 1)
 
 
 class TestOpenData(ProgrammeTestCase):
@@ -95,44 +100,45 @@ class TestOpenData(ProgrammeTestCase):
         self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
         self.assertIn("attachment", response["Content-Disposition"])
         rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-        self.assertEqual(len(rows), 10)
-        noumea = next(row for row in rows if row["nom"] == "Cité Nouméa")
-        self.assertEqual(noumea["communes"], "Rouvroy")
-        self.assertEqual(noumea["codes_insee"], "62724")
-        self.assertEqual(noumea["logements"], "765")
-        self.assertEqual(noumea["bailleur"], "SIA Habitat")
-        self.assertEqual(noumea["etat"], "En travaux")
-        self.assertEqual(noumea["position_approximative"], "oui")
-        self.assertTrue(noumea["adresse_web"].endswith("/cites/cite-noumea/"))
-        cuvinot = next(row for row in rows if row["nom"] == "Cité Cuvinot")
-        self.assertEqual(cuvinot["codes_insee"], "59447 59613")
+        self.assertEqual(len(rows), 8)
+        works = next(row for row in rows if row["nom"] == "Cité du Chevalement")
+        self.assertEqual(works["communes"], "Dorval")
+        self.assertEqual(works["codes_insee"], "62040")
+        self.assertEqual(works["logements"], "600")
+        self.assertEqual(works["bailleur"], "Logis du Couchant")
+        self.assertEqual(works["etat"], "En travaux")
+        self.assertEqual(works["position_approximative"], "oui")
+        self.assertTrue(works["adresse_web"].endswith("/cites/cite-du-chevalement/"))
+        two_communes = next(row for row in rows if row["nom"] == "Cité des Deux Rives")
+        self.assertEqual(two_communes["codes_insee"], "59010 59020")
 
     def test_exports_apply_the_filters(self):
-        response = self.client.get("/cites/export-csv/?commune=sallaumines")
+        response = self.client.get("/cites/export-csv/?commune=corvin")
         rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-        self.assertEqual([row["nom"] for row in rows], ["Cité 5/12"])
+        self.assertEqual([row["nom"] for row in rows], ["Cité du Puits"])
         data = json.loads(self.client.get("/cites/export-geojson/?statut=terminee").content)
         self.assertEqual(
-            sorted(f["properties"]["nom"] for f in data["features"]), ["Cité 5/12", "Cité Taffin"]
+            sorted(f["properties"]["nom"] for f in data["features"]),
+            ["Cité des Acacias", "Cité du Terril"],
         )
 
     def test_geojson_is_lon_lat_and_skips_cites_without_position(self):
-        CityPage.objects.filter(slug="cite-taffin").update(latitude=None, longitude=None)
+        CityPage.objects.filter(slug="cite-des-acacias").update(latitude=None, longitude=None)
         response = self.client.get("/cites/export-geojson/")
         self.assertEqual(response["Content-Type"], "application/geo+json")
         data = json.loads(response.content)
         self.assertEqual(data["type"], "FeatureCollection")
-        self.assertEqual(len(data["features"]), 9)
-        noumea = next(f for f in data["features"] if f["properties"]["nom"] == "Cité Nouméa")
-        self.assertEqual(noumea["geometry"], {"type": "Point", "coordinates": [2.9044, 50.3942]})
-        self.assertIs(noumea["properties"]["position_approximative"], True)
+        self.assertEqual(len(data["features"]), 7)
+        works = next(f for f in data["features"] if f["properties"]["nom"] == "Cité du Chevalement")
+        self.assertEqual(works["geometry"], {"type": "Point", "coordinates": [3.04, 50.44]})
+        self.assertIs(works["properties"]["position_approximative"], True)
 
     def test_links_to_the_exports_carry_the_filters(self):
-        page = self.html("/cites/?bailleur=sia-habitat")
-        self.assertIn('href="/cites/export-csv/?bailleur=sia-habitat"', page)
-        self.assertIn('data-geojson="/cites/export-geojson/?bailleur=sia-habitat"', page)
+        page = self.html("/cites/?bailleur=logis-du-couchant")
+        self.assertIn('href="/cites/export-csv/?bailleur=logis-du-couchant"', page)
+        self.assertIn('data-geojson="/cites/export-geojson/?bailleur=logis-du-couchant"', page)
 
     def test_csv_cells_cannot_start_a_formula(self):
-        CityPage.objects.filter(slug="cite-taffin").update(title="=HYPERLINK(1)")
+        CityPage.objects.filter(slug="cite-des-acacias").update(title="=HYPERLINK(1)")
         body = self.client.get("/cites/export-csv/").content.decode("utf-8-sig")
         self.assertIn("'=HYPERLINK(1)", body)

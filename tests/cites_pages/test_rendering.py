@@ -1,6 +1,7 @@
-"""Pages render the seeds' facts: what a visitor reads."""
+"""Pages render what editors entered (the programme of tests/sites.py): what a visitor reads."""
 
 import html as html_lib
+import re
 
 from tests.typography import as_typed
 
@@ -8,45 +9,43 @@ from .base import ProgrammeTestCase
 
 
 class TestCityPages(ProgrammeTestCase):
-    def test_saint_pierre_shows_its_shared_diagnosis_with_photo_credit_and_quote(self):
-        page = as_typed(self.html("/cites/cite-saint-pierre/"))
-        self.assertIn("<h1>Cité Saint-Pierre</h1>", page)
-        self.assertIn("Condé-sur-l'Escaut (59)", page)
-        self.assertIn("Valenciennes Métropole", page)
-        self.assertIn("Diagnostic partagé : même sous la pluie, on avance !", page)
-        self.assertIn('datetime="2019-06-12">12 juin 2019</time>', page)
-        self.assertIn("Crédit ville Condé sur Escaut", page)
-        self.assertIn("Grégory Lelong", page)
-        self.assertIn("Maire de Condé-sur-Escaut", page)
+    def test_a_cite_shows_its_diagnosis_with_photo_credit_and_quote(self):
+        page = as_typed(self.html("/cites/cite-des-tilleuls/"))
+        self.assertIn("<h1>Cité des Tilleuls</h1>", page)
+        self.assertIn("Aubry (59)", page)
+        self.assertIn("Agglo du Levant", page)
+        self.assertIn("Diagnostic en marchant : tout le monde dehors !", page)
+        self.assertIn('datetime="2023-04-05">5 avril 2023</time>', page)
+        self.assertIn("Crédit ville d'Aubry", page)
+        self.assertIn("Jeanne Martin", page)
+        self.assertIn("Maire d'Aubry", page)
         self.assertIn("Position approximative", page)
 
-    def test_noumea_lists_its_phases_with_the_total(self):
-        page = html_lib.unescape(self.html("/cites/cite-noumea/"))
-        self.assertIn("SIA Habitat", page)
-        for label, dwellings in [("Tranches 1 et 2", 331), ("Tranche 3", 183), ("Tranche 4", 251)]:
+    def test_a_cite_lists_its_phases_with_the_total(self):
+        page = html_lib.unescape(self.html("/cites/cite-du-chevalement/"))
+        self.assertIn("Logis du Couchant", page)
+        for label, dwellings in [("Tranches 1 et 2", 250), ("Tranche 3", 150), ("Tranche 4", 200)]:
             self.assertIn(f'<th scope="row">{label}</th><td>{dwellings}</td>', page)
-        self.assertIn('<th scope="row">Total</th><td>765</td>', page)
+        self.assertIn('<th scope="row">Total</th><td>600</td>', page)
 
-    def test_cuvinot_spans_two_communes(self):
-        page = html_lib.unescape(self.html("/cites/cite-cuvinot/"))
-        self.assertIn("Onnaing (59), Vicq (59)", page)
-        self.assertIn("Crédit ville de Vicq", page)
+    def test_a_cite_spans_two_communes(self):
+        page = as_typed(self.html("/cites/cite-des-deux-rives/"))
+        self.assertIn("Aubry (59), Berle (59)", page)
+        self.assertIn("Crédit ville de Berle", page)
 
     def test_mentions_are_listed_on_the_profile_automatically(self):
-        page = html_lib.unescape(self.html("/cites/cite-noumea/"))
+        page = as_typed(self.html("/cites/cite-du-chevalement/"))
         self.assertIn("Sur le site à propos de cette cité", page)
-        self.assertIn("Accompagnement Citéo, cité Nouméa à Rouvroy", page)
-        self.assertIn("L'accompagnement des habitants pendant les rénovations", page)
-        taffin = html_lib.unescape(self.html("/cites/cite-taffin/"))
-        self.assertIn("Des habitants mobilisés dans les cités", taffin)
-        self.assertNotIn("Accompagnement Citéo", taffin)
+        self.assertIn("Médiation de proximité, cité du Chevalement", page)
+        self.assertIn("Accompagner les habitants pendant les travaux", page)
+        other = as_typed(self.html("/cites/cite-des-acacias/"))
+        self.assertIn("Des habitants mobilisés", other)
+        self.assertNotIn("Médiation de proximité", other)
 
     def test_an_unpublished_mention_disappears(self):
-        from cites_pages.models import CaseStudyPage
-
-        CaseStudyPage.objects.get(slug="accompagnement-citeo-cite-noumea-rouvroy").unpublish()
-        page = html_lib.unescape(self.html("/cites/cite-noumea/"))
-        self.assertNotIn("Accompagnement Citéo, cité Nouméa à Rouvroy", page)
+        self.programme.case_studies["mediation"].unpublish()
+        page = as_typed(self.html("/cites/cite-du-chevalement/"))
+        self.assertNotIn("Médiation de proximité, cité du Chevalement", page)
 
     def test_pages_in_a_private_section_are_not_mentioned(self):
         from wagtail.models import PageViewRestriction
@@ -58,103 +57,94 @@ class TestCityPages(ProgrammeTestCase):
             restriction_type=PageViewRestriction.PASSWORD,
             password="secret",  # noqa: S106
         )
-        page = html_lib.unescape(self.html("/cites/cite-noumea/"))
-        self.assertNotIn("Accompagnement Citéo, cité Nouméa à Rouvroy", page)
-        self.assertIn("L'accompagnement des habitants pendant les rénovations", page)
-        webinar = html_lib.unescape(
-            self.html("/webinaires/accompagnement-des-habitants-pendant-les-renovations/")
-        )
-        self.assertNotIn("Jardin citoyen, cité 5/12 à Sallaumines", webinar)
-        self.assertIn('href="/cites/cite-5-12/"', webinar)
+        page = as_typed(self.html("/cites/cite-du-chevalement/"))
+        self.assertNotIn("Médiation de proximité, cité du Chevalement", page)
+        self.assertIn("Accompagner les habitants pendant les travaux", page)
+        webinar = as_typed(self.html("/webinaires/accompagner-les-habitants/"))
+        self.assertNotIn("Jardin partagé, cité du Terril", webinar)
+        self.assertIn('href="/cites/cite-du-terril/"', webinar)
+
+
+GARDEN = "/retours-d-experience/jardin-partage-cite-du-terril/"
 
 
 class TestNewsAndCaseStudies(ProgrammeTestCase):
-    def test_steering_committee_news(self):
-        page = as_typed(self.html("/actualites/4e-comite-de-pilotage-20-juin-2019/"))
-        self.assertIn("20 juin 2019", page)
+    def test_news_with_key_figures(self):
+        page = as_typed(self.html("/actualites/comite-de-pilotage/"))
+        self.assertIn("14 mars 2024", page)
         self.assertIn(
-            "35 premières cités", page.replace('</span> <span class="key-figures__label">', " ")
+            "12 premières cités", page.replace('</span> <span class="key-figures__label">', " ")
         )
-        self.assertIn("Référentiel d'ambitions partagées", page)
+        self.assertIn("Le comité adopte le guide de la rénovation.", page)
 
     def test_news_lists_related_cities(self):
         page = html_lib.unescape(self.html("/actualites/des-habitants-mobilises/"))
         self.assertIn("Cités concernées", page)
-        self.assertIn('href="/cites/cite-la-parisienne/"', page)
+        self.assertIn('href="/cites/cite-des-deux-rives/"', page)
 
-    def test_citizen_garden_budget_total_and_funding(self):
-        page = html_lib.unescape(
-            self.html("/retours-d-experience/jardin-citoyen-cite-5-12-sallaumines/")
-        )
+    def test_budget_total_and_funding(self):
+        page = html_lib.unescape(self.html(GARDEN))
         for provider, amount in [
-            ("SERP", "24\u202f000\u00a0€"),
-            ("Bonnet Paysage", "106\u202f000\u00a0€"),
-            ("Art et Jardins", "20\u202f000\u00a0€"),
+            ("Atelier Vert", "20\u202f000\u00a0€"),
+            ("Jardins du Nord", "90\u202f000\u00a0€"),
+            ("Paysages et Jardins", "15\u202f000\u00a0€"),
         ]:
             self.assertIn(f'<td>{provider}</td><td class="num">{amount}</td>', page)
-        self.assertIn("8\u202f286\u00a0€", page)
-        self.assertIn("12\u202f296\u00a0€", page)
-        self.assertIn('<td class="num">170\u202f582\u00a0€</td>', page)  # computed total
+        self.assertIn("5\u202f250\u00a0€", page)
+        self.assertIn("9\u202f750\u00a0€", page)
+        self.assertIn('<td class="num">140\u202f000\u00a0€</td>', page)  # computed total
         self.assertIn(
-            "Abattement de TFPB (Maisons & Cités)\u00a0: 150\u202f000\u00a0€, soit 88 %", page
+            "Abattement de TFPB (Habitat du Levant)\u00a0: 120\u202f000\u00a0€, soit 86 %", page
         )
         self.assertNotIn("ne couvrent pas exactement", page)
-        self.assertIn("5 510 m²", page)
+        self.assertIn("4 200 m²", page)
 
-    def test_citeo_key_figures(self):
-        page = html_lib.unescape(
-            self.html("/retours-d-experience/accompagnement-citeo-cite-noumea-rouvroy/")
-        )
+    def test_case_study_key_figures(self):
+        page = html_lib.unescape(self.html("/retours-d-experience/mediation-cite-du-chevalement/"))
         for value, label in [
-            ("90", "cafés habitants"),
-            ("765", "kits écogestes distribués"),
-            ("4", "années d'animations de proximité"),
+            ("40", "cafés habitants"),
+            ("600", "kits écogestes distribués"),
+            ("3", "années d'animations de proximité"),
         ]:
             self.assertIn(
                 f'<span class="key-figures__value">{value}</span> '
                 f'<span class="key-figures__label">{label}</span>',
-                page,
+                as_typed(page),
             )
 
     def test_unbalanced_funding_is_said_on_the_page(self):
-        from cites_pages.models import CaseStudyPage
-
-        page = CaseStudyPage.objects.get(slug="jardin-citoyen-cite-5-12-sallaumines")
+        page = self.programme.case_studies["jardin"]
         line = page.funding_lines.get(source="bailleur")
         line.amount = 10_000
         line.save()
         html = html_lib.unescape(self.html(page.url))
-        self.assertIn("écart de 10\u202f582\u00a0€", html)
+        self.assertIn("écart de 10\u202f000\u00a0€", html)
 
-    def test_tepop_with_mission_bassin_minier_and_ensap(self):
-        page = html_lib.unescape(
-            self.html("/retours-d-experience/tepop-cite-du-10-sains-en-gohelle/")
-        )
-        self.assertIn("Mission Bassin Minier", page)
-        self.assertIn("École nationale supérieure d'architecture et de paysage de Lille", page)
-        self.assertIn("Mobiliser des ressources adaptées à la cité", page)
+    def test_lead_organisations_and_theme(self):
+        page = as_typed(self.html("/retours-d-experience/ateliers-cite-de-la-fosse/"))
+        self.assertIn("Agence régionale d'urbanisme", page)
+        self.assertIn("École d'architecture du Nord", page)
+        self.assertIn("Mobiliser les ressources locales", page)
 
 
 class TestCaseStudyIndex(ProgrammeTestCase):
     def titles(self, url: str) -> list[str]:
-        import re
-
-        page = html_lib.unescape(self.html(url))
+        page = as_typed(self.html(url))
         return re.findall(r'<h3 class="card__title"><a href="[^"]+">([^<]+)</a>', page)
 
     def test_filters_by_theme_city_and_organisation(self):
         self.assertEqual(len(self.titles("/retours-d-experience/")), 3)
         self.assertEqual(
-            self.titles("/retours-d-experience/?theme=recreer-un-collectif-a-lechelle-de-la-cite"),
-            ["Jardin citoyen, cité 5/12 à Sallaumines"],
+            self.titles("/retours-d-experience/?theme=creer-du-lien-entre-voisins"),
+            ["Jardin partagé, cité du Terril"],
         )
         self.assertEqual(
-            self.titles("/retours-d-experience/?cite=cite-noumea"),
-            ["Accompagnement Citéo, cité Nouméa à Rouvroy"],
+            self.titles("/retours-d-experience/?cite=cite-du-chevalement"),
+            ["Médiation de proximité, cité du Chevalement"],
         )
         self.assertEqual(
-            self.titles("/retours-d-experience/?organisation=mission-bassin-minier"),
-            ["TePOP, Territoires à énergie populaire, à la cité du 10"],
+            self.titles("/retours-d-experience/?organisation=agence-regionale-durbanisme"),
+            ["Ateliers d'architecture à la cité de la Fosse"],
         )
 
     def test_unknown_values_give_the_whole_list(self):
