@@ -4,8 +4,17 @@ from django.core.management import call_command
 
 @pytest.fixture
 def demo_site(transactional_db):
-    """The demo content, loaded into the database the live server reads."""
+    """The demo content, loaded into the database the live server reads: only for the journeys
+    whose point is the demo itself (the others build their site with tests/e2e/sites.py)."""
     call_command("load_demo_content", verbosity=0)
+
+
+@pytest.fixture
+def site_home(transactional_db):
+    """The home page and default site alone (tests/e2e/sites.py builds the rest)."""
+    from tests.e2e.sites import fresh_home
+
+    return fresh_home()
 
 
 @pytest.fixture

@@ -34,9 +34,9 @@ LINES_JS = """
 
 
 @pytest.fixture
-def typeset_page(live_server, demo_site):
+def typeset_page(live_server, site_home):
     """A content page whose intro and paragraphs put the phrases at every place of a line."""
-    from renouveau.models import HomePage, StandardPage
+    from renouveau.models import StandardPage
 
     paragraphs = "".join(
         f"<p>{'m' * n} l'objectif : 23 000 logements à 100 % avec l'e-mail d'alerte.</p>"
@@ -48,7 +48,7 @@ def typeset_page(live_server, demo_site):
         intro="Qu'est-ce qui change ? 23 000 logements rénovés à 100 %, et un e-mail par mois.",
         body=[("paragraph", paragraphs)],
     )
-    HomePage.objects.get().add_child(instance=page)
+    site_home.add_child(instance=page)
     page.save_revision().publish()
     return live_server.url + page.url
 
