@@ -12,9 +12,10 @@ from django.utils import timezone
 from renouveau.retention import RetentionEntry
 
 from .addresses import address_hash
+from .audience.csv_io import PENDING_IMPORT_KEPT, purge_pending_imports
 from .audience.hygiene import purge_unconfirmed
 from .audience.subscriptions import PURGE_PENDING_AFTER
-from .models import Subscriber, SuppressedAddress, TaskInput
+from .models import Subscriber, SubscriberImport, SuppressedAddress, TaskInput
 
 # An unsubscribed address stays this long (the preferences link still works, to come back in
 # one click), then only its keyed hash is kept, in the suppression list.
@@ -47,6 +48,12 @@ def purge_newsletter() -> dict[str, int]:
             "désabonnement",
         ),
         "task_inputs": TaskInput.objects.filter(created_at__lt=now - TASK_INPUT_KEPT).delete()[0],
+        # A CSV file uploaded for an import and never confirmed; the record of an import (who,
+        # when, file name, counts) once nobody it brought in is left.
+        "pending_imports": purge_pending_imports(now),
+        "imports": SubscriberImport.objects.filter(
+            subscribers=None, created_at__lt=now - UNSUBSCRIBED_KEPT
+        ).delete()[0],
     }
 
 
@@ -68,11 +75,15 @@ RETENTION = [
         processing="Lettre d'information",
         purpose="Envoyer la lettre et les annonces de webinaires aux personnes qui les ont "
         "choisies.",
-        data="Adresse électronique, prénom, profil, communes ; preuve de chaque consentement.",
+        data="Adresse électronique, prénom, profil, communes ; preuve de chaque consentement "
+        "(pour une liste de partenaire importée : la source et la date indiquées sur la liste, "
+        "l'import qui vous a inscrit).",
         period=f"Jusqu'au désabonnement, puis {UNSUBSCRIBED_KEPT.days} jours ; ensuite seule "
         "une empreinte chiffrée de l'adresse est gardée, pour ne plus jamais vous écrire. "
         f"Adresses non confirmées : supprimées après {PURGE_PENDING_AFTER.days} jours. Sans "
-        "aucune interaction pendant 3 ans, le consentement est redemandé.",
+        "aucune interaction pendant 3 ans, le consentement est redemandé. Fichier d'une liste de "
+        f"partenaire : gardé au plus {PENDING_IMPORT_KEPT.days * 24} heures, le temps de "
+        "vérifier l'import avant de le confirmer, puis effacé.",
         purge=purge_newsletter,
         daily_at="03:10",
     ),

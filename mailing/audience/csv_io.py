@@ -1,18 +1,28 @@
 """CSV import and export of subscribers (admin), as plain functions.
 
-Import: one row per address, columns `email` (required), `prenom`, `profil`, `communes` (names
-or INSEE codes separated by `;`), `date_consentement` (optional, JJ/MM/AAAA or AAAA-MM-JJ).
-Imported addresses are confirmed subscribers whose consent was collected elsewhere: the staff
-member names that source (e.g. "Fiche papier, réunion publique de Rouvroy, 12/05/2026"), which is
-recorded as each row's consent proof. Duplicates (in the file or already known) are skipped;
-unsubscribed or suppressed addresses are never brought back by an import.
+Import: one row per person who consented elsewhere (a partner's list, a paper form), with where
+and when, and to what: columns `email`, `source_consentement` (e.g. « Fiche papier, réunion
+publique de Rouvroy »), `date_consentement` (JJ/MM/AAAA or AAAA-MM-JJ) and `listes` (« lettre »,
+« webinaires », separated by « ; ») are required; `prenom`, `profil`, `communes` (names or INSEE
+codes separated by « ; ») optional. A row lacking any required value is rejected with its French
+reason. An imported person is a confirmed subscriber of the lists named on their row only, with
+one ConsentRecord per list dated from the row, and points to the SubscriberImport that brought
+them in (who, when, which file). Addresses already known (or suppressed) are never changed by an
+import: re-importing a file creates nothing, and a list cannot be added to someone this way (they
+choose their lists on their preferences page).
+
+Two steps (admin): `hold_import` checks the file and keeps it server-side in a PendingImport
+under a random key, returning the preview; `confirm_import` creates only the rows the preview
+showed as new, and deletes the held file. The whole file costs a constant number of queries.
 """
 
 import csv
 import io
+import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -22,11 +32,23 @@ from django.utils import timezone
 from cites_pages.models import Commune
 from renouveau.csv_export import csv_lines  # the one CSV writer (re-exported for the exports)
 
-from ..addresses import normalize_email
-from ..models import Subscriber
-from .subscriptions import is_suppressed
+from ..addresses import address_hash, normalize_email
+from ..models import ConsentRecord, PendingImport, Subscriber, SubscriberImport, SuppressedAddress
 
-IMPORT_COLUMNS = ["email", "prenom", "profil", "communes", "date_consentement"]
+IMPORT_COLUMNS = [
+    "email",
+    "source_consentement",
+    "date_consentement",
+    "listes",
+    "prenom",
+    "profil",
+    "communes",
+]
+REQUIRED_COLUMNS = IMPORT_COLUMNS[:4]
+LISTS = {"lettre": ConsentRecord.Topic.NEWSLETTER, "webinaires": ConsentRecord.Topic.WEBINARS}
+MAX_FILE_BYTES = 10 * 1024 * 1024
+# An uploaded file not confirmed within this delay is gone (retention register).
+PENDING_IMPORT_KEPT = timedelta(days=1)
 EXPORT_COLUMNS = [
     "email",
     "prenom",
@@ -45,6 +67,15 @@ _PROFILE_BY_LABEL = {
     "elue": "elu",
     "élue": "elu",
 }
+_KNOWN_REASONS = {
+    Subscriber.Status.CONFIRMED: "Déjà abonné.",
+    Subscriber.Status.PENDING: "Abonnement déjà en attente de confirmation.",
+}
+_CHUNK = 500
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read; the message is French, for the editor."""
 
 
 @dataclass
@@ -55,57 +86,171 @@ class RejectedRow:
 
 
 @dataclass
+class NewRow:
+    line: int
+    subscriber: Subscriber
+    communes: list[Commune]
+    topics: list[str]
+    source: str
+
+
+@dataclass
 class ImportReport:
-    created: int = 0
+    """What a file would do (preview) or did (after `run_import`: `created`, `record`)."""
+
+    rows: int = 0
+    new: list[NewRow] = field(default_factory=list)
+    known: list[RejectedRow] = field(default_factory=list)
     rejected: list[RejectedRow] = field(default_factory=list)
+    created: int = 0
+    record: SubscriberImport | None = None
 
     @property
     def skipped(self) -> int:
-        return len(self.rejected)
+        return len(self.known) + len(self.rejected)
+
+    def problems(self) -> list[RejectedRow]:
+        """Every row not created, in file order (the preview's table)."""
+        return sorted(self.known + self.rejected, key=lambda row: row.line)
 
 
-def _parse_date(value: str) -> datetime | None:
-    value = value.strip()
-    if not value:
-        return None
+def decode_csv(raw: bytes) -> str:
+    """The uploaded bytes as text (UTF-8, or Excel's Windows-1252)."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise ImportFileError("Fichier trop volumineux (10\u00a0Mo au plus).")
+    if not raw.strip():
+        raise ImportFileError("Le fichier est vide.")
+    if b"\x00" in raw:
+        raise ImportFileError("Ce fichier n’est pas un fichier CSV (texte attendu).")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError("Encodage du fichier non reconnu (UTF-8 attendu).")
+
+
+def _parse_date(value: str) -> datetime:
     for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
         try:
-            day = datetime.strptime(value, fmt).date()  # noqa: DTZ007 (a date, made aware below)
+            day = datetime.strptime(value.strip(), fmt).date()  # noqa: DTZ007 (made aware below)
         except ValueError:
             continue
         return timezone.make_aware(datetime.combine(day, time(12)))
     raise ValueError(value)
 
 
-def _rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
+def _rows(text: str) -> list[tuple[int, dict[str, str]]]:
+    """(line number, row) for each row; ImportFileError if the file is not a usable CSV."""
     # Spreadsheets in French write ";" (the comma is the decimal separator); tabs or commas also.
-    header = text.split("\n", 1)[0]
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    if not header.strip():
+        raise ImportFileError("Le fichier est vide ou sa première ligne (les colonnes) l’est.")
     delimiter = max(";,\t", key=header.count)
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    reader.fieldnames = [(name or "").strip().lower() for name in reader.fieldnames or []]
-    for row in reader:
-        yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter)
+    try:
+        reader.fieldnames = [(name or "").strip().lower() for name in reader.fieldnames or []]
+        missing = [name for name in REQUIRED_COLUMNS if name not in reader.fieldnames]
+        if missing:
+            raise ImportFileError(
+                "Colonne(s) obligatoire(s) absente(s) de la première ligne\u00a0: "
+                + ", ".join(missing)
+                + ". Colonnes attendues\u00a0: "
+                + ";".join(IMPORT_COLUMNS)
+                + "."
+            )
+        return [
+            (reader.line_num, {str(k): (v or "").strip() if k else "x" for k, v in row.items()})
+            for row in reader
+        ]
+    except csv.Error as exc:
+        raise ImportFileError(
+            f"Fichier CSV mal formé vers la ligne {reader.line_num} (guillemet non fermé ou "
+            "champ trop long)."
+        ) from exc
 
 
-def import_subscribers(
-    text: str, *, source: str, consent_text_version: str = "import"
-) -> ImportReport:
-    """Create confirmed subscribers from CSV text; report every rejected row with its reason."""
-    report = ImportReport()
-    if not source.strip():
-        raise ValueError("La source du consentement est obligatoire.")
-    communes_by_key = {}
+def _known_statuses(emails: list[str]) -> dict[str, str]:
+    """Status of the addresses already subscribed, and « suppressed » for those reduced to their
+    keyed hash: one query per 500 addresses of the file."""
+    known: dict[str, str] = {}
+    hash_of = {email: address_hash(email) for email in emails}
+    email_of = {hashed: email for email, hashed in hash_of.items()}
+    for i in range(0, len(emails), _CHUNK):
+        chunk = emails[i : i + _CHUNK]
+        known.update(Subscriber.objects.filter(email__in=chunk).values_list("email", "status"))
+        suppressed = SuppressedAddress.objects.filter(
+            address_hash__in=[hash_of[email] for email in chunk]
+        ).values_list("address_hash", flat=True)
+        for hashed in suppressed:
+            known.setdefault(email_of[hashed], Subscriber.Status.UNSUBSCRIBED)
+    return known
+
+
+def _check_row(
+    row: dict[str, str], communes_by_key: dict[str, Commune], today: date
+) -> tuple[str, dict[str, Any]]:
+    """(French reason, "") or ("", the subscriber's values) for one row of a new address."""
+    if row.get("None"):  # DictReader's key for the values beyond the header's columns
+        return (
+            "Plus de colonnes que la première ligne\u00a0: une liste séparée par «\u00a0;\u00a0» "
+            "s’écrit entre guillemets.",
+            {},
+        )
+    source = row.get("source_consentement", "")
+    if not source:
+        return "Source du consentement manquante.", {}
+    if not row.get("date_consentement"):
+        return "Date de consentement manquante.", {}
+    try:
+        consent_at = _parse_date(row["date_consentement"])
+    except ValueError:
+        return "Date de consentement illisible (JJ/MM/AAAA).", {}
+    if consent_at.date() > today:
+        return "Date de consentement future.", {}
+    names = [n.strip().lower() for n in row.get("listes", "").split(";") if n.strip()]
+    if not names:
+        return "Listes manquantes («\u00a0lettre\u00a0», «\u00a0webinaires\u00a0»).", {}
+    unknown_lists = [n for n in names if n not in LISTS]
+    if unknown_lists:
+        return (
+            f"Liste inconnue\u00a0: {', '.join(unknown_lists)} («\u00a0lettre\u00a0» ou "
+            "«\u00a0webinaires\u00a0»).",
+            {},
+        )
+    profile_raw = row.get("profil", "").lower()
+    profile = _PROFILE_BY_LABEL.get(profile_raw, "")
+    if profile_raw and not profile:
+        return f"Profil inconnu\u00a0: {profile_raw}.", {}
+    communes, unknown = [], []
+    for key in filter(None, (c.strip() for c in row.get("communes", "").split(";"))):
+        commune = communes_by_key.get(key.lower())
+        (communes if commune else unknown).append(commune or key)
+    if unknown:
+        return "Commune(s) inconnue(s)\u00a0: " + ", ".join(unknown) + ".", {}
+    topics = list(dict.fromkeys(LISTS[n] for n in names))
+    return "", {
+        "source": source[:300],
+        "at": consent_at,
+        "profile": profile,
+        "communes": communes,
+        "topics": topics,
+    }
+
+
+def preview_import(text: str, *, consent_text_version: str = "import") -> ImportReport:
+    """What importing this CSV text would do, row by row; writes nothing. Constant queries:
+    the communes, then two per 500 addresses."""
+    rows = _rows(text)
+    report = ImportReport(rows=len(rows))
+    communes_by_key: dict[str, Commune] = {}
     for commune in Commune.objects.all():
         communes_by_key[commune.name.lower()] = commune
-        communes_by_key[commune.insee_code] = commune
-    known = {
-        email.lower(): status for email, status in Subscriber.objects.values_list("email", "status")
-    }
+        communes_by_key[commune.insee_code.lower()] = commune
+    candidates: list[tuple[int, str, dict[str, str]]] = []
     seen: set[str] = set()
-    today = date.today()
-    to_create: list[tuple[Subscriber, list]] = []
-    for line, row in _rows(text):
-        raw_email = row.get("email") or row.get("e-mail") or row.get("courriel") or ""
+    for line, row in rows:
+        raw_email = row.get("email", "")
         email = normalize_email(raw_email)
         if not email:
             report.rejected.append(RejectedRow(line, raw_email, "Adresse manquante."))
@@ -119,78 +264,165 @@ def import_subscribers(
             report.rejected.append(RejectedRow(line, email, "Doublon dans le fichier."))
             continue
         seen.add(email)
-        if email not in known and is_suppressed(email):
-            # Unsubscribed long ago: only the keyed hash is left, enough to refuse it.
-            known[email] = Subscriber.Status.UNSUBSCRIBED
+        candidates.append((line, email, row))
+    known = _known_statuses([email for _, email, _ in candidates])
+    today = timezone.localdate()
+    for line, email, row in candidates:
         if email in known:
-            status = known[email]
-            reason = {
-                Subscriber.Status.CONFIRMED: "Déjà abonné.",
-                Subscriber.Status.PENDING: "Abonnement déjà en attente de confirmation.",
-            }.get(status, "Adresse désabonnée ou en échec : elle n'est pas réinscrite.")
+            reason = _KNOWN_REASONS.get(known[email])
+            if reason:
+                report.known.append(RejectedRow(line, email, reason))
+            else:
+                report.rejected.append(
+                    RejectedRow(
+                        line, email, "Adresse désabonnée ou en échec\u00a0: pas de réinscription."
+                    )
+                )
+            continue
+        reason, values = _check_row(row, communes_by_key, today)
+        if reason:
             report.rejected.append(RejectedRow(line, email, reason))
             continue
-        profile_raw = (row.get("profil") or "").lower()
-        profile = _PROFILE_BY_LABEL.get(profile_raw, "")
-        if profile_raw and not profile:
-            report.rejected.append(RejectedRow(line, email, f"Profil inconnu : {profile_raw}."))
-            continue
-        communes, unknown = [], []
-        for key in filter(None, (c.strip() for c in (row.get("communes") or "").split(";"))):
-            commune = communes_by_key.get(key.lower()) or communes_by_key.get(key)
-            (communes if commune else unknown).append(commune or key)
-        if unknown:
-            report.rejected.append(
-                RejectedRow(line, email, "Commune(s) inconnue(s) : " + ", ".join(unknown) + ".")
-            )
-            continue
-        try:
-            consent_at = _parse_date(row.get("date_consentement") or "")
-        except ValueError:
-            report.rejected.append(
-                RejectedRow(line, email, "Date de consentement illisible (JJ/MM/AAAA).")
-            )
-            continue
-        if consent_at and consent_at.date() > today:
-            report.rejected.append(RejectedRow(line, email, "Date de consentement future."))
-            continue
-        now = timezone.now()
+        at = values["at"]
         subscriber = Subscriber(
             email=email,
-            first_name=(row.get("prenom") or "")[:100],
-            profile=profile,
+            first_name=row.get("prenom", "")[:100],
+            profile=values["profile"],
             status=Subscriber.Status.CONFIRMED,
-            consent_at=consent_at or now,
-            consent_source=f"Import : {source.strip()}"[:300],
+            # Only the lists of the row: never the model's default (the letter).
+            newsletter=ConsentRecord.Topic.NEWSLETTER in values["topics"],
+            webinar_announcements=ConsentRecord.Topic.WEBINARS in values["topics"],
+            consent_at=at,
+            consent_source=f"Import\u00a0: {values['source']}"[:300],
             consent_text_version=consent_text_version[:40],
-            confirmed_at=consent_at or now,
-            last_interaction_at=consent_at or now,
+            confirmed_at=at,
+            last_interaction_at=at,
         )
-        to_create.append((subscriber, communes))
-    with transaction.atomic():
-        created = Subscriber.objects.bulk_create([s for s, _ in to_create], batch_size=500)
-        links = [
-            Subscriber.communes.through(subscriber_id=s.pk, commune_id=c.pk)
-            for s, (_, communes) in zip(created, to_create, strict=True)
-            for c in communes
-        ]
-        if links and created and created[0].pk is not None:
-            Subscriber.communes.through.objects.bulk_create(links, batch_size=1000)
-        elif links:  # backends that do not return ids from bulk inserts
-            by_email = dict(
-                Subscriber.objects.filter(email__in=[s.email for s in created]).values_list(
-                    "email", "pk"
-                )
-            )
-            Subscriber.communes.through.objects.bulk_create(
-                [
-                    Subscriber.communes.through(subscriber_id=by_email[s.email], commune_id=c.pk)
-                    for s, communes in to_create
-                    for c in communes
-                ]
-            )
-    report.created = len(created)
+        report.new.append(
+            NewRow(line, subscriber, values["communes"], values["topics"], values["source"])
+        )
     return report
+
+
+def run_import(
+    report: ImportReport,
+    *,
+    user: Any = None,
+    file_name: str = "",
+    description: str = "",
+    consent_text_version: str = "import",
+) -> ImportReport:
+    """Create the report's new rows, their communes and one consent per list, recorded as one
+    SubscriberImport. An address subscribed since the preview is skipped, never doubled."""
+    with transaction.atomic():
+        record = SubscriberImport.objects.create(
+            created_by=user if getattr(user, "pk", None) else None,
+            file_name=file_name[:255],
+            description=description[:300],
+            consent_text_version=consent_text_version[:40],
+            rows=report.rows,
+        )
+        for row in report.new:
+            row.subscriber.subscriber_import = record
+        Subscriber.objects.bulk_create(
+            [row.subscriber for row in report.new], batch_size=_CHUNK, ignore_conflicts=True
+        )
+        # Ids read back (whatever the backend returns from bulk inserts): only those created.
+        ids = dict(Subscriber.objects.filter(subscriber_import=record).values_list("email", "pk"))
+        Subscriber.communes.through.objects.bulk_create(
+            [
+                Subscriber.communes.through(
+                    subscriber_id=ids[row.subscriber.email], commune_id=c.pk
+                )
+                for row in report.new
+                if row.subscriber.email in ids
+                for c in row.communes
+            ],
+            batch_size=1000,
+        )
+        ConsentRecord.objects.bulk_create(
+            [
+                ConsentRecord(
+                    subscriber_id=ids[row.subscriber.email],
+                    topic=topic,
+                    given=True,
+                    at=row.subscriber.consent_at,
+                    source=f"Import n°{record.pk}\u00a0: {row.source}"[:300],
+                    wording_version=consent_text_version[:40],
+                )
+                for row in report.new
+                if row.subscriber.email in ids
+                for topic in row.topics
+            ],
+            batch_size=1000,
+        )
+        for row in report.new:
+            if row.subscriber.email not in ids:
+                report.known.append(RejectedRow(row.line, row.subscriber.email, "Déjà abonné."))
+        report.new = [row for row in report.new if row.subscriber.email in ids]
+        report.created = len(ids)
+        report.record = record
+        record.created_count = report.created
+        record.known_count = len(report.known)
+        record.rejected_count = len(report.rejected)
+        record.save(update_fields=["created_count", "known_count", "rejected_count"])
+    return report
+
+
+def import_subscribers(text: str, **options: Any) -> ImportReport:
+    """Preview and import at once (scripts, bench): see `run_import` for the options."""
+    version = options.get("consent_text_version", "import")
+    return run_import(preview_import(text, consent_text_version=version), **options)
+
+
+def hold_import(
+    text: str, *, user: Any, file_name: str = "", description: str = "", consent_text_version: str
+) -> tuple[str, ImportReport]:
+    """Step 1: the preview, and the key under which the file waits for its confirmation
+    (server-side: neither the session cookie nor the URL carries the file)."""
+    report = preview_import(text, consent_text_version=consent_text_version)
+    key = secrets.token_urlsafe(32)
+    PendingImport.objects.create(
+        key=key,
+        user=user,
+        file_name=file_name[:255],
+        description=description[:300],
+        consent_text_version=consent_text_version[:40],
+        content=text,
+        new_lines=[row.line for row in report.new],
+    )
+    return key, report
+
+
+def confirm_import(key: str, *, user: Any) -> ImportReport | None:
+    """Step 2: import the held file — only the rows its preview showed as new — and delete it.
+    None if there is no such file for this user (confirmed already, or expired)."""
+    with transaction.atomic():
+        pending = PendingImport.objects.filter(
+            key=key, user=user, created_at__gte=timezone.now() - PENDING_IMPORT_KEPT
+        ).first()
+        # Claimed by deleting it: a double click imports once.
+        if pending is None or not PendingImport.objects.filter(pk=pending.pk).delete()[0]:
+            return None
+        report = preview_import(pending.content, consent_text_version=pending.consent_text_version)
+        previewed = set(pending.new_lines)
+        for row in [row for row in report.new if row.line not in previewed]:
+            report.new.remove(row)
+            report.rejected.append(
+                RejectedRow(row.line, row.subscriber.email, "Ligne absente de l’aperçu.")
+            )
+        return run_import(
+            report,
+            user=user,
+            file_name=pending.file_name,
+            description=pending.description,
+            consent_text_version=pending.consent_text_version,
+        )
+
+
+def purge_pending_imports(now: datetime) -> int:
+    """Uploaded files never confirmed (retention register)."""
+    return PendingImport.objects.filter(created_at__lt=now - PENDING_IMPORT_KEPT).delete()[0]
 
 
 def export_rows(queryset: Iterable[Subscriber]) -> Iterator[list[str]]:

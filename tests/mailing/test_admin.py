@@ -1,11 +1,11 @@
-"""Staff side: lists, CSV import/export, GDPR erasure, "Envoyer aux abonnés" and progress."""
+"""Staff side: lists, CSV export, GDPR erasure, "Envoyer aux abonnés" and progress (the CSV
+import: test_import.py)."""
 
 import csv
 import io
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from mailing.models import Campaign, Delivery, Subscriber
 from tests.mailing.conftest import make_subscribers
@@ -54,63 +54,6 @@ def test_csv_export_follows_the_filters_with_constant_queries(
     assert {row[4] for row in rows[1:]} == {"Abonné (confirmé)"}
     assert "Condé-sur-l'Escaut; Vicq" in {row[3] for row in rows[1:]}
     assert "'=HYPERLINK(1)" in {row[1] for row in rows[1:]}  # no formula injection
-
-
-def test_csv_import_with_consent_source_dedup_and_rejected_rows(staff, communes):
-    Subscriber.objects.create(email="deja@example.org", status="confirmed")
-    Subscriber.objects.create(email="parti@example.org", status="unsubscribed")
-    content = (
-        "email;prenom;profil;communes;date_consentement\n"
-        "nouvelle@example.org;Léa;habitant;Vicq;12/05/2026\n"
-        "NOUVELLE@example.org;Léa;habitant;;\n"
-        "deja@example.org;;;;\n"
-        "parti@example.org;;;;\n"
-        "pas-une-adresse;;;;\n"
-        'elu@example.org;;élu;"59153; 62724";\n'
-        "x@example.org;;pompier;;\n"
-        "y@example.org;;;Atlantis;\n"
-        "z@example.org;;;;31/02/2026\n"
-    ).encode()
-    response = staff.post(
-        "/admin/mailing/abonnes/import/",
-        {
-            "file": SimpleUploadedFile("liste.csv", content, content_type="text/csv"),
-            "source": "Fiches papier, réunion publique de Rouvroy, 12/05/2026",
-            "consent_text_version": "papier-2026",
-        },
-    )
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert "2 abonné(s) importé(s), 7 ligne(s) écartée(s)." in html
-    for reason in (
-        "Doublon dans le fichier.",
-        "Déjà abonné.",
-        "Adresse désabonnée ou en échec : elle n&#x27;est pas réinscrite.",
-        "Adresse non valide.",
-        "Profil inconnu : pompier.",
-        "Commune(s) inconnue(s) : Atlantis.",
-        "Date de consentement illisible",
-    ):
-        assert reason in html, reason
-    lea = Subscriber.objects.get(email="nouvelle@example.org")
-    assert lea.status == "confirmed"
-    assert lea.consent_source == "Import : Fiches papier, réunion publique de Rouvroy, 12/05/2026"
-    assert lea.consent_text_version == "papier-2026"
-    assert lea.consent_at.date().isoformat() == "2026-05-12"
-    assert list(lea.communes.all()) == [communes[1]]
-    elu = Subscriber.objects.get(email="elu@example.org")
-    assert elu.profile == "elu"
-    assert set(elu.communes.all()) == {communes[0], communes[2]}
-    assert Subscriber.objects.get(email="parti@example.org").status == "unsubscribed"
-
-
-def test_import_requires_a_consent_source(staff):
-    response = staff.post(
-        "/admin/mailing/abonnes/import/",
-        {"file": SimpleUploadedFile("l.csv", b"email\na@example.org\n"), "source": ""},
-    )
-    assert response.status_code == 400
-    assert not Subscriber.objects.exists()
 
 
 def test_gdpr_erasure_removes_the_subscriber_and_their_deliveries(staff):

@@ -123,7 +123,10 @@ def test_newsletter_unsubscribed_address_is_kept_only_as_a_keyed_hash(
         assert SuppressedAddress.objects.filter(address_hash=address_hash(address)).exists()
         assert is_suppressed(address.upper())
         # A re-import does not bring the address back.
-        report = import_subscribers(f"email\n{address}\n", source="Fiche papier")
+        report = import_subscribers(
+            "email;source_consentement;date_consentement;listes\n"
+            f"{address};Fiche papier;01/02/2026;lettre\n"
+        )
         assert report.created == 0
         assert not Subscriber.objects.filter(email=address).exists()
 
