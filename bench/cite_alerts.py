@@ -16,6 +16,7 @@ and the Python memory peak (tracemalloc) of:
 Targets: one publish under 10 s of CPU at 50,000 subscribers (issue 15), memory flat; the busy
 day under 5 s of CPU and a bounded number of campaigns (issue 31; before: 25 s, 1,678).
 To measure an older commit: `git worktree add /tmp/before <commit>` and run its own bench there.
+`BENCH_PROFILE=1` also profiles the alert job (cProfile) and prints its top entries.
 
 Uses a throw-away SQLite database, or DATABASE_URL (PostgreSQL: give a database of its own).
 """
@@ -93,7 +94,7 @@ def measure(label: str, publish) -> None:
     cpu, wall = time.process_time(), time.perf_counter()
     publish()
     published_cpu = time.process_time() - cpu
-    result = send_cite_alerts()
+    result = profiled(send_cite_alerts) if os.environ.get("BENCH_PROFILE") else send_cite_alerts()
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
@@ -105,6 +106,20 @@ def measure(label: str, publish) -> None:
         f"Python memory peak {peak / 1e6:.1f} MB"
     )
     measure_splice()
+
+
+def profiled(job):
+    """Run `job` under cProfile and print where its time went (tracemalloc still on: the
+    figures of the profiled run are inflated, its top entries are what matter)."""
+    import cProfile
+    import pstats
+
+    profile = cProfile.Profile()
+    result = profile.runcall(job)
+    stats = pstats.Stats(profile)
+    stats.sort_stats("tottime").print_stats(12)
+    stats.sort_stats("cumulative").print_stats(25)
+    return result
 
 
 def measure_splice() -> None:

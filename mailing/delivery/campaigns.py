@@ -201,25 +201,26 @@ def final_size_problem(campaign: Campaign) -> str:
 def snapshot_recipients(campaign: Campaign, queryset: QuerySet[Subscriber]) -> int:
     """One Delivery per recipient, in a single INSERT … SELECT: the list never passes through
     Python, so time and memory stay flat per recipient (50,000 rows in well under a second)."""
-    select_sql, params = (
-        queryset.order_by().annotate(recipient_id=F("pk")).values("recipient_id").query
-    ).sql_with_params()
-    table = connection_quote(Delivery._meta.db_table)
-    columns = ", ".join(
-        connection_quote(Delivery._meta.get_field(name).column)
-        for name in (
-            "campaign",
-            "subscriber",
-            "status",
-            "ses_message_id",
-            "attempts",
-            "error",
-            "claimed_by",
-        )
+    return insert_deliveries(
+        campaign, queryset.order_by().annotate(recipient_id=F("pk")).values("recipient_id")
     )
+
+
+def insert_deliveries(campaign: Campaign, rows: QuerySet, *, sections: bool = False) -> int:
+    """One pending Delivery per row of `rows`, a `values()` query giving `recipient_id` (and
+    `sections` with `sections=True`: a digest's sections, delivery/sections.py), inserted in
+    its order by one INSERT … SELECT on SQLite and PostgreSQL alike. The deliveries of the
+    campaign, counted."""
+    select_sql, params = rows.query.sql_with_params()
+    names = ["campaign", "subscriber", "status", "ses_message_id", "attempts", "error"]
+    names += ["claimed_by", "sections"] if sections else ["claimed_by"]
+    columns = ", ".join(connection_quote(Delivery._meta.get_field(n).column) for n in names)
+    table = connection_quote(Delivery._meta.db_table)
+    extra = ", recipients.sections" if sections else ""
     sql = (
         f"INSERT INTO {table} ({columns}) "  # noqa: S608 (identifiers from the model, values bound)
-        f"SELECT %s, recipients.recipient_id, %s, '', 0, '', '' FROM ({select_sql}) AS recipients"
+        f"SELECT %s, recipients.recipient_id, %s, '', 0, '', ''{extra} "
+        f"FROM ({select_sql}) AS recipients"
     )
     with db_connection.cursor() as cursor:
         cursor.execute(sql, [campaign.pk, Delivery.Status.PENDING, *params])
