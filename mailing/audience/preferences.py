@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cites_pages.models import CityPage, Commune
 
-from ..models import Subscriber
+from ..models import CiteUpdate, Subscriber
 from .consents import WEBINARS_CONSENT_TEXT, WEBINARS_CONSENT_TEXT_VERSION, Topic, record_consents
 from .follow import FOLLOW_CONSENT_TEXT_VERSION, log_preference_change, public_cites
 
@@ -111,6 +111,12 @@ def save_preferences(
             "profile": after["profile"],
             "last_interaction_at": now,
         }
+        if after["alert_frequency"] != subscriber.alert_frequency:
+            # What the old frequency sent until now: the new one sends the rest, once.
+            covered = subscriber.alerts_covered_until
+            fields["alerts_covered_until"] = covered or CiteUpdate.announced_until(
+                subscriber.alert_frequency
+            )
         if resubscribe:
             changes["statut"] = {"avant": "désabonné", "après": "abonné"}
             fields.update(

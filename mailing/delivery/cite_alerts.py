@@ -18,16 +18,18 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Aggregate, CharField, F, QuerySet
 from django.utils import timezone
 from wagtail.models import Page
 
 from renouveau.visibility import private_q, public_pages
 
-from ..models import Campaign, CiteUpdate, Delivery, Subscriber
+from ..models import Campaign, CiteUpdate, Subscriber
 from .alert_mail import HEADINGS, digest_subject, render_digest
 from .alert_mail import join_names as _join
+from .campaigns import insert_deliveries
 from .links import track_links
-from .sections import sections_key
+from .sections import parse_key, sections_key
 from .steering import start_campaign
 
 logger = logging.getLogger(__name__)
@@ -121,8 +123,49 @@ def on_page_published(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 DAILY = Subscriber.AlertFrequency.DAILY
 WEEKLY = Subscriber.AlertFrequency.WEEKLY
-# Each frequency announces an update once, stamped in its own field.
-_STAMP = {DAILY: "alerted_at", WEEKLY: "weekly_alerted_at"}
+_STAMP = CiteUpdate.STAMP  # each frequency announces an update once, in its own field
+
+
+class _SectionsKey(Aggregate):
+    """The cités a follower follows among those grouped, as `Delivery.sections` (« 12,40 »,
+    sections.py), computed by the database: GROUP_CONCAT on SQLite, whose order before 3.44
+    is not guaranteed (`_normalise_sections` sorts what needs it), STRING_AGG on PostgreSQL."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s, ',')"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s(CAST(%(expressions)s AS text), ',' ORDER BY %(expressions)s)",
+            **extra_context,
+        )
+
+
+def follower_rows(
+    cite_ids: Iterable[int], frequency: str = DAILY, switchers: Iterable[int] | None = None
+) -> QuerySet:
+    """Confirmed followers of these cités who chose this frequency and are in step with its runs
+    (or, given, these of them who switched to it: `catch_up`), one row per follower:
+    `recipient_id` and `sections` (the cités among these they follow), set by set."""
+    through = Subscriber.cites.through
+    rows = through.objects.filter(
+        citypage_id__in=list(cite_ids),
+        subscriber__status=Subscriber.Status.CONFIRMED,
+        subscriber__alert_frequency=frequency,
+    )
+    if switchers is None:
+        rows = rows.filter(subscriber__alerts_covered_until__isnull=True)
+    else:
+        rows = rows.filter(subscriber_id__in=list(switchers))
+    return (
+        rows.values(recipient_id=F("subscriber_id"))
+        .annotate(sections=_SectionsKey("citypage_id"))
+        .order_by("sections", "recipient_id")
+    )
 
 
 @dataclass(frozen=True)
@@ -132,24 +175,13 @@ class AlertGroup:
 
 
 def follower_groups(cite_ids: Iterable[int], frequency: str = DAILY) -> list[AlertGroup]:
-    """Confirmed followers of these cités who chose this frequency, grouped by the set of them
-    they follow: each group's mail has the same sections. One query, streamed."""
-    through = Subscriber.cites.through
-    rows = (
-        through.objects.filter(
-            citypage_id__in=list(cite_ids),
-            subscriber__status=Subscriber.Status.CONFIRMED,
-            subscriber__alert_frequency=frequency,
-        )
-        .order_by()
-        .values_list("subscriber_id", "citypage_id")
-    )
-    followed: dict[int, set[int]] = defaultdict(set)
-    for subscriber_id, cite_id in rows.iterator(chunk_size=5000):
-        followed[subscriber_id].add(cite_id)
+    """The followers of `follower_rows` grouped by the set of cités they follow among these:
+    each group's mail has the same sections (what the alert campaign's deliveries say)."""
     groups: dict[frozenset[int], list[int]] = defaultdict(list)
-    for subscriber_id, cites in followed.items():
-        groups[frozenset(cites)].append(subscriber_id)
+    for recipient_id, key in follower_rows(cite_ids, frequency).values_list(
+        "recipient_id", "sections"
+    ):
+        groups[parse_key(key)].append(recipient_id)
     return [AlertGroup(key, sorted(ids)) for key, ids in sorted(groups.items(), key=_group_order)]
 
 
@@ -161,7 +193,8 @@ def send_cite_alerts(now: datetime | None = None, frequency: str = DAILY) -> dic
     """The evening job (or, with WEEKLY, the weekly one): the updates this frequency has not
     announced yet, one mail per follower who chose it (all of that follower's cités in one
     digest), in one alert campaign whose body is rendered once and spliced per follower
-    (alert_mail.py). Updates with no follower are marked done too.
+    (alert_mail.py). Updates with no follower are marked done too. Followers who switched to
+    this frequency since its last run get what they have not had yet instead (`catch_up`).
 
     Idempotent: the updates are claimed (locked, then stamped) in the same transaction that
     creates the campaign, so two schedulers running it at once (a deploy's overlap) announce
@@ -175,16 +208,55 @@ def send_cite_alerts(now: datetime | None = None, frequency: str = DAILY) -> dic
         if hidden:
             CiteUpdate.objects.filter(pk__in=hidden).delete()
         pending = [u for u in pending if u.public]
-        groups = follower_groups({u.cite_id for u in pending}, frequency)
-        campaigns = recipients = 0
-        if groups:
-            campaign = create_alert_campaign(pending, groups, frequency)
+        regular = create_alert_campaign(pending, frequency)
+        made = [c for c in [regular, *catch_up(now, frequency)] if c is not None]
+        for campaign in made:
             start_campaign(campaign)  # its first batch is queued once this transaction commits
-            campaigns, recipients = 1, campaign.recipient_count
-    result = {"updates": len(pending), "campaigns": campaigns, "recipients": recipients}
+    result = {
+        "updates": len(pending),
+        "campaigns": len(made),
+        "recipients": sum(c.recipient_count for c in made),
+    }
     if hidden:
         result["withdrawn"] = len(hidden)  # no longer public: not announced
     return result
+
+
+def catch_up(now: datetime, frequency: str = DAILY) -> list[Campaign | None]:
+    """Within the caller's transaction: the followers who switched to this frequency since its
+    last run (`Subscriber.alerts_covered_until`) get the updates of their cités published since
+    what they last got, up to `now` — one campaign per such moment (a past run's, so a few a
+    week) — and are in step again. Locked first, so a second run at once finds them done.
+
+    A resubscription starts afresh: nothing published before it is sent again. An update whose
+    publication committed while the run it missed was claiming (a fraction of a second) may
+    reach a switcher twice or not at all."""
+    switchers = (
+        Subscriber.objects.select_for_update()
+        .filter(
+            status=Subscriber.Status.CONFIRMED,
+            alert_frequency=frequency,
+            alerts_covered_until__isnull=False,
+        )
+        .values_list("pk", "alerts_covered_until", "confirmed_at")
+    )
+    since: dict[datetime, list[int]] = defaultdict(list)
+    for pk, covered, confirmed in switchers:
+        since[max(covered, confirmed or covered)].append(pk)
+    campaigns = []
+    for start, ids in sorted(since.items()):
+        followed = Subscriber.cites.through.objects.filter(subscriber_id__in=ids)
+        updates = CiteUpdate.objects.filter(
+            published_at__gt=start,
+            published_at__lte=now,
+            cite_id__in=followed.values("citypage_id"),
+        )
+        updates = [u for u in _with_public(list(updates.select_related("cite"))) if u.public]
+        campaigns.append(create_alert_campaign(updates, frequency, ids))
+    Subscriber.objects.filter(pk__in=[pk for ids in since.values() for pk in ids]).update(
+        alerts_covered_until=None
+    )
+    return campaigns
 
 
 def send_weekly_digests(now: datetime | None = None) -> dict[str, int]:
@@ -209,13 +281,18 @@ def claim_pending_updates(now: datetime, frequency: str = DAILY) -> list[CiteUpd
     CiteUpdate.objects.filter(pk__in=[u.pk for u in pending], **{f"{stamp}__isnull": True}).update(
         **{stamp: now}
     )
-    page_ids = {_page_id(u.source) for u in pending} | {u.cite_id for u in pending}
+    return _with_public(pending)
+
+
+def _with_public(updates: list[CiteUpdate]) -> list[CiteUpdate]:
+    """The updates, each with `public`: whether its page and its cité are still public now."""
+    page_ids = {_page_id(u.source) for u in updates} | {u.cite_id for u in updates}
     page_ids.discard(None)
     public = set(public_pages(Page.objects.filter(pk__in=page_ids)).values_list("pk", flat=True))
-    for update in pending:
+    for update in updates:
         page_id = _page_id(update.source)
         update.public = update.cite_id in public and (page_id is None or page_id in public)
-    return pending
+    return updates
 
 
 def _page_id(source: str) -> int | None:
@@ -224,15 +301,19 @@ def _page_id(source: str) -> int | None:
 
 
 def create_alert_campaign(
-    updates: list[CiteUpdate], groups: list[AlertGroup], frequency: str = DAILY
-) -> Campaign:
-    """One campaign for every follower of this run: the digest rendered once, each delivery
-    naming the sections (cités) its follower gets, and the subject of each set of cités."""
+    updates: list[CiteUpdate], frequency: str = DAILY, switchers: Iterable[int] | None = None
+) -> Campaign | None:
+    """One campaign for every follower of these updates who chose this frequency (or for these
+    `switchers`, `follower_rows`); None if there is none: the digest rendered once, one
+    delivery per follower naming the sections (cités) they get, inserted by the database
+    straight from the follows (no row passes through Python), set by set, and the subject of
+    each set of cités."""
+    cite_ids = sorted({u.cite_id for u in updates})
+    rows = follower_rows(cite_ids, frequency, switchers)
+    if not cite_ids or not rows.exists():
+        return None
     sections, html, text = render_digest(updates, frequency)
     names = sorted({u.cite.title for u in updates}, key=str.casefold)
-    subjects = {
-        sections_key(g.cite_ids): digest_subject(sections, g.cite_ids, frequency) for g in groups
-    }
     with transaction.atomic():
         campaign = Campaign.objects.create(
             kind=Campaign.Kind.CITE_ALERT,
@@ -240,27 +321,32 @@ def create_alert_campaign(
             preheader=HEADINGS[frequency],
             html=html,
             text=text,
-            section_subjects=subjects,
-            segment={"cites": sorted({u.cite_id for u in updates}), "frequency": frequency},
+            segment={"cites": cite_ids, "frequency": frequency},
             segment_label=(
                 f"Abonnés ({Subscriber.AlertFrequency(frequency).label.lower()}) qui suivent "
                 + _join(names)
             )[:300],
-            recipient_count=sum(len(g.subscriber_ids) for g in groups),
         )
         track_links(campaign)  # clicks counted per link, as for the letter (links.py)
-        # Set by set (the sender encodes each set's mail once), in chunks: the rows of 50,000
-        # followers never sit in memory together.
-        rows: list[Delivery] = []
-        for group in groups:
-            key = sections_key(group.cite_ids)
-            rows.extend(
-                Delivery(campaign=campaign, subscriber_id=pk, sections=key)
-                for pk in group.subscriber_ids
-            )
-            if len(rows) >= 2000:
-                Delivery.objects.bulk_create(rows)
-                rows = []
-        Delivery.objects.bulk_create(rows)
-        CiteUpdate.objects.filter(pk__in=[u.pk for u in updates]).update(campaign=campaign)
+        campaign.recipient_count = insert_deliveries(campaign, rows, sections=True)
+        keys = _normalise_sections(campaign)
+        campaign.section_subjects = {
+            key: digest_subject(sections, parse_key(key), frequency) for key in keys
+        }
+        campaign.save(update_fields=["recipient_count", "section_subjects"])
+        if switchers is None:  # the run that announced them (a catch-up repeats them)
+            CiteUpdate.objects.filter(pk__in=[u.pk for u in updates]).update(campaign=campaign)
     return campaign
+
+
+def _normalise_sections(campaign: Campaign) -> list[str]:
+    """The distinct `sections` of the campaign's deliveries, each in the sorted form of
+    `sections_key` (rewritten where the database concatenated in another order)."""
+    found = campaign.deliveries.order_by().values_list("sections", flat=True).distinct()
+    keys = set()
+    for raw in list(found):
+        key = sections_key(parse_key(raw))
+        if key != raw:
+            campaign.deliveries.filter(sections=raw).update(sections=key)
+        keys.add(key)
+    return sorted(keys)

@@ -53,6 +53,13 @@ class Subscriber(models.Model):
         default=AlertFrequency.DAILY,
         db_default=AlertFrequency.DAILY,
     )
+    # Empty: this follower got every update its frequency's runs announced. Set when it switches
+    # frequency (audience/preferences.py): it got the updates published until then and none
+    # after; the next run of its new frequency sends it those since, then empties it
+    # (delivery/cite_alerts.py). So each update reaches it once, whatever the switches.
+    alerts_covered_until = models.DateTimeField(
+        "nouveautés des cités envoyées jusqu'au", null=True, blank=True
+    )
     status = models.CharField(
         "statut", max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
     )

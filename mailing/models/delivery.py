@@ -276,6 +276,16 @@ class CiteUpdate(models.Model):
     def __str__(self) -> str:
         return f"{self.cite_id}: {self.title}"
 
+    # Each frequency announces an update once, stamped in its own field by its run.
+    STAMP = {"daily": "alerted_at", "weekly": "weekly_alerted_at"}
+
+    @classmethod
+    def announced_until(cls, frequency: str):
+        """When this frequency's last run that had something to announce ran: the updates
+        published until then went to its followers, those after did not (None: never)."""
+        stamp = cls.STAMP[frequency]
+        return cls.objects.aggregate(last=models.Max(stamp))["last"]
+
 
 class BounceRecord(models.Model):
     """One bounce or complaint SES reported for a subscriber, with its type, sub-type and the

@@ -196,3 +196,17 @@ def test_the_follow_form_offers_the_weekly_digest(client, cites, ses, immediate_
     client.post(f"/lettre/suivre/{pinson.pk}/", {**data, "alert_frequency": "daily"})
     subscriber.refresh_from_db()
     assert subscriber.alert_frequency == "weekly"
+
+
+def test_sections_written_in_another_order_are_read_as_one_set():
+    """SQLite before 3.44 concatenates a follower's cités in no promised order: the campaign's
+    sets are rewritten in the order of `sections_key`, so one set has one subject and one
+    encoded mail."""
+    from mailing.delivery.cite_alerts import _normalise_sections
+
+    campaign = Campaign.objects.create(kind=Campaign.Kind.CITE_ALERT, subject="s", html="", text="")
+    people = make_subscribers(3)
+    for subscriber, sections in zip(people, ["40,12", "12,40", "7"], strict=True):
+        Delivery.objects.create(campaign=campaign, subscriber=subscriber, sections=sections)
+    assert _normalise_sections(campaign) == ["12,40", "7"]
+    assert sorted(campaign.deliveries.values_list("sections", flat=True)) == ["12,40", "12,40", "7"]
