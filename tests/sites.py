@@ -236,6 +236,7 @@ def _news(programme: Programme, index: Page) -> None:
         date=datetime.date(2024, 3, 14),
         lead="Le comité de pilotage a fait le point sur les premières cités.",
         categories=[NewsCategoryFactory(name="Gouvernance")],
+        related_cities=[cities["cite-du-chevalement"]],
         body=[
             ("paragraph", "<p>Le comité adopte le guide de la rénovation.</p>"),
             (
@@ -285,6 +286,11 @@ def _case_studies(programme: Programme, index: Page) -> None:
         cities=[cities["cite-du-terril"]],
         lead_organisations=[org["Paysages et Jardins"]],
         intro="Un jardin de 4 200 m² sur une friche, à la demande des habitants.",
+        teaser_image=SiteImageFactory(
+            title="Plan du jardin partagé",
+            description="Le plan du jardin partagé de la cité du Terril.",
+            credit="Crédit Habitat du Levant",
+        ),
         key_figures=[("figure", {"value": "4 200 m²", "label": "de friche en jardin"})],
     )
     garden.landlords.set([landlords["Habitat du Levant"]])
@@ -308,7 +314,7 @@ def _case_studies(programme: Programme, index: Page) -> None:
     programme.case_studies["ateliers"] = CaseStudyPageFactory(
         parent=index,
         slug="ateliers-cite-de-la-fosse",
-        title="Ateliers d'architecture à la cité de la Fosse",
+        title="Ateliers de jeunes architectes, cité de la Fosse",
         theme=themes[2],
         cities=[cities["cite-de-la-fosse"]],
         lead_organisations=[org["Agence"], org["École d'architecture du Nord"]],

@@ -9,29 +9,29 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from cites_pages.models import CityPage, WebinarIndexPage, WebinarPage
-from renouveau.demo import child_page
 from renouveau.page_cache import invalidate_page_cache
+from tests.factories import WebinarPageFactory
 
 from .test_query_counts import FragmentsTestCase
 
 
 class TestCityCards(FragmentsTestCase):
     def test_a_card_is_rendered_once_per_generation(self):
-        self.assertIn(">Cité Nouméa</a>", self.html("/cites/"))
+        self.assertIn(">Cité du Chevalement</a>", self.html("/cites/"))
         # Changed behind Wagtail's back (no signal, so the same generation): the card is kept.
-        CityPage.objects.filter(slug="cite-noumea").update(title="Cité Nouméa (renommée)")
-        self.assertIn(">Cité Nouméa</a>", self.html("/cites/"))
+        CityPage.objects.filter(slug="cite-du-chevalement").update(title="Cité renommée")
+        self.assertIn(">Cité du Chevalement</a>", self.html("/cites/"))
         invalidate_page_cache()
-        self.assertIn(">Cité Nouméa (renommée)</a>", self.html("/cites/"))
+        self.assertIn(">Cité renommée</a>", self.html("/cites/"))
 
     def test_a_cite_published_again_shows_its_new_card_at_once(self):
         self.html("/cites/")
-        city = CityPage.objects.get(slug="cite-noumea")
-        city.title = "Cité Nouméa (renommée)"
+        city = CityPage.objects.get(slug="cite-du-chevalement")
+        city.title = "Cité renommée"
         city.dwellings = 321
         city.save_revision().publish()
         page = self.html("/cites/")
-        self.assertIn(">Cité Nouméa (renommée)</a>", page)
+        self.assertIn(">Cité renommée</a>", page)
         self.assertIn("321 logements", page)
 
 
@@ -44,10 +44,10 @@ class TestCityList(FragmentsTestCase):
         from django.test.utils import CaptureQueriesContext
 
         everything = self.html("/cites/")
-        one_epci = self.html("/cites/?epci=communaute-dagglomeration-dhenin-carvin")
-        self.assertIn(">Cité Nouméa</a>", everything)
+        one_epci = self.html("/cites/?epci=agglo-du-couchant")
+        self.assertIn(">Cité du Chevalement</a>", everything)
         self.assertNotEqual(everything.count("city-card"), one_epci.count("city-card"))
-        self.assertIn(">Cité Nouméa</a>", self.html("/cites/?page=1"))
+        self.assertIn(">Cité du Chevalement</a>", self.html("/cites/?page=1"))
         with CaptureQueriesContext(connection) as queries:
             self.assertEqual(self.html("/cites/"), everything)
         rows = [q["sql"] for q in queries if "cites_pages_citypage" in q["sql"]]
@@ -111,9 +111,8 @@ class TestWebinarLists(FragmentsTestCase):
         selects = [q["sql"].split(" FROM ")[0] for q in queries]
         self.assertFalse([s for s in selects if '"start"' in s], selects)  # only their ids
         # A webinar published since is in the list at once (a new id, a new key).
-        child_page(
-            WebinarIndexPage.objects.get(),
-            WebinarPage,
+        WebinarPageFactory(
+            parent=WebinarIndexPage.objects.get(),
             slug="nouveau",
             title="Un nouveau webinaire",
             start=timezone.now() + datetime.timedelta(days=3),
@@ -125,9 +124,8 @@ class TestWebinarLists(FragmentsTestCase):
 class TestWebinarCards(FragmentsTestCase):
     def test_a_webinar_that_ends_moves_to_the_replays_with_its_replay_card(self):
         now = timezone.now()
-        webinar = child_page(
-            WebinarIndexPage.objects.get(),
-            WebinarPage,
+        webinar = WebinarPageFactory(
+            parent=WebinarIndexPage.objects.get(),
             slug="en-cours",
             title="Un webinaire en cours",
             start=now - datetime.timedelta(hours=1),

@@ -144,7 +144,7 @@ class TestCaseStudyIndex(ProgrammeTestCase):
         )
         self.assertEqual(
             self.titles("/retours-d-experience/?organisation=agence-regionale-durbanisme"),
-            ["Ateliers d'architecture à la cité de la Fosse"],
+            ["Ateliers de jeunes architectes, cité de la Fosse"],
         )
 
     def test_unknown_values_give_the_whole_list(self):

@@ -10,12 +10,12 @@ import icalendar
 from django.utils import timezone
 
 from cites_pages.models import WebinarIndexPage, WebinarPage
-from renouveau.demo import child_page
+from tests.factories import WebinarPageFactory
 
 from .base import ProgrammeTestCase
 
 PARIS = ZoneInfo("Europe/Paris")
-DEMO_URL = "/webinaires/accompagnement-des-habitants-pendant-les-renovations/"
+PAST_URL = "/webinaires/accompagner-les-habitants/"
 
 
 def json_ld(page: str) -> dict:
@@ -26,9 +26,8 @@ def json_ld(page: str) -> dict:
 class TestWebinars(ProgrammeTestCase):
     def future_webinar(self, **fields) -> WebinarPage:
         start = timezone.now() + datetime.timedelta(days=10)
-        return child_page(
-            WebinarIndexPage.objects.get(),
-            WebinarPage,
+        return WebinarPageFactory(
+            parent=WebinarIndexPage.objects.get(),
             slug=fields.pop("slug", "prochain-webinaire"),
             title=fields.pop("title", "Les jardins partagés des cités"),
             start=start,
@@ -38,20 +37,20 @@ class TestWebinars(ProgrammeTestCase):
             **fields,
         )
 
-    def test_the_22_june_2026_webinar_is_now_a_replay(self):
-        page = html_lib.unescape(self.html(DEMO_URL))
+    def test_a_past_webinar_is_a_replay(self):
+        page = html_lib.unescape(self.html(PAST_URL))
         self.assertIn("Webinaire passé — replay à venir", page)  # not online yet
-        self.assertIn("22 juin 2026, de 14h00", page)
+        self.assertIn("18 mars 2025, de 14h00", page)
         self.assertIn("Le replay sera mis en ligne prochainement.", page)
         self.assertNotIn("S’inscrire au webinaire", page)
         for theme in [
-            "Accompagner le changement individuel",
-            "Recréer un collectif à l'échelle de la cité",
-            "Mobiliser des ressources adaptées à la cité",
+            "Informer les habitants",
+            "Créer du lien entre voisins",
+            "Mobiliser les ressources locales",
         ]:
             self.assertIn(theme, page)
-        self.assertIn("Jardin citoyen, cité 5/12 à Sallaumines", page)
-        self.assertIn("Maisons & Cités", page)
+        self.assertIn("Jardin partagé, cité du Terril", page)  # its case studies
+        self.assertIn("Habitat du Levant", page)  # its partner landlords
 
     def test_the_page_switches_from_registration_to_replay_when_the_end_has_passed(self):
         webinar = self.future_webinar()
@@ -68,15 +67,15 @@ class TestWebinars(ProgrammeTestCase):
         self.assertNotIn("inscription.example.org", page)
 
     def test_schema_org_event(self):
-        data = json_ld(self.html(DEMO_URL))
+        data = json_ld(self.html(PAST_URL))
         self.assertEqual(data["@type"], "Event")
-        self.assertEqual(data["startDate"], "2026-06-22T14:00:00+02:00")
-        self.assertEqual(data["endDate"], "2026-06-22T16:00:00+02:00")
+        self.assertEqual(data["startDate"], "2025-03-18T14:00:00+01:00")
+        self.assertEqual(data["endDate"], "2025-03-18T16:00:00+01:00")
         self.assertEqual(
             data["eventAttendanceMode"], "https://schema.org/OnlineEventAttendanceMode"
         )
         self.assertEqual(data["location"]["@type"], "VirtualLocation")
-        self.assertTrue(data["url"].endswith(DEMO_URL))
+        self.assertTrue(data["url"].endswith(PAST_URL))
         self.assertNotIn("offers", data)  # over: no registration offered
 
     def test_json_ld_cannot_close_its_script_element(self):
@@ -87,22 +86,22 @@ class TestWebinars(ProgrammeTestCase):
         self.assertEqual(json_ld(page)["offers"]["url"], "https://inscription.example.org/jardins")
 
     def test_ics_download_is_a_valid_calendar_linking_back_to_the_page(self):
-        response = self.client.get(DEMO_URL + "ical/")
+        response = self.client.get(PAST_URL + "ical/")
         self.assertEqual(response["Content-Type"], "text/calendar; charset=utf-8")
-        self.assertIn('filename="accompagnement-des-habitants', response["Content-Disposition"])
+        self.assertIn('filename="accompagner-les-habitants', response["Content-Disposition"])
         calendar = icalendar.Calendar.from_ical(response.content)
         events = calendar.walk("VEVENT")
         self.assertEqual(len(events), 1)
         event = events[0]
         self.assertEqual(
             str(event["SUMMARY"]),
-            "L'accompagnement des habitants pendant les rénovations des cités minières ERBM",
+            "Accompagner les habitants pendant les travaux",
         )
-        self.assertEqual(event.decoded("DTSTART"), datetime.datetime(2026, 6, 22, 14, tzinfo=PARIS))
+        self.assertEqual(event.decoded("DTSTART"), datetime.datetime(2025, 3, 18, 14, tzinfo=PARIS))
         self.assertEqual(event["DTSTART"].params["TZID"], "Europe/Paris")
-        self.assertEqual(event.decoded("DTEND"), datetime.datetime(2026, 6, 22, 16, tzinfo=PARIS))
-        self.assertTrue(str(event["URL"]).endswith(DEMO_URL))
-        self.assertIn(DEMO_URL, str(event["DESCRIPTION"]))
+        self.assertEqual(event.decoded("DTEND"), datetime.datetime(2025, 3, 18, 16, tzinfo=PARIS))
+        self.assertTrue(str(event["URL"]).endswith(PAST_URL))
+        self.assertIn(PAST_URL, str(event["DESCRIPTION"]))
         self.assertEqual(str(event["LOCATION"]), "En ligne")
         self.assertTrue(str(event["UID"]).startswith("webinaire-"))
         self.assertEqual([tz["TZID"] for tz in calendar.walk("VTIMEZONE")], ["Europe/Paris"])
@@ -111,12 +110,12 @@ class TestWebinars(ProgrammeTestCase):
         self.future_webinar()
         response = self.client.get("/webinaires/agenda-ical/")
         calendar = icalendar.Calendar.from_ical(response.content)
-        # The demo's own upcoming webinar (dates relative to today) is there too, not the past one.
+        # The programme's own upcoming webinar is there too, not the past one.
         self.assertEqual(
             sorted(str(e["SUMMARY"]) for e in calendar.walk("VEVENT")),
             [
                 "Les jardins partagés des cités",
-                "Rénover en site occupé : préparer les habitants aux travaux",
+                "Préparer les habitants aux travaux",
             ],
         )
         self.assertIn('href="/webinaires/agenda-ical/"', self.html("/webinaires/"))
@@ -126,14 +125,13 @@ class TestWebinars(ProgrammeTestCase):
         page = html_lib.unescape(self.html("/webinaires/"))
         upcoming, replays = page.split('id="replays-titre"')
         self.assertIn("Les jardins partagés des cités", upcoming)
-        self.assertIn("L’accompagnement des habitants pendant les rénovations", replays)
+        self.assertIn("Accompagner les habitants pendant les travaux", replays)
 
     def test_dates_are_shown_in_paris_time(self):
         # 00:30 in Paris on 1 July is still 30 June in UTC.
         start = datetime.datetime(2027, 7, 1, 0, 30, tzinfo=PARIS)
-        webinar = child_page(
-            WebinarIndexPage.objects.get(),
-            WebinarPage,
+        webinar = WebinarPageFactory(
+            parent=WebinarIndexPage.objects.get(),
             slug="nocturne",
             title="Webinaire nocturne",
             start=start,

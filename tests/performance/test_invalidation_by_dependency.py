@@ -1,7 +1,8 @@
 """Issue 32: a change makes stale the cached pages and fragments that show it, nothing else.
 
-Page cache and fragments on (as in production), demo content; every check reads what a visitor
-gets (the X-Page-Cache header, the page's text) or the queries a render costs."""
+Page cache and fragments on (as in production), the programme of tests/sites.py; every check
+reads what a visitor gets (the X-Page-Cache header, the page's text) or the queries a render
+costs."""
 
 import datetime
 import time

@@ -6,14 +6,20 @@ from django.core.management import call_command
 from wagtail.models import Page
 
 
+def counts() -> tuple[int, int, int]:
+    from cites_pages.models import CityPhase, Commune
+
+    return Page.objects.count(), Commune.objects.count(), CityPhase.objects.count()
+
+
 @pytest.mark.django_db
 def test_the_dev_site_is_prepared_twice_without_duplicates_and_every_page_renders(client, settings):
     """`make run`'s one set-up step (migrate, demo content, local admin) can run again."""
     settings.DEBUG = True  # the local admin account is refused outside development
     call_command("prepare_dev_site", verbosity=0)
-    first = Page.objects.count()
+    first = counts()
     call_command("prepare_dev_site", verbosity=0)
-    assert Page.objects.count() == first
+    assert counts() == first
     assert get_user_model().objects.get(username="admin").is_superuser
     settings.DEBUG = False
     # The seeds' cités, at the addresses other apps' demo content links to.

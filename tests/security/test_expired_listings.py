@@ -10,10 +10,10 @@ from wagtail.models import Page
 from tests.cites_pages.base import ProgrammeTestCase
 from tests.search.conftest import update_index
 
-CITY = "/cites/cite-noumea/"
-NEWS = "/actualites/4e-comite-de-pilotage-20-juin-2019/"
-WEBINAR = "/webinaires/accompagnement-des-habitants-pendant-les-renovations/"
-CASE_STUDY = "/retours-d-experience/jardin-citoyen-cite-5-12-sallaumines/"
+CITY = "/cites/cite-du-chevalement/"
+NEWS = "/actualites/comite-de-pilotage/"
+WEBINAR = "/webinaires/accompagner-les-habitants/"
+CASE_STUDY = "/retours-d-experience/jardin-partage-cite-du-terril/"
 
 
 class TestExpiredPagesLeaveListingsAtOnce(ProgrammeTestCase):
@@ -48,7 +48,7 @@ class TestExpiredPagesLeaveListingsAtOnce(ProgrammeTestCase):
         self.assert_leaves("/", "/actualites/des-habitants-mobilises/")
 
     def test_home_webinar_section(self):
-        self.assert_leaves("/", "/webinaires/prochain-webinaire-renover-en-site-occupe/")
+        self.assert_leaves("/", "/webinaires/webinaire-a-venir/")
 
     def test_rss_and_atom_feeds(self):
         self.assert_leaves("/actualites/rss/", NEWS)
@@ -56,7 +56,7 @@ class TestExpiredPagesLeaveListingsAtOnce(ProgrammeTestCase):
 
     def test_search(self):
         update_index()  # page saves only enqueue indexing tasks
-        self.assert_leaves("/recherche/?q=jardin+Sallaumines", CASE_STUDY)
+        self.assert_leaves("/recherche/?q=jardin+Terril", CASE_STUDY)
 
     def test_a_cite_mentions(self):
         # The news, case studies and webinars listed on a cité's page.
