@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils.html import escape
 from wagtail.test.utils.form_data import querydict_from_html
 
-from cites_pages.models import CityPage
 from renouveau.page_cache import invalidate_page_cache
 from tests.factories import (
     CitiesIndexPageFactory,
@@ -24,9 +23,11 @@ from tests.factories import (
     WebinarIndexPageFactory,
     WebinarPageFactory,
 )
-from tests.works.test_figures import tracked_city
+from tests.works.builders import tracked_city
 
 pytestmark = pytest.mark.django_db
+
+ACACIAS = "cite-des-acacias"  # the cité whose works are under way (tests/works/builders.py)
 
 
 def _queries(client, url: str) -> int:
@@ -73,7 +74,7 @@ def test_pages_of_fifty_with_links_to_the_next_and_previous(client, home_page):
     assert second["resultats"][-1]["suivi_des_travaux"].endswith("/api/v1/operations/cite-54")
 
 
-def test_bad_requests_get_a_french_4xx(client, demo):
+def test_bad_requests_get_a_french_4xx(client, tracked):
     response = client.get("/api/v1/cites?page=abc")
     assert response.status_code == 400
     assert response.json()["detail"].startswith("Paramètre invalide")
@@ -82,9 +83,11 @@ def test_bad_requests_get_a_french_4xx(client, demo):
     assert missing.status_code == 404
     assert missing.json()["detail"] == "Aucune cité publiée ne porte cet identifiant."
     assert client.post("/api/v1/cites").status_code == 405
-    CityPage.objects.get(slug="cite-noumea").unpublish()
-    assert client.get("/api/v1/operations/cite-noumea").status_code == 404
-    assert "cite-noumea" not in client.get("/api/v1/cites").content.decode()
+    assert client.get("/api/v1/operations/cite-des-acacias").status_code == 200
+    tracked.under_way.unpublish()
+    assert client.get("/api/v1/operations/cite-des-acacias").status_code == 404
+    assert "cite-des-acacias" not in client.get("/api/v1/cites").content.decode()
+    assert client.get("/api/v1/operations/cite-des-dahlias").status_code == 404  # no tracker
 
 
 def test_a_webinar_s_join_link_never_reaches_the_api(client, home_page):
@@ -101,7 +104,7 @@ def test_a_webinar_s_join_link_never_reaches_the_api(client, home_page):
     assert webinar["inscription"] == "https://inscription.example.org/w"
 
 
-def test_cors_opens_the_open_data_to_any_site_for_reading_only(client, demo):
+def test_cors_opens_the_open_data_to_any_site_for_reading_only(client, tracked):
     origin = {"HTTP_ORIGIN": "https://partenaire.example.org"}
     for url in ["/api/v1/chiffres", "/observatoire/avancement-cites.csv", "/api/catalogue.jsonld"]:
         assert client.get(url, **origin)["Access-Control-Allow-Origin"] == "*", url
@@ -112,7 +115,7 @@ def test_cors_opens_the_open_data_to_any_site_for_reading_only(client, demo):
     assert "Access-Control-Allow-Origin" not in client.get("/observatoire/", **origin)
 
 
-def test_the_documentation_page_describes_every_operation_in_french(client, demo):
+def test_the_documentation_page_describes_every_operation_in_french(client, home_page):
     response = client.get("/api/v1/documentation/")
     html = response.content.decode()
     spec = client.get("/api/v1/openapi.json").json()
@@ -126,7 +129,7 @@ def test_the_documentation_page_describes_every_operation_in_french(client, demo
 
 
 def test_the_api_and_the_csv_agree_at_once_after_an_editor_records_a_delivery(
-    client, demo, settings, django_user_model
+    client, tracked, settings, django_user_model
 ):
     settings.PAGE_CACHE_SECONDS = 600
     settings.FRAGMENT_CACHE_SECONDS = 300
@@ -135,19 +138,19 @@ def test_the_api_and_the_csv_agree_at_once_after_an_editor_records_a_delivery(
     def csv_delivered() -> int:
         text = b"".join(client.get("/observatoire/avancement-cites.csv").streaming_content)
         rows = csv.DictReader(io.StringIO(text.decode("utf-8-sig")), delimiter=";")
-        return next(int(r["logements_livres"]) for r in rows if r["identifiant"] == "cite-noumea")
+        return next(int(r["logements_livres"]) for r in rows if r["identifiant"] == ACACIAS)
 
     def api_delivered() -> tuple[int, int]:
-        operation = client.get("/api/v1/operations/cite-noumea")
+        operation = client.get(f"/api/v1/operations/{ACACIAS}")
         figures = client.get("/api/v1/chiffres").json()
         return operation.json()["logements_livres"], figures["logements_livres"]
 
     assert api_delivered() == (427, 715) and csv_delivered() == 427
-    assert client.get("/api/v1/operations/cite-noumea")["X-Page-Cache"] == "hit"
+    assert client.get(f"/api/v1/operations/{ACACIAS}")["X-Page-Cache"] == "hit"
 
     editor = Client()
     editor.force_login(django_user_model.objects.create_superuser("r", "r@example.org", "x"))
-    operation = CityPage.objects.get(slug="cite-noumea").works_operation
+    operation = tracked.under_way.works_operation
     url = reverse("wagtailsnippets_works_operation:edit", args=[operation.pk])
     data = querydict_from_html(editor.get(url).content.decode(), form_id="w-editor-form")
     count = int(data["deliveries-TOTAL_FORMS"])
@@ -159,11 +162,11 @@ def test_the_api_and_the_csv_agree_at_once_after_an_editor_records_a_delivery(
 
     assert api_delivered() == (443, 731)
     assert csv_delivered() == 443
-    months = client.get("/api/v1/operations/cite-noumea").json()["livraisons"]
+    months = client.get(f"/api/v1/operations/{ACACIAS}").json()["livraisons"]
     assert {"mois": "2026-11", "logements": 16} in months
 
 
-def test_the_observatory_leads_to_the_api_the_catalogue_and_the_partner_kit(client, demo):
+def test_the_observatory_leads_to_the_api_the_catalogue_and_the_partner_kit(client, tracked):
     html = client.get("/observatoire/").content.decode()
     for url in ["/api/v1/documentation/", "/api/catalogue.jsonld", "/observatoire/partenaires/"]:
         assert f'<a href="{url}">' in html, url

@@ -28,11 +28,11 @@ ANSWERS = [
     ("/api/v1/cites?page=9", 404),
     ("/api/v1/cites?page=abc", 400),
     ("/api/v1/cites?page=0", 400),
-    ("/api/v1/cites/cite-noumea", 200),
+    ("/api/v1/cites/cite-des-acacias", 200),
     ("/api/v1/cites/cite-inconnue", 404),
     ("/api/v1/operations", 200),
-    ("/api/v1/operations/cite-noumea", 200),
-    ("/api/v1/operations/cite-taffin", 404),  # a cité without a tracker
+    ("/api/v1/operations/cite-des-acacias", 200),
+    ("/api/v1/operations/cite-des-dahlias", 404),  # a cité without a tracker
     ("/api/v1/chiffres", 200),
     ("/api/v1/actualites", 200),
     ("/api/v1/webinaires", 200),
@@ -40,7 +40,7 @@ ANSWERS = [
 
 
 @pytest.fixture
-def openapi(client, demo):
+def openapi(client, tracked):
     spec = client.get("/api/v1/openapi.json").json()
     validate_spec(spec)
     return OpenAPI.from_dict(spec)
@@ -71,7 +71,7 @@ def test_the_rate_limit_answer_matches_the_schema_too(client, openapi, settings)
     assert "Trop de requêtes" in response.json()["detail"]
 
 
-def test_the_catalogue_is_dcat_ap_with_the_etalab_licence_on_each_dataset(client, demo):
+def test_the_catalogue_is_dcat_ap_with_the_etalab_licence_on_each_dataset(client, tracked):
     response = client.get("/api/catalogue.jsonld")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/ld+json"
@@ -101,7 +101,7 @@ def test_the_catalogue_is_dcat_ap_with_the_etalab_licence_on_each_dataset(client
     assert str(graph.value(service, DCAT.endpointDescription)).endswith("/api/v1/openapi.json")
 
 
-def test_a_catalogue_missing_a_licence_fails_the_shapes(client, demo):
+def test_a_catalogue_missing_a_licence_fails_the_shapes(client, tracked):
     """The shapes can fail: the same catalogue without the licence of one distribution."""
     data = client.get("/api/catalogue.jsonld").json()
     del data["dcat:dataset"][0]["dcat:distribution"][0]["dct:license"]

@@ -1,6 +1,7 @@
 """The partner kit: each widget is light (< 30 KB), framed only by PARTNER_FRAME_ANCESTORS,
 cached and fresh at once after a delivery; the page where a partner picks one gives its code."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -15,15 +16,17 @@ from works.models import MonthlyDelivery
 pytestmark = pytest.mark.django_db
 
 WIDGETS = [
-    "/observatoire/widget/cite-noumea/",
+    "/observatoire/widget/cite-des-acacias/",
     "/observatoire/partenaires/compteur/",
     "/observatoire/partenaires/carte/",
     "/observatoire/partenaires/webinaires/",
-    "/observatoire/partenaires/suivre/cite-noumea/",
+    "/observatoire/partenaires/suivre/cite-des-acacias/",
 ]
 
 
-def test_each_widget_is_light_french_and_framed_only_by_the_partner_setting(client, demo, settings):
+def test_each_widget_is_light_french_and_framed_only_by_the_partner_setting(
+    client, tracked, settings
+):
     settings.PARTNER_FRAME_ANCESTORS = ["https://www.ademe.fr", "https://*.cerema.fr"]
     for url in WIDGETS:
         response = client.get(url)
@@ -42,20 +45,21 @@ def test_each_widget_is_light_french_and_framed_only_by_the_partner_setting(clie
         assert "frame-ancestors 'self'" in response["Content-Security-Policy"], url
 
 
-def test_the_widgets_show_the_programme_s_figures(client, demo, home_page):
+def test_the_widgets_show_the_programme_s_figures(client, tracked):
     counter = client.get("/observatoire/partenaires/compteur/").content.decode()
     assert "<strong>715</strong> logements rénovés livrés sur un objectif de 23000" in counter
     assert "Données de démonstration" in counter
 
-    points = CityPage.objects.exclude(latitude=None).live().count()
+    CityPage.objects.filter(pk=tracked.starting.pk).update(latitude=None)  # not on the map
     carte = client.get("/observatoire/partenaires/carte/").content.decode()
-    assert carte.count("<circle") == points > 0
-    assert "Cité Nouméa\u00a0: 56\u00a0%" in carte  # 427 of 765, in the dot's title and the list
+    assert carte.count("<circle") == 3  # the four cités but the one without a position
+    assert "Cité des Acacias\u00a0: 56\u00a0%" in carte  # 427 of 765, in the dot's title and list
+    assert "Cité des Bouleaux\u00a0: 100\u00a0%" in carte
+    assert "Cité des Charmes" not in carte
     assert 'role="img"' in carte and "<desc" in carte
 
-    follow = client.get("/observatoire/partenaires/suivre/cite-noumea/").content.decode()
-    city = CityPage.objects.get(slug="cite-noumea")
-    assert reverse("mailing:follow", args=[city.pk]) in follow
+    follow = client.get("/observatoire/partenaires/suivre/cite-des-acacias/").content.decode()
+    assert reverse("mailing:follow", args=[tracked.under_way.pk]) in follow
     assert client.get("/observatoire/partenaires/suivre/cite-inconnue/").status_code == 404
 
 
@@ -75,33 +79,33 @@ def test_the_webinar_widget_lists_the_next_three(client, home_page):
     assert html.index("Rencontre 0") < html.index("Rencontre 1") < html.index("Rencontre 2")
 
 
-def test_a_cached_widget_shows_a_new_delivery_at_once(client, demo, settings):
+def test_a_cached_widget_shows_a_new_delivery_at_once(client, tracked, settings):
     settings.PAGE_CACHE_SECONDS = 600
     settings.FRAGMENT_CACHE_SECONDS = 300
     invalidate_page_cache()
     url = "/observatoire/partenaires/compteur/"
     assert "<strong>715</strong>" in client.get(url).content.decode()
     assert client.get(url)["X-Page-Cache"] == "hit"
-    operation = CityPage.objects.get(slug="cite-noumea").works_operation
+    operation = tracked.under_way.works_operation
     MonthlyDelivery.objects.create(operation=operation, month=date(2026, 11, 1), dwellings=16)
     operation.save()  # what the admin's save does
     assert "<strong>731</strong>" in client.get(url).content.decode()
 
 
-def test_a_partner_picks_a_widget_and_gets_its_code(client, demo):
+def test_a_partner_picks_a_widget_and_gets_its_code(client, tracked):
     page = client.get("/observatoire/partenaires/")
     assert page.status_code == 200
     html = page.content.decode()
     assert html.count('type="radio" name="type"') == 5
-    assert '<option value="cite-noumea">' in html  # cités with a tracker only
-    assert '<option value="cite-taffin">' not in html
+    tracked_only = ["cite-des-acacias", "cite-des-bouleaux", "cite-des-charmes"]  # not the Dahlias
+    assert re.findall(r'<option value="(cite-[\w-]+)">', html) == tracked_only
 
     chosen = client.get("/observatoire/partenaires/?type=carte").content.decode()
     assert "&lt;iframe src=&quot;http://testserver/observatoire/partenaires/carte/&quot;" in chosen
     assert 'title="Aperçu\u00a0: Carte des cités"' in chosen
 
-    card = client.get("/observatoire/partenaires/?type=cite&cite=cite-noumea").content.decode()
-    assert "http://testserver/observatoire/widget/cite-noumea/" in card
+    card = client.get("/observatoire/partenaires/?type=cite&cite=cite-des-acacias").content.decode()
+    assert "http://testserver/observatoire/widget/cite-des-acacias/" in card
 
     missing_city = client.get("/observatoire/partenaires/?type=suivre")
     assert missing_city.status_code == 400

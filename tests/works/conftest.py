@@ -1,8 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from cites_pages import demo as cites_demo
-from works import demo as works_demo
+from tests.works.builders import TrackedCites, tracked_cites
 
 
 @pytest.fixture(autouse=True)
@@ -13,8 +12,6 @@ def _fresh_cache():
 
 
 @pytest.fixture
-def demo(home_page):
-    """The demo cités (from the seeds) with their demo works trackers."""
-    cites_demo.load(home_page)
-    works_demo.load(home_page)
-    return home_page
+def tracked(home_page) -> TrackedCites:
+    """Four factory-built cités, three with works trackers (tests/works/builders.py)."""
+    return tracked_cites(home_page)

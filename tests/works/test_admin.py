@@ -6,7 +6,6 @@ from django.test import override_settings
 from django.urls import reverse
 from wagtail.test.utils.form_data import querydict_from_html
 
-from cites_pages.models import CityPage
 from renouveau.page_cache import invalidate_page_cache
 
 pytestmark = pytest.mark.django_db
@@ -20,10 +19,10 @@ def staff(client, django_user_model):
 
 
 @override_settings(FRAGMENT_CACHE_SECONDS=300)
-def test_a_delivery_recorded_in_the_admin_shows_at_once(client, demo, staff):
+def test_a_delivery_recorded_in_the_admin_shows_at_once(client, tracked, staff):
     invalidate_page_cache()
-    operation = CityPage.objects.get(slug="cite-noumea").works_operation
-    assert "427 logements livrés" in client.get("/cites/cite-noumea/").content.decode()
+    operation = tracked.under_way.works_operation
+    assert "427 logements livrés" in client.get("/cites/cite-des-acacias/").content.decode()
     assert "<strong>715 logements rénovés" in client.get("/observatoire/").content.decode()
 
     url = reverse("wagtailsnippets_works_operation:edit", args=[operation.pk])
@@ -38,14 +37,14 @@ def test_a_delivery_recorded_in_the_admin_shows_at_once(client, demo, staff):
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
 
-    assert "443 logements livrés" in client.get("/cites/cite-noumea/").content.decode()
+    assert "443 logements livrés" in client.get("/cites/cite-des-acacias/").content.decode()
     assert "<strong>731 logements rénovés" in client.get("/observatoire/").content.decode()
     data = client.get("/observatoire/avancement-cites.json").json()
     assert data["logements_livres"] == 731
 
 
-def test_a_phase_with_dates_in_the_wrong_order_is_refused_in_french(client, demo, staff):
-    operation = CityPage.objects.get(slug="cite-noumea").works_operation
+def test_a_phase_with_dates_in_the_wrong_order_is_refused_in_french(client, tracked, staff):
+    operation = tracked.under_way.works_operation
     url = reverse("wagtailsnippets_works_operation:edit", args=[operation.pk])
     data = querydict_from_html(client.get(url).content.decode(), form_id="w-editor-form")
     data["phases-0-actual_end"] = "2000-01-01"

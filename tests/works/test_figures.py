@@ -7,29 +7,17 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cites_pages.models import CityPage
 from tests.factories import CitiesIndexPageFactory, CityPageFactory
+from tests.works.builders import tracked_city
 from works.figures import observatory, resident_summary
 from works.models import MonthlyDelivery, Operation, Phase
 
 pytestmark = pytest.mark.django_db
 
 
-def tracked_city(index, title: str, *, delivered: list[tuple[date, int]], planned: int = 100):
-    city = CityPageFactory(parent=index, title=title)
-    operation = Operation(city=city, dwellings_planned=planned)
-    operation.deliveries = [MonthlyDelivery(month=m, dwellings=n) for m, n in delivered]
-    operation.phases = [
-        Phase(kind="travaux", label="Tranche 1", dwellings=planned, actual_start=date(2024, 1, 1),
-              actual_end=date(2025, 1, 1), label_before="F", label_after="C"),
-    ]  # fmt: skip
-    operation.save()
-    return city, operation
-
-
 def test_the_summary_says_what_happens_now_next_and_when(home_page):
     index = CitiesIndexPageFactory(parent=home_page)
-    city = CityPageFactory(parent=index, title="Cité Nouméa")
+    city = CityPageFactory(parent=index, title="Cité des Acacias")
     operation = Operation(city=city, dwellings_planned=765)
     operation.phases = [
         Phase(kind="travaux", label="Tranches 1 et 2", dwellings=331,
@@ -57,33 +45,37 @@ def test_the_summary_says_what_happens_now_next_and_when(home_page):
     assert before.next.startswith("Ensuite : travaux – tranches 1 et 2")
 
 
-def test_observatory_groups_by_epci_landlord_city_year_and_label(demo):
+def test_observatory_groups_by_epci_landlord_city_year_and_label(tracked):
     figures = observatory()
-    # Demo: Nouméa 331 + 6 × 16, 5/12 15 × 16, Mont de la Veine 3 × 16 (works/demo.py).
+    # The Acacias 331 + 6 × 16, the Bouleaux 15 × 16, the Charmes 3 × 16 (builders.py).
     assert figures.delivered == 427 + 240 + 48
     assert figures.planned == 765 + 240 + 120
     assert figures.target == 23_000
     assert figures.percent_of_target == 3
     assert {row.label: row.delivered for row in figures.by_landlord} == {
-        "SIA Habitat": 427,
-        "Maisons & Cités": 240,
+        "Bailleur des Acacias": 427,
+        "Bailleur des Bouleaux": 240,
         "Non renseigné": 48,
     }
-    assert sum(row.delivered for row in figures.by_epci) == figures.delivered
+    assert sorted(row.delivered for row in figures.by_epci) == [48, 240, 427]  # one EPCI each
     assert sum(row.delivered for row in figures.by_year) == figures.delivered
     years = ["2020", "2021", "2022", "2023", "2025", "2026"]
     assert [row.label for row in figures.by_year] == years
-    # Finished works phases only: Nouméa's tranches 1-2 (E → C) and the 5/12 (F → C).
+    # Finished works phases only: the Acacias' tranches 1-2 (E → C), the Bouleaux (F → C).
     assert {row.label: row.delivered for row in figures.by_label} == {"E → C": 331, "F → C": 240}
     assert figures.has_demo
+    assert [row.label for row in figures.by_city] == [
+        "Cité des Acacias", "Cité des Bouleaux", "Cité des Charmes"
+    ]  # fmt: skip
     assert all(row.updated for row in figures.by_city)
 
 
-def test_an_unpublished_cite_leaves_the_observatory(demo):
-    CityPage.objects.get(slug="cite-noumea").unpublish()
+def test_an_unpublished_cite_leaves_the_observatory(tracked):
+    tracked.under_way.unpublish()
     figures = observatory()
-    assert "Cité Nouméa" not in [row.label for row in figures.by_city]
+    assert "Cité des Acacias" not in [row.label for row in figures.by_city]
     assert figures.delivered == 240 + 48
+    assert not figures.has_demo  # the only demo tracker left with its cité
 
 
 def count_queries() -> int:
@@ -118,7 +110,7 @@ def test_what_compares_dates_with_today_is_cached_until_midnight_at_most(
 
     settings.FRAGMENT_CACHE_SECONDS = 3 * 24 * 3600
     index = CitiesIndexPageFactory(parent=home_page)
-    city, _ = tracked_city(index, "Cité Nouméa", delivered=[(date(2025, 1, 1), 16)])
+    city, _ = tracked_city(index, "Cité des Acacias", delivered=[(date(2025, 1, 1), 16)])
     for _ in range(2):  # the first render of a page may also make its images' renditions
         assert "Les travaux, c" in client.get(city.url).content.decode()
     assert client.get("/observatoire/").status_code == 200

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.test.utils.form_data import querydict_from_html
 
-from cites_pages.models import CityPage
 from mailing.delivery.cite_alerts import send_cite_alerts
 from mailing.delivery.sending import run_batch
 from mailing.models import Campaign, CiteUpdate
@@ -20,16 +19,18 @@ from works.notes import announce_new_notes
 pytestmark = pytest.mark.django_db
 
 
-def test_an_editor_s_works_note_reaches_the_followers_in_their_alert(client, demo, ses, settings):
+def test_an_editor_s_works_note_reaches_the_followers_in_their_alert(
+    client, tracked, ses, settings
+):
     settings.MAILING_MAX_SEND_RATE = 0
-    noumea = CityPage.objects.get(slug="cite-noumea")
+    acacias = tracked.under_way
     [follower] = make_subscribers(1, prefix="riverain", newsletter=False)
-    follower.cites.add(noumea)
+    follower.cites.add(acacias)
     make_subscribers(1, prefix="ailleurs")  # follows nothing
-    CiteUpdate.objects.all().delete()  # the demo's own news about Nouméa, announced already
+    assert not CiteUpdate.objects.exists()  # the builder's note was announced already
 
     client.force_login(get_user_model().objects.create_superuser("redaction", "r@example.org", "x"))
-    operation = noumea.works_operation
+    operation = acacias.works_operation
     url = reverse("wagtailsnippets_works_operation:edit", args=[operation.pk])
     data = querydict_from_html(client.get(url).content.decode(), form_id="w-editor-form")
     count = int(data["notes-TOTAL_FORMS"])
@@ -41,9 +42,9 @@ def test_an_editor_s_works_note_reaches_the_followers_in_their_alert(client, dem
     data[f"notes-{count}-id"] = ""
     assert client.post(url, data).status_code == 302
 
-    [update] = CiteUpdate.objects.filter(cite=noumea)
+    [update] = CiteUpdate.objects.filter(cite=acacias)
     assert update.kind == "Note de chantier"
-    assert update.url.endswith("/cites/cite-noumea/#notes-de-chantier")
+    assert update.url.endswith("/cites/cite-des-acacias/#notes-de-chantier")
     assert announce_new_notes(operation) == 0  # announced once
 
     assert send_cite_alerts()["recipients"] == 1
@@ -56,8 +57,8 @@ def test_an_editor_s_works_note_reaches_the_followers_in_their_alert(client, dem
     assert "Seize familles" in mail.get_body(("plain",)).get_content()
 
 
-def test_a_note_dated_in_the_future_waits_and_a_private_cite_alerts_nobody(demo):
-    operation = CityPage.objects.get(slug="cite-noumea").works_operation
+def test_a_note_dated_in_the_future_waits_and_a_private_cite_alerts_nobody(tracked):
+    operation = tracked.under_way.works_operation
     later = WorksNote.objects.create(
         operation=operation, date=date.today() + timedelta(days=3), title="Coupure d'eau", text="…"
     )
