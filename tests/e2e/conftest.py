@@ -18,6 +18,15 @@ def site_home(transactional_db):
 
 
 @pytest.fixture
+def letter(site_home):
+    """Letter N°2 (July 2019), published, with one block of each kind, each showing its
+    `block_mark` (tests/pages.py)."""
+    from tests.pages import issue_with_every_block
+
+    return issue_with_every_block(site_home)
+
+
+@pytest.fixture
 def editor(transactional_db, django_user_model):
     return django_user_model.objects.create_superuser(
         "redaction", "redaction@example.org", "mot-de-passe-solide", first_name="Claire"
@@ -36,3 +45,16 @@ def admin_login(live_server, editor):
         page.wait_for_url(f"{live_server.url}/admin/")
 
     return login
+
+
+@pytest.fixture
+def csp_errors(page):
+    """What the page's console says about the Content Security Policy, as the test goes."""
+    errors = []
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return errors

@@ -11,11 +11,13 @@ editing the demo breaks none of them:
 from __future__ import annotations
 
 import datetime
+import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from wagtail.models import Page
 
 from cites_pages.models import CityPage, Status
@@ -106,7 +108,7 @@ def build_cites(home: Page, count: int = 5) -> Cites:
         city = CityPageFactory(
             parent=index,
             title=title,
-            intro=f"Une cité minière de la {commune.name}, rénovée avec ses habitants.",
+            intro=f"Les 120 logements miniers de la {commune.name}, rénovés avec leurs habitants.",
             communes=[commune],
             epci=epci,
             landlord=landlords[0] if first else landlords[1],
@@ -138,6 +140,12 @@ def _walk_event(photo) -> dict:
     }
 
 
+def index_for_search() -> None:
+    """Bring the search index up to date: page saves only enqueue indexing tasks, which no
+    worker runs during a browser test."""
+    call_command("update_index", stdout=io.StringIO())
+
+
 def news_index(home: Page) -> Page:
     return NewsIndexPageFactory(parent=home, show_in_menus=True)
 
@@ -148,7 +156,7 @@ def news_about(home: Page, city: CityPage, title: str, **fields) -> Page:
 
 # --- the document library -------------------------------------------------------------------
 
-ON_REQUEST_TITLE = "Guide de la rénovation des cités, à demander"
+ON_REQUEST_TITLE = "Guide d'accompagnement de la rénovation des cités"
 PUBLIC_TITLE = "Diaporama de la réunion publique"
 
 

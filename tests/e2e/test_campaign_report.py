@@ -18,26 +18,24 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def site_on_live_server(live_server, settings):
-    """Links in mails, and the absolute ones the demo content stores, point at this server."""
+    """Links in mails point at this server."""
     settings.SITE_URL = live_server.url
 
 
 def test_a_click_is_counted_without_identifying_the_reader(
-    site_on_live_server, live_server, demo_site, ses, settings, browser, page, admin_login
+    site_on_live_server, live_server, letter, ses, settings, browser, page, admin_login
 ):
     from django.core.cache import cache
     from wagtail.models import Site
 
     from mailing.delivery import Segment, create_campaign, run_batch, start_campaign
-    from newsletter.models import NewsletterIssuePage
 
     settings.MAILING_MAX_SEND_RATE = 0
     host, port = live_server.url.split("//")[1].split(":")
     Site.objects.filter(is_default_site=True).update(hostname=host, port=int(port))
     cache.clear()  # Wagtail's site root paths: the issue's own address is on this server too
     readers = make_subscribers(2, prefix="lectrice.e2e")
-    issue = NewsletterIssuePage.objects.get(number=2)
-    campaign = create_campaign(issue, Segment())
+    campaign = create_campaign(letter, Segment())
     start_campaign(campaign)
     while run_batch(campaign.pk, enqueue_next=False).claimed:
         pass

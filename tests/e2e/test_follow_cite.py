@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from mailing.models import Campaign, PreferenceChange, Subscriber
 from tests.e2e.axe import assert_accessible
+from tests.e2e.sites import build_cites, news_about
 
 pytestmark = pytest.mark.e2e
 
@@ -24,19 +25,14 @@ def run_scheduled_job(name: str):
 
 
 def test_follow_a_cite_receive_one_alert_and_change_preferences(
-    live_server, demo_site, ses, immediate_tasks, settings, browser
+    live_server, site_home, ses, immediate_tasks, settings, browser
 ):
-    from django.core.cache import cache
-
-    from cites_pages.models import CityPage, NewsIndexPage
     from mailing.delivery import run_batch
     from renouveau.mail_layout import la_cite
-    from tests.factories import NewsPageFactory
 
-    cache.clear()  # rate-limit counters
     settings.SITE_URL = live_server.url
     settings.MAILING_MAX_SEND_RATE = 0
-    cite, other = CityPage.objects.live().order_by("title")[:2]
+    cite, other = build_cites(site_home, count=2).cities
 
     visitor = browser.new_context(viewport={"width": 320, "height": 720})
     page = visitor.new_page()
@@ -68,9 +64,8 @@ def test_follow_a_cite_receive_one_alert_and_change_preferences(
     # Two news items are published, one about her cité, one about another.
     ses.reset()
     ses.verify_sender("contact@renouveaubassinminier.fr")
-    news_index = NewsIndexPage.objects.live().first()
-    NewsPageFactory(parent=news_index, title="Les échafaudages arrivent", related_cities=[cite])
-    NewsPageFactory(parent=news_index, title="Fête de quartier ailleurs", related_cities=[other])
+    news_about(site_home, cite, "Les échafaudages arrivent")
+    news_about(site_home, other, "Fête de quartier ailleurs")
     run_scheduled_job("mailing-cite-alerts")
     for campaign in Campaign.objects.filter(kind=Campaign.Kind.CITE_ALERT):
         while run_batch(campaign.pk, enqueue_next=False).claimed:

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from mailing.models import Subscriber
 from tests.e2e.axe import assert_accessible
+from tests.factories import CommuneFactory
 
 pytestmark = pytest.mark.e2e
 
@@ -15,11 +16,9 @@ EMAIL = "nadia.e2e@example.org"
 
 
 def test_subscribe_confirm_receive_and_unsubscribe_in_one_click(
-    live_server, demo_site, ses, immediate_tasks, settings, browser
+    live_server, letter, ses, immediate_tasks, settings, browser
 ):
-    from django.core.cache import cache
-
-    cache.clear()  # rate-limit counters
+    CommuneFactory(name="Berle")
     settings.SITE_URL = live_server.url  # links in mails point at this test server
     settings.MAILING_MAX_SEND_RATE = 0
     context = browser.new_context(viewport={"width": 320, "height": 720})
@@ -38,7 +37,7 @@ def test_subscribe_confirm_receive_and_unsubscribe_in_one_click(
 
     page.locator("main").get_by_label("Adresse électronique").fill("nadia.e2e@example.org")
     page.get_by_label("Vous êtes (facultatif)").select_option("habitant")
-    page.get_by_label("Vicq").check()
+    page.get_by_label("Berle").check()
     page.get_by_label(re.compile("J’accepte de recevoir")).check()
     page.locator("main").get_by_role("button", name="S’abonner").click()
     expect(page.locator("h1")).to_have_text("Vérifiez votre messagerie")
@@ -57,11 +56,10 @@ def test_subscribe_confirm_receive_and_unsubscribe_in_one_click(
 
     # The next issue reaches her, with her own one-click unsubscribe link.
     from mailing.delivery import Segment, create_campaign, run_batch, start_campaign
-    from newsletter.models import NewsletterIssuePage
 
     ses.reset()
     ses.verify_sender("contact@renouveaubassinminier.fr")
-    campaign = create_campaign(NewsletterIssuePage.objects.get(number=2), Segment())
+    campaign = create_campaign(letter, Segment())
     start_campaign(campaign)
     run_batch(campaign.pk, enqueue_next=False)
     [issue_mail] = [m for m in ses.messages() if m["To"] == EMAIL]
@@ -80,7 +78,7 @@ def test_subscribe_confirm_receive_and_unsubscribe_in_one_click(
     context.close()
 
 
-def test_the_archive_form_is_accessible_on_a_phone(live_server, demo_site, browser):
+def test_the_archive_form_is_accessible_on_a_phone(live_server, letter, browser):
     context = browser.new_context(viewport={"width": 320, "height": 720})
     page = context.new_page()
     page.goto(f"{live_server.url}/lettre/")

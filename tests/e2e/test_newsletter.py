@@ -1,25 +1,26 @@
-"""Newsletter in the browser: a visitor reads the archive; an editor previews N°2 as an e-mail
-and sends a test that arrives at (moto's) SES."""
+"""Newsletter in the browser: a visitor reads the archive; an editor previews N°2 (one block of
+each kind, tests/pages.py) as an e-mail and sends a test that arrives at (moto's) SES."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from newsletter.models import NewsletterIssuePage
 from tests.e2e.axe import assert_accessible
+from tests.factories import SiteImageFactory
+from tests.pages import block_mark
 
 pytestmark = pytest.mark.e2e
 
 
-def test_a_visitor_reads_the_archive_and_an_issue_on_a_phone(live_server, demo_site, browser):
+def test_a_visitor_reads_the_archive_and_an_issue_on_a_phone(live_server, letter, browser):
     context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
     page.goto(live_server.url + "/lettre/")
     expect(page.locator("h1")).to_have_text("La lettre")
     page.get_by_role("link", name="N°2 — Juillet 2019").click()
     expect(page.locator("h1")).to_have_text("Renouveau du Bassin Minier N°2 — Juillet 2019")
-    expect(page.get_by_text("Crédit ville de Vicq")).to_be_visible()
+    expect(page.get_by_text(f"Credit{block_mark('image')}")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert_accessible(page)
     page.get_by_role("link", name="Voir la version e-mail de cette lettre").click()
@@ -28,10 +29,14 @@ def test_a_visitor_reads_the_archive_and_an_issue_on_a_phone(live_server, demo_s
     context.close()
 
 
-def test_an_editor_previews_the_email_and_sends_a_test(
-    live_server, demo_site, admin_login, page, ses
-):
-    issue = NewsletterIssuePage.objects.get(number=2)
+def test_an_editor_previews_the_email_and_sends_a_test(live_server, letter, admin_login, page, ses):
+    issue = letter
+    # Three photos more than its one image block: all of them must give way to their alt text.
+    photos = [SiteImageFactory(description=f"Photo n° {n} de la cité") for n in range(3)]
+    issue.body = [(b.block_type, b.value) for b in issue.body] + [
+        ("image", {"image": photo, "alt_text": "", "caption": "", "credit": ""}) for photo in photos
+    ]
+    issue.save_revision().publish()
     admin_login(page)
     page.goto(f"{live_server.url}/admin/pages/{issue.pk}/edit/")
     expect(page.get_by_text("Aucun problème détecté")).to_be_attached()
@@ -109,4 +114,4 @@ def test_an_editor_previews_the_email_and_sends_a_test(
     assert message["Subject"].strip() == "Renouveau du Bassin Minier N°2 — Juillet 2019"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "JUILLET 2019. N°2" in message.get_body(("html",)).get_content()
-    assert "Grégory Lelong" in message.get_body(("plain",)).get_content()
+    assert block_mark("quote") in message.get_body(("plain",)).get_content()

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from mailing.models import Campaign, Subscriber
+from tests.e2e.sites import build_cites
 
 pytestmark = pytest.mark.e2e
 
@@ -18,21 +19,16 @@ def confirmation_link(message) -> str:
 
 
 def test_following_a_cite_only_brings_no_webinar_announcement(
-    live_server, demo_site, ses, immediate_tasks, settings, browser
+    live_server, site_home, letter, ses, immediate_tasks, settings, browser
 ):
-    from django.core.cache import cache
-
-    from cites_pages.models import CityPage
     from mailing.delivery import run_batch, start_campaign
     from mailing.delivery.campaigns import Segment, create_campaign
-    from newsletter.models import NewsletterIssuePage
     from tests.mailing.conftest import make_subscribers
 
-    cache.clear()  # rate-limit counters
     settings.SITE_URL = live_server.url
     settings.MAILING_MAX_SEND_RATE = 0
     email = "suit-une-cite@example.org"
-    cite = CityPage.objects.live().order_by("title").first()
+    [cite] = build_cites(site_home, count=1).cities
 
     visitor = browser.new_context()
     page = visitor.new_page()
@@ -60,8 +56,7 @@ def test_following_a_cite_only_brings_no_webinar_announcement(
 
     # The team sends a webinar announcement: someone who chose announcements gets it, not her.
     [wants] = make_subscribers(1, prefix="annonces", webinar_announcements=True)
-    issue = NewsletterIssuePage.objects.live().order_by("-number").first()
-    campaign = create_campaign(issue, Segment(webinar_announcement=True))
+    campaign = create_campaign(letter, Segment(webinar_announcement=True))
     start_campaign(campaign)
     while run_batch(campaign.pk, enqueue_next=False).claimed:
         pass
@@ -72,11 +67,8 @@ def test_following_a_cite_only_brings_no_webinar_announcement(
 
 
 def test_four_requests_in_a_row_are_each_answered_in_words(
-    live_server, demo_site, ses, immediate_tasks, settings, page
+    live_server, site_home, ses, immediate_tasks, settings, page
 ):
-    from django.core.cache import cache
-
-    cache.clear()
     settings.SITE_URL = live_server.url
     settings.MAILING_SUBSCRIBE_RATE_PER_EMAIL = "2/h"
     email = "quatre-fois@example.org"
