@@ -7,25 +7,12 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.axe import assert_accessible
+from tests.e2e.sites import EVENT_TITLE, PHOTO_CREDIT, build_cites
 from tests.e2e.wagtail_admin import publish_page
+from tests.factories import WebinarIndexPageFactory
+from tests.pages import one_page_of_each_type
 
 pytestmark = pytest.mark.e2e
-
-PAGES = [
-    "/cites/",
-    "/cites/?epci=valenciennes-metropole",
-    "/cites/cite-saint-pierre/",
-    "/cites/cite-noumea/",
-    "/actualites/",
-    "/actualites/2019/",
-    "/actualites/4e-comite-de-pilotage-20-juin-2019/",
-    "/webinaires/",
-    "/webinaires/accompagnement-des-habitants-pendant-les-renovations/",
-    "/retours-d-experience/",
-    "/retours-d-experience/jardin-citoyen-cite-5-12-sallaumines/",
-    "/le-programme-en-chiffres/",
-    "/",
-]
 
 
 @pytest.fixture
@@ -34,9 +21,25 @@ def offline_tiles(settings):
     settings.TILE_URL = "/static/tuiles-absentes/{z}/{x}/{y}.png"
 
 
+@pytest.fixture
+def cites(site_home):
+    """Five cités: three in the first EPCI, two in the second; one landlord for the first."""
+    return build_cites(site_home, count=5)
+
+
 def test_every_programme_page_type_is_accessible_without_csp_errors(
-    live_server, demo_site, offline_tiles, page
+    live_server, site_home, offline_tiles, page
 ):
+    cites = build_cites(site_home, count=2)  # the first with a timeline, a photo, a video
+    pages = one_page_of_each_type(site_home)  # every index, one page each, the figures
+    news = next(p for p in pages if p.specific_class.__name__ == "NewsPage").specific
+    paths = [
+        "/",
+        f"/cites/?epci={cites.epcis[0].slug}",
+        cites.cities[0].url,
+        f"/actualites/{news.date.year}/",
+        *(p.url for p in pages),
+    ]
     csp_errors = []
     page.on(
         "console",
@@ -44,7 +47,7 @@ def test_every_programme_page_type_is_accessible_without_csp_errors(
             csp_errors.append(message.text) if "Content Security Policy" in message.text else None
         ),
     )
-    for path in PAGES:
+    for path in paths:
         response = page.goto(live_server.url + path)
         assert response.status == 200, path
         assert_accessible(page)
@@ -52,32 +55,34 @@ def test_every_programme_page_type_is_accessible_without_csp_errors(
 
 
 def test_a_visitor_filters_cites_by_epci_and_opens_a_profile(
-    live_server, demo_site, offline_tiles, page
+    live_server, cites, offline_tiles, page
 ):
+    epci = cites.epcis[0]
     page.goto(live_server.url + "/cites/")
-    expect(page.locator(".city-card")).to_have_count(10)
-    expect(page.locator("#cites-map .leaflet-interactive")).to_have_count(10)
+    expect(page.locator(".city-card")).to_have_count(5)
+    expect(page.locator("#cites-map .leaflet-interactive")).to_have_count(5)
 
-    page.get_by_label("Intercommunalité").select_option(label="Valenciennes Métropole (4)")
+    page.get_by_label("Intercommunalité").select_option(label=f"{epci.name} (3)")
     page.get_by_role("button", name="Filtrer").click()
     expect(page).to_have_url(
-        f"{live_server.url}/cites/?epci=valenciennes-metropole&commune=&bailleur=&statut="
+        f"{live_server.url}/cites/?epci={epci.slug}&commune=&bailleur=&statut="
     )
-    expect(page.get_by_role("status")).to_have_text("4 cités correspondent à votre sélection.")
-    expect(page.locator(".city-card")).to_have_count(4)
-    expect(page.locator("#cites-map .leaflet-interactive")).to_have_count(4)  # map follows
+    expect(page.get_by_role("status")).to_have_text("3 cités correspondent à votre sélection.")
+    expect(page.locator(".city-card")).to_have_count(3)
+    expect(page.locator("#cites-map .leaflet-interactive")).to_have_count(3)  # map follows
 
-    page.get_by_role("link", name="Cité Saint-Pierre").click()
-    expect(page.locator("h1")).to_have_text("Cité Saint-Pierre")
-    expect(page.get_by_text("Diagnostic partagé : même sous la pluie, on avance !")).to_be_visible()
-    expect(page.locator(".credit").first).to_contain_text("Crédit ville Condé sur Escaut")
+    first = cites.cities[0]
+    page.get_by_role("link", name=first.title).click()
+    expect(page.locator("h1")).to_have_text(first.title)
+    expect(page.get_by_text(EVENT_TITLE)).to_be_visible()
+    expect(page.locator(".credit").first).to_contain_text(PHOTO_CREDIT)
 
 
-def test_the_list_works_without_javascript(live_server, demo_site, browser):
+def test_the_list_works_without_javascript(live_server, cites, browser):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server.url + "/cites/")
-    page.get_by_label("Bailleur").select_option("sia-habitat")
+    page.get_by_label("Bailleur").select_option(cites.landlords[0].slug)
     page.get_by_role("button", name="Filtrer").click()
     expect(page.locator(".city-card")).to_have_count(1)
     expect(page.get_by_text("La carte nécessite JavaScript")).to_be_visible()
@@ -85,12 +90,10 @@ def test_the_list_works_without_javascript(live_server, demo_site, browser):
 
 
 def test_an_editor_creates_a_webinar_and_a_visitor_downloads_its_ics(
-    live_server, demo_site, admin_login, page, browser
+    live_server, site_home, admin_login, page, browser
 ):
-    from cites_pages.models import WebinarIndexPage
-
+    index = WebinarIndexPageFactory(parent=site_home)
     admin_login(page)
-    index = WebinarIndexPage.objects.get()
     page.goto(f"{live_server.url}/admin/pages/add/cites_pages/webinarpage/{index.pk}/")
     page.locator("#id_title").fill("Les jardins partagés des cités")
     page.locator("#id_start").fill("2027-03-10 14:00")

@@ -1,5 +1,5 @@
-"""A visitor requests the référentiel, opens the link from the mail and downloads the file; the
-same link is refused once expired."""
+"""A visitor requests a document sent on request, opens the link from the mail and downloads the
+file; the same link is refused once expired."""
 
 import re
 import time
@@ -9,25 +9,30 @@ from django.core import signing
 from playwright.sync_api import expect
 
 from tests.e2e.axe import assert_accessible
+from tests.e2e.sites import ON_REQUEST_TITLE, build_library
 
 pytestmark = pytest.mark.e2e
 
-TITLE = "Référentiel d'ambitions partagées de rénovation des cités minières ERBM"
+TITLE = ON_REQUEST_TITLE
 SHOWN_TITLE = TITLE.replace("'", "’")  # as the site typesets it
 
 
-def test_a_visitor_requests_and_downloads_the_referentiel(
-    live_server, demo_site, page, ses, settings, monkeypatch, tmp_path
-):
-    from documents.models import LibraryDocument
+@pytest.fixture
+def library(site_home):
+    """« Ressources » with a document on request and a public presentation."""
+    return build_library(site_home)
 
+
+def test_a_visitor_requests_and_downloads_a_document_on_request(
+    live_server, library, page, ses, settings, monkeypatch, tmp_path
+):
     settings.SITE_URL = live_server.url  # links in mails point at the test server
     page.goto(f"{live_server.url}/ressources/")
     assert_accessible(page)
     item = page.locator(".library-item", has=page.get_by_role("heading", name=SHOWN_TITLE))
     item.get_by_role("link", name="Demander ce document").click()
 
-    expect(page.locator("h1")).to_contain_text("Référentiel d’ambitions partagées")
+    expect(page.locator("h1")).to_contain_text(SHOWN_TITLE)
     newsletter = page.get_by_label("Je souhaite aussi recevoir la lettre")
     expect(newsletter).not_to_be_checked()
     # Submitting empty: French messages next to the fields.
@@ -60,7 +65,7 @@ def test_a_visitor_requests_and_downloads_the_referentiel(
         page.get_by_role("button", name="Télécharger le document").click()
     saved = tmp_path / "referentiel.pdf"
     download_info.value.save_as(saved)
-    document = LibraryDocument.objects.get(title=TITLE)
+    document = library["on_request"]
     with document.open_file() as f:
         assert saved.read_bytes() == f.read()
     assert saved.read_bytes().startswith(b"%PDF-")
@@ -75,10 +80,8 @@ def test_a_visitor_requests_and_downloads_the_referentiel(
     assert_accessible(page)
 
 
-def test_library_and_request_form_fit_a_phone(live_server, demo_site, browser):
-    from documents.models import LibraryDocument
-
-    referentiel = LibraryDocument.objects.get(title=TITLE)
+def test_library_and_request_form_fit_a_phone(live_server, library, browser):
+    referentiel = library["on_request"]
     context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
     for path in (

@@ -6,13 +6,12 @@ the consent error below its checkbox, inputs of one height, and no horizontal sc
 import re
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import expect
 from wagtail.contrib.forms.models import FormSubmission
 
-from cites_pages.models import CityPage, WebinarPage
-from documents.models import Availability, LibraryDocument
 from tests.e2e.axe import assert_accessible
+from tests.e2e.sites import build_cites, build_library, contact_form
+from tests.factories import WebinarIndexPageFactory, WebinarPageFactory
 from webinar_registrations.registrations import registration_open
 
 pytestmark = pytest.mark.e2e
@@ -20,14 +19,18 @@ pytestmark = pytest.mark.e2e
 WIDTHS = (320, 1280)
 
 
-def public_forms() -> dict[str, str]:
-    """Path of every public form of the demo site, by name."""
-    cite = CityPage.objects.live().order_by("title").first()
-    on_request = LibraryDocument.objects.filter(availability=Availability.ON_REQUEST)
-    document = on_request.order_by("pk").first()
-    webinar = next(w for w in WebinarPage.objects.live().order_by("pk") if registration_open(w))
-    return {
-        "contact": "/contact/",
+@pytest.fixture
+def public_forms(site_home) -> tuple[str, dict[str, str]]:
+    """A cité's address, and the path of every public form of the site by name: what each
+    needs is built here (a cité to follow, a document on request, a webinar open for
+    registration, the contact page)."""
+    [cite] = build_cites(site_home, count=1).cities
+    document = build_library(site_home)["on_request"]
+    webinar = WebinarPageFactory(parent=WebinarIndexPageFactory(parent=site_home))
+    assert registration_open(webinar)
+    contact = contact_form(site_home)
+    return cite.url, {
+        "contact": contact.url,
         "lettre": "/lettre/abonnement/",
         "suivre": f"/lettre/suivre/{cite.pk}/",
         "document": f"/ressources/demande/{document.pk}/",
@@ -40,15 +43,15 @@ def submit_empty(page) -> None:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_every_public_form_answers_errors_the_same_way(live_server, demo_site, browser, width):
-    cache.clear()  # rate-limit counters
+def test_every_public_form_answers_errors_the_same_way(live_server, public_forms, browser, width):
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     # The short « Suivre cette cité » form of a cité profile: a real field, not the browser's.
-    page.goto(f"{live_server.url}{CityPage.objects.live().order_by('title').first().url}")
+    cite_url, forms = public_forms
+    page.goto(live_server.url + cite_url)
     short_field = page.locator("section.follow-cite input[type=email]").bounding_box()
     assert short_field["height"] >= 40, short_field
-    for name, path in public_forms().items():
+    for name, path in forms.items():
         page.goto(f"{live_server.url}{path}")
         title = page.title()
         heights = page.evaluate(
@@ -85,8 +88,8 @@ def test_every_public_form_answers_errors_the_same_way(live_server, demo_site, b
     context.close()
 
 
-def test_reloading_the_contact_thank_you_page_sends_nothing_again(live_server, demo_site, page):
-    cache.clear()
+def test_reloading_the_contact_thank_you_page_sends_nothing_again(live_server, site_home, page):
+    contact_form(site_home)
     page.goto(f"{live_server.url}/contact/")
     page.get_by_label("Nom").first.fill("Claire Martin")
     page.get_by_label("Adresse électronique").fill("claire@example.org")

@@ -1,24 +1,25 @@
 """The public face in a real browser: the phone header, the desktop width, French details."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
-from wagtail.models import Collection
 
 from tests.e2e.axe import assert_accessible
+from tests.e2e.sites import build_cites, index_for_search, news_about
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def demo_site(transactional_db):
-    """The demo content (a transactional flush also removes Wagtail's root collection)."""
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-    call_command("load_demo_content", verbosity=0)
+def cites(site_home):
+    """Five cités in the menu (the first with a video and its facts), a news item about it,
+    all in the search index."""
+    cites = build_cites(site_home, count=5)
+    news_about(site_home, cites.cities[0], "Le chantier de la cité commence")
+    index_for_search()
+    return cites
 
 
-def test_on_a_phone_the_menu_is_a_disclosure_button(live_server, demo_site, browser):
+def test_on_a_phone_the_menu_is_a_disclosure_button(live_server, cites, browser):
     context = browser.new_context(viewport={"width": 375, "height": 740})
     page = context.new_page()
     page.goto(live_server.url + "/")
@@ -105,11 +106,11 @@ CONTENT_WIDTH = """() => {
 
 @pytest.mark.parametrize("width", [1280, 1920])
 def test_a_desktop_screen_is_used_while_text_keeps_a_readable_measure(
-    live_server, demo_site, browser, width
+    live_server, cites, browser, width
 ):
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
-    for path in ("/", "/cites/", "/actualites/", "/cites/cite-5-12/"):
+    for path in ("/", "/cites/", "/actualites/", cites.cities[0].url):
         page.goto(live_server.url + path)
         # No paragraph wider than about 70 characters, even at 1920 px.
         assert page.evaluate(WIDEST_PARAGRAPH_IN_CH) <= 72, path
@@ -134,7 +135,7 @@ def test_a_desktop_screen_is_used_while_text_keeps_a_readable_measure(
     assert set(ratios) == {1.5}
 
     # A cité: its facts in a side column beside the text.
-    page.goto(live_server.url + "/cites/cite-5-12/")
+    page.goto(live_server.url + cites.cities[0].url)
     facts = page.get_by_role("complementary", name="La cité en bref").bounding_box()
     text = page.locator(".layout-aside__main").bounding_box()
     assert facts["x"] > text["x"] + text["width"]
@@ -142,7 +143,7 @@ def test_a_desktop_screen_is_used_while_text_keeps_a_readable_measure(
     context.close()
 
 
-def test_the_map_speaks_french_and_a_video_fills_a_phone(live_server, demo_site, browser, settings):
+def test_the_map_speaks_french_and_a_video_fills_a_phone(live_server, cites, browser, settings):
     settings.TILE_URL = "/static/tuiles-absentes/{z}/{x}/{y}.png"  # no network in tests
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(live_server.url + "/cites/")
@@ -157,7 +158,7 @@ def test_the_map_speaks_french_and_a_video_fills_a_phone(live_server, demo_site,
 
     # At 375 px the video takes its column's whole width (it was 263 px in 343).
     phone = browser.new_page(viewport={"width": 375, "height": 800})
-    phone.goto(live_server.url + "/cites/cite-5-12/")
+    phone.goto(live_server.url + cites.cities[0].url)
     video = phone.locator("figure.video").bounding_box()
     column = phone.locator(".layout-aside__main").bounding_box()
     assert video["width"] >= column["width"] - 1
@@ -165,7 +166,7 @@ def test_the_map_speaks_french_and_a_video_fills_a_phone(live_server, demo_site,
     phone.close()
 
 
-def test_a_misspelt_search_from_the_phone_menu_is_corrected(live_server, demo_site, browser):
+def test_a_misspelt_search_from_the_phone_menu_is_corrected(live_server, cites, browser):
     page = browser.new_page(viewport={"width": 375, "height": 800})
     page.goto(live_server.url + "/")
     page.get_by_role("button", name="Menu").click()

@@ -1,40 +1,16 @@
-"""Issue 16 in the browser: a French public-service website (legal pages, accessibility
-statement, videos behind consent, social cards, forms, newsletter sign-up, French admin)."""
-
-import json
+"""Issue 16 in the browser: a French public-service website (videos behind consent, forms,
+newsletter sign-up, French admin; the legal pages and social cards: test_legal_pages.py)."""
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import expect
 
 from tests.e2e.axe import assert_accessible
+from tests.e2e.sites import contact_form
+from tests.factories import StandardPageFactory
 from tests.pages import city_without_dwellings_count
 
 pytestmark = pytest.mark.e2e
 
-LEGAL_PAGES = {
-    "/mentions-legales/": [
-        "Éditeur du site",
-        "Directeur ou directrice de la publication",
-        "Hébergement",
-    ],
-    "/accessibilite/": [
-        "État de conformité",
-        "Résultats des tests",
-        "Contenus non accessibles",
-        "Établissement de cette déclaration d’accessibilité",
-        "Retour d’information et contact",
-        "Voies de recours",
-        "Schéma pluriannuel de mise en accessibilité",
-    ],
-    "/donnees-personnelles/": [
-        "Responsable de traitement",
-        "Les traitements de données de ce site",
-        "Vos droits",
-    ],
-    "/cookies/": ["Cookies strictement nécessaires", "Contenus intégrés"],
-    "/plan-du-site/": [],
-}
 VIDEOS = [
     (
         "video",
@@ -55,92 +31,16 @@ PLAYER_HOSTS = (
 
 
 @pytest.fixture
-def public_site(transactional_db, settings):
-    """The site package's demo content: home page, legal pages, contact form, site map."""
-    from renouveau import demo
-
-    cache.clear()
+def public_site(site_home, settings):
+    """The home page (each journey adds the pages it shows), map tiles from nowhere."""
     settings.TILE_URL = "/static/tuiles-absentes/{z}/{x}/{y}.png"
-    home = demo.ensure_home_page()
-    demo.load(home)
-    return home
-
-
-@pytest.fixture
-def csp_errors(page):
-    errors = []
-    page.on(
-        "console",
-        lambda message: (
-            errors.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
-    return errors
-
-
-def test_legal_pages_render_their_sections_and_are_accessible(
-    live_server, public_site, page, csp_errors, browser
-):
-    phone = browser.new_page(viewport={"width": 320, "height": 640})
-    for path, headings in LEGAL_PAGES.items():
-        response = page.goto(live_server.url + path)
-        assert response.status == 200, path
-        for heading in headings:
-            expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
-        assert_accessible(page)
-        # Readable on a 320 px phone without horizontal scrolling.
-        phone.goto(live_server.url + path)
-        assert phone.evaluate("document.documentElement.scrollWidth") <= 320, path
-    phone.close()
-    assert csp_errors == []
-
-    page.goto(live_server.url + "/mentions-legales/")
-    expect(page.locator(".legal-facts").first).to_contain_text("SIREN")
-    expect(page.locator(".placeholder-value")).to_have_text("à compléter")
-
-    # The HTML site map lists the legal pages; the footer links it and not the XML file only.
-    page.goto(live_server.url + "/")
-    footer = page.get_by_role("contentinfo")
-    footer.get_by_role("link", name="Plan du site", exact=True).click()
-    expect(page.locator("h1")).to_have_text("Plan du site")
-    sitemap = page.get_by_role("navigation", name="Plan du site")
-    for title in (
-        "Mentions légales",
-        "Données personnelles",
-        "Déclaration d’accessibilité",
-        "Nous contacter",
-    ):
-        expect(sitemap.get_by_role("link", name=title, exact=True)).to_be_visible()
-
-
-def test_the_footer_states_the_accessibility_status_from_the_audit_grid(
-    live_server, public_site, page, browser
-):
-    page.goto(live_server.url + "/")
-    mention = page.get_by_role("contentinfo").get_by_role(
-        "link", name="Accessibilité\u00a0: partiellement conforme"
-    )
-    expect(mention).to_be_visible()
-    mention.click()
-    expect(page.locator("h1")).to_have_text("Déclaration d’accessibilité")
-    expect(page.locator(".conformity")).to_contain_text("est partiellement conforme")
-    expect(page.get_by_text("76,9 % des critères du RGAA 4.1.2 sont respectés")).to_be_visible()
-    expect(page.get_by_text("Critère 13.3")).to_be_visible()
-
-    # For the lead: the statement at 1280 px.
-    wide = browser.new_page(viewport={"width": 1280, "height": 900})
-    wide.goto(live_server.url + "/accessibilite/")
-    wide.screenshot(path="/tmp/accessibilite.png", full_page=True)
-    wide.close()
+    return site_home
 
 
 def test_a_video_loads_from_its_provider_only_after_a_click(
     live_server, public_site, page, csp_errors
 ):
-    from renouveau.demo import child_page
-    from renouveau.models import StandardPage
-
-    child_page(public_site, StandardPage, slug="videos", title="Vidéos du programme", body=VIDEOS)
+    StandardPageFactory(parent=public_site, slug="videos", title="Vidéos du programme", body=VIDEOS)
     third_party = []
     page.on(
         "request",
@@ -185,36 +85,11 @@ def test_a_video_loads_from_its_provider_only_after_a_click(
     assert csp_errors == []  # the CSP lets the players' frames in
 
 
-def test_shared_links_get_a_card_a_canonical_link_and_structured_data(
-    live_server, public_site, page
-):
-    page.goto(live_server.url + "/mentions-legales/")
-    head = page.locator("head")
-    assert (
-        head.locator('link[rel="canonical"]').get_attribute("href").endswith("/mentions-legales/")
-    )
-    assert head.locator('meta[property="og:title"]').get_attribute("content") == "Mentions légales"
-    image = head.locator('meta[property="og:image"]').get_attribute("content")
-    assert image.startswith("http") and image.endswith("/static/img/partage.png")
-    assert (
-        head.locator('meta[name="twitter:card"]').get_attribute("content") == "summary_large_image"
-    )
-    # The default sharing image exists and is the size LinkedIn expects.
-    response = page.request.get(live_server.url + "/static/img/partage.png")
-    assert response.ok and response.headers["content-type"] == "image/png"
-
-    page.goto(live_server.url + "/")
-    data = json.loads(page.locator('script[type="application/ld+json"]').text_content())
-    types = {item["@type"] for item in data["@graph"]}
-    assert types == {"Organization", "WebSite"}
-    description = page.locator('meta[property="og:description"]').get_attribute("content")
-    assert description == public_site.teaser_text
-
-
 def test_a_visitor_writes_through_the_contact_form_and_staff_read_it_in_the_admin(
     live_server, public_site, page, admin_login, browser
 ):
-    page.goto(live_server.url + "/contact/")
+    contact = contact_form(public_site)
+    page.goto(live_server.url + contact.url)
     assert_accessible(page)
     page.get_by_label("Nom").fill("Claire Martin")
     page.get_by_label("Adresse électronique").fill("claire@example.org")
@@ -222,8 +97,6 @@ def test_a_visitor_writes_through_the_contact_form_and_staff_read_it_in_the_admi
     page.get_by_label("Message").fill("La carte des cités est-elle lisible au clavier ?")
     page.get_by_role("button", name="Envoyer le message").click()
     expect(page.get_by_role("status")).to_contain_text("Merci, votre message a bien été envoyé")
-
-    from renouveau.form_pages import FormPage
 
     editor = browser.new_page()
     admin_login(editor)
@@ -234,7 +107,7 @@ def test_a_visitor_writes_through_the_contact_form_and_staff_read_it_in_the_admi
     get_form_types.cache_clear()
     editor.goto(live_server.url + "/admin/forms/")
     expect(editor.get_by_role("link", name="Nous contacter").first).to_be_visible()
-    editor.goto(f"{live_server.url}/admin/forms/submissions/{FormPage.objects.get().pk}/")
+    editor.goto(f"{live_server.url}/admin/forms/submissions/{contact.pk}/")
     expect(editor.get_by_text("La carte des cités est-elle lisible au clavier ?")).to_be_visible()
     # Wagtail's export, in the header's « Actions » menu: a CSV of every answer.
     editor.locator("#w-slim-header-buttons").get_by_role("button", name="Actions").click()
@@ -246,6 +119,7 @@ def test_a_visitor_writes_through_the_contact_form_and_staff_read_it_in_the_admi
 
 
 def test_the_newsletter_sign_up_in_the_footer_and_on_the_home_page(live_server, public_site, page):
+    other = StandardPageFactory(parent=public_site, title="Le programme")
     page.goto(live_server.url + "/")
     home_form = page.locator(".home-newsletter")
     expect(
@@ -260,7 +134,7 @@ def test_the_newsletter_sign_up_in_the_footer_and_on_the_home_page(live_server, 
     # Consent is asked on the subscription page itself.
     expect(page.locator('input[name="consent"]')).not_to_be_checked()
 
-    page.goto(live_server.url + "/mentions-legales/")
+    page.goto(live_server.url + other.url)
     home_only = page.locator(".home-newsletter")
     expect(home_only).to_have_count(0)
     expect(page.get_by_role("contentinfo").locator("form.newsletter-signup")).to_have_attribute(
@@ -289,15 +163,12 @@ def test_the_admin_speaks_french_in_workflows(live_server, public_site, page, ad
 
     from django.apps import apps
 
-    from renouveau.demo import child_page
-    from renouveau.models import StandardPage
-
     wagtail_default_workflow_in_english()
     # Our data migration, as `migrate` runs it after Wagtail's.
     migration = importlib.import_module("renouveau.migrations.0003_french_workflow_and_group_names")
     migration.to_french(apps, None)
 
-    draft = child_page(public_site, StandardPage, slug="a-relire", title="Page à relire")
+    draft = StandardPageFactory(parent=public_site, slug="a-relire", title="Page à relire")
     admin_login(page)
     page.goto(f"{live_server.url}/admin/pages/{draft.pk}/edit/")
     submit = page.locator("button[name='action-submit']")
