@@ -61,12 +61,11 @@ def staff(client, django_user_model):
 
 @pytest.fixture
 def issue(home_page):
-    """Issue N°2 of the demo content."""
-    from newsletter import demo
-    from newsletter.models import NewsletterIssuePage
+    """A published issue of the letter with one block of each kind (tests/pages.py), built
+    with factories: what the sending, report and admin tests send."""
+    from tests.pages import issue_with_every_block
 
-    demo.load(home_page)
-    return NewsletterIssuePage.objects.get(number=2)
+    return issue_with_every_block(home_page)
 
 
 # Two cités and a news index: what the follow and alert tests publish under.

@@ -33,15 +33,6 @@ def to_counts(ses) -> Counter:
     return Counter(message["To"] for message in ses.messages())
 
 
-@pytest.fixture
-def issue(home_page):
-    from newsletter import demo
-    from newsletter.models import NewsletterIssuePage
-
-    demo.load(home_page)
-    return NewsletterIssuePage.objects.get(number=2)
-
-
 def test_killed_worker_resumes_without_duplicates_or_silent_losses(
     issue, ses, sns, settings, client
 ):

@@ -23,15 +23,6 @@ URL = "/lettre/ses-notifications/"
 
 
 @pytest.fixture
-def issue(home_page):
-    from newsletter import demo
-    from newsletter.models import NewsletterIssuePage
-
-    demo.load(home_page)
-    return NewsletterIssuePage.objects.get(number=2)
-
-
-@pytest.fixture
 def staff(client, django_user_model):
     user = django_user_model.objects.create_superuser("equipe", "equipe@example.org", "pw")
     client.force_login(user)

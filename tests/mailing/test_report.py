@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from wagtail.models import Page
 
 from mailing.delivery import Segment, create_campaign, run_batch, start_campaign
 from mailing.delivery.links import link_token, track_links
@@ -25,15 +26,6 @@ from tests.typography import as_typed
 pytestmark = pytest.mark.django_db
 
 TRACKED = re.compile(r"https?://[^\s\"'<>]+/lettre/l/(\d+)\.(\d+):[\w-]+/")
-
-
-@pytest.fixture
-def issue(home_page):
-    from newsletter import demo
-    from newsletter.models import NewsletterIssuePage
-
-    demo.load(home_page)
-    return NewsletterIssuePage.objects.get(number=2)
 
 
 @pytest.fixture
@@ -134,15 +126,19 @@ def test_the_sent_mails_carry_the_same_links_for_every_recipient(issue, ses, fas
     first, second = make_subscribers(2)
     campaign = send(issue)
     archive = issue.get_full_url()
+    featured = Page.objects.get(slug="page-mise-en-avant").get_full_url()  # tests/pages.py
     assert list(campaign.links.values_list("position", "url", "label")) == [
         (1, archive, "Lire cette lettre dans votre navigateur"),
-        (2, archive, "Lire en ligne"),
+        (2, featured, "Lire"),  # the call to action
+        (3, featured, "Lire la suite →"),  # the teaser of the same page: a place of its own
+        (4, "https://example.org/inscription", "S’inscrire"),  # the webinar's registration
+        (5, archive, "Lire en ligne"),
     ]
     found = {}
     for message in ses.messages():
         html = message.get_body(("html",)).get_content()
         text = message.get_body(("plain",)).get_content()
-        assert archive not in html + text
+        assert archive not in html + text and featured not in html + text
         found[message["To"]] = (TRACKED.findall(html), TRACKED.findall(text))
         # The headers and the unsubscribe link stay personal, and untouched.
         unsubscribe = message["List-Unsubscribe"].split(",")[0].strip(" <>")
@@ -150,7 +146,9 @@ def test_the_sent_mails_carry_the_same_links_for_every_recipient(issue, ses, fas
         assert "/lettre/l/" not in message["List-Unsubscribe"]
     pk = str(campaign.pk)
     assert found[first.email] == found[second.email]
-    assert found[first.email] == ([(pk, "1"), (pk, "2")], [(pk, "1"), (pk, "1")])
+    # In the text part an address counts for its first place in the HTML.
+    html_places = [(pk, str(n)) for n in range(1, 6)]
+    assert found[first.email] == (html_places, [(pk, n) for n in ("1", "2", "2", "4", "1")])
 
 
 # --- Redirect ---
@@ -286,7 +284,7 @@ def test_report_numbers_from_ses_notifications_and_unsubscribes(issue, ses, fast
     ) == (6, 4, 1, 1, 1, 2, 1)
     assert result.rates["delivered"] == pytest.approx(400 / 6)
     assert result.rates["clicks"] == 25.0  # clicks per 100 delivered
-    assert [link.clicks for link in result.links] == [0, 1]
+    assert [link.clicks for link in result.links] == [0, 1, 0, 0, 0]
     before = campaign_report(older)
     assert (before.sent, before.delivered, before.unsubscribes, before.clicks) == (6, 0, 0, 0)
 

@@ -31,15 +31,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 WORKER = ["db_worker", "--queue-name", "mail", "--no-startup-delay", "--interval", "0.1"]
 
 
-@pytest.fixture
-def issue(home_page):
-    from newsletter import demo
-    from newsletter.models import NewsletterIssuePage
-
-    demo.load(home_page)
-    return NewsletterIssuePage.objects.get(number=2)
-
-
 def received(ses) -> Counter:
     return Counter(message["To"] for message in ses.messages())
 

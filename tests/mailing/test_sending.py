@@ -26,15 +26,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def issue(home_page):
-    from newsletter import demo
-    from newsletter.models import NewsletterIssuePage
-
-    demo.load(home_page)
-    return NewsletterIssuePage.objects.get(number=2)
-
-
-@pytest.fixture
 def fast_sending(settings):
     settings.MAILING_MAX_SEND_RATE = 0  # no rate limit
     settings.MAILING_RETRY_BASE_DELAY = 0.01

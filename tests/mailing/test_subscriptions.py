@@ -14,6 +14,7 @@ from mailing.audience.hygiene import flag_inactive, purge_unconfirmed
 from mailing.audience.subscriptions import start_subscription
 from mailing.audience.tokens import unsubscribe_url
 from mailing.models import Subscriber
+from tests.factories import NewsletterIndexPageFactory, NewsletterIssuePageFactory
 from tests.typography import as_typed
 
 pytestmark = pytest.mark.django_db
@@ -322,9 +323,7 @@ def test_the_form_can_be_embedded_with_a_template_tag(rf, communes):
 
 
 def test_the_newsletter_archive_shows_the_subscription_form(client, home_page):
-    from newsletter import demo
-
-    demo.load(home_page)
+    NewsletterIssuePageFactory(parent=NewsletterIndexPageFactory(parent=home_page))
     response = client.get("/lettre/")
     html = response.content.decode()
     assert response.status_code == 200

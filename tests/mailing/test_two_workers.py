@@ -20,15 +20,6 @@ RECIPIENTS = 150
 WORKER_ENV = {"MAILING_BATCH_SIZE": "10", "MAILING_CONCURRENCY": "2", "MAILING_MAX_SEND_RATE": "40"}
 
 
-@pytest.fixture
-def issue(home_page):
-    from newsletter import demo
-    from newsletter.models import NewsletterIssuePage
-
-    demo.load(home_page)
-    return NewsletterIssuePage.objects.get(number=2)
-
-
 def test_two_workers_drain_one_campaign_without_a_duplicate(issue, ses):
     emails = {s.email for s in make_subscribers(RECIPIENTS)}
     campaign = create_campaign(issue, Segment())
