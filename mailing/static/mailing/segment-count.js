@@ -1,8 +1,8 @@
 // The live count of a segment's form (mailing/admin/segments.py): each change of a criterion
 // asks the count endpoint again (ids and codes only, never the segment's name), 300 ms after
 // the last tick; « Compter » asks at once. Without this script, « Compter » posts the form,
-// which comes back with the count.
-(() => {
+// which comes back with the count. It also counts once on load (boxes the browser restored).
+const startSegmentCount = () => {
   const box = document.querySelector("[data-segment-count-url]");
   if (!box) return;
   const form = box.closest("form");
@@ -57,4 +57,13 @@
     clearTimeout(timer);
     update();
   });
-})();
+  // Boxes ticked before this script ran, or restored by the browser on « back »: count them.
+  update();
+};
+
+// Wagtail's admin loads scripts before the page's content.
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", startSegmentCount);
+} else {
+  startSegmentCount();
+}
