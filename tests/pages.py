@@ -31,6 +31,7 @@ __all__ = [
     "block_mark",
     "city_without_dwellings_count",
     "issue_with_every_block",
+    "legal_notice",
     "one_page_of_each_type",
     "site_home_page",
 ]
@@ -120,3 +121,21 @@ def one_page_of_each_type(home: Page) -> list[Page]:
         index = index_factory(parent=home, show_in_menus=True)
         pages += [index, page_factory(parent=index)]
     return [*pages, ProgrammeFiguresPageFactory(parent=home)]
+
+
+def legal_notice(home: Page):
+    """The site's legal notice (« Mentions légales »): the publisher the letter's footer names."""
+    from renouveau.legal import LegalNoticePage
+
+    notice = LegalNoticePage(
+        title="Mentions légales",
+        slug="mentions-legales",
+        publisher_name="Préfecture de la région Hauts-de-France",
+        publisher_address="2 rue Jacquemars Giélée\n59000 Lille",
+        director_name="Le préfet de région",
+        host_name="Hébergeur",
+        host_address="1 rue de l'Hébergeur, Paris",
+    )
+    home.add_child(instance=notice)
+    notice.save_revision().publish()
+    return notice

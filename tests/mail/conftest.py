@@ -7,5 +7,5 @@ from tests.documents.conftest import (  # noqa: F401 (fixtures)
     make_document,
     referentiel,
 )
-from tests.newsletter.conftest import issue_2  # noqa: F401, E402
+from tests.newsletter.conftest import issue, legal_notice  # noqa: F401, E402
 from tests.webinar_registrations.conftest import make_webinar, webinar, webinar_index  # noqa: F401

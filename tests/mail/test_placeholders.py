@@ -32,17 +32,17 @@ def test_words_that_merely_contain_them_pass():
     assert placeholder_problems('<img alt="" src="https://x.fr/XXX.jpg">', "", publisher={}) == []
 
 
-def test_the_letter_with_a_placeholder_in_its_footer_is_refused(issue_2):
-    render = lambda: render_issue(issue_2, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)  # noqa: E731
-    assert check_issue(issue_2, render()) == []
+def test_the_letter_with_a_placeholder_in_its_footer_is_refused(issue, legal_notice):
+    render = lambda: render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)  # noqa: E731
+    assert check_issue(issue, render()) == []
     notice = LegalNoticePage.objects.live().get()
     notice.publisher_address = "Adresse postale à compléter\n59000 Lille"
     notice.save_revision().publish()
-    problems = check_issue(issue_2, render())
+    problems = check_issue(issue, render())
     assert any("Mentions légales" in p and "à compléter" in p for p in problems), problems
 
 
-def test_the_deploy_check_names_placeholders_of_the_legal_notice(issue_2):
+def test_the_deploy_check_names_placeholders_of_the_legal_notice(legal_notice):
     notice = LegalNoticePage.objects.live().get()
     notice.publisher_name = "Préfecture (à confirmer)"
     notice.save_revision().publish()

@@ -23,15 +23,28 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def every_mail(issue_2, make_webinar, referentiel):
+def every_mail(issue, legal_notice, make_webinar, referentiel):
     """(kind, HTML, text) of every kind of mail the site sends."""
     mails = []
-    letter = render_issue(issue_2, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
+    # The letter's blocks, and French punctuation typed plainly as editors do.
+    issue.body = [
+        *((b.block_type, b.value) for b in issue.body),
+        (
+            "article",
+            {
+                "title": "Des habitants mobilisés !",
+                "text": "<p>« Oui » : l'isolation commence ; qui vient ?</p>",
+            },
+        ),
+    ]
+    issue.save_revision().publish()
+    issue.refresh_from_db()
+    letter = render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
     mails.append(("lettre", letter.html, letter.text))
-    test = render_issue(issue_2, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER, previews=True)
+    test = render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER, previews=True)
     mails.append(("envoi de test", test.html, test.text))
 
-    index = CitiesIndexPageFactory(parent=issue_2.get_site().root_page)
+    index = CitiesIndexPageFactory(parent=issue.get_site().root_page)
     lemay = CityPageFactory(parent=index, title="Cité Lemay")
     update = CiteUpdate.objects.create(
         cite=lemay,

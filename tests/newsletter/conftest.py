@@ -2,23 +2,19 @@ import pytest
 
 
 @pytest.fixture
-def issue_2(home_page):
-    """Issue N°2 as the demo content builds it (with the site's own demo pages)."""
-    from newsletter import demo
-    from newsletter.models import NewsletterIssuePage
-    from renouveau import demo as site_demo
-
-    site_demo.load(home_page)
-    demo.load(home_page)
-    return NewsletterIssuePage.objects.get(number=2)
-
-
-@pytest.fixture
 def issue(home_page):
     """A published issue N°2 (July 2019) built by the factories, one block of each kind."""
     from tests.pages import issue_with_every_block  # after Django's set-up (it imports models)
 
     return issue_with_every_block(home_page)
+
+
+@pytest.fixture
+def legal_notice(home_page):
+    """The site's legal notice, whose publisher the letter's footer names."""
+    from tests.pages import legal_notice
+
+    return legal_notice(home_page)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Rendering of issue N°2 as an e-mail (MJML → HTML, text part), its checks and image freezing."""
+"""Rendering of an issue (one block of each kind, tests/pages.py) as an e-mail (MJML → HTML, text
+part), its checks and image freezing."""
 
 import re
 from html import unescape
@@ -11,6 +12,7 @@ from django.core.files.storage import default_storage
 from newsletter.blocks import NewsletterStreamBlock
 from newsletter.checks import MAX_HTML_BYTES, check_html, check_issue, check_mjml
 from newsletter.freeze import FROZEN_DIR, freeze_images
+from newsletter.models import NewsletterIssuePage
 from newsletter.rendering import (
     UNSUBSCRIBE_URL_PLACEHOLDER,
     RenderedIssue,
@@ -18,6 +20,7 @@ from newsletter.rendering import (
     render_issue,
     render_mjml,
 )
+from tests.pages import block_mark, issue_with_every_block
 from tests.typography import as_typed
 
 pytestmark = pytest.mark.django_db
@@ -43,13 +46,13 @@ def titles(issue):
 
 
 @pytest.fixture
-def rendered(issue_2) -> RenderedIssue:
-    return render_issue(issue_2, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
+def rendered(issue, legal_notice) -> RenderedIssue:
+    return render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
 
 
-def test_subject_preheader_and_document_structure(issue_2, rendered):
+def test_subject_preheader_and_document_structure(issue, rendered):
     assert rendered.subject == "Renouveau du Bassin Minier N°2 — Juillet 2019"
-    assert rendered.preheader.startswith("4e comité de pilotage")
+    assert rendered.preheader == "Les nouvelles du programme."
     html = rendered.html
     assert html.startswith("<!doctype html>")
     assert '<html lang="fr"' in html
@@ -58,22 +61,18 @@ def test_subject_preheader_and_document_structure(issue_2, rendered):
     assert "max-width:600px" in html  # 600 px layout…
     assert "@media only screen and (min-width:480px)" in html  # …that stacks below 480 px
     assert "prefers-color-scheme: dark" in html and 'name="color-scheme"' in html
-    assert "JUILLET 2019. N°2" in html and "S'engager ensemble" in as_typed(html)
+    assert "JUILLET 2019. N°2" in html and block_mark("masthead") in html
 
 
-def test_every_section_quote_and_credit_is_in_both_parts(issue_2, rendered):
+def test_every_section_quote_and_credit_is_in_both_parts(issue, rendered):
     expected = [
-        *titles(issue_2),
-        "Mode d'emploi de la rénovation intégrée",
-        "Des habitants mobilisés !",
-        "À quoi sert un référentiel d'ambitions partagées ?",
-        "Grégory Lelong",
-        "Maire de Condé-sur-Escaut",
-        "Crédit ville Condé sur Escaut",
-        "Crédit ville de Vicq",
-        "Crédit ville Drocourt",
+        *titles(issue),
+        *(block_mark(name) for name in ["section_heading", "quote", "questions", "key_figures"]),
+        *(block_mark(name) for name in ["call_to_action", "page_teaser", "webinar"]),
+        "Jeanne",  # the quote's author
+        "Credit" + block_mark("image"),
     ]
-    assert len(titles(issue_2)) == 5
+    assert titles(issue) == [block_mark("lead_story"), block_mark("article")]
     # Typography puts non-breaking spaces before ? ! : ; » and typographic apostrophes: the
     # fragments are looked for as typed.
     html_text = as_typed(rendered.html)
@@ -81,7 +80,6 @@ def test_every_section_quote_and_credit_is_in_both_parts(issue_2, rendered):
     for fragment in expected:
         assert fragment in html_text, fragment
         assert fragment in plain or fragment.upper() in plain, fragment
-    assert html_text.count("Crédit ville Drocourt") == 2
 
 
 def test_links_and_images_are_absolute_with_alt_text_and_retina_sources(rendered):
@@ -89,11 +87,13 @@ def test_links_and_images_are_absolute_with_alt_text_and_retina_sources(rendered
     hrefs = [a.get("href") for a in tags.all("a")]
     assert hrefs and all(h.startswith(("http://", "https://", "mailto:")) for h in hrefs), hrefs
     assert all(
-        h.startswith(settings.SITE_URL) or h.startswith(("mailto:", "https://unsubscribe.invalid"))
+        h.startswith(settings.SITE_URL)
+        or h.startswith(("mailto:", "https://unsubscribe.invalid"))
+        or h == "https://example.org/inscription"  # the webinar block's registration link
         for h in hrefs
     )
     images = tags.all("img")
-    assert len(images) == 4
+    assert len(images) == 1  # the image block (the teaser shows none)
     for img in images:
         assert img["src"].startswith(settings.SITE_URL + settings.MEDIA_URL)
         assert img["alt"].strip()
@@ -103,42 +103,42 @@ def test_links_and_images_are_absolute_with_alt_text_and_retina_sources(rendered
         assert default_storage.exists(two[0].removeprefix(settings.SITE_URL + settings.MEDIA_URL))
 
 
-def test_text_part_is_plain_readable_text(issue_2, rendered):
+def test_text_part_is_plain_readable_text(issue, rendered):
     text = rendered.text
     assert "<" not in text.replace("« ", "").replace(" »", "")
     assert "JUILLET 2019. N°2" in text
     typed = as_typed(text)  # the fixed strings are typeset too (« : » after a no-break space)
     assert f"Se désabonner ou gérer vos abonnements : {UNSUBSCRIBE_URL_PLACEHOLDER}" in typed
-    assert f"Lire cette lettre dans votre navigateur : {issue_2.get_archive_url()}" in typed
-    assert "« Malgré des remontées régulières" in typed
-    assert "— Grégory Lelong, Maire de Condé-sur-Escaut" in text
-    assert "[Image : " in typed and "(Crédit ville de Vicq)]" in typed
+    assert f"Lire cette lettre dans votre navigateur : {issue.get_archive_url()}" in typed
+    assert f"« {block_mark('quote')}" in typed
+    assert "— Jeanne" in text
+    assert "[Image : " in typed and f"(Credit{block_mark('image')})]" in typed
     assert max(len(line) for line in text.splitlines() if "http" not in line) <= 72
 
 
-def test_the_placeholder_survives_mjml_and_is_replaced_per_recipient(issue_2, rendered):
+def test_the_placeholder_survives_mjml_and_is_replaced_per_recipient(issue, rendered):
     """The sending app renders once and str.replace's the placeholder per recipient: the
     result must be exactly what rendering for that recipient gives."""
     assert rendered.html.count(UNSUBSCRIBE_URL_PLACEHOLDER) == 1
     assert rendered.text.count(UNSUBSCRIBE_URL_PLACEHOLDER) == 1
-    direct = render_issue(issue_2, unsubscribe_url=REAL_UNSUBSCRIBE)
+    direct = render_issue(issue, unsubscribe_url=REAL_UNSUBSCRIBE)
     assert rendered.html.replace(UNSUBSCRIBE_URL_PLACEHOLDER, REAL_UNSUBSCRIBE) == direct.html
     assert rendered.text.replace(UNSUBSCRIBE_URL_PLACEHOLDER, REAL_UNSUBSCRIBE) == direct.text
     assert "__UNSUBSCRIBE_TOKEN__" not in direct.html + direct.text
 
 
-def test_archive_url_defaults_to_the_issue_page_and_can_be_given(issue_2):
-    own = render_issue(issue_2, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
-    assert f'href="{settings.SITE_URL}/lettre/n2-juillet-2019/"' in own.html
+def test_archive_url_defaults_to_the_issue_page_and_can_be_given(issue):
+    own = render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
+    assert f'href="{settings.SITE_URL}/lettre/n2/"' in own.html
     other = render_issue(
-        issue_2, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER, archive_url="https://a.example/n2"
+        issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER, archive_url="https://a.example/n2"
     )
     assert other.html.count('href="https://a.example/n2"') == 2
 
 
-def test_demo_issue_passes_every_check(issue_2, rendered):
-    assert check_issue(issue_2, rendered) == []
-    assert check_mjml(render_mjml(prepare_issue(issue_2, unsubscribe_url="https://x.test/"))) == []
+def test_an_issue_of_every_block_passes_every_check(issue, rendered):
+    assert check_issue(issue, rendered) == []
+    assert check_mjml(render_mjml(prepare_issue(issue, unsubscribe_url="https://x.test/"))) == []
 
 
 def test_mjml_checks_catch_what_mjml_python_accepts_silently():
@@ -173,21 +173,21 @@ def test_html_checks_size_alt_text_language_and_links():
     ]
 
 
-def test_a_link_to_an_unpublished_page_blocks_the_issue(issue_2):
+def test_a_link_to_an_unpublished_page_blocks_the_issue(issue):
     from wagtail.models import Page
 
-    target = next(b.value["page"] for b in issue_2.body if b.block_type == "call_to_action")
+    target = next(b.value["page"] for b in issue.body if b.block_type == "call_to_action")
     Page.objects.get(pk=target.pk).specific.unpublish()
-    issue_2.refresh_from_db()
-    rendered = render_issue(issue_2, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
-    problems = check_issue(issue_2, rendered)
+    issue.refresh_from_db()
+    rendered = render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
+    problems = check_issue(issue, rendered)
     assert (
-        f"« Recevoir le Référentiel d'ambitions partagées » : la page « {target.title} » "
+        f"« {block_mark('call_to_action')} » : la page « {target.title} » "
         "n'est pas publiée ou n'a pas d'adresse." in problems
     )
 
 
-def test_freeze_copies_images_to_content_addressed_files_that_survive_edits(issue_2, rendered):
+def test_freeze_copies_images_to_content_addressed_files_that_survive_edits(issue, rendered):
     frozen = freeze_images(rendered.html)
     prefix = settings.SITE_URL + settings.MEDIA_URL + FROZEN_DIR + "/"
     sources = [img["src"] for img in Tags(frozen).all("img")]
@@ -219,29 +219,72 @@ def test_freeze_copies_images_to_content_addressed_files_that_survive_edits(issu
     assert new_bytes == old_bytes
 
 
-def test_rendering_does_not_query_per_block(issue_2, django_assert_max_num_queries):
-    issue_2.refresh_from_db()
-    render_issue(issue_2, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)  # renditions now exist
-    issue_2.refresh_from_db()
-    with django_assert_max_num_queries(12):
-        render_issue(issue_2, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
+def render_queries(issue, block: str, count: int) -> int:
+    """Queries of a second rendering (renditions made by the first) of `issue` with `count` more
+    blocks of the kind `block` (an image, or the teaser of a page with its image)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import SiteImageFactory, StandardPageFactory
+
+    home = issue.get_site().root_page
+
+    def value():
+        if block == "image":
+            return {"image": SiteImageFactory(), "alt_text": "", "caption": "", "credit": ""}
+        page = StandardPageFactory(parent=home, teaser_image=SiteImageFactory())
+        return {"page": page, "show_image": True}
+
+    issue = NewsletterIssuePage.objects.get(pk=issue.pk)
+    issue.body = [
+        *((b.block_type, b.value) for b in issue.body),
+        *((block, value()) for _ in range(count)),
+    ]
+    issue.save_revision().publish()
+    issue.refresh_from_db()
+    render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)  # renditions now exist
+    issue.refresh_from_db()
+    with CaptureQueriesContext(connection) as queries:
+        render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
+    return len(queries)
 
 
-def test_teaser_and_webinar_blocks_pull_from_any_page(issue_2):
+def test_rendering_does_not_query_per_image(issue):
+    few = render_queries(issue, "image", 2)
+    assert render_queries(issue, "image", 10) == few
+    assert few <= 14
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="each page_teaser block loads its page and its image (two queries per block, found "
+    "while moving this test off the demo letter; newsletter/rendering.py, not test code)",
+)
+def test_rendering_does_not_query_per_page_teaser(issue):
+    assert render_queries(issue, "page_teaser", 10) == render_queries(issue, "page_teaser", 2)
+
+
+def test_teaser_and_webinar_blocks_pull_from_any_page(issue):
     from datetime import datetime, timedelta
 
     from django.utils import timezone
 
     from newsletter.email_text import datetime_label
-    from renouveau.demo import placeholder_image
-    from renouveau.models import HomePage, StandardPage
-    from tests.factories import WebinarIndexPageFactory, WebinarPageFactory
-
-    programme = StandardPage.objects.get(slug="le-programme")
-    programme.teaser_image = placeholder_image(
-        "Cité rénovée", description="Une rue de cité rénovée.", credit="Jean Dupont", tint=5
+    from renouveau.models import HomePage
+    from tests.factories import (
+        SiteImageFactory,
+        StandardPageFactory,
+        WebinarIndexPageFactory,
+        WebinarPageFactory,
     )
-    programme.save_revision().publish()
+
+    programme = StandardPageFactory(
+        parent=HomePage.objects.get(),
+        title="Le programme",
+        slug="le-programme",
+        teaser_text="Le programme en quelques mots.",
+        teaser_image=SiteImageFactory(description="Une rue de cité rénovée.", credit="Jean Dupont"),
+    )
     # An upcoming webinar (a past date is refused by the checks), at 10:00 Paris time: the
     # block takes its title, date, time and link from the webinar's page (issue 23, item 3).
     day = timezone.localdate() + timedelta(days=200)
@@ -253,8 +296,8 @@ def test_teaser_and_webinar_blocks_pull_from_any_page(issue_2):
         start=when,
         end=when + timedelta(hours=2),
     )
-    issue_2.body = [
-        *((b.block_type, b.value) for b in issue_2.body),
+    issue.body = [
+        *((b.block_type, b.value) for b in issue.body),
         ("page_teaser", {"page": programme, "title": "", "text": "", "show_image": True}),
         (
             "webinar",
@@ -268,11 +311,11 @@ def test_teaser_and_webinar_blocks_pull_from_any_page(issue_2):
             },
         ),
     ]
-    issue_2.save_revision().publish()
-    issue_2.refresh_from_db()
+    issue.save_revision().publish()
+    issue.refresh_from_db()
     # Every kind of block is now in the issue: what this test renders and checks covers them all.
-    assert {b.block_type for b in issue_2.body} == set(NewsletterStreamBlock().child_blocks)
-    rendered = render_issue(issue_2, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
+    assert {b.block_type for b in issue.body} == set(NewsletterStreamBlock().child_blocks)
+    rendered = render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
     html, text = as_typed(rendered.html), " ".join(as_typed(rendered.text).split())
     assert "Le programme" in html and programme.teaser_text in html
     assert 'alt="Une rue de cité rénovée."' in html and "© Jean Dupont" in html
@@ -281,10 +324,10 @@ def test_teaser_and_webinar_blocks_pull_from_any_page(issue_2):
     assert datetime_label(when).endswith("à 10 h 00")
     assert "L'accompagnement des habitants pendant les rénovations" in text
     assert f"S'inscrire : {settings.SITE_URL}/webinaires/accompagnement/" in text
-    assert check_issue(issue_2, rendered) == []
+    assert check_issue(issue, rendered) == []
 
 
-def test_french_spacing_keeps_punctuation_with_its_word(rendered):
+def test_french_spacing_keeps_punctuation_with_its_word(issue):
     from renouveau.typography import french_html, french_spacing
 
     assert french_spacing("« Oui » : vraiment ?") == "«\u00a0Oui\u00a0»\u00a0: vraiment\u00a0?"
@@ -292,6 +335,19 @@ def test_french_spacing_keeps_punctuation_with_its_word(rendered):
     assert french_html(html) == (
         '<p title="a : b">Où\u00a0? <a href="https://x.test/a?b=1">ici\u00a0!</a></p>'
     )
+    issue.body = [
+        *((b.block_type, b.value) for b in issue.body),
+        (
+            "article",
+            {
+                "title": "Des habitants mobilisés !",
+                "text": "<p>Comment créer des opportunités d'insertion ? Comment suivre ?</p>",
+            },
+        ),
+    ]
+    issue.save_revision().publish()
+    issue.refresh_from_db()
+    rendered = render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
     html_text = unescape(rendered.html)
     assert "opportunités d\u2019insertion\u00a0? Comment" in html_text
     assert "Des habitants mobilisés\u00a0!" in html_text
@@ -304,13 +360,8 @@ def test_on_s3_freezing_gives_permanent_public_urls_and_campaigns_start(s3_media
     import urllib.request
 
     from mailing.delivery import Segment, create_campaign
-    from newsletter import demo
-    from newsletter.models import NewsletterIssuePage
-    from renouveau import demo as site_demo
 
-    site_demo.load(home_page)
-    demo.load(home_page)
-    issue = NewsletterIssuePage.objects.get(number=2)
+    issue = issue_with_every_block(home_page)
     rendered = render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
     frozen = freeze_images(rendered.html)
     sources = [img["src"] for img in Tags(frozen).all("img")]
@@ -330,7 +381,7 @@ def test_on_s3_freezing_gives_permanent_public_urls_and_campaigns_start(s3_media
     assert public_prefix in campaign.html and "X-Amz-" not in campaign.html
 
 
-def test_the_footer_says_who_publishes_the_letter_and_why_you_receive_it(issue_2, rendered):
+def test_the_footer_says_who_publishes_the_letter_and_why_you_receive_it(rendered):
     from renouveau.legal import LegalNoticePage
 
     notice = LegalNoticePage.objects.live().get()

@@ -14,10 +14,10 @@ import pytest
 from cites_pages.models import CityPage, WebinarPage
 from renouveau.accessibility import AccessibilityStatementPage
 from renouveau.form_pages import FormField, FormPage
-from renouveau.legal import DataProcessing, LegalNoticePage, PersonalDataPage, SitemapPage
+from renouveau.legal import DataProcessing, PersonalDataPage, SitemapPage
 from tests.documents.conftest import clear_cache, make_document  # noqa: F401 (fixtures)
 from tests.factories import DocumentLibraryPageFactory, StandardPageFactory
-from tests.pages import issue_with_every_block, one_page_of_each_type
+from tests.pages import issue_with_every_block, legal_notice, one_page_of_each_type
 from tests.typography import typography_faults
 
 pytestmark = pytest.mark.django_db
@@ -57,15 +57,6 @@ def site_pages(home) -> None:
     ]
     for page in [
         contact,
-        LegalNoticePage(
-            title="Mentions légales",
-            slug="mentions-legales",
-            publisher_name="Préfecture de la région Hauts-de-France",
-            publisher_address="2 rue Jacquemars Giélée\n59000 Lille",
-            director_name="Le préfet de région",
-            host_name="Hébergeur",
-            host_address="1 rue de l'Hébergeur, Paris",
-        ),
         personal_data,
         AccessibilityStatementPage(
             title="Déclaration d'accessibilité",
@@ -79,6 +70,7 @@ def site_pages(home) -> None:
     ]:
         home.add_child(instance=page)
         page.save_revision().publish()
+    legal_notice(home)
     StandardPageFactory(parent=home, title="L'histoire du programme", slug="histoire")
 
 

@@ -47,3 +47,22 @@ def test_the_dev_site_is_prepared_twice_without_duplicates_and_every_page_render
         response = client.get(page.url)
         assert response.status_code == 200, page.url
         assert b'<html lang="fr">' in response.content
+
+
+@pytest.mark.django_db
+def test_the_letter_demo_is_idempotent_and_links_the_cites_that_exist(home_page):
+    from newsletter import demo
+    from newsletter.models import NewsletterIndexPage, NewsletterIssuePage
+    from renouveau.demo import child_page
+    from renouveau.models import StandardPage
+
+    # A stand-in for the cité page another app creates: the issue links to it by slug.
+    cite = child_page(home_page, StandardPage, slug="cite-saint-pierre", title="Cité Saint-Pierre")
+    demo.load(home_page)
+    demo.load(home_page)
+    assert NewsletterIssuePage.objects.count() == 1
+    issue = NewsletterIssuePage.objects.get()
+    article = next(b for b in issue.body if b.block_type == "article")
+    assert article.value["page"].pk == cite.pk
+    assert f'linktype="page" id="{cite.pk}"' in article.value["text"].source
+    assert NewsletterIndexPage.objects.get().show_in_menus
