@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from cites_pages.models import CityPage
 from newsletter.models import NewsletterIssuePage
+from tests.e2e.sites import build_cites
 
 pytestmark = pytest.mark.e2e
 
@@ -72,13 +73,14 @@ def photos(tmp_path):
 
 
 def test_an_image_without_alt_text_loses_nothing_in_an_issue_and_a_cite(
-    live_server, demo_site, admin_login, page, ses, settings, photos
+    live_server, letter, site_home, admin_login, page, ses, settings, photos
 ):
+    build_cites(site_home, count=1)  # the first has a timeline, a video and a photo
     settings.SITE_URL = live_server.url
     page.set_default_timeout(20_000)
     admin_login(page)
 
-    issue = NewsletterIssuePage.objects.get(number=2)
+    issue = letter
     page.goto(f"{live_server.url}/admin/pages/{issue.pk}/edit/")
     refused_then_fixed(page, "body", photos[0], "Façade de la cité")
     saved = NewsletterIssuePage.objects.get(pk=issue.pk).get_latest_revision().as_object()

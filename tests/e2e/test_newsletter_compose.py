@@ -13,18 +13,21 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
-from cites_pages.models import CityPage
-from newsletter.models import FRENCH_MONTHS, NewsletterIndexPage, NewsletterIssuePage
+from newsletter.models import FRENCH_MONTHS, NewsletterIssuePage
+from tests.e2e.sites import build_cites, index_for_search
+from tests.factories import NewsletterIndexPageFactory
 
 pytestmark = pytest.mark.e2e
 
 
 def test_a_new_issue_is_composed_and_tested_before_its_publication(
-    live_server, demo_site, admin_login, page, ses, browser, settings
+    live_server, site_home, admin_login, page, ses, browser, settings
 ):
     settings.SITE_URL = live_server.url  # the mail's links lead to this server
-    index = NewsletterIndexPage.objects.get()
-    city = CityPage.objects.live().exclude(intro="").order_by("title").first()
+    index = NewsletterIndexPageFactory(parent=site_home)
+    # Two cités whose titles share words: the chooser's search must find the right one.
+    city, _ = build_cites(site_home, count=2).cities
+    index_for_search()
     admin_login(page)
     page.goto(f"{live_server.url}/admin/pages/add/newsletter/newsletterissuepage/{index.pk}/")
     today = datetime.datetime.now(ZoneInfo("Europe/Paris")).date()

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from mailing.models import Campaign, CampaignEvent
+from tests.e2e.sites import legal_notice
 from tests.mailing.conftest import make_subscribers
 
 pytestmark = pytest.mark.e2e
@@ -19,7 +20,7 @@ PUBLIC_SITE = "https://www.renouveaubassinminier.fr"
 
 
 @pytest.fixture
-def flawed_issue(demo_site, settings):
+def flawed_issue(letter, settings):
     """N°3 as a hurried editor would write it: an image described « IMG_2041.JPG », a link that
     shows our address but leads to another site, a link to the editor's own computer, last
     year's webinar announced as the next one, and no preview text."""
@@ -36,13 +37,8 @@ def flawed_issue(demo_site, settings):
         hostname=urlsplit(PUBLIC_SITE).hostname, port=443
     )
     cache.clear()  # Wagtail's site root paths
-    n2 = NewsletterIssuePage.objects.get(number=2)
-    image = get_image_model().objects.filter(title__icontains="vicq").first()
-    image = image or get_image_model().objects.first()
-    body = [(b.block_type, b.value) for b in n2.body]
-    for block_type, value in body:  # the demo stores one absolute address, made for its server
-        if block_type == "call_to_action" and value["url"]:
-            value["url"] = PUBLIC_SITE + urlsplit(value["url"]).path
+    image = get_image_model().objects.first()
+    body = [(b.block_type, b.value) for b in letter.body]  # N°2: one block of each kind
     body += [
         ("image", {"image": image, "alt_text": "IMG_2041.JPG", "caption": "", "credit": "ERBM"}),
         (
@@ -166,18 +162,16 @@ def test_an_editor_is_told_where_and_how_to_fix_and_a_warning_needs_a_tick(
 
 
 def test_a_subscriber_gets_a_footer_that_says_who_and_why_and_headers_that_work(
-    live_server, demo_site, ses, settings, browser
+    live_server, letter, site_home, ses, settings, browser
 ):
-    from renouveau.legal import LegalNoticePage
-
+    notice = legal_notice(site_home)
     settings.SITE_URL = live_server.url
     settings.MAILING_MAX_SEND_RATE = 0
     settings.MAILING_REPLY_TO = "equipe@renouveaubassinminier.fr"
     from mailing.delivery import Segment, create_campaign, run_batch, start_campaign
-    from newsletter.models import NewsletterIssuePage
 
     [reader] = make_subscribers(1, prefix="lectrice.pied")
-    campaign = create_campaign(NewsletterIssuePage.objects.get(number=2), Segment())
+    campaign = create_campaign(letter, Segment())
     start_campaign(campaign)
     run_batch(campaign.pk, enqueue_next=False)
 
@@ -194,7 +188,6 @@ def test_a_subscriber_gets_a_footer_that_says_who_and_why_and_headers_that_work(
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
     # The reader opens the mail in a browser of their own: no cookie, no session.
-    notice = LegalNoticePage.objects.live().get()
     context = browser.new_context(viewport={"width": 600, "height": 900})
     assert context.cookies() == []
     reader_page = context.new_page()

@@ -1,29 +1,39 @@
-"""A visitor searches the demo site in a real browser."""
+"""A visitor searches the site in a real browser."""
 
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
-from wagtail.models import Collection
 
 from tests.e2e.axe import assert_accessible
+from tests.e2e.sites import build_cites, index_for_search, news_index
+from tests.factories import CaseStudyIndexPageFactory, CaseStudyPageFactory, NewsPageFactory
 
 pytestmark = pytest.mark.e2e
 
-CASE_STUDY = "Jardin citoyen, cité 5/12 à Sallaumines"
+CASE_STUDY = "Jardin partagé, cité des Acacias à Berlaimont"
 
 
 @pytest.fixture
-def demo_site(transactional_db):
-    """The demo content. A transactional test's flush also removes Wagtail's root collection
-    (made by its migrations), which the demo images need: make it again first."""
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-    call_command("load_demo_content", verbosity=0)
+def searchable(site_home):
+    """A cité, a case study about it whose text says « réhabilitation » (not « rénovation »),
+    and a news item about « rénovation » elsewhere, all in the search index."""
+    cites = build_cites(site_home, count=1)
+    CaseStudyPageFactory(
+        parent=CaseStudyIndexPageFactory(parent=site_home),
+        title=CASE_STUDY,
+        intro="La réhabilitation d'une friche en jardin, à la demande des habitants.",
+        cities=cites.cities,
+    )
+    NewsPageFactory(
+        parent=news_index(site_home),
+        title="La rénovation avance",
+        lead="Le chantier de rénovation des toitures avance.",
+    )
+    index_for_search()
 
 
-def test_a_visitor_searches_and_reaches_the_case_study(live_server, demo_site, page):
+def test_a_visitor_searches_and_reaches_the_case_study(live_server, searchable, page):
     csp_errors: list[str] = []
     page.on(
         "console",
@@ -32,15 +42,18 @@ def test_a_visitor_searches_and_reaches_the_case_study(live_server, demo_site, p
         ),
     )
     page.goto(live_server.url + "/")
-    page.get_by_role("searchbox", name="Rechercher sur le site").fill("rénovation Sallaumines")
+    page.get_by_role("searchbox", name="Rechercher sur le site").fill("rénovation Berlaimont")
     page.get_by_role("search").get_by_role("button", name="Rechercher").first.click()
 
-    expect(page).to_have_url(re.compile(r"/recherche/\?q=r%C3%A9novation\+Sallaumines$"))
+    expect(page).to_have_url(re.compile(r"/recherche/\?q=r%C3%A9novation\+Berlaimont$"))
     expect(page.locator("h1")).to_have_text("Rechercher sur le site")
-    expect(page.get_by_role("status")).to_contain_text("pour «\u00a0rénovation Sallaumines\u00a0»")
+    expect(page.get_by_role("status")).to_contain_text("pour «\u00a0rénovation Berlaimont\u00a0»")
+    # "réhabilitation" in the text counts as "rénovation": the case study has every word (the
+    # news item, « rénovation » without « Berlaimont », is left out); both words highlighted.
+    expect(page.get_by_role("status")).not_to_contain_text("Aucune page ne contient tous")
+    expect(page.locator(".search-result")).to_have_count(1)
     first = page.locator(".search-result").first
     expect(first.locator(".tag")).to_have_text("Retour d’expérience")
-    # "réhabilitation" in the text counts as "rénovation"; both words are highlighted.
     expect(first.locator("mark").first).to_be_visible()
     assert_accessible(page)
 
@@ -50,13 +63,13 @@ def test_a_visitor_searches_and_reaches_the_case_study(live_server, demo_site, p
 
 
 def test_autocomplete_suggests_titles_and_the_form_works_without_javascript(
-    live_server, demo_site, page, browser
+    live_server, searchable, page, browser
 ):
     page.set_default_timeout(10_000)
     page.goto(live_server.url + "/recherche/")
-    page.get_by_label("Mots recherchés").fill("Sallau")
+    page.get_by_label("Mots recherchés").fill("Berlai")
     options = page.locator("#search-suggestions option")
-    expect(options.first).to_have_attribute("value", re.compile("Sallaumines|5/12"))
+    expect(options.first).to_have_attribute("value", CASE_STUDY)
     assert CASE_STUDY in options.evaluate_all("nodes => nodes.map(n => n.value)")
 
     # Without JavaScript the form is a plain GET form (page.evaluate would hang: no axe here).
@@ -82,7 +95,7 @@ def test_autocomplete_suggests_titles_and_the_form_works_without_javascript(
     phone.close()
 
 
-def test_hostile_queries_are_shown_back_as_text(live_server, demo_site, page):
+def test_hostile_queries_are_shown_back_as_text(live_server, searchable, page):
     page.goto(
         live_server.url
         + "/recherche/?q=%3Cimg+src%3Dx+onerror%3Dalert(1)%3E%00%E2%80%AE&type=x&commune=y"
