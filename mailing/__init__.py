@@ -4,9 +4,10 @@ campaigns and per-recipient deliveries, SES bounce/complaint notifications.
 Layout, top to bottom (enforced by the mailing contract in pyproject.toml): wagtail_hooks,
 public_urls, apps, schedule → admin/ (staff views), views, forms → delivery/ (campaigns,
 sending, SES events, reports, cité alerts) → audience/ (subscribers, consent, preferences,
-follow, tokens, hygiene) → counters → models/ → addresses, conf.
+follow, tokens, hygiene) → counters → models/ → addresses.
 
-Settings (Django settings, or environment variables of the same name; all optional):
+Settings (their defaults in renouveau/settings/app_defaults.py, code reads `settings.X`; the
+environment sets the tunables DEPLOY.md lists):
 
 - MAILING_MAX_SEND_RATE: messages per second; unset = SES GetSendQuota's MaxSendRate, 0 = no
   limit. With REDIS_URL the limit is shared by all workers together (delivery/rate_limit.py);

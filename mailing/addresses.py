@@ -12,7 +12,7 @@ __all__ = ["absolute_url", "address_hash", "hash_ip", "normalize_email"]
 def address_hash(email: str) -> str:
     """Keyed hash (HMAC-SHA256, MAILING_SUPPRESSION_KEY or SECRET_KEY) of the normalised
     address: what the suppression list keeps of someone who left."""
-    key = getattr(settings, "MAILING_SUPPRESSION_KEY", "") or None
+    key = settings.MAILING_SUPPRESSION_KEY or None
     return salted_hmac(
         "mailing.suppression", normalize_email(email), secret=key, algorithm="sha256"
     ).hexdigest()

@@ -16,7 +16,7 @@ def ses_configuration_set(app_configs=None, **kwargs) -> list[checks.CheckMessag
     production = (getattr(settings, "SETTINGS_MODULE", "") or "").endswith(".production")
     if not production or settings.EMAIL_BACKEND != SES_BACKEND:
         return []
-    if getattr(settings, "AWS_SES_CONFIGURATION_SET", None):
+    if settings.AWS_SES_CONFIGURATION_SET:
         return []
     return [
         checks.Warning(

@@ -37,7 +37,7 @@ def cite_alerts() -> dict[str, int]:
 def weekly_cite_digests() -> dict[str, int]:
     """The week's news of followed cités, for those who chose a weekly digest: on
     MAILING_CITE_DIGEST_WEEKDAY (ISO, 5 = Friday), at the evening alert's time."""
-    if timezone.localdate().isoweekday() != getattr(settings, "MAILING_CITE_DIGEST_WEEKDAY", 5):
+    if timezone.localdate().isoweekday() != settings.MAILING_CITE_DIGEST_WEEKDAY:
         return {}
     return send_weekly_digests()
 
@@ -56,12 +56,12 @@ JOBS = [
     Job(
         "mailing-cite-alerts",
         cite_alerts,
-        daily_at=getattr(settings, "MAILING_CITE_ALERTS_AT", "17:30"),
+        daily_at=settings.MAILING_CITE_ALERTS_AT,
     ),
     Job(
         "mailing-cite-weekly-digests",
         weekly_cite_digests,
-        daily_at=getattr(settings, "MAILING_CITE_ALERTS_AT", "17:30"),
+        daily_at=settings.MAILING_CITE_ALERTS_AT,
     ),
     Job("mailing-list-hygiene", list_hygiene, daily_at="03:10"),
     Job("mailing-optin-reminders", remind_unconfirmed, daily_at="10:00"),

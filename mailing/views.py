@@ -40,21 +40,15 @@ from .models import Subscriber
 logger = logging.getLogger(__name__)
 
 
-def _rate(name: str, default: str) -> str:
-    return getattr(settings, name, default)
-
-
 def ip_limited(request: HttpRequest) -> bool:
     """Subscribing and following a cité share one budget per IP…"""
-    return abuse.ip_limited(
-        request, "mailing.subscribe.ip", _rate("MAILING_SUBSCRIBE_RATE_PER_IP", "10/h")
-    )
+    return abuse.ip_limited(request, "mailing.subscribe.ip", settings.MAILING_SUBSCRIBE_RATE_PER_IP)
 
 
 def _address_rate() -> str:
     # Enough for a person's normal use within the hour (subscribe, follow a few cités, come
     # back after « Tout arrêter »); the per-IP budget and the hourly caps stop floods.
-    return _rate("MAILING_SUBSCRIBE_RATE_PER_EMAIL", "6/h")
+    return settings.MAILING_SUBSCRIBE_RATE_PER_EMAIL
 
 
 def address_limited(request: HttpRequest) -> bool:

@@ -34,7 +34,7 @@ NO_ANSWER_SOURCE = "Sans réponse à la demande de renouvellement"
 
 
 def repermission_after() -> timedelta:
-    return timedelta(days=365 * int(getattr(settings, "MAILING_REPERMISSION_YEARS", 3)))
+    return timedelta(days=365 * int(settings.MAILING_REPERMISSION_YEARS))
 
 
 def renew_url(subscriber_id: int) -> str:

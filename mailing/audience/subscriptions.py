@@ -230,8 +230,8 @@ def confirmation_cap_reason(subscriber: Subscriber) -> str:
     return hourly_mail_cap_reason(
         recent,
         subscriber.email,
-        per_site=int(getattr(settings, "MAILING_CONFIRMATIONS_PER_HOUR", 200)),
-        per_domain=int(getattr(settings, "MAILING_CONFIRMATIONS_PER_DOMAIN_PER_HOUR", 50)),
+        per_site=int(settings.MAILING_CONFIRMATIONS_PER_HOUR),
+        per_domain=int(settings.MAILING_CONFIRMATIONS_PER_DOMAIN_PER_HOUR),
     )
 
 

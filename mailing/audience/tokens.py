@@ -47,10 +47,7 @@ def unsubscribe_url(subscriber_id: int) -> str:
 
 def unsubscribe_address() -> str:
     """The address of the List-Unsubscribe mailto: (MAILING_UNSUBSCRIBE_MAILTO or the sender)."""
-    address = (
-        getattr(settings, "MAILING_UNSUBSCRIBE_MAILTO", "")
-        or (parseaddr(settings.DEFAULT_FROM_EMAIL)[1])
-    )
+    address = settings.MAILING_UNSUBSCRIBE_MAILTO or (parseaddr(settings.DEFAULT_FROM_EMAIL)[1])
     return address.strip().lower()
 
 

@@ -28,7 +28,7 @@ from .deliveries import (
     recover_orphans,
     worker_identity,
 )
-from .health import BOUNCE_RATE_LIMIT, COMPLAINT_RATE_LIMIT, check_health
+from .health import check_health
 from .launch import launch_campaign
 from .sending import BatchResult, enqueue_batch, finish_if_complete, run_batch, send_campaign_batch
 from .steering import (
@@ -55,8 +55,6 @@ from .transport import (
 from .watchdog import recover_on_worker_start
 
 __all__ = [
-    "BOUNCE_RATE_LIMIT",
-    "COMPLAINT_RATE_LIMIT",
     "BatchResult",
     "CampaignError",
     "Progress",

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from email import message_from_bytes, policy
 from typing import Any
 
+from django.conf import settings
 from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import Count, F, Max, QuerySet
@@ -24,7 +25,6 @@ from renouveau.mime import build_personalised
 
 from ..audience.segments import segment_recipients
 from ..audience.tokens import personal_unsubscribe
-from ..conf import setting
 from ..counters import count_deliveries
 from ..models import Campaign, CampaignEvent, Delivery, SavedSegment, Subscriber
 from .links import track_links
@@ -239,7 +239,7 @@ def log_event(
     campaign_id = campaign.pk if isinstance(campaign, Campaign) else campaign
     message = message[:500]
     if coalesce:
-        since = timezone.now() - timedelta(seconds=setting("MAILING_EVENT_COALESCE_SECONDS", 600))
+        since = timezone.now() - timedelta(seconds=settings.MAILING_EVENT_COALESCE_SECONDS)
         if CampaignEvent.objects.filter(
             campaign_id=campaign_id, kind=kind, message=message, at__gte=since
         ).exists():
@@ -330,7 +330,7 @@ def progress(campaign: Campaign) -> Progress:
     if campaign.started_at and campaign.status == Campaign.Status.SENDING and result.remaining:
         last = campaign.deliveries.aggregate(last=Max("sent_at"))["last"]
         last = max(filter(None, [last, campaign.started_at, campaign.health_window_from]))
-        if timezone.now() - last > timedelta(seconds=setting("MAILING_ESTIMATE_STALE_SECONDS", 60)):
+        if timezone.now() - last > timedelta(seconds=settings.MAILING_ESTIMATE_STALE_SECONDS):
             result.stalled_since = last
             return result
     if campaign.started_at and sent and campaign.status == Campaign.Status.SENDING:

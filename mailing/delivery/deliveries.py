@@ -26,12 +26,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from ..conf import setting
 from ..models import Campaign, Delivery, Subscriber
 from .transport import Recipient, SendOutcome
 
@@ -61,7 +61,7 @@ def process_is_gone(claimed_by: str) -> bool:
 
 
 def lease() -> timedelta:
-    return timedelta(seconds=setting("MAILING_CLAIM_LEASE_SECONDS", 600))
+    return timedelta(seconds=settings.MAILING_CLAIM_LEASE_SECONDS)
 
 
 @dataclass

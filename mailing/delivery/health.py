@@ -23,20 +23,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from ..conf import setting
 from ..models import Campaign, Delivery, Subscriber
 from .campaigns import CampaignEvent, log_event, pause_campaign
 
 logger = logging.getLogger(__name__)
 
-BOUNCE_RATE_LIMIT = 0.02  # SES puts accounts under review at 5 %
-COMPLAINT_RATE_LIMIT = 0.0008  # … and at 0.1 %
-OVERRIDE_BOUNCE_LIMIT = 0.05  # after « Reprendre malgré les rebonds »: SES's own levels
-OVERRIDE_COMPLAINT_LIMIT = 0.001
-DOMAIN_BOUNCE_LIMIT = 0.10
 SUPPRESSED = [
     Subscriber.Status.BOUNCED,
     Subscriber.Status.COMPLAINED,
@@ -54,7 +49,7 @@ def window(campaign: Campaign):
     recent = Delivery.objects.filter(campaign=campaign, status=Delivery.Status.SENT)
     if since:
         recent = recent.filter(sent_at__gte=since)
-    size = int(setting("MAILING_HEALTH_WINDOW", 1000))
+    size = int(settings.MAILING_HEALTH_WINDOW)
     ids = recent.order_by("-sent_at").values("pk")[:size]
     return Delivery.objects.filter(pk__in=ids)
 
@@ -90,18 +85,14 @@ def check_health(campaign_id: int) -> str | None:
     if campaign.status != Campaign.Status.SENDING:
         return None
     health = measure(campaign)
-    if health.sent < setting("MAILING_HEALTH_MIN_SENT", 100):
+    if health.sent < settings.MAILING_HEALTH_MIN_SENT:
         return None
     reason = None
-    bounce_limit = setting("MAILING_BOUNCE_RATE_LIMIT", BOUNCE_RATE_LIMIT)
-    complaint_limit = setting("MAILING_COMPLAINT_RATE_LIMIT", COMPLAINT_RATE_LIMIT)
+    bounce_limit = settings.MAILING_BOUNCE_RATE_LIMIT
+    complaint_limit = settings.MAILING_COMPLAINT_RATE_LIMIT
     if campaign.health_override_at:  # staff chose to go on: only SES's own levels stop it
-        bounce_limit = max(
-            bounce_limit, setting("MAILING_OVERRIDE_BOUNCE_LIMIT", OVERRIDE_BOUNCE_LIMIT)
-        )
-        complaint_limit = max(
-            complaint_limit, setting("MAILING_OVERRIDE_COMPLAINT_LIMIT", OVERRIDE_COMPLAINT_LIMIT)
-        )
+        bounce_limit = max(bounce_limit, settings.MAILING_OVERRIDE_BOUNCE_LIMIT)
+        complaint_limit = max(complaint_limit, settings.MAILING_OVERRIDE_COMPLAINT_LIMIT)
     if health.bounce_rate > bounce_limit:
         reason = (
             f"Pause automatique : taux de rebonds de {_percent(health.bounce_rate, 1)} sur les "
@@ -143,9 +134,9 @@ class DomainCause:
 def domain_in_cause(sent: int, bounces: int) -> bool:
     """A bad domain rather than a bad list: enough sends and bounces there, at a high rate."""
     return (
-        sent >= setting("MAILING_DOMAIN_MIN_SENT", 3)
-        and bounces >= setting("MAILING_DOMAIN_MIN_BOUNCES", 2)
-        and bounces / sent > setting("MAILING_DOMAIN_BOUNCE_LIMIT", DOMAIN_BOUNCE_LIMIT)
+        sent >= settings.MAILING_DOMAIN_MIN_SENT
+        and bounces >= settings.MAILING_DOMAIN_MIN_BOUNCES
+        and bounces / sent > settings.MAILING_DOMAIN_BOUNCE_LIMIT
     )
 
 

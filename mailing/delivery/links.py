@@ -46,7 +46,7 @@ def first_click_of_client(link_id: int, ip: str, user_agent: str) -> bool:
     """True the first time in CLICK_WINDOW_SECONDS that this client (a keyed hash of its IP and
     user agent: CLICK_HASH_KEY, else SECRET_KEY) follows this link; so that one client cannot
     inflate a count. Only the hash is kept, in the cache, and only for that hour."""
-    secret = getattr(settings, "CLICK_HASH_KEY", "") or settings.SECRET_KEY
+    secret = settings.CLICK_HASH_KEY or settings.SECRET_KEY
     client = salted_hmac("mailing.click", f"{ip}|{user_agent}", secret=secret, algorithm="sha256")
     key = f"click:{link_id}:{client.hexdigest()[:32]}"
     return cache.add(key, 1, timeout=CLICK_WINDOW_SECONDS)

@@ -8,7 +8,6 @@ deliveries left UNCERTAIN by a crashed worker.
 
 import json
 import logging
-import os
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -42,14 +41,7 @@ class Outcome:
 
 
 def allowed_topic_arns() -> list[str]:
-    configured = getattr(settings, "MAILING_SNS_TOPIC_ARNS", None)
-    if configured is None:
-        configured = [
-            arn.strip()
-            for arn in os.environ.get("MAILING_SNS_TOPIC_ARNS", "").split(",")
-            if arn.strip()
-        ]
-    return list(configured)
+    return list(settings.MAILING_SNS_TOPIC_ARNS)
 
 
 def handle_sns_request(body: bytes) -> Outcome:
@@ -142,8 +134,8 @@ def apply_ses_event(payload: dict[str, Any]) -> None:
 
 def soft_bounce_rule() -> tuple[int, timedelta]:
     """How many soft bounces within how many days suppress an address (3 within 30 days)."""
-    limit = int(getattr(settings, "MAILING_SOFT_BOUNCE_LIMIT", 3))
-    days = int(getattr(settings, "MAILING_SOFT_BOUNCE_WINDOW_DAYS", 30))
+    limit = int(settings.MAILING_SOFT_BOUNCE_LIMIT)
+    days = int(settings.MAILING_SOFT_BOUNCE_WINDOW_DAYS)
     return limit, timedelta(days=days)
 
 

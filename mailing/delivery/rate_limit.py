@@ -63,7 +63,7 @@ class SharedRateLimiter:
 def shared_limiter(rate: float | None, fallback: Limiter) -> Limiter:
     """The deployment-wide limiter when a shared cache exists and there is a limit; else the
     per-process `fallback`."""
-    url = getattr(settings, "REDIS_URL", "")
+    url = settings.REDIS_URL
     if not rate or not url:
         return fallback
     return SharedRateLimiter(rate, url, fallback)

@@ -16,9 +16,8 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
-
-from ..conf import setting
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +37,7 @@ def db_retry(step: Callable[[], T], what: str, *, patience: float | None = None)
     """Run `step`; on a lost or refused connection, retry it on a fresh one with backoff for
     up to `patience` seconds (MAILING_DB_RETRY_SECONDS, 300 by default), then re-raise."""
     if patience is None:
-        patience = float(setting("MAILING_DB_RETRY_SECONDS", 300))
+        patience = float(settings.MAILING_DB_RETRY_SECONDS)
     deadline = time.monotonic() + patience
     delay = 0.5
     attempt = 0

@@ -15,12 +15,12 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from django_tasks import task
 from django_tasks.backends.immediate import ImmediateBackend
 
-from ..conf import setting
 from ..models import Campaign, CampaignEvent, Delivery
 from .campaigns import log_event, pause_campaign, refresh_counters
 from .deliveries import (
@@ -151,7 +151,7 @@ def run_batch(campaign_id: int, *, enqueue_next: bool = True) -> BatchResult:
     # at 50 kept the worker below a bare boto3 loop; a bigger batch risks nothing more (claims
     # of a killed worker are released, only in-flight messages become uncertain).
     batch = db_retry(
-        lambda: claim_batch(campaign, setting("MAILING_BATCH_SIZE", 200), me), "claiming a batch"
+        lambda: claim_batch(campaign, settings.MAILING_BATCH_SIZE, me), "claiming a batch"
     )
     result.claimed = len(batch)
     if not batch:

@@ -43,7 +43,6 @@ from renouveau.mime import MimeSkeleton, build_personalised
 from renouveau.mime import skeleton as mime_skeleton
 
 from ..audience.tokens import personal_unsubscribe
-from ..conf import setting
 from ..models import Campaign
 from .rate_limit import shared_limiter
 from .sections import has_parts, parse_key, splice
@@ -57,7 +56,7 @@ logger = logging.getLogger(__name__)
 def ses_max_send_rate() -> float | None:
     """The account's maximum rate: MAILING_MAX_SEND_RATE if set (0 = no limit), else SES's
     GetSendQuota (SES v1 API; SES v2's GetAccount gives the same figure)."""
-    configured = setting("MAILING_MAX_SEND_RATE", None)  # 0: no limit
+    configured = settings.MAILING_MAX_SEND_RATE  # 0: no limit
     if configured is not None:
         return float(configured) or None
     if not uses_ses():
@@ -263,7 +262,7 @@ def _settings_changed(setting: str, **kwargs: Any) -> None:
 def concurrency() -> int:
     """SES calls in flight per worker: also the most deliveries a killed worker leaves
     uncertain."""
-    return max(1, int(setting("MAILING_CONCURRENCY", 4)))
+    return max(1, int(settings.MAILING_CONCURRENCY))
 
 
 def limiter() -> RateLimiter:
@@ -431,8 +430,8 @@ def send_with_retries(
     connection refused) with exponential backoff; an attempt that may have been sent (read
     timeout, 5xx after the request was read) is never repeated, and an account-wide refusal
     is returned at once (the campaign pauses)."""
-    attempts = setting("MAILING_MAX_ATTEMPTS", 5)
-    delay = setting("MAILING_RETRY_BASE_DELAY", 0.5)
+    attempts = settings.MAILING_MAX_ATTEMPTS
+    delay = settings.MAILING_RETRY_BASE_DELAY
     rate = state.limiter()
     outcome, error = SendOutcome.RETRY_LATER, ""
     for attempt in range(attempts):

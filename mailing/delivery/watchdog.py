@@ -25,10 +25,10 @@ import logging
 from datetime import timedelta
 
 import django_rq
+from django.conf import settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from ..conf import setting
 from ..models import Campaign, CampaignEvent, Delivery
 from .campaigns import log_event
 from .deliveries import recover_dead_claims
@@ -72,7 +72,7 @@ def _minutes(seconds: float) -> str:
 def retry_account_pauses(now) -> int:
     """Campaigns paused because SES refused the whole account, paused for long enough: start
     them again (the first answers tell whether SES accepts mail again)."""
-    wait = timedelta(seconds=float(setting("MAILING_ACCOUNT_RETRY_SECONDS", 300)))
+    wait = timedelta(seconds=float(settings.MAILING_ACCOUNT_RETRY_SECONDS))
     retried = 0
     for campaign in Campaign.objects.filter(
         status=Campaign.Status.PAUSED,
@@ -94,7 +94,7 @@ def retry_account_pauses(now) -> int:
 
 def watchdog(*, stalled_after: float | None = None) -> dict[str, int]:
     """Recover dead claims, close finished campaigns, re-queue stalled ones."""
-    stall = float(setting("MAILING_STALL_SECONDS", 180))
+    stall = float(settings.MAILING_STALL_SECONDS)
     if stalled_after is None:
         stalled_after = stall
     report = {"uncertain": 0, "released": 0, "finished": 0, "requeued": 0}
