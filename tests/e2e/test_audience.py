@@ -114,3 +114,72 @@ def test_an_editor_sends_a_letter_to_the_elus_of_an_epci(
     assert received == sorted(subscriber.email for subscriber in elus)
     campaign.refresh_from_db()
     assert campaign.status == "done" and campaign.sent_count == 3
+
+
+def test_an_editor_previews_imports_and_reimports_a_partner_list(
+    site_on_live_server, places, editor, admin_login, page
+):
+    from mailing.models import Subscriber, SubscriberImport
+    from tests.typography import as_typed
+
+    partner_list = (
+        "email;source_consentement;date_consentement;listes;profil;communes\n"
+        "maire.avion@example.org;Fiche papier, conseil communautaire;12/05/2026;lettre;élu;Avion\n"
+        "dgs.lievin@example.org;Liste CA Lens-Liévin;2026-04-01;webinaires;élu;Liévin\n"
+        "sans.source@example.org;;12/05/2026;lettre;;\n"
+        'habitante@example.org;Stand, fête de la cité;03/06/2026;"lettre; webinaires";;\n'
+        "pas-une-adresse;Fiche papier;12/05/2026;lettre;;\n"
+    ).encode()
+    url = site_on_live_server.url
+    admin_login(page)
+    page.goto(f"{url}/admin/mailing/subscriber/")
+    page.get_by_role("link", name="Importer un CSV").click()
+
+    def preview() -> None:
+        page.get_by_label("Fichier CSV").set_input_files(
+            {"name": "partenaires.csv", "mimeType": "text/csv", "buffer": partner_list}
+        )
+        page.get_by_label("Description du fichier (facultatif)").fill("Liste CA Lens-Liévin")
+        page.get_by_role("button", name="Voir l’aperçu").click()
+        expect(page.locator("h1")).to_contain_text("Aperçu de l’import")
+
+    preview()
+    counts = as_typed(page.locator("#import-preview-counts").inner_text())
+    assert "3 nouvel(s) abonné(s)" in counts and "2 ligne(s) écartée(s)" in counts
+    rows = page.locator("#import-rejected tbody tr")
+    expect(rows).to_have_count(2)
+    assert as_typed(rows.nth(0).inner_text()).split("\t") == [
+        "4",
+        "sans.source@example.org",
+        "Source du consentement manquante.",
+    ]
+    assert as_typed(rows.nth(1).inner_text()).split("\t")[0::2] == ["6", "Adresse non valide."]
+    assert not Subscriber.objects.exists()  # a preview writes nothing
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Confirmer l’import").click()
+    expect(page.locator("#import-result")).to_be_visible()
+    assert as_typed(page.locator("#import-result").inner_text()) == (
+        "3 abonné(s) créé(s), 0 déjà connu(s), 2 ligne(s) écartée(s)."
+    )
+    assert_accessible(page)
+    dgs = Subscriber.objects.get(email="dgs.lievin@example.org")
+    assert (dgs.newsletter, dgs.webinar_announcements) == (False, True)
+
+    # The same file again: every person already known, nobody created twice.
+    preview()
+    counts = as_typed(page.locator("#import-preview-counts").inner_text())
+    assert "0 nouvel(s) abonné(s)" in counts and "3 adresse(s) déjà connue(s)" in counts
+    expect(page.locator("#import-rejected")).to_contain_text("Déjà abonné.")
+    page.get_by_role("button", name="Confirmer l’import").click()
+    assert as_typed(page.locator("#import-result").inner_text()) == (
+        "0 abonné(s) créé(s), 3 déjà connu(s), 2 ligne(s) écartée(s)."
+    )
+    assert Subscriber.objects.count() == 3
+    assert dgs.consents.count() == 1
+    assert list(SubscriberImport.objects.values_list("created_count", flat=True)) == [0, 3]
+
+    # The subscriber's page shows where the person came from.
+    page.goto(f"{url}/admin/mailing/abonnes/{dgs.pk}/")
+    expect(page.locator("#subscriber-import")).to_contain_text("partenaires.csv")
+    expect(page.locator("#subscriber-consent")).to_contain_text("Liste CA Lens-Liévin")
