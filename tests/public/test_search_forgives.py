@@ -2,21 +2,43 @@
 found on SQLite too, clean excerpts, type filter in a visitor's words."""
 
 import html
-import io
 
 import pytest
-from django.core.management import call_command
 
 from search.searching import run_search
 from search.text import clean_text, light_stem
+from tests.factories import NewsPageFactory, StandardPageFactory
+from tests.search.conftest import update_index
+from tests.sites import build_programme
 from tests.typography import as_typed
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(db):
-    call_command("load_demo_content", stdout=io.StringIO())
+def site(home_page):
+    """The programme (tests/sites.py), its news index described in words with « cité », and a
+    page and a news item whose words the tests look for."""
+    from cites_pages.models import NewsIndexPage
+
+    build_programme(home_page)
+    NewsIndexPage.objects.filter().update(intro="Les nouvelles des cités du programme.")
+    StandardPageFactory(
+        parent=home_page,
+        title="Le programme",
+        body=[
+            (
+                "paragraph",
+                "<p>Des logements mieux isolés : la rénovation des cités avec leurs habitants.</p>",
+            )
+        ],
+    )
+    NewsPageFactory(
+        parent=NewsIndexPage.objects.get(),
+        title="Réunion publique à Lens",
+        lead="Les habitants de la cité rencontrent les élus de Lens-Liévin.",
+    )
+    update_index()
 
 
 def page_text(client, query: str) -> str:
@@ -25,7 +47,7 @@ def page_text(client, query: str) -> str:
     return html.unescape(response.content.decode())
 
 
-def test_a_misspelt_word_is_corrected_and_its_results_shown(demo, client):
+def test_a_misspelt_word_is_corrected_and_its_results_shown(site, client):
     text = page_text(client, "logemnts")
     assert "Aucun résultat pour «\u00a0logemnts\u00a0». Vouliez-vous dire «\u00a0" in text
     assert '<a href="/recherche/?q=logements">logements</a>\u00a0»\u00a0?' in text
@@ -40,7 +62,7 @@ def test_a_misspelt_word_is_corrected_and_its_results_shown(demo, client):
     assert run_search({"q": "zzyzx"}, record_hit=False).suggestion == ""
 
 
-def test_other_forms_of_a_word_are_found(demo):
+def test_other_forms_of_a_word_are_found(site):
     # « des logements mieux isolés » is found by « isolation » (on SQLite, without a stemmer).
     outcome = run_search({"q": "isolation"}, record_hit=False)
     assert outcome.total >= 1
@@ -49,7 +71,7 @@ def test_other_forms_of_a_word_are_found(demo):
     assert light_stem("logement") == "logement"
 
 
-def test_excerpts_have_no_leftovers(demo):
+def test_excerpts_have_no_leftovers(site):
     outcome = run_search({"q": "Lens"}, record_hit=False)
     assert outcome.total >= 1
     for result in outcome.results:
@@ -63,7 +85,7 @@ def test_excerpts_have_no_leftovers(demo):
     assert clean_text(repeated) == "Une cité de Vieux-Condé rénovée. Visite."
 
 
-def test_the_type_filter_speaks_like_a_visitor(demo, client):
+def test_the_type_filter_speaks_like_a_visitor(site, client):
     text = page_text(client, "cité")
     assert ">Actualités</option>" in text
     assert ">Cités</option>" in text

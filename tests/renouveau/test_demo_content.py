@@ -3,7 +3,7 @@ import html
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 
 def counts() -> tuple[int, int, int]:
@@ -16,10 +16,12 @@ def counts() -> tuple[int, int, int]:
 def test_the_dev_site_is_prepared_twice_without_duplicates_and_every_page_renders(client, settings):
     """`make run`'s one set-up step (migrate, demo content, local admin) can run again."""
     settings.DEBUG = True  # the local admin account is refused outside development
+    settings.SITE_URL = "http://127.0.0.1:8811"  # `PORT=8811 make run`
     call_command("prepare_dev_site", verbosity=0)
     first = counts()
     call_command("prepare_dev_site", verbosity=0)
     assert counts() == first
+    assert Site.objects.get(is_default_site=True).root_url == "http://127.0.0.1:8811"
     assert get_user_model().objects.get(username="admin").is_superuser
     settings.DEBUG = False
     # The seeds' cités, at the addresses other apps' demo content links to.
@@ -66,3 +68,17 @@ def test_the_letter_demo_is_idempotent_and_links_the_cites_that_exist(home_page)
     assert article.value["page"].pk == cite.pk
     assert f'linktype="page" id="{cite.pk}"' in article.value["text"].source
     assert NewsletterIndexPage.objects.get().show_in_menus
+
+
+def test_demo_font_draws_accented_letters():
+    from PIL import ImageFont
+
+    from renouveau.demo import demo_font
+
+    missing = bytes(ImageFont.load_default(44).getmask("é"))  # Pillow's font: a box
+    assert bytes(ImageFont.load_default(44).getmask("\u4e00")) == missing
+    font = demo_font(44)
+    box = bytes(font.getmask("\u4e00"))
+    for letter in "éèàçÉœ":
+        assert bytes(font.getmask(letter)) != box, letter
+    assert bytes(font.getmask("é")) != bytes(font.getmask("e"))

@@ -1,10 +1,10 @@
 """Issue 12 item 6: a private, draft or expired page appears in no public listing, filter, feed,
 sitemap, search result, suggestion, map, export or newsletter teaser.
 
-The demo content is loaded; then a copy of a cité, a news item, a webinar and a case study,
-all named « Tartempion » and linked to a library document, is made private, unpublished or
-expired (expiry as the scheduler's `publish_scheduled` job applies it), and every public surface
-is read."""
+A programme is built (tests/sites.py, with a letter and a document library); then a copy of a
+cité, a news item, a webinar and a case study, all named « Tartempion » and linked to a library
+document, is made private, unpublished or expired (expiry as the scheduler's `publish_scheduled`
+job applies it), and every public surface is read."""
 
 from datetime import timedelta
 
@@ -14,6 +14,7 @@ from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.rich_text import RichText
 
+from tests.documents.conftest import make_document  # noqa: F401 (fixture)
 from tests.typography import as_typed
 
 pytestmark = pytest.mark.django_db
@@ -94,12 +95,18 @@ def _surfaces() -> list[str]:
 
 
 @pytest.mark.parametrize("state", ["private", "draft", "expired"])
-def test_hidden_pages_appear_on_no_public_surface(client, state):
+def test_hidden_pages_appear_on_no_public_surface(client, state, home_page, make_document):  # noqa: F811
     from documents.models import LibraryDocument
     from newsletter.models import NewsletterIssuePage
     from newsletter.rendering import render_issue
+    from tests.factories import DocumentLibraryPageFactory
+    from tests.pages import issue_with_every_block
+    from tests.sites import build_programme
 
-    call_command("load_demo_content")
+    build_programme(home_page)
+    issue_with_every_block(home_page)
+    DocumentLibraryPageFactory(parent=home_page, show_in_menus=True)
+    make_document("Le guide de la rénovation")
     secret_pages = _copies()
     for document in LibraryDocument.objects.all():
         document.related_pages.add(*secret_pages)

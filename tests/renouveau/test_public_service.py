@@ -1,5 +1,5 @@
 """Issue 16, server side: legal pages, accessibility status, video embeds, social cards and
-JSON-LD, form pages, newsletter sign-up, French admin names, demo font."""
+JSON-LD, form pages, newsletter sign-up, French admin names."""
 
 import json
 from html import unescape
@@ -11,9 +11,13 @@ from django.test import Client
 from wagtail.models import Task, Workflow
 
 from renouveau.accessibility import AccessibilityCriterion, AccessibilityStatementPage
-from renouveau.demo import child_page
 from renouveau.demo_legal import load as load_legal_pages
-from renouveau.models import StandardPage
+from tests.factories import (
+    NewsIndexPageFactory,
+    NewsPageFactory,
+    SiteImageFactory,
+    StandardPageFactory,
+)
 from tests.pages import city_without_dwellings_count
 from tests.typography import as_typed
 
@@ -135,8 +139,8 @@ def test_accessibility_status_is_computed_from_the_audit_grid(legal_site, client
 
 @pytest.mark.django_db
 def test_html_site_map_lists_the_pages_and_the_footer_links_it(legal_site, client: Client):
-    section = child_page(legal_site, StandardPage, slug="le-programme", title="Le programme")
-    child_page(section, StandardPage, slug="signataires", title="Les signataires")
+    section = StandardPageFactory(parent=legal_site, slug="le-programme", title="Le programme")
+    StandardPageFactory(parent=section, slug="signataires", title="Les signataires")
     html = unescape(client.get("/plan-du-site/").content.decode())
     assert (
         '<a href="/le-programme/">Le programme</a><ul><li><a href="/le-programme/signataires/">'
@@ -147,9 +151,8 @@ def test_html_site_map_lists_the_pages_and_the_footer_links_it(legal_site, clien
 
 @pytest.mark.django_db
 def test_videos_load_nothing_from_the_provider_until_asked(home_page, client: Client):
-    child_page(
-        home_page,
-        StandardPage,
+    StandardPageFactory(
+        parent=home_page,
         slug="videos",
         title="Vidéos",
         body=[
@@ -183,12 +186,9 @@ def test_video_block_refuses_an_unknown_address():
 
 @pytest.mark.django_db
 def test_pages_carry_social_cards_canonical_and_json_ld(home_page, client: Client, settings):
-    from renouveau.demo import placeholder_image
-
-    image = placeholder_image("Cité Bruno", description="La cité Bruno", credit="Crédit CAHC")
-    child_page(
-        home_page,
-        StandardPage,
+    image = SiteImageFactory(description="La cité Bruno", credit="Crédit CAHC")
+    StandardPageFactory(
+        parent=home_page,
         slug="partage",
         title="Une page partagée",
         teaser_text="Le résumé que LinkedIn affiche.",
@@ -216,12 +216,9 @@ def test_pages_carry_social_cards_canonical_and_json_ld(home_page, client: Clien
 def test_news_items_are_news_articles(home_page, client: Client, settings):
     import datetime
 
-    from cites_pages.models import NewsIndexPage, NewsPage
-
-    index = child_page(home_page, NewsIndexPage, slug="actualites", title="Actualités")
-    child_page(
-        index,
-        NewsPage,
+    index = NewsIndexPageFactory(parent=home_page)
+    NewsPageFactory(
+        parent=index,
         slug="chantier",
         title="Le chantier de la cité Nouméa commence",
         lead="Les travaux débutent lundi.",
@@ -273,24 +270,10 @@ def test_admin_names_of_workflow_and_groups_are_french(home_page, client: Client
 
     user = get_user_model().objects.create_superuser("chef", "chef@example.org", "x-Long-pass-1")
     client.force_login(user)
-    page = child_page(home_page, StandardPage, slug="a-valider", title="À valider")
+    page = StandardPageFactory(parent=home_page, slug="a-valider", title="À valider")
     html = unescape(client.get(f"/admin/pages/{page.pk}/edit/").content.decode())
     assert "Validation par les modérateurs" in html
     assert "Moderators approval" not in html
-
-
-def test_demo_font_draws_accented_letters():
-    from PIL import ImageFont
-
-    from renouveau.demo import demo_font
-
-    missing = bytes(ImageFont.load_default(44).getmask("é"))  # Pillow's font: a box
-    assert bytes(ImageFont.load_default(44).getmask("\u4e00")) == missing
-    font = demo_font(44)
-    box = bytes(font.getmask("\u4e00"))
-    for letter in "éèàçÉœ":
-        assert bytes(font.getmask(letter)) != box, letter
-    assert bytes(font.getmask("é")) != bytes(font.getmask("e"))
 
 
 @pytest.fixture

@@ -34,13 +34,6 @@ def test_sync_site_url_points_the_site_record_and_every_full_url_at_site_url(
     assert "localhost" not in sitemap
 
 
-def test_the_demo_loader_and_migrate_keep_the_record_in_line(home_page, settings):
-    settings.SITE_URL = "http://127.0.0.1:8811"
-    call_command("load_demo_content", verbosity=0)
-    site = Site.objects.get(is_default_site=True)
-    assert site.root_url == "http://127.0.0.1:8811"
-
-
 @pytest.mark.django_db(transaction=True)  # the subprocess must see the data and the file
 def test_make_run_on_another_port_gives_links_on_that_port(home_page):
     """`PORT=8811 make run` exports SITE_URL=http://127.0.0.1:8811: a real subprocess with that
