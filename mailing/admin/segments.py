@@ -48,9 +48,17 @@ def count_label(count: int) -> str:
     return f"{number}{NBSP}destinataire{plural_suffix(count)}"
 
 
-def _choice_error(what: str) -> dict[str, str]:
+def _boxes(label: str, queryset, what: str, help_text: str) -> forms.ModelMultipleChoiceField:
+    """Reference records to tick (none ticked: no condition on them)."""
     message = f"{what} n’existe pas ou plus{NBSP}: rechargez la page."
-    return {"invalid_choice": message, "invalid_pk_value": message}
+    return forms.ModelMultipleChoiceField(
+        label=label,
+        queryset=queryset,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=help_text,
+        error_messages={"invalid_choice": message, "invalid_pk_value": message},
+    )
 
 
 class SegmentForm(WagtailAdminModelForm):
@@ -72,31 +80,25 @@ class SegmentForm(WagtailAdminModelForm):
         help_text=f"Aucun coché{NBSP}: tous les profils. Plusieurs cochés{NBSP}: l’un ou l’autre.",
         error_messages={"invalid_choice": f"Ce profil n’existe pas{NBSP}: rechargez la page."},
     )
-    communes = forms.ModelMultipleChoiceField(
-        label="Communes",
-        queryset=Commune.objects.order_by("name"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Les abonnés qui ont déclaré l’une de ces communes d’intérêt.",
-        error_messages=_choice_error("Cette commune"),
+    communes = _boxes(
+        "Communes",
+        Commune.objects.order_by("name"),
+        "Cette commune",
+        "Les abonnés qui ont déclaré l’une de ces communes d’intérêt.",
     )
-    epcis = forms.ModelMultipleChoiceField(
-        label="Intercommunalités (EPCI)",
-        queryset=EPCI.objects.order_by("name"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=f"Les abonnés qui ont déclaré une commune de l’une de ces intercommunalités. "
-        f"Communes et intercommunalités s’additionnent (c’est le même critère{NBSP}: le lieu).",
-        error_messages=_choice_error("Cette intercommunalité"),
+    epcis = _boxes(
+        "Intercommunalités (EPCI)",
+        EPCI.objects.order_by("name"),
+        "Cette intercommunalité",
+        "Les abonnés qui ont déclaré une commune de l’une de ces intercommunalités. Communes et "
+        f"intercommunalités s’additionnent (c’est le même critère{NBSP}: le lieu).",
     )
-    cites = forms.ModelMultipleChoiceField(
-        label="Cités suivies",
-        queryset=CityPage.objects.order_by("title"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=f"Les abonnés qui suivent l’une de ces cités. Chaque critère rempli restreint "
-        f"le segment{NBSP}: par exemple les élus ET de la CA Lens-Liévin.",
-        error_messages=_choice_error("Cette cité"),
+    cites = _boxes(
+        "Cités suivies",
+        CityPage.objects.order_by("title"),
+        "Cette cité",
+        "Les abonnés qui suivent l’une de ces cités. Chaque critère rempli restreint le "
+        f"segment{NBSP}: par exemple les élus ET de la CA Lens-Liévin.",
     )
 
     class Meta:

@@ -57,6 +57,17 @@ def audience(places):
     return {"elus": elus, "ailleurs": ailleurs, "habitant": habitant, "webinaires": webinaires}
 
 
+def typed(name: str, *profiles: str, epcis=(), **extra) -> dict:
+    """What an editor types in the segment form."""
+    return {
+        "name": name,
+        "mailing_list": "newsletter",
+        "profiles": list(profiles),
+        "epcis": [epci.pk for epci in epcis],
+        **extra,
+    }
+
+
 def count(client, **params):
     response = client.get(COUNT, {"mailing_list": "newsletter", **params})
     assert response.status_code == 200, response.content
@@ -112,15 +123,7 @@ def test_create_edit_and_delete_in_the_admin(staff, places, audience):
     assert 'aria-live="polite"' in html and ">Compter</button>" in html
     assert "mailing/segment-count.js" in html
 
-    created = staff.post(
-        f"{INDEX}create/",
-        {
-            "name": "Élus de la CA Lens-Liévin",
-            "mailing_list": "newsletter",
-            "profiles": ["elu"],
-            "epcis": [lens.pk],
-        },
-    )
+    created = staff.post(f"{INDEX}create/", typed("Élus de la CA Lens-Liévin", "elu", epcis=[lens]))
     assert created.status_code == 302
     segment = SavedSegment.objects.get(name="Élus de la CA Lens-Liévin")
     assert segment.profiles == ["elu"] and list(segment.epcis.all()) == [lens]
@@ -132,12 +135,7 @@ def test_create_edit_and_delete_in_the_admin(staff, places, audience):
     assert "3\u00a0destinataires" in edit
     edited = staff.post(
         f"{INDEX}edit/{segment.pk}/",
-        {
-            "name": "Élus et habitants de la CA Lens-Liévin",
-            "mailing_list": "newsletter",
-            "profiles": ["elu", "habitant"],
-            "epcis": [lens.pk],
-        },
+        typed("Élus et habitants de la CA Lens-Liévin", "elu", "habitant", epcis=[lens]),
     )
     assert edited.status_code == 302
     segment.refresh_from_db()
@@ -157,16 +155,7 @@ def test_create_edit_and_delete_in_the_admin(staff, places, audience):
 
 def test_compter_without_javascript_counts_and_saves_nothing(staff, places, audience):
     lens = places["lens"]
-    response = staff.post(
-        f"{INDEX}create/",
-        {
-            "name": "",
-            "mailing_list": "newsletter",
-            "profiles": ["elu"],
-            "epcis": [lens.pk],
-            "count": "1",
-        },
-    )
+    response = staff.post(f"{INDEX}create/", typed("", "elu", epcis=[lens], count="1"))
     html = response.content.decode()
     assert response.status_code == 200
     assert "3\u00a0destinataires" in html
