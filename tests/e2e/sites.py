@@ -5,7 +5,7 @@ editing the demo breaks none of them:
     home = fresh_home()                          # the home page a flushed database lost
     cites = build_cites(home, count=5)           # « Les cités » in the menu, two EPCIs
     issue = issue_with_every_block(home)         # tests/pages.py: N°2, one block of each kind
-    build_library(home)                          # the résumé of the library: two documents
+    build_library(home)                          # the library: two documents
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from wagtail.models import Page
 from cites_pages.models import CityPage, Status
 from documents.models import Availability, DocumentKind, LibraryDocument
 from renouveau.form_pages import FormField, FormPage
-from renouveau.legal import LegalNoticePage
 from tests.factories import (
     CitiesIndexPageFactory,
     CityPageFactory,
@@ -232,22 +231,6 @@ def contact_form(home: Page) -> FormPage:
         FormField(label="Objet", field_type="dropdown", required=True, choices=CONTACT_SUBJECTS),
         FormField(label="Message", field_type="multiline", required=True),
     ]
-    home.add_child(instance=page)
-    page.save_revision().publish()
-    return page
-
-
-def legal_notice(home: Page) -> LegalNoticePage:
-    """« Mentions légales », whose publisher every mail's footer names."""
-    page = LegalNoticePage(
-        title="Mentions légales",
-        slug="mentions-legales",
-        publisher_name="Syndicat mixte des cités",
-        publisher_address="1 place de la Fosse\n62000 Berle",
-        director_name="La présidente du syndicat",
-        host_name="Hébergeur d'exemple",
-        host_address="2 rue du Serveur\n59000 Aubry",
-    )
     home.add_child(instance=page)
     page.save_revision().publish()
     return page

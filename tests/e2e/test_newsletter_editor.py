@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import expect
 
 from mailing.models import Campaign, CampaignEvent
-from tests.e2e.sites import legal_notice
 from tests.mailing.conftest import make_subscribers
+from tests.pages import legal_notice
 
 pytestmark = pytest.mark.e2e
 
