@@ -6,7 +6,7 @@ from tests.pages import site_home_page
 from tests.sites import build_programme
 
 
-class ProgrammeTestCase(TestCase):
+class ProgrammeSiteTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.home = site_home_page()

@@ -8,12 +8,12 @@ import re
 
 from cites_pages.models import CitiesIndexPage, CityPage
 
-from .base import ProgrammeTestCase
+from .base import ProgrammeSiteTestCase
 
 CARD = re.compile(r'<h3 class="card__title"><a href="/cites/([^/]+)/">')
 
 
-class TestFilters(ProgrammeTestCase):
+class TestFilters(ProgrammeSiteTestCase):
     def slugs(self, query: str = "") -> list[str]:
         return CARD.findall(self.html(f"/cites/{query}"))
 
@@ -74,7 +74,7 @@ class TestFilters(ProgrammeTestCase):
             self.assertIn(f'<select id="filtre-{name}" name="{name}">', page)
 
 
-class TestPagination(ProgrammeTestCase):
+class TestPagination(ProgrammeSiteTestCase):
     def setUp(self):
         CitiesIndexPage.per_page = 3
         self.addCleanup(setattr, CitiesIndexPage, "per_page", 24)
@@ -94,7 +94,7 @@ class TestPagination(ProgrammeTestCase):
         self.assertEqual(len(CARD.findall(self.html("/cites/?statut=etudes&page=2"))), 1)
 
 
-class TestOpenData(ProgrammeTestCase):
+class TestOpenData(ProgrammeSiteTestCase):
     def test_csv_has_every_cite_with_its_facts(self):
         response = self.client.get("/cites/export-csv/")
         self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")

@@ -9,10 +9,10 @@ from cites_pages.figures import programme_figures
 from cites_pages.models import CitiesIndexPage, CityPage, CityPhase, Status
 from tests.factories import CityPageFactory
 
-from .base import ProgrammeTestCase
+from .base import ProgrammeSiteTestCase
 
 
-class TestProgrammeFigures(ProgrammeTestCase):
+class TestProgrammeFigures(ProgrammeSiteTestCase):
     def test_figures_of_the_registry(self):
         figures = programme_figures()
         self.assertEqual(figures.target, 23_000)

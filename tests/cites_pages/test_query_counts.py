@@ -26,7 +26,7 @@ from cites_pages.models import (
 from renouveau.models import SiteImage, SiteSettings, StandardPage
 from renouveau.page_cache import invalidate_page_cache
 
-from .base import ProgrammeTestCase
+from .base import ProgrammeSiteTestCase
 
 CITY = "/cites/cite-du-chevalement/"
 NEWS = "/actualites/comite-de-pilotage/"
@@ -61,7 +61,7 @@ def publish(parent: Page, page: Page) -> Page:
 
 
 @override_settings(FRAGMENT_CACHE_SECONDS=300)
-class FragmentsTestCase(ProgrammeTestCase):
+class FragmentsTestCase(ProgrammeSiteTestCase):
     def setUp(self):
         super().setUp()
         SiteSettings.for_site(self.home.get_site())  # created on first use (a new generation)

@@ -5,10 +5,10 @@ import re
 
 from tests.typography import as_typed
 
-from .base import ProgrammeTestCase
+from .base import ProgrammeSiteTestCase
 
 
-class TestCityPages(ProgrammeTestCase):
+class TestCityPages(ProgrammeSiteTestCase):
     def test_a_cite_shows_its_diagnosis_with_photo_credit_and_quote(self):
         page = as_typed(self.html("/cites/cite-des-tilleuls/"))
         self.assertIn("<h1>Cité des Tilleuls</h1>", page)
@@ -68,7 +68,7 @@ class TestCityPages(ProgrammeTestCase):
 GARDEN = "/retours-d-experience/jardin-partage-cite-du-terril/"
 
 
-class TestNewsAndCaseStudies(ProgrammeTestCase):
+class TestNewsAndCaseStudies(ProgrammeSiteTestCase):
     def test_news_with_key_figures(self):
         page = as_typed(self.html("/actualites/comite-de-pilotage/"))
         self.assertIn("14 mars 2024", page)
@@ -127,7 +127,7 @@ class TestNewsAndCaseStudies(ProgrammeTestCase):
         self.assertIn("Mobiliser les ressources locales", page)
 
 
-class TestCaseStudyIndex(ProgrammeTestCase):
+class TestCaseStudyIndex(ProgrammeSiteTestCase):
     def titles(self, url: str) -> list[str]:
         page = as_typed(self.html(url))
         return re.findall(r'<h3 class="card__title"><a href="[^"]+">([^<]+)</a>', page)

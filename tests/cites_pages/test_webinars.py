@@ -12,7 +12,7 @@ from django.utils import timezone
 from cites_pages.models import WebinarIndexPage, WebinarPage
 from tests.factories import WebinarPageFactory
 
-from .base import ProgrammeTestCase
+from .base import ProgrammeSiteTestCase
 
 PARIS = ZoneInfo("Europe/Paris")
 PAST_URL = "/webinaires/accompagner-les-habitants/"
@@ -23,7 +23,7 @@ def json_ld(page: str) -> dict:
     return json.loads(match.group(1))
 
 
-class TestWebinars(ProgrammeTestCase):
+class TestWebinars(ProgrammeSiteTestCase):
     def future_webinar(self, **fields) -> WebinarPage:
         start = timezone.now() + datetime.timedelta(days=10)
         return WebinarPageFactory(

@@ -16,13 +16,13 @@ from django.utils import timezone
 from cites_pages.models import CityPage, NewsIndexPage, NewsPage, WebinarPage
 from renouveau.models import SiteSettings
 from renouveau.page_cache import invalidate_page_cache
-from tests.cites_pages.base import ProgrammeTestCase
+from tests.cites_pages.base import ProgrammeSiteTestCase
 
 NEWS_INDEX = "/actualites/"
 
 
 @override_settings(FRAGMENT_CACHE_SECONDS=300, PAGE_CACHE_SECONDS=600)
-class DependencyTestCase(ProgrammeTestCase):
+class DependencyTestCase(ProgrammeSiteTestCase):
     def setUp(self):
         super().setUp()
         SiteSettings.for_site(self.home.get_site())

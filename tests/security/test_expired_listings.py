@@ -7,7 +7,7 @@ import datetime
 from django.utils import timezone
 from wagtail.models import Page
 
-from tests.cites_pages.base import ProgrammeTestCase
+from tests.cites_pages.base import ProgrammeSiteTestCase
 from tests.search.conftest import update_index
 
 CITY = "/cites/cite-du-chevalement/"
@@ -16,7 +16,7 @@ WEBINAR = "/webinaires/accompagner-les-habitants/"
 CASE_STUDY = "/retours-d-experience/jardin-partage-cite-du-terril/"
 
 
-class TestExpiredPagesLeaveListingsAtOnce(ProgrammeTestCase):
+class TestExpiredPagesLeaveListingsAtOnce(ProgrammeSiteTestCase):
     def expire(self, url: str) -> Page:
         page = Page.objects.get(url_path__endswith=url)
         # A plain update: no signal, no scheduler; the page is still « live » in the database.
