@@ -24,7 +24,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from . import cache_tags
-from .page_cache import _cache, current_generation
+from .page_cache import Render, _cache, current_generation, current_render, still_holds
 
 T = TypeVar("T")
 VERSION = 2  # bump when the shape of a cached value changes (a deploy keeps the tags)
@@ -42,8 +42,33 @@ def enabled() -> bool:
     return bool(getattr(settings, "FRAGMENT_CACHE_SECONDS", 0))
 
 
+def _keep_built(render: Render, versions: dict[str, Any]) -> None:
+    """Store the fragments a page's render built (page_cache.Render), with one read of their
+    tags' versions for all of them (`versions`: those the page cache already read)."""
+    tags = set().union(*(made for _value, made, _until in render.built.values()))
+    known = dict(versions)
+    missing = {*tags, cache_tags.GLOBAL} - known.keys()
+    if missing:
+        known.update(cache_tags.versions(missing))
+    by_lifetime: dict[int, dict[str, tuple]] = {}
+    now = time.time()
+    for full_key, (value, made, until) in render.built.items():
+        built_with = {tag: known.get(tag) for tag in {*made, cache_tags.GLOBAL}}
+        lifetime = int(until - now)
+        if lifetime > 0:
+            entry = (value, built_with, until, render.generation)
+            by_lifetime.setdefault(lifetime, {})[full_key] = entry
+    for lifetime, entries in by_lifetime.items():
+        _cache().set_many(entries, lifetime)
+        with _lock:
+            _local.update(entries)
+
+
 def generation(request: HttpRequest | None = None) -> int:
     """The content generation, read once per request."""
+    render = current_render()
+    if render is not None:
+        return render.generation
     if request is None:
         return current_generation()
     value = getattr(request, "_renouveau_generation", None)
@@ -53,11 +78,11 @@ def generation(request: HttpRequest | None = None) -> int:
     return value
 
 
-def _usable(entry: Any, current: int) -> bool:
+def _usable(entry: Any, current: int, request: HttpRequest | None) -> bool:
     """Not expired, and built in this generation or with tags that still hold."""
     if not isinstance(entry, tuple) or len(entry) != 4 or entry[2] <= time.time():
         return False
-    return entry[3] == current or cache_tags.still_valid(entry[1])
+    return still_holds(entry[1], entry[3], current, request)
 
 
 def _tags_of(name: str, key: tuple, tags: set[str]) -> set[str]:
@@ -80,11 +105,18 @@ def cached(
         return build()
     current = generation(request)
     full_key = f"fragment:v{VERSION}:{name}:" + ":".join(str(part) for part in key)
+    render = current_render()
+    if render is not None and full_key in render.built:  # built earlier in this render
+        value, made, until = render.built[full_key]
+        collector = cache_tags.current()
+        if collector is not None:
+            collector.merge(made, until)
+        return value
     with _lock:
         entry = _local.get(full_key)
-    if entry is None or not _usable(entry, current):
+    if entry is None or not _usable(entry, current, request):
         entry = _cache().get(full_key)
-        if not _usable(entry, current):
+        if not _usable(entry, current, request):
             return _build(full_key, name, key, build, current)
     value, built_with, until, stamped = entry
     if stamped != current:  # checked once after someone else's change, not on every use
@@ -106,6 +138,11 @@ def _build(full_key: str, name: str, key: tuple, build: Callable[[], T], current
     until = time.time() + settings.FRAGMENT_CACHE_SECONDS
     if made.until is not None:
         until = min(until, made.until)
+    render = current_render()
+    if render is not None:  # stored with the page's other fragments once it is rendered
+        render.built[full_key] = (value, made.tags, until)
+        render.keep = _keep_built
+        return value
     lifetime = int(until - time.time())
     # Not kept if content changed while it was built: it may show the state before.
     if lifetime > 0 and current_generation() == current:

@@ -5,7 +5,10 @@ when an editor publishes; here each entry keeps the versions of the tags it was 
 pages, snippets and images it loaded, the listings it ran: cache_tags.py), and is served only
 while they hold: a publish makes stale what shows the changed object, nothing else
 (signals.py). A "generation" number, bumped by every change, spares the tag check while nothing
-changed, and keeps a page rendered during a change from being stored.
+changed, and keeps a page rendered during a change from being stored. Each change also leaves a
+short-lived record of the tags it touched, under its generation: an entry stamped a few
+generations ago is checked against those records, read once per request for all the fragments
+of a page, rather than by reading its own tags' versions (one round trip each).
 
 Never cached: authenticated users (and anyone carrying a session or messages cookie), previews,
 non-GET requests, responses that used a CSRF token (a form: the token must be the visitor's own,
@@ -17,8 +20,11 @@ request says a token was used) as well as outside them (the cookies are on the r
 
 import hashlib
 import time
-from collections.abc import Callable
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -30,6 +36,9 @@ from wagtail.models import Page
 from . import cache_tags
 
 GENERATION_KEY = "page-cache:generation"
+CHANGES_KEY = "page-cache:changes:{}"  # the tags one generation's change touched
+CHANGES_SECONDS = 3600
+CHANGES_SPAN = 64  # further back, an entry checks its own tags' versions
 SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/healthz", "/static/", "/media/")
 # Query parameters our pages read (filters, pagination, search, form answers): part of the key.
 # Any other parameter makes the request uncacheable (served fresh, never stored), so random
@@ -59,12 +68,84 @@ def current_generation() -> int:
 
 def content_changed(tags: set[str]) -> None:
     """Make stale what was built with one of `tags` (and the responses showing no page)."""
-    cache_tags.bump({*tags, ANY_CONTENT})
+    tags = {*tags, ANY_CONTENT}
+    cache_tags.bump(tags)
     cache = _cache()
     try:
-        cache.incr(GENERATION_KEY)
+        generation = cache.incr(GENERATION_KEY)
     except ValueError:  # the key was evicted: any new value differs from the old entries'
         cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+        return
+    # Written after the increment: a reader that sees the new generation before its record
+    # finds no record and checks the versions instead.
+    cache.set(CHANGES_KEY.format(generation), sorted(tags), CHANGES_SECONDS)
+
+
+def _changed_since(stamped: int, current: int, request: HttpRequest | None) -> set[str] | None:
+    """The tags changed after generation `stamped` up to `current`, or None if unknown (too far
+    back, or a record missing). Read once per request and stamp."""
+    if not 0 < current - stamped <= CHANGES_SPAN:
+        return None
+    render = current_render()
+    if render is not None:
+        memo = render.changes
+    elif request is not None:
+        memo = request.__dict__.setdefault("_renouveau_changes", {})
+    else:
+        memo = {}
+    if (stamped, current) not in memo:
+        keys = [CHANGES_KEY.format(generation) for generation in range(stamped + 1, current + 1)]
+        records = _cache().get_many(keys)
+        complete = len(records) == len(keys)
+        memo[stamped, current] = set().union(*records.values()) if complete else None
+    return memo[stamped, current]
+
+
+def still_holds(
+    built_with: dict, stamped: int, current: int, request: HttpRequest | None = None
+) -> bool:
+    """Whether an entry built with these tag versions in generation `stamped` still shows the
+    content of generation `current`."""
+    if stamped == current:
+        return True
+    changed = _changed_since(stamped, current, request)
+    if changed is None:
+        return cache_tags.still_valid(built_with)
+    return changed.isdisjoint(built_with)
+
+
+@dataclass
+class Render:
+    """A page being rendered for this cache. The fragments it builds (fragments.py) read no
+    generation and are stored together once the page is done, with one generation check and
+    one read of their tags' versions, rather than both for each of them."""
+
+    generation: int
+    built: dict[str, tuple[Any, set[str], float]] = field(default_factory=dict)
+    changes: dict[tuple[int, int], set[str] | None] = field(default_factory=dict)
+    keep: Callable[["Render", dict[str, Any]], None] | None = None
+
+    def finish(self, versions: dict[str, Any] | None = None) -> None:
+        """Store what was built, unless content changed meanwhile (it may show the state
+        before). `versions`: tag versions read after the render."""
+        if self.keep is not None and self.built and current_generation() == self.generation:
+            self.keep(self, versions or {})
+
+
+_render: ContextVar[Render | None] = ContextVar("page_cache_render", default=None)
+
+
+def current_render() -> Render | None:
+    return _render.get()
+
+
+@contextmanager
+def _rendering(generation: int) -> Iterator[Render]:
+    token = _render.set(Render(generation))
+    try:
+        yield _render.get()
+    finally:
+        _render.reset(token)
 
 
 def invalidate_page_cache(**_kwargs) -> None:
@@ -156,7 +237,7 @@ def _cached_response(request: HttpRequest, generation: int) -> HttpResponse | No
         return None
     status, headers, content, expires_at, built_with, stamped = cached
     if stamped != generation:
-        if not cache_tags.still_valid(built_with):
+        if not still_holds(built_with, stamped, generation, request):
             return None
         # Still good after someone else's change: checked once, not on every request.
         lifetime = int(expires_at - time.time())
@@ -184,7 +265,8 @@ class PageCacheMiddleware:
             if cached is not None:
                 return cached
         collecting = cache_tags.collecting() if use_cache else nullcontext(cache_tags.Collector())
-        with collecting as shown:
+        rendering = _rendering(generation) if use_cache else nullcontext()
+        with collecting as shown, rendering as render:
             response = self.get_response(request)
             if hasattr(response, "render") and callable(response.render):
                 # Render now: a template that puts a CSRF token in the page says so.
@@ -195,6 +277,8 @@ class PageCacheMiddleware:
             # the page holds this visitor's token or session. (Outside the CSRF middleware the
             # request's flag is already reset, but the cookie it set is on the response.)
             add_never_cache_headers(response)
+            if render is not None:
+                render.finish()
             return response
         # Content published while this response was rendered may be missing from it: store it
         # only if nothing changed in between.
@@ -204,6 +288,8 @@ class PageCacheMiddleware:
             or getattr(request, "is_preview", False)
             or not _is_cacheable_response(response, request)
         ):
+            if render is not None:
+                render.finish()
             return response
         # Never served after the page's own expiry (« expire_at »), whatever the scheduler does,
         # nor after the moment something it shows changes by itself (cache_tags.py).
@@ -213,10 +299,12 @@ class PageCacheMiddleware:
                 expires_at = min(moment, expires_at)
         lifetime = int(expires_at - time.time())
         if lifetime <= 0:
+            render.finish()
             return response
         if _shown_page(response) is None:
             shown.tags.add(ANY_CONTENT)
-        built_with = cache_tags.versions(shown.tags)
+        built_with = cache_tags.versions(shown.tags)  # the fragments' tags among them
+        render.finish(built_with)
         patch_cache_control(response, public=True, max_age=min(60, lifetime))
         headers = [(k, v) for k, v in response.items() if k.lower() != "x-page-cache"]
         content = response.content
