@@ -263,3 +263,10 @@ def address_job():
 
     [entry] = [e for e in register() if e.key == "newsletter"]
     return entry.run
+
+
+def test_the_preview_shows_at_most_200_rows_and_says_how_many(staff):
+    bad = HEADER + "".join(f"p{i}@example.org;;12/05/2026;lettre;;;\n" for i in range(250))
+    html = as_typed(upload(staff, bad).content.decode())
+    assert html.count("Source du consentement manquante.") == 200
+    assert "Lignes non importées (200 premières sur 250)" in html
