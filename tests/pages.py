@@ -28,6 +28,7 @@ from tests.factories import (
 )
 
 __all__ = [
+    "add_blocks",
     "block_mark",
     "city_without_dwellings_count",
     "issue_with_every_block",
@@ -139,3 +140,12 @@ def legal_notice(home: Page):
     home.add_child(instance=notice)
     notice.save_revision().publish()
     return notice
+
+
+def add_blocks(issue, *blocks: tuple[str, object]):
+    """The issue with `blocks` ((name, value) pairs) added after its own, published again and
+    loaded afresh."""
+    issue.body = [*((b.block_type, b.value) for b in issue.body), *blocks]
+    issue.save_revision().publish()
+    issue.refresh_from_db()
+    return issue

@@ -15,6 +15,7 @@ from mailing.models import CiteUpdate
 from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER, render_issue
 from renouveau.mail_layout import render_mail
 from tests.factories import CitiesIndexPageFactory, CityPageFactory
+from tests.pages import add_blocks
 from tests.typography import text_typography_faults, typography_faults
 from webinar_registrations.mails import SUBJECTS, mail_context
 from webinar_registrations.models import Registration
@@ -27,18 +28,8 @@ def every_mail(issue, legal_notice, make_webinar, referentiel):
     """(kind, HTML, text) of every kind of mail the site sends."""
     mails = []
     # The letter's blocks, and French punctuation typed plainly as editors do.
-    issue.body = [
-        *((b.block_type, b.value) for b in issue.body),
-        (
-            "article",
-            {
-                "title": "Des habitants mobilisés !",
-                "text": "<p>« Oui » : l'isolation commence ; qui vient ?</p>",
-            },
-        ),
-    ]
-    issue.save_revision().publish()
-    issue.refresh_from_db()
+    article = {"title": "Des habitants mobilisés !", "text": "<p>« Oui » : l'isolation ; qui ?</p>"}
+    add_blocks(issue, ("article", article))
     letter = render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
     mails.append(("lettre", letter.html, letter.text))
     test = render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER, previews=True)

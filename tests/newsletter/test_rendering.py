@@ -20,7 +20,7 @@ from newsletter.rendering import (
     render_issue,
     render_mjml,
 )
-from tests.pages import block_mark, issue_with_every_block
+from tests.pages import add_blocks, block_mark, issue_with_every_block
 from tests.typography import as_typed
 
 pytestmark = pytest.mark.django_db
@@ -235,13 +235,9 @@ def render_queries(issue, block: str, count: int) -> int:
         page = StandardPageFactory(parent=home, teaser_image=SiteImageFactory())
         return {"page": page, "show_image": True}
 
-    issue = NewsletterIssuePage.objects.get(pk=issue.pk)
-    issue.body = [
-        *((b.block_type, b.value) for b in issue.body),
-        *((block, value()) for _ in range(count)),
-    ]
-    issue.save_revision().publish()
-    issue.refresh_from_db()
+    issue = add_blocks(
+        NewsletterIssuePage.objects.get(pk=issue.pk), *((block, value()) for _ in range(count))
+    )
     render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)  # renditions now exist
     issue.refresh_from_db()
     with CaptureQueriesContext(connection) as queries:
@@ -296,8 +292,8 @@ def test_teaser_and_webinar_blocks_pull_from_any_page(issue):
         start=when,
         end=when + timedelta(hours=2),
     )
-    issue.body = [
-        *((b.block_type, b.value) for b in issue.body),
+    add_blocks(
+        issue,
         ("page_teaser", {"page": programme, "title": "", "text": "", "show_image": True}),
         (
             "webinar",
@@ -310,9 +306,7 @@ def test_teaser_and_webinar_blocks_pull_from_any_page(issue):
                 "registration_url": "",
             },
         ),
-    ]
-    issue.save_revision().publish()
-    issue.refresh_from_db()
+    )
     # Every kind of block is now in the issue: what this test renders and checks covers them all.
     assert {b.block_type for b in issue.body} == set(NewsletterStreamBlock().child_blocks)
     rendered = render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
@@ -335,18 +329,11 @@ def test_french_spacing_keeps_punctuation_with_its_word(issue):
     assert french_html(html) == (
         '<p title="a : b">Où\u00a0? <a href="https://x.test/a?b=1">ici\u00a0!</a></p>'
     )
-    issue.body = [
-        *((b.block_type, b.value) for b in issue.body),
-        (
-            "article",
-            {
-                "title": "Des habitants mobilisés !",
-                "text": "<p>Comment créer des opportunités d'insertion ? Comment suivre ?</p>",
-            },
-        ),
-    ]
-    issue.save_revision().publish()
-    issue.refresh_from_db()
+    article = {
+        "title": "Des habitants mobilisés !",
+        "text": "<p>Comment créer des opportunités d'insertion ? Comment suivre ?</p>",
+    }
+    add_blocks(issue, ("article", article))
     rendered = render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
     html_text = unescape(rendered.html)
     assert "opportunités d\u2019insertion\u00a0? Comment" in html_text
