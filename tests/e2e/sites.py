@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.utils import timezone
 from wagtail.models import Page
 
 from cites_pages.models import CityPage, Status
@@ -35,6 +36,7 @@ from tests.factories import (
     SiteImageFactory,
 )
 from tests.pages import site_home_page
+from works.models import MonthlyDelivery, Operation, Phase, WorksNote
 
 # The cités of `build_cites`, in title order; the first EPCI holds the first three.
 CITE_TITLES = [
@@ -234,3 +236,51 @@ def contact_form(home: Page) -> FormPage:
     home.add_child(instance=page)
     page.save_revision().publish()
     return page
+
+
+# --- the works tracker ----------------------------------------------------------------------
+
+
+def build_works(home: Page) -> Cites:
+    """Two cités with a works operation each. The first (its landlord the first of
+    `build_cites`): tranche 1 done (180 dwellings), tranche 2 under way (120, to end in March
+    2027), 200 dwellings delivered, one works note; the second: 100 delivered. 300 in all."""
+    cites = build_cites(home, count=2)
+    first, second = cites.cities
+    day = datetime.date
+    operation = Operation(city=first, landlord=cites.landlords[0], dwellings_planned=300)
+    operation.phases = [
+        Phase(
+            kind=Phase.Kind.WORKS,
+            label="Tranche 1",
+            dwellings=180,
+            planned_start=day(2022, 1, 1),
+            planned_end=day(2023, 12, 31),
+            actual_start=day(2022, 2, 1),
+            actual_end=day(2024, 3, 31),
+        ),
+        Phase(
+            kind=Phase.Kind.WORKS,
+            label="Tranche 2",
+            dwellings=120,
+            planned_start=day(2025, 1, 1),
+            planned_end=day(2027, 3, 31),
+            actual_start=day(2025, 2, 1),
+        ),
+    ]
+    operation.deliveries = [
+        MonthlyDelivery(month=day(2023, m, 1), dwellings=20) for m in range(1, 11)
+    ]
+    operation.notes = [
+        WorksNote(
+            date=day(2026, 11, 17),
+            title="Tranche 2 : reprise des toitures",
+            text="Les couvreurs interviennent jusqu'à la fin du mois.",
+            announced_at=timezone.now(),  # announced already: alerts nobody
+        )
+    ]
+    operation.save()
+    other = Operation(city=second, landlord=cites.landlords[1], dwellings_planned=100)
+    other.deliveries = [MonthlyDelivery(month=day(2024, 5, 1), dwellings=100)]
+    other.save()
+    return cites
