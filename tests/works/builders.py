@@ -2,8 +2,8 @@
 factories for the works and open data tests instead of the demo trackers: editing the demo
 breaks none of them.
 
-    cites = tracked_cites(home_page)
-    client.get(cites.under_way.url)   # /cites/cite-des-acacias/: 427 of 765 delivered
+    tracked = tracked_cites(home_page)  # the `tracked` fixture of tests/works/conftest.py
+    client.get(tracked.under_way.url)  # /cites/cite-des-acacias/: 427 of 765 delivered
 
 The figures the tests assert, all built below:
 
@@ -26,7 +26,7 @@ from decimal import Decimal
 from django.utils import timezone
 from wagtail.models import Page
 
-from cites_pages.models import CityPage, Landlord
+from cites_pages.models import CityPage
 from tests.factories import (
     CitiesIndexPageFactory,
     CityPageFactory,
@@ -80,10 +80,6 @@ class TrackedCites:
     finished: CityPage
     starting: CityPage
     untracked: CityPage
-    landlords: tuple[Landlord, Landlord]
-
-    delivered = 427 + 240 + 48
-    planned = 765 + 240 + 120
 
 
 def _city(index: Page, title: str, slug: str, position: int, landlord=None) -> CityPage:
@@ -94,7 +90,7 @@ def _city(index: Page, title: str, slug: str, position: int, landlord=None) -> C
         landlord=landlord,
         latitude=Decimal("50.40000") + position * Decimal("0.01"),
         longitude=Decimal("3.40000") + position * Decimal("0.05"),
-        communes=[CommuneFactory()],  # each in an EPCI of its own,
+        communes=[CommuneFactory()],  # each in an EPCI of its own
     )
     return CityPage.objects.get(pk=city.pk)
 
@@ -154,4 +150,4 @@ def tracked_cites(home: Page) -> TrackedCites:
         deliveries=months(date(2026, 6, 1), 3),  # 48
     )  # fmt: skip
     untracked = _city(index, "Cité des Dahlias", "cite-des-dahlias", 3)
-    return TrackedCites(under_way, finished, starting, untracked, (acacias, bouleaux))
+    return TrackedCites(under_way, finished, starting, untracked)
