@@ -87,10 +87,10 @@ MAILING_SNS_TOPIC_ARNS = [
     arn.strip() for arn in os.environ.get("MAILING_SNS_TOPIC_ARNS", "").split(",") if arn.strip()
 ]
 # Soft bounces within the window that suppress an address (delivery/notifications.py).
-MAILING_SOFT_BOUNCE_LIMIT = 3
-MAILING_SOFT_BOUNCE_WINDOW_DAYS = 30
+MAILING_SOFT_BOUNCE_LIMIT = int(os.environ.get("MAILING_SOFT_BOUNCE_LIMIT") or 3)
+MAILING_SOFT_BOUNCE_WINDOW_DAYS = int(os.environ.get("MAILING_SOFT_BOUNCE_WINDOW_DAYS") or 30)
 # Consent older than this is asked again once (audience/repermission.py).
-MAILING_REPERMISSION_YEARS = 3
+MAILING_REPERMISSION_YEARS = int(os.environ.get("MAILING_REPERMISSION_YEARS") or 3)
 # Opt-in mails per hour, for the whole site and per address domain (audience/subscriptions.py).
 MAILING_CONFIRMATIONS_PER_HOUR = 200
 MAILING_CONFIRMATIONS_PER_DOMAIN_PER_HOUR = 50
