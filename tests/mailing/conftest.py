@@ -1,6 +1,9 @@
 import pytest
 from django.core.cache import cache
 
+from mailing.delivery import Segment, create_campaign, run_batch, start_campaign
+from mailing.models import Campaign
+from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER
 from tests.factories import CitiesIndexPageFactory, CityPageFactory, NewsIndexPageFactory
 from tests.mailing.ses_proxy import FlakySES
 
@@ -95,3 +98,45 @@ def flaky_ses(ses, monkeypatch):
     proxy.stop()
     monkeypatch.undo()
     reset_sending_state()
+
+
+@pytest.fixture
+def fast_sending(settings):
+    """Sending in this process without waiting: no rate limit, quick retries, batches of 10."""
+    settings.MAILING_MAX_SEND_RATE = 0
+    settings.MAILING_RETRY_BASE_DELAY = 0.01
+    settings.MAILING_BATCH_SIZE = 10
+
+
+def send(issue) -> Campaign:
+    """A campaign of this issue to every subscriber, sent batch after batch in this process."""
+    campaign = create_campaign(issue, Segment())
+    start_campaign(campaign)
+    while run_batch(campaign.pk, enqueue_next=False).claimed:
+        pass
+    campaign.refresh_from_db()
+    return campaign
+
+
+def handmade_campaign(settings) -> Campaign:
+    """A campaign with every kind of link the rewriting meets (tests/mailing/test_report*.py)."""
+    site = settings.SITE_URL
+    html = (
+        '<a href="https://www.example.org/cites?a=1&amp;b=2" style="x">La <b>carte</b> '
+        "des cités</a>"
+        f'<a href="{site}/actualites/" ><img src="{site}/media/i.jpg" alt="Photo du chantier"></a>'
+        "<a href='https://www.example.org/cites?a=1&amp;b=2'>Encore la carte</a>"
+        '<a href="=HYPERLINK(1)">pas un lien web</a>'
+        '<a href="https://www.example.org/formule">=HYPERLINK("http://x.example")</a>'
+        '<a href="mailto:contact@example.org">Écrire</a><a href="#haut">Haut</a>'
+        f'<a href="{site}/lettre/preferences/abc/">Mes préférences</a>'
+        f'<a href="{UNSUBSCRIBE_URL_PLACEHOLDER}">Se désabonner</a>'
+        '<a href="https://preferences.invalid/__TOKEN__">Un autre espace réservé</a>'
+        '<a href="http://[::1">Adresse cassée</a>'
+    )
+    text = (
+        "La carte des cités : https://www.example.org/cites?a=1&b=2\n"
+        "Seulement dans le texte : https://www.example.org/texte.\n"
+        f"Se désabonner : {UNSUBSCRIBE_URL_PLACEHOLDER}\n"
+    )
+    return Campaign.objects.create(subject="Essai", html=html, text=text)
