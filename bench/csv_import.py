@@ -89,7 +89,7 @@ def main() -> None:
 
     from cites_pages.models import Commune
     from mailing.addresses import address_hash
-    from mailing.audience.csv_io import confirm_import, hold_import
+    from mailing.audience.pending_imports import confirm_import, hold_import
     from mailing.models import Subscriber, SubscriberImport, SuppressedAddress
 
     rng = random.Random(31)

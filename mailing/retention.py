@@ -12,8 +12,8 @@ from django.utils import timezone
 from renouveau.retention import RetentionEntry
 
 from .addresses import address_hash
-from .audience.csv_io import PENDING_IMPORT_KEPT, purge_pending_imports
 from .audience.hygiene import purge_unconfirmed
+from .audience.pending_imports import PENDING_IMPORT_KEPT, purge_pending_imports
 from .audience.subscriptions import PURGE_PENDING_AFTER
 from .models import Subscriber, SubscriberImport, SuppressedAddress, TaskInput
 

@@ -1,5 +1,6 @@
 """« Importer des abonnés »: a partner's CSV of people who consented elsewhere, in two steps —
-upload and preview (nothing written), then « Confirmer l’import » (audience/csv_io.py)."""
+upload and preview (nothing written), then « Confirmer l’import » (audience/pending_imports.py
+holds the file between them; audience/csv_io.py reads and writes the rows)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,9 @@ from ..audience.csv_io import (
     REQUIRED_COLUMNS,
     ImportFileError,
     ImportReport,
-    confirm_import,
     decode_csv,
-    hold_import,
 )
+from ..audience.pending_imports import confirm_import, hold_import
 
 SHOWN_ROWS = 200  # rows of the problems table; the total is said above it
 

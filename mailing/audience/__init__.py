@@ -3,4 +3,5 @@ preferences, following a cité, saved segments, re-permission, list hygiene and 
 retention register stays in mailing/retention.py, where renouveau.retention finds it).
 
 Layers, lowest first: consents, tokens → follow → subscriptions → preferences, repermission,
-hygiene, csv_io, segments. Nothing here imports the delivery side (mailing/delivery/)."""
+hygiene, csv_io, segments → pending_imports. Nothing here imports the delivery side
+(mailing/delivery/)."""

@@ -9,17 +9,16 @@ ConsentRecord per list dated from the row, pointing to the SubscriberImport that
 Known (or suppressed) addresses are never changed: a re-import creates nothing, and no list is
 added to someone this way (they choose their lists on their preferences page).
 
-Two steps (admin): `hold_import` keeps the file server-side in a PendingImport under a random key
-and returns the preview; `confirm_import` creates only the rows the preview showed as new, and
-deletes the held file. A file costs a constant number of queries, plus its insert batches.
+`preview_import` says what a file would do and writes nothing; `run_import` writes what a preview
+found new. A file costs a constant number of queries, plus its insert batches. The admin's two
+steps (the file held server-side until confirmed) are in audience/pending_imports.py.
 """
 
 import csv
 import io
-import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -32,7 +31,7 @@ from cites_pages.models import Commune
 from renouveau.csv_export import csv_lines  # the one CSV writer (re-exported for the exports)
 
 from ..addresses import address_hash, normalize_email
-from ..models import ConsentRecord, PendingImport, Subscriber, SubscriberImport, SuppressedAddress
+from ..models import ConsentRecord, Subscriber, SubscriberImport, SuppressedAddress
 
 IMPORT_COLUMNS = [
     "email",
@@ -46,8 +45,6 @@ IMPORT_COLUMNS = [
 REQUIRED_COLUMNS = IMPORT_COLUMNS[:4]
 LISTS = {"lettre": ConsentRecord.Topic.NEWSLETTER, "webinaires": ConsentRecord.Topic.WEBINARS}
 MAX_FILE_BYTES = 10 * 1024 * 1024
-# An uploaded file not confirmed within this delay is gone (retention register).
-PENDING_IMPORT_KEPT = timedelta(days=1)
 EXPORT_COLUMNS = [
     "email",
     "prenom",
@@ -371,54 +368,6 @@ def run_import(
 def import_subscribers(text: str, **options: Any) -> ImportReport:
     """Preview and import at once (scripts, bench): see `run_import` for the options."""
     return run_import(preview_import(text), **options)
-
-
-def hold_import(
-    text: str, *, user: Any, file_name: str = "", description: str = "", consent_text_version: str
-) -> tuple[str, ImportReport]:
-    """Step 1: the preview, and the key under which the file waits for its confirmation
-    (server-side: neither the session cookie nor the URL carries the file)."""
-    report = preview_import(text)
-    key = secrets.token_urlsafe(32)
-    PendingImport.objects.create(
-        key=key,
-        user=user,
-        file_name=file_name[:255],
-        description=description[:300],
-        consent_text_version=consent_text_version[:40],
-        content=text,
-        new_lines=[row.line for row in report.new],
-    )
-    return key, report
-
-
-def confirm_import(key: str, *, user: Any) -> ImportReport | None:
-    """Step 2: import the held file — only the rows its preview showed as new — and delete it.
-    None if there is no such file for this user (confirmed already, or expired)."""
-    with transaction.atomic():
-        pending = PendingImport.objects.filter(
-            key=key, user=user, created_at__gte=timezone.now() - PENDING_IMPORT_KEPT
-        ).first()
-        # Claimed by deleting it: a double click imports once.
-        if pending is None or not PendingImport.objects.filter(pk=pending.pk).delete()[0]:
-            return None
-        report = preview_import(pending.content)
-        previewed = set(pending.new_lines)
-        for row in [row for row in report.new if row.line not in previewed]:
-            report.new.remove(row)
-            report.rejected.append(RejectedRow(row.line, row.email, "Ligne absente de l’aperçu."))
-        return run_import(
-            report,
-            user=user,
-            file_name=pending.file_name,
-            description=pending.description,
-            consent_text_version=pending.consent_text_version,
-        )
-
-
-def purge_pending_imports(now: datetime) -> int:
-    """Uploaded files never confirmed (retention register)."""
-    return PendingImport.objects.filter(created_at__lt=now - PENDING_IMPORT_KEPT).delete()[0]
 
 
 def export_rows(queryset: Iterable[Subscriber]) -> Iterator[list[str]]:

@@ -9,12 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from freezegun import freeze_time
 
-from mailing.audience.csv_io import (
-    confirm_import,
-    hold_import,
-    import_subscribers,
-    preview_import,
-)
+from mailing.audience.csv_io import import_subscribers, preview_import
+from mailing.audience.pending_imports import confirm_import, hold_import
 from mailing.models import ConsentRecord, PendingImport, Subscriber, SubscriberImport
 from tests.typography import as_typed
 
