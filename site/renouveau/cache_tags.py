@@ -33,6 +33,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connection, models
 from django.db.models.signals import post_init
+from modelcluster.models import get_all_child_relations
 from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.snippets.models import get_snippet_models
@@ -88,8 +89,6 @@ def mention_tag(model: type[models.Model], pk: Any) -> str | None:
 def tables_of(model: type[models.Model]) -> set[str]:
     """The tables a listing of `model` reads: its own and its parents' (not Page's), its child
     objects' (ParentalKey) and its many-to-many tables."""
-    from modelcluster.models import get_all_child_relations
-
     concrete = model._meta.concrete_model
     found = {concrete._meta.db_table}
     found |= {parent._meta.db_table for parent in concrete._meta.get_parent_list()}

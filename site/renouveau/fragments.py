@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.http import HttpRequest
+from wagtail.models import PageViewRestriction
 
 from . import cache_tags
 from .page_cache import Render, _cache, current_generation, current_render, still_holds
@@ -158,8 +159,6 @@ def restricted_sections(request: HttpRequest | None = None) -> list[tuple[str, i
     are private)."""
 
     def build() -> list[tuple[str, int]]:
-        from wagtail.models import PageViewRestriction
-
         return sorted(set(PageViewRestriction.objects.values_list("page__path", "page__depth")))
 
     return cached("restricted-sections", build, request)
