@@ -212,6 +212,7 @@ def _cities(programme: Programme, index: Page) -> None:
         data.setdefault("intro", f"Une cité minière de {data['communes'][0].name}.")
         city = CityPageFactory(
             parent=index,
+            publish=False,  # published once, by the hook that sets its communes
             latitude=Decimal("50.40000") + Decimal(number) / 100,
             longitude=Decimal("3.00000") + Decimal(number) / 100,
             location_is_approximate=True,
@@ -231,6 +232,7 @@ def _news(programme: Programme, index: Page) -> None:
     cities = programme.cities
     programme.news["comite"] = NewsPageFactory(
         parent=index,
+        publish=False,
         slug="comite-de-pilotage",
         title="Comité de pilotage : le programme avance",
         date=datetime.date(2024, 3, 14),
@@ -250,6 +252,7 @@ def _news(programme: Programme, index: Page) -> None:
     )
     programme.news["habitants"] = NewsPageFactory(
         parent=index,
+        publish=False,
         slug="des-habitants-mobilises",
         title="Des habitants mobilisés",
         date=datetime.date(2024, 6, 3),
@@ -266,6 +269,7 @@ def _case_studies(programme: Programme, index: Page) -> None:
     landlords = programme.landlords
     programme.case_studies["mediation"] = CaseStudyPageFactory(
         parent=index,
+        publish=False,
         slug="mediation-cite-du-chevalement",
         title="Médiation de proximité, cité du Chevalement",
         theme=themes[0],
@@ -280,6 +284,7 @@ def _case_studies(programme: Programme, index: Page) -> None:
     )
     garden = CaseStudyPageFactory(
         parent=index,
+        publish=False,
         slug="jardin-partage-cite-du-terril",
         title="Jardin partagé, cité du Terril",
         theme=themes[1],
@@ -313,6 +318,7 @@ def _case_studies(programme: Programme, index: Page) -> None:
     programme.case_studies["jardin"] = garden
     programme.case_studies["ateliers"] = CaseStudyPageFactory(
         parent=index,
+        publish=False,
         slug="ateliers-cite-de-la-fosse",
         title="Ateliers de jeunes architectes, cité de la Fosse",
         theme=themes[2],
@@ -325,6 +331,7 @@ def _webinars(programme: Programme, index: Page) -> None:
     cities, landlords = programme.cities, programme.landlords
     past = WebinarPageFactory(
         parent=index,
+        publish=False,
         slug="accompagner-les-habitants",
         title="Accompagner les habitants pendant les travaux",
         start=PAST_WEBINAR_START,
@@ -345,6 +352,7 @@ def _webinars(programme: Programme, index: Page) -> None:
     start = datetime.datetime(day.year, day.month, day.day, 10, 0, tzinfo=PARIS)
     upcoming = WebinarPageFactory(
         parent=index,
+        publish=False,
         slug="webinaire-a-venir",
         title="Préparer les habitants aux travaux",
         start=start,
