@@ -26,6 +26,7 @@ finished without help: yes
 (tests/mailing/ses_proxy.py), two workers and the scheduler, and prints one line per fault:
 
     .venv/bin/python bench/send_faults.py --faults db      # FAULT_RECIPIENTS=2000 is enough
+    FAULT_NAMES=ses-unreachable,account-pause .venv/bin/python bench/send_faults.py --faults db
     fault ses-unreachable: duplicates 0, silent losses 0, failed by a passing fault 0, \
 finished without help: yes
 
@@ -36,60 +37,39 @@ SES took them: uncertain, never resent), unsubscribe-during-sending (5 % of the 
 while it goes out: a mail after the unsubscribe counts as a duplicate), redis-restart (RQ only:
 Redis killed and started again, its queue lost), two-schedulers (the evening cité alert run by two
 processes at once; its mails are counted).
+
+The processes, the fault proxy and the reading of what SES received are in bench/fault_harness.py,
+the named faults in bench/named_faults.py.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
 import random
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import Counter
 from email.utils import parseaddr
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RECIPIENTS = int(os.environ.get("FAULT_RECIPIENTS", "20000"))
-TIMEOUT = float(os.environ.get("FAULT_TIMEOUT", "1200"))
-PG = os.environ.get("FAULT_PG", "postgres://postgres@127.0.0.1:5432")
-REDIS_URL = os.environ.get("FAULT_REDIS_URL", "redis://127.0.0.1:6379/12")
-# Seconds between two faults (uniform); a worker is killed only once it has been up for
-# WORKER_BOOT seconds (Django's start-up takes seconds, many more on a busy machine).
+import named_faults
+from fault_harness import (
+    PG,
+    RECIPIENTS,
+    REDIS_URL,
+    ROOT,
+    SETTINGS,
+    TIMEOUT,
+    WORKER_BOOT,
+    Supervised,
+    child_env,
+    received_counts,
+)
+
+# Seconds between two faults (uniform).
 FAULT_EVERY = tuple(float(x) for x in os.environ.get("FAULT_EVERY", "10,25").split(","))
-WORKER_BOOT = float(os.environ.get("FAULT_WORKER_BOOT", "15"))
-SETTINGS = """
-from renouveau.settings.test import *  # noqa: F403
-
-MAILING_WATCHDOG_SECONDS = 5
-"""
-
-
-def child_env(backend: str, database: str, tmp: Path, extra: dict[str, str]) -> dict[str, str]:
-    env = {
-        **os.environ,
-        **extra,
-        "DJANGO_SETTINGS_MODULE": "fault_settings",
-        "PYTHONPATH": os.pathsep.join([str(tmp), str(ROOT / "site"), str(ROOT)]),
-        "DATABASE_URL": f"{PG}/{database}",
-        "MEDIA_ROOT": str(tmp / "media"),
-        "MAILING_MAX_SEND_RATE": "0",
-        "MAILING_STALL_SECONDS": "20",
-        "MAILING_CLAIM_LEASE_SECONDS": "120",
-        "MAILING_DB_RETRY_SECONDS": "120",
-        "TASKS_BACKEND": "rq" if backend == "rq" else "database",
-    }
-    if backend == "rq":
-        env["REDIS_URL"] = REDIS_URL
-    else:
-        env.pop("REDIS_URL", None)
-    return env
 
 
 def main() -> None:
@@ -110,77 +90,6 @@ def main() -> None:
 
 
 # --- One backend, in its own process (settings depend on TASKS_BACKEND) ---
-
-
-def memory_kb(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def children_of(pid: int) -> list[int]:
-    try:
-        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
-
-
-class Supervised:
-    """One worker process, started again when it stops (Restart=always)."""
-
-    def __init__(self, args: list[str], env: dict[str, str], log: Path) -> None:
-        self.args, self.env, self.log = args, env, log
-        self.process: subprocess.Popen | None = None
-        self.killed_by_us = False
-        self.own_exits = 0
-        self.peak_kb = 0
-        self.start()
-
-    def start(self) -> None:
-        self.killed_by_us = False
-        self.started_at = time.monotonic()
-        with self.log.open("a") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, str(ROOT / "manage.py"), *self.args],
-                env=self.env,
-                cwd=ROOT,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-
-    def watch(self) -> None:
-        assert self.process
-        if self.process.poll() is None:
-            pids = [self.process.pid, *children_of(self.process.pid)]
-            self.peak_kb = max(self.peak_kb, *(memory_kb(pid) for pid in pids))
-            return
-        if not self.killed_by_us:
-            self.own_exits += 1
-            print(f"  worker exited by itself with status {self.process.returncode}", flush=True)
-        time.sleep(1.0)
-        self.start()
-
-    def kill(self) -> int:
-        """SIGKILL the worker and whatever it forked (RQ's work-horse). Returns pids killed."""
-        assert self.process
-        pids = [self.process.pid, *children_of(self.process.pid)]
-        self.killed_by_us = True
-        for pid in pids:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        self.process.wait()
-        return len(pids)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            for pid in [self.process.pid, *children_of(self.process.pid)]:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-            self.process.wait()
 
 
 def one(backend: str) -> None:
@@ -304,14 +213,7 @@ def one(backend: str) -> None:
             worker.stop()
 
         # What SES received.
-        received = Counter()
-        url = f"{server.url}/moto-api/data.json"  # large (45 kB a message): a long timeout
-        with urllib.request.urlopen(url, timeout=1800) as response:  # noqa: S310
-            captured = json.load(response).get("ses", {}).get("RawMessage", [])
-        for item in captured:
-            # moto lists the Destination addresses and the To header's: one message, once.
-            for address in {a.lower() for a in item.get("destinations") or []}:
-                received[address] += 1
+        received = received_counts(server)
         rows = list(
             Delivery.objects.filter(campaign=campaign).values_list(
                 "subscriber__email", "status", "claimed_by", "sent_at"
@@ -372,357 +274,15 @@ def one(backend: str) -> None:
             admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
-# --- Named faults (issue 25) ---
-
-FAULT_SETTINGS = SETTINGS + "MAILING_ACCOUNT_RETRY_SECONDS = 20\n"
-PAUSED = (400, "SendingPausedException", "Sending is paused for this account.")
-
-
-class Proxy:
-    """The fault proxy, which can also stop listening (connections refused) and come back on
-    the same port."""
-
-    def __init__(self, upstream: str) -> None:
-        from tests.mailing.ses_proxy import FlakySES
-
-        self.flaky = FlakySES(upstream)
-        self.url = self.flaky.url
-
-    def down_for(self, seconds: float) -> None:
-        import threading
-
-        from tests.mailing.ses_proxy import _Server
-
-        port = self.flaky.httpd.server_address[1]
-        handler = self.flaky.httpd.RequestHandlerClass
-        self.flaky.httpd.shutdown()
-        self.flaky.httpd.server_close()
-
-        def back() -> None:
-            time.sleep(seconds)
-            self.flaky.httpd = _Server(("127.0.0.1", port), handler)
-            self.flaky.httpd.owner = self.flaky
-            self.flaky.httpd.serve_forever()
-
-        threading.Thread(target=back, daemon=True).start()
-
-    def black_hole_for(self, seconds: float) -> None:
-        """SES's address stops answering (a network fault, not a refusal): the port keeps
-        listening with a backlog of one and never accepts, so new connections time out in the
-        handshake (botocore's ConnectTimeoutError) and the one the kernel queued waits for
-        its answer until the read timeout (uncertain: it may have been read)."""
-        import socket
-        import threading
-
-        from tests.mailing.ses_proxy import _Server
-
-        port = self.flaky.httpd.server_address[1]
-        handler = self.flaky.httpd.RequestHandlerClass
-        self.flaky.httpd.shutdown()
-        self.flaky.httpd.server_close()
-        hole = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        hole.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        hole.bind(("127.0.0.1", port))
-        hole.listen(0)
-
-        def back() -> None:
-            time.sleep(seconds)
-            hole.close()
-            self.flaky.httpd = _Server(("127.0.0.1", port), handler)
-            self.flaky.httpd.owner = self.flaky
-            self.flaky.httpd.serve_forever()
-
-        threading.Thread(target=back, daemon=True).start()
-
-
-def faults(backend: str) -> None:
-    """One campaign per fault; one line each (see the module's docstring)."""
-    import psycopg
-
-    global REDIS_URL
-    if "FAULT_REDIS_URL" not in os.environ:  # a Redis of its own, which it kills and restarts
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            REDIS_URL = f"redis://127.0.0.1:{sock.getsockname()[1]}/12"
-
-    tmp = Path(tempfile.mkdtemp(prefix="renouveau-faults-"))
-    (tmp / "fault_settings.py").write_text(FAULT_SETTINGS)
-    database = f"renouveau_named_faults_{backend}"
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{database}"')
-    sys.path[:0] = [str(tmp), str(ROOT / "site"), str(ROOT)]
-    from tests.moto import MotoServer
-
-    server = MotoServer()
-    proxy = Proxy(server.url)
-    env = child_env(backend, database, tmp, {**server.environ(), "AWS_ENDPOINT_URL": proxy.url})
-    os.environ.update(env)
-    os.environ["AWS_ENDPOINT_URL"] = server.url  # this process talks to moto directly
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
-
-    sys.path.insert(0, str(ROOT / "bench"))
-    from send import populate, setup_issue
-
-    redis_process = None
-    workers: list[Supervised] = []
-    scheduler = None
-    lines = []
-    try:
-        if backend == "rq":  # first: this process's cache is that Redis too
-            redis_process = start_redis()
-        call_command("migrate", verbosity=0)
-        issue = setup_issue()
-        server.reset()
-        server.verify_sender(parseaddr(settings.DEFAULT_FROM_EMAIL)[1])
-        log = tmp / "processes.log"
-        scheduler = Supervised(["run_scheduler"], env, log)
-        if backend == "rq":
-            args = ["rqworker", "--job-class", "django_tasks_rq.Job", "default", "mail"]
-        else:
-            args = ["db_worker", "--queue-name", "mail", "--no-startup-delay", "--interval", "0.2"]
-        workers = [Supervised(args, env, log) for _ in range(2)]
-        time.sleep(WORKER_BOOT)
-        names = ["ses-unreachable", "ses-connect-timeouts", "account-pause", "5xx-after-accept"]
-        names += ["unsubscribe-during-sending", "two-schedulers"]
-        if backend == "rq":
-            names.append("redis-restart")
-        for name in names:
-            populate(RECIPIENTS)
-            server.reset()
-            server.verify_sender(parseaddr(settings.DEFAULT_FROM_EMAIL)[1])
-            if name == "two-schedulers":
-                line = two_schedulers(env, server)
-            else:
-                line = one_fault(name, issue, proxy, server, workers, redis_process)
-                if name == "redis-restart":
-                    redis_process = line[1]
-                line = line[0]
-            print(line, flush=True)
-            lines.append(line)
-            connection.close()
-    finally:
-        for worker in workers:
-            worker.stop()
-        if scheduler is not None:
-            scheduler.stop()
-        if redis_process is not None:
-            redis_process.kill()
-        server.stop()
-        connection.close()
-        with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-    print("\n" + "\n".join(lines))
-
-
-def start_redis() -> subprocess.Popen:
-    """A redis-server on REDIS_URL's port, without persistence (a restart loses the queue).
-    The port must be free (FAULT_REDIS_URL): a Redis already there would survive the restart."""
-    port = REDIS_URL.rsplit(":", 1)[1].split("/")[0]
-    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", int(port)), 1):
-        sys.exit(f"port {port} already has a server: set FAULT_REDIS_URL to a free port")
-    process = subprocess.Popen(
-        ["redis-server", "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    time.sleep(1)
-    return process
-
-
-def received_counts(server) -> Counter:
-    url = f"{server.url}/moto-api/data.json"
-    with urllib.request.urlopen(url, timeout=1800) as response:  # noqa: S310
-        captured = json.load(response).get("ses", {}).get("RawMessage", [])
-    received = Counter()
-    for item in captured:
-        for address in {a.lower() for a in item.get("destinations") or []}:
-            received[address] += 1
-    return received
-
-
-def one_fault(name, issue, proxy, server, workers, redis_process):
-    from django.db import connection
-    from django.utils import timezone
-
-    from mailing.delivery import Segment, create_campaign, start_campaign
-    from mailing.models import Campaign, Delivery, Subscriber
-
-    campaign = create_campaign(issue, Segment())
-    start_campaign(campaign)
-    connection.close()
-    began = time.monotonic()
-    fault_at = began + 5
-    done_fault = False
-    unsubscribed: dict[str, object] = {}
-    finished = False
-    exits_before = sum(w.own_exits for w in workers)
-    while time.monotonic() - began < TIMEOUT:
-        for worker in workers:
-            worker.watch()
-        status = Campaign.objects.filter(pk=campaign.pk).values_list("status", flat=True)[0]
-        if status == Campaign.Status.DONE:
-            finished = True
-            break
-        if not done_fault and time.monotonic() >= fault_at:
-            done_fault = True
-            sent = Delivery.objects.filter(campaign=campaign, status="sent").count()
-            print(f"  {name}: fault at t=5 s, {sent} of {RECIPIENTS} sent by then", flush=True)
-            if name == "ses-unreachable":
-                proxy.down_for(20)
-            elif name == "ses-connect-timeouts":
-                proxy.black_hole_for(60)
-            elif name == "account-pause":
-                proxy.flaky.failures = [PAUSED] * 100_000
-                threading_timer(30, lambda: proxy.flaky.failures.clear())
-            elif name == "5xx-after-accept":
-                rng = random.Random(25)
-                proxy.flaky.failures_after = [
-                    (500, "InternalFailure", "Internal error.") if rng.random() < 0.03 else None
-                    for _ in range(RECIPIENTS)
-                ]
-            elif name == "unsubscribe-during-sending":
-                pending = list(
-                    Delivery.objects.filter(campaign=campaign, status="pending")
-                    .values_list("subscriber_id", "subscriber__email")
-                    .order_by("?")[: RECIPIENTS // 20]
-                )
-                for subscriber_id, email in pending:  # one by one, as people click
-                    Subscriber.objects.filter(pk=subscriber_id).update(
-                        status="unsubscribed", unsubscribed_at=timezone.now()
-                    )
-                    unsubscribed[email] = timezone.now()
-            elif name == "redis-restart":
-                redis_process.kill()
-                redis_process.wait()
-                time.sleep(5)
-                redis_process = start_redis()
-        connection.close()
-        time.sleep(0.25)
-    proxy.flaky.failures.clear()
-    proxy.flaky.failures_after.clear()
-    received = received_counts(server)
-    rows = list(
-        Delivery.objects.filter(campaign=campaign).values_list(
-            "subscriber__email", "status", "sent_at"
-        )
-    )
-    duplicates = sum(n - 1 for n in received.values() if n > 1)
-    # A mail sent after its recipient's unsubscribe is one too many.
-    duplicates += sum(
-        1
-        for email, status, sent_at in rows
-        if email in unsubscribed and status == "sent" and sent_at and sent_at > unsubscribed[email]
-    )
-    silent = sum(
-        1
-        for email, status, _ in rows
-        if status not in ("failed", "skipped", "uncertain") and not received.get(email)
-    )
-    failed = sum(1 for _, status, _ in rows if status == "failed")
-    own_exits = sum(w.own_exits for w in workers) - exits_before
-    helped = "yes" if finished and not own_exits else "no"
-    line = (
-        f"fault {name}: duplicates {duplicates}, silent losses {silent}, failed by a passing "
-        f"fault {failed}, finished without help: {helped}"
-    )
-    return line, redis_process
-
-
-def threading_timer(seconds: float, action) -> None:
-    import threading
-
-    timer = threading.Timer(seconds, action)
-    timer.daemon = True
-    timer.start()
-
-
-TWO_SCHEDULERS = """
-import threading
-from mailing.delivery.cite_alerts import send_cite_alerts
-print(send_cite_alerts())
-"""
-
-
-def two_schedulers(env, server) -> str:
-    """The evening cité alert started by two processes at the same moment (two schedulers
-    during a deploy), its campaigns then sent by the workers."""
-    from django.db import connection
-
-    from cites_pages.models import CityPage
-    from mailing.models import Campaign, CiteUpdate, Delivery, Subscriber
-
-    if not CityPage.objects.live().exists():
-        from cites_pages import demo
-        from renouveau.demo import ensure_home_page
-
-        demo.load(ensure_home_page())
-    cites = list(CityPage.objects.live()[:3])
-    followers = list(Subscriber.objects.order_by("pk")[: min(RECIPIENTS, 600)])
-    for i, subscriber in enumerate(followers):
-        subscriber.cites.add(cites[i % len(cites)])
-    CiteUpdate.objects.all().delete()
-    for cite in cites:
-        CiteUpdate.objects.create(
-            cite=cite,
-            source=f"page:{cite.pk}",
-            kind="Actualité",
-            title=f"Nouveauté de {cite.title}",
-            url=cite.get_full_url() or "https://example.org/",
-            published_at=timezone_now(),
-        )
-    connection.close()
-    jobs = [
-        subprocess.Popen(
-            [sys.executable, str(ROOT / "manage.py"), "shell", "-c", TWO_SCHEDULERS],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        for _ in range(2)
-    ]
-    for job in jobs:
-        job.wait(timeout=600)
-    began = time.monotonic()
-    alerts = Campaign.objects.filter(kind=Campaign.Kind.CITE_ALERT)
-    finished = False
-    while time.monotonic() - began < TIMEOUT:
-        if alerts.exists() and not alerts.exclude(status=Campaign.Status.DONE).exists():
-            finished = True
-            break
-        connection.close()
-        time.sleep(0.5)
-    received = received_counts(server)
-    duplicates = sum(n - 1 for n in received.values() if n > 1)
-    expected = {s.email for s in followers}
-    silent = len(expected - set(received))
-    failed = Delivery.objects.filter(campaign__in=alerts, status="failed").count()
-    return (
-        f"fault two-schedulers: duplicates {duplicates}, silent losses {silent}, failed by a "
-        f"passing fault {failed}, finished without help: {'yes' if finished else 'no'}"
-    )
-
-
-def timezone_now():
-    from django.utils import timezone
-
-    return timezone.now()
-
-
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--one"]:
+    if sys.argv[1:2] in (["--help"], ["-h"]):
+        print(__doc__)
+    elif sys.argv[1:2] == ["--one"]:
         one(sys.argv[2])
     elif sys.argv[1:2] == ["--faults"]:
         for name in sys.argv[2:] or ["db", "rq"]:
             subprocess.run([sys.executable, __file__, "--faults-one", name], cwd=ROOT, check=False)
     elif sys.argv[1:2] == ["--faults-one"]:
-        faults(sys.argv[2])
+        named_faults.faults(sys.argv[2])
     else:
         main()
