@@ -21,16 +21,14 @@ then one line in `NewsletterStreamBlock`. `newsletter.rendering` does the rest f
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
+from wagtail.models import Page
 
-if TYPE_CHECKING:
-    from wagtail.models import Page
-
-    from .email_context import EmailContext
-    from .email_text import Section
+from .email_context import EmailContext
+from .email_text import Section
 
 
 class NewsletterBlock:

@@ -34,6 +34,7 @@ _memo: dict[str, object] = {"built": None, "words": {}}
 
 def _build() -> dict[str, str]:
     """Accent-free word → the word as the site writes it (its first spelling met)."""
+    # Here, not at the top: searching.py imports this module for its corrections (a cycle).
     from .searching import searchable_pages
 
     titles = searchable_pages().order_by("-pk").values_list("title", flat=True)[:MAX_TITLES]
