@@ -1,8 +1,10 @@
+import json
+
 import pytest
 from django.core.cache import cache
 
 from mailing.delivery import Segment, create_campaign, run_batch, start_campaign
-from mailing.models import Campaign
+from mailing.models import Campaign, Delivery
 from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER
 from tests.factories import CitiesIndexPageFactory, CityPageFactory, NewsIndexPageFactory
 from tests.mailing.ses_proxy import FlakySES
@@ -140,3 +142,39 @@ def handmade_campaign(settings) -> Campaign:
         f"Se désabonner : {UNSUBSCRIBE_URL_PLACEHOLDER}\n"
     )
     return Campaign.objects.create(subject="Essai", html=html, text=text)
+
+
+@pytest.fixture
+def webhook(sns, settings, client):
+    """post(delivery, kind, bounce_type=""): an SES event about this delivery, through SNS to our
+    webhook."""
+    settings.MAILING_SNS_TOPIC_ARNS = [sns.topic_arn]
+
+    def post(delivery: Delivery, kind: str, bounce_type: str = ""):
+        """An event as SES publishes it (configuration set), tagged with our delivery."""
+        email = delivery.subscriber.email
+        payload = {
+            "eventType": kind,
+            "mail": {
+                "messageId": delivery.ses_message_id,
+                "destination": [email],
+                "tags": {"delivery": [str(delivery.pk)], "campaign": [str(delivery.campaign_id)]},
+            },
+        }
+        if kind == "Bounce":
+            payload["bounce"] = {
+                "bounceType": bounce_type,
+                "bounceSubType": "General",
+                "bouncedRecipients": [{"emailAddress": email}],
+            }
+        elif kind == "Complaint":
+            payload["complaint"] = {"complainedRecipients": [{"emailAddress": email}]}
+        elif kind == "Delivery":
+            payload["delivery"] = {"recipients": [email], "smtpResponse": "250 2.0.0 OK"}
+        message = sns.notification(payload, version=2)
+        response = client.post(
+            "/lettre/ses-notifications/", data=json.dumps(message), content_type="text/plain"
+        )
+        assert response.status_code == 200
+
+    return post

@@ -8,8 +8,7 @@ from mailing.counters import count_deliveries
 from mailing.delivery.report import campaign_report
 from mailing.delivery.test_sends import send_test
 from mailing.models import Campaign, Delivery, Subscriber, TrackedLink
-from tests.mailing.conftest import make_subscribers
-from tests.mailing.test_report import fast_sending, send, webhook  # noqa: F401, F811
+from tests.mailing.conftest import make_subscribers, send
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_sending")]
 

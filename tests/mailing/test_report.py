@@ -4,7 +4,6 @@ click counting: test_report_links.py)."""
 
 import csv
 import io
-import json
 import re
 from datetime import timedelta
 
@@ -24,40 +23,6 @@ pytestmark = pytest.mark.django_db
 
 def path_of(url: str) -> str:
     return "/" + url.split("/", 3)[3]
-
-
-@pytest.fixture
-def webhook(sns, settings, client):
-    settings.MAILING_SNS_TOPIC_ARNS = [sns.topic_arn]
-
-    def post(delivery: Delivery, kind: str, bounce_type: str = ""):
-        """An event as SES publishes it (configuration set), tagged with our delivery."""
-        email = delivery.subscriber.email
-        payload = {
-            "eventType": kind,
-            "mail": {
-                "messageId": delivery.ses_message_id,
-                "destination": [email],
-                "tags": {"delivery": [str(delivery.pk)], "campaign": [str(delivery.campaign_id)]},
-            },
-        }
-        if kind == "Bounce":
-            payload["bounce"] = {
-                "bounceType": bounce_type,
-                "bounceSubType": "General",
-                "bouncedRecipients": [{"emailAddress": email}],
-            }
-        elif kind == "Complaint":
-            payload["complaint"] = {"complainedRecipients": [{"emailAddress": email}]}
-        elif kind == "Delivery":
-            payload["delivery"] = {"recipients": [email], "smtpResponse": "250 2.0.0 OK"}
-        message = sns.notification(payload, version=2)
-        response = client.post(
-            "/lettre/ses-notifications/", data=json.dumps(message), content_type="text/plain"
-        )
-        assert response.status_code == 200
-
-    return post
 
 
 def test_report_numbers_from_ses_notifications_and_unsubscribes(issue, ses, fast_sending, webhook):

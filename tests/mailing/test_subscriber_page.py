@@ -10,8 +10,7 @@ from django.contrib.auth.models import Group, Permission
 
 from mailing.audience.tokens import unsubscribe_url
 from mailing.models import Subscriber
-from tests.mailing.conftest import make_subscribers
-from tests.mailing.test_report import fast_sending, send, webhook  # noqa: F401
+from tests.mailing.conftest import make_subscribers, send
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_sending")]
 
