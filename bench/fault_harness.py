@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -215,3 +216,24 @@ def threading_timer(seconds: float, action) -> None:
     timer = threading.Timer(seconds, action)
     timer.daemon = True
     timer.start()
+
+
+def fresh_run(settings_text: str, database: str) -> Path:
+    """A directory holding the run's settings module (fault_settings), and an empty PostgreSQL
+    database of the run's own; both importable by this process from now on."""
+    import psycopg  # the fault runs only: a SQLite install can still read --help
+
+    tmp = Path(tempfile.mkdtemp(prefix="renouveau-faults-"))
+    (tmp / "fault_settings.py").write_text(settings_text)
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{database}"')
+    sys.path[:0] = [str(tmp), str(ROOT / "site"), str(ROOT)]
+    return tmp
+
+
+def drop_database(database: str) -> None:
+    import psycopg  # as in fresh_run
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')

@@ -9,13 +9,10 @@ import random
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from email.utils import parseaddr
-from pathlib import Path
 
 from fault_harness import (
-    PG,
     RECIPIENTS,
     REDIS_URL,
     ROOT,
@@ -25,6 +22,8 @@ from fault_harness import (
     Proxy,
     Supervised,
     child_env,
+    drop_database,
+    fresh_run,
     received_counts,
     start_redis,
     threading_timer,
@@ -36,21 +35,14 @@ PAUSED = (400, "SendingPausedException", "Sending is paused for this account.")
 
 def faults(backend: str) -> None:
     """One campaign per fault; one line each (see the module's docstring)."""
-    import psycopg
-
     redis_url = REDIS_URL
     if "FAULT_REDIS_URL" not in os.environ:  # a Redis of its own, which it kills and restarts
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             redis_url = f"redis://127.0.0.1:{sock.getsockname()[1]}/12"
 
-    tmp = Path(tempfile.mkdtemp(prefix="renouveau-faults-"))
-    (tmp / "fault_settings.py").write_text(FAULT_SETTINGS)
     database = f"renouveau_named_faults_{backend}"
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{database}"')
-    sys.path[:0] = [str(tmp), str(ROOT / "site"), str(ROOT)]
+    tmp = fresh_run(FAULT_SETTINGS, database)
     from tests.moto import MotoServer
 
     server = MotoServer()
@@ -117,8 +109,7 @@ def faults(backend: str) -> None:
             redis_process.kill()
         server.stop()
         connection.close()
-        with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        drop_database(database)
     print("\n" + "\n".join(lines))
 
 

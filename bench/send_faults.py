@@ -48,15 +48,12 @@ import os
 import random
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from email.utils import parseaddr
-from pathlib import Path
 
 import named_faults
 from fault_harness import (
-    PG,
     RECIPIENTS,
     REDIS_URL,
     ROOT,
@@ -65,6 +62,8 @@ from fault_harness import (
     WORKER_BOOT,
     Supervised,
     child_env,
+    drop_database,
+    fresh_run,
     received_counts,
 )
 
@@ -93,16 +92,8 @@ def main() -> None:
 
 
 def one(backend: str) -> None:
-    import psycopg
-
-    tmp = Path(tempfile.mkdtemp(prefix="renouveau-faults-"))
-    (tmp / "fault_settings.py").write_text(SETTINGS)
     database = f"renouveau_faults_{backend}"
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{database}"')
-
-    sys.path[:0] = [str(tmp), str(ROOT / "site"), str(ROOT)]
+    tmp = fresh_run(SETTINGS, database)
     from tests.moto import REGION, MotoServer
 
     server = MotoServer()
@@ -270,8 +261,7 @@ def one(backend: str) -> None:
             scheduler.wait()
         server.stop()
         connection.close()
-        with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        drop_database(database)
 
 
 if __name__ == "__main__":
