@@ -52,3 +52,8 @@ class RedisServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
         self.directory.cleanup()
+
+
+def command_calls(client: redis.Redis, name: str) -> int:
+    """How many times this Redis server ran the command `name` (« get », « mget »…) so far."""
+    return client.info("commandstats").get(f"cmdstat_{name}", {}).get("calls", 0)

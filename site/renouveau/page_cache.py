@@ -19,7 +19,9 @@ request says a token was used) as well as outside them (the cookies are on the r
 """
 
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
@@ -228,11 +230,47 @@ def _page_expiry(response: HttpResponse) -> float | None:
     return expire_at.timestamp() if expire_at else None
 
 
+# This process's copies of the entries it served or stored, most recent last: while the content
+# generation is the one an entry is stamped with, it is served without reading (and unpickling)
+# it from the shared cache again. Bounded by the size of the pages kept.
+LOCAL_MAX_BYTES = 32 * 1024 * 1024
+_local: OrderedDict[str, tuple] = OrderedDict()
+_local_bytes = 0
+_local_lock = threading.Lock()
+
+
+def _keep_local(key: str, entry: tuple) -> None:
+    global _local_bytes
+    with _local_lock:
+        previous = _local.pop(key, None)
+        if previous is not None:
+            _local_bytes -= len(previous[2])
+        _local[key] = entry
+        _local_bytes += len(entry[2])
+        while _local_bytes > LOCAL_MAX_BYTES and _local:
+            _local_bytes -= len(_local.popitem(last=False)[1][2])
+
+
+def forget_local_copies() -> None:
+    global _local_bytes
+    with _local_lock:
+        _local.clear()
+        _local_bytes = 0
+
+
+def _local_entry(key: str, generation: int) -> tuple | None:
+    with _local_lock:
+        entry = _local.get(key)
+        if entry is not None:
+            _local.move_to_end(key)
+    return entry if entry is not None and entry[5] == generation else None
+
+
 def _cached_response(request: HttpRequest, generation: int) -> HttpResponse | None:
     """The stored response, if none of what it shows changed since and it has not expired."""
     cache = _cache()
     key = _key(request)
-    cached = cache.get(key)
+    cached = _local_entry(key, generation) or cache.get(key)
     if cached is None or len(cached) != 6 or cached[3] <= time.time():
         return None
     status, headers, content, expires_at, built_with, stamped = cached
@@ -240,9 +278,11 @@ def _cached_response(request: HttpRequest, generation: int) -> HttpResponse | No
         if not still_holds(built_with, stamped, generation, request):
             return None
         # Still good after someone else's change: checked once, not on every request.
+        cached = (*cached[:5], generation)
         lifetime = int(expires_at - time.time())
         if lifetime > 0:
-            cache.set(key, (*cached[:5], generation), lifetime)
+            cache.set(key, cached, lifetime)
+    _keep_local(key, cached)
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value
@@ -310,5 +350,6 @@ class PageCacheMiddleware:
         content = response.content
         entry = (response.status_code, headers, content, expires_at, built_with, generation)
         cache.set(_key(request), entry, lifetime)
+        _keep_local(_key(request), entry)
         response["X-Page-Cache"] = "miss"
         return response

@@ -3,36 +3,10 @@ before a change against the change's record (renouveau/page_cache.py Render, fra
 against a real Redis as in production: the promises are still « a change makes stale what shows
 it, nothing else », in fewer round trips."""
 
-import pytest
-import redis
-from django.core.cache import caches
-
 from renouveau import cache_tags, fragments
 from renouveau.page_cache import CHANGES_KEY, _rendering, content_changed, current_generation
 from tests.factories import CitiesIndexPageFactory, CityPageFactory
-
-
-@pytest.fixture
-def redis_cache(redis_server, settings):
-    url = redis_server.url(8)
-    settings.CACHES = {
-        alias: {
-            "BACKEND": "renouveau.redis_cache.ReusingRedisCache",
-            "LOCATION": url,
-            "KEY_PREFIX": alias,
-        }  # fmt: skip
-        for alias in ("default", "renditions")
-    }
-    settings.FRAGMENT_CACHE_SECONDS = 300
-    settings.PAGE_CACHE_SECONDS = 600  # (Django's test signals rebuild the caches both ways)
-    fragments._local.clear()
-    assert type(caches["default"]).__name__ == "ReusingRedisCache"
-    yield redis.Redis.from_url(url)
-    fragments._local.clear()
-
-
-def commands(client: redis.Redis, name: str) -> int:
-    return client.info("commandstats").get(f"cmdstat_{name}", {}).get("calls", 0)
+from tests.redis_server import command_calls as commands
 
 
 def _title_fragment(page_pk: int) -> str:
