@@ -28,13 +28,17 @@ from tests.factories import (
 )
 
 __all__ = [
+    "accessibility_statement",
     "add_blocks",
     "block_mark",
     "city_without_dwellings_count",
+    "contact_form",
     "issue_with_every_block",
     "legal_notice",
     "one_page_of_each_type",
+    "privacy_page",
     "site_home_page",
+    "sitemap_page",
 ]
 
 
@@ -140,6 +144,93 @@ def legal_notice(home: Page):
     home.add_child(instance=notice)
     notice.save_revision().publish()
     return notice
+
+
+def _published(parent: Page, page: Page, children: dict[str, list] | None = None) -> Page:
+    for relation, items in (children or {}).items():
+        setattr(page, relation, items)
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return type(page).objects.get(pk=page.pk)
+
+
+def contact_form(home: Page, **fields):
+    """A published form page « Nous contacter » at /contact/: name, address, organisation
+    (optional), a subject to choose and a message."""
+    from renouveau.form_pages import FormField, FormPage
+
+    page = FormPage(
+        slug="contact",
+        title="Nous contacter",
+        thank_you_text="<p>Merci, votre message a bien été envoyé.</p>",
+        subject="Nouveau message",
+        **fields,
+    )
+    form_fields = [
+        FormField(label="Nom", field_type="singleline", required=True),
+        FormField(label="Adresse électronique", field_type="email", required=True),
+        FormField(label="Organisme", field_type="singleline", required=False),
+        FormField(
+            label="Objet",
+            field_type="dropdown",
+            required=True,
+            choices="Question sur le programme\nQuestion sur une cité\nAutre",
+        ),
+        FormField(label="Message", field_type="multiline", required=True),
+    ]
+    return _published(home, page, {"form_fields": form_fields})
+
+
+def privacy_page(home: Page, processings: list[dict]):
+    """The « Données personnelles » page listing `processings` (DataProcessing fields; a
+    neutral purpose, basis and data unless given)."""
+    from renouveau.legal import DataProcessing, PersonalDataPage
+
+    page = PersonalDataPage(
+        slug="donnees-personnelles",
+        title="Données personnelles",
+        controller_name="Responsable de traitement",
+        controller_address="1 rue du Responsable\n59000 Lille",
+        dpo_contact="dpd@example.org",
+        rights_contact="droits@example.org",
+    )
+    rows = [
+        DataProcessing(
+            **{
+                "purpose": "Finalité.",
+                "legal_basis": DataProcessing.LegalBasis.CONSENT,
+                "data": "Adresse électronique.",
+                "retention": "Durée à préciser.",
+                **item,
+            }
+        )
+        for item in processings
+    ]
+    return _published(home, page, {"processings": rows})
+
+
+def accessibility_statement(home: Page, criteria: list[tuple[str, str]], **fields):
+    """The published accessibility statement at /accessibilite/ whose audit grid gives
+    `criteria` ((number, result) pairs) their results; the referential's other criteria are
+    « non audité » (the page completes its grid)."""
+    from renouveau.accessibility import AccessibilityCriterion, AccessibilityStatementPage
+
+    page = AccessibilityStatementPage(
+        slug="accessibilite",
+        title="Déclaration d'accessibilité",
+        entity="Entité responsable",
+        statement_date=datetime.date(2026, 1, 15),
+        **fields,
+    )
+    grid = [AccessibilityCriterion(number=n, result=r) for n, r in criteria]
+    return _published(home, page, {"criteria": grid})
+
+
+def sitemap_page(home: Page):
+    """The « Plan du site » page at /plan-du-site/."""
+    from renouveau.legal import SitemapPage
+
+    return _published(home, SitemapPage(slug="plan-du-site", title="Plan du site"))
 
 
 def add_blocks(issue, *blocks: tuple[str, object]):

@@ -13,11 +13,13 @@ from renouveau.accessibility import (
     AccessibilityStatementPage,
     rgaa_criteria,
 )
-from renouveau.demo_legal import load as load_legal_pages
+from tests.pages import accessibility_statement
 from tests.typography import as_typed
 
 pytestmark = pytest.mark.django_db
 
+# A partial audit: 6 criteria audited (3 conforming, 2 not, 1 not applicable), 100 not audited.
+AUDITED = [("1.1", "C"), ("1.2", "C"), ("3.2", "C"), ("4.1", "NC"), ("4.3", "NC"), ("5.1", "NA")]
 THEMES = {1: 9, 2: 2, 3: 3, 4: 13, 5: 8, 6: 2, 7: 5, 8: 10, 9: 4, 10: 14, 11: 13, 12: 11, 13: 12}
 Result = AccessibilityCriterion.Result
 
@@ -35,24 +37,23 @@ def test_the_referential_has_its_106_criteria_in_13_themes():
 
 @pytest.fixture
 def statement(home_page) -> AccessibilityStatementPage:
-    load_legal_pages(home_page)
-    return AccessibilityStatementPage.objects.get()
+    return accessibility_statement(home_page, AUDITED)
 
 
 def test_a_statement_is_preloaded_with_the_106_criteria_not_audited(statement, client):
     grid = list(statement.criteria.order_by("sort_order"))
     assert [c.number for c in grid] == [c.number for c in rgaa_criteria()]
-    # The demo's 14 audited criteria kept their results; the others wait for the audit.
-    assert sum(c.result == Result.NOT_AUDITED for c in grid) == 92
+    # The 6 audited criteria kept their results; the others wait for the audit.
+    assert sum(c.result == Result.NOT_AUDITED for c in grid) == 100
     by_number = {c.number: c for c in grid}
     assert by_number["4.1"].result == Result.NON_CONFORMING
     assert by_number["4.3"].title.startswith("Chaque média temporel synchronisé pré-enregistré")
     summary = statement.audit_summary()
-    assert (summary.complete, summary.not_audited, summary.total) == (False, 92, 106)
+    assert (summary.complete, summary.not_audited, summary.total) == (False, 100, 106)
 
     html = unescape(client.get("/accessibilite/").content.decode())
-    assert 'id="audit-partial"' in html and "92 des 106 critères du RGAA" in html
-    assert "Critères non audités : 92" in as_typed(html)
+    assert 'id="audit-partial"' in html and "100 des 106 critères du RGAA" in html
+    assert "Critères non audités : 100" in as_typed(html)
 
 
 def test_no_non_conformity_in_a_partial_audit_is_not_totally_conforming(statement, client):
@@ -72,7 +73,7 @@ def test_no_non_conformity_in_a_partial_audit_is_not_totally_conforming(statemen
     # An audited criterion deleted from the grid counts as not audited, and comes back (not
     # audited) on the next save.
     statement.criteria = [c for c in criteria if c.number != "1.1"]
-    assert statement.audit_summary().not_audited == 93
+    assert statement.audit_summary().not_audited == 101
     statement.save_revision().publish()
     statement.refresh_from_db()
     saved = AccessibilityCriterion.objects.filter(page=statement, number="1.1")
@@ -84,7 +85,7 @@ def test_the_admin_warns_while_the_audit_is_partial(statement, admin_client):
     html = unescape(admin_client.get(url).content.decode())
     panel = html.split('id="accessibility-audit-status"')[1].split("</div>")[0]
     assert "État calculé : partiellement conforme" in panel
-    assert "Audit partiel : 92 critères sur 106 non audités" in panel
+    assert "Audit partiel : 100 critères sur 106 non audités" in panel
     assert html.count('name="criteria-') > 106  # the whole grid is in the form
 
     criteria = list(statement.criteria.all())

@@ -8,8 +8,7 @@ from django.core.cache import cache
 from django.test import Client
 from wagtail.contrib.forms.models import FormSubmission
 
-from renouveau.demo_legal import load as load_legal_pages
-from renouveau.form_pages import FormPage
+from tests.pages import contact_form
 from tests.typography import as_typed
 
 ANSWER = {
@@ -24,11 +23,7 @@ ANSWER = {
 @pytest.fixture
 def contact_page(home_page, settings):
     cache.clear()  # rate-limit counters
-    load_legal_pages(home_page)
-    page = FormPage.objects.get(slug="contact")
-    page.to_address = "equipe@example.org"
-    page.save_revision().publish()
-    return page
+    return contact_form(home_page, to_address="equipe@example.org")
 
 
 @pytest.mark.django_db

@@ -30,9 +30,9 @@ def fresh_limits():
 
 @pytest.fixture
 def targets(home_page, make_document, library):  # noqa: F811
-    from renouveau.demo_legal import load as load_legal_pages
+    from tests.pages import contact_form
 
-    load_legal_pages(home_page)
+    contact_form(home_page, to_address="equipe@example.org")
     document = make_document("Référentiel", on_request=True)
     return [
         ("post", "/lettre/abonnement/"),
