@@ -10,15 +10,21 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from wagtail.models import Task, Workflow
 
-from renouveau.accessibility import AccessibilityCriterion, AccessibilityStatementPage
-from renouveau.demo_legal import load as load_legal_pages
+from renouveau.accessibility import AccessibilityCriterion
+from renouveau.legal import DataProcessing
 from tests.factories import (
     NewsIndexPageFactory,
     NewsPageFactory,
     SiteImageFactory,
     StandardPageFactory,
 )
-from tests.pages import city_without_dwellings_count
+from tests.pages import (
+    accessibility_statement,
+    city_without_dwellings_count,
+    legal_notice,
+    privacy_page,
+    sitemap_page,
+)
 from tests.typography import as_typed
 
 
@@ -59,21 +65,16 @@ def parse(response) -> HeadParser:
     return parser
 
 
-@pytest.fixture
-def legal_site(home_page):
-    load_legal_pages(home_page)
-    return home_page
-
-
 @pytest.mark.django_db
-def test_legal_notice_names_publisher_director_and_host(legal_site, client: Client):
+def test_legal_notice_names_publisher_director_and_host(home_page, client: Client):
+    legal_notice(home_page)
     html = unescape(client.get("/mentions-legales/").content.decode())
     for text in (
         "Éditeur du site",
         "Préfecture de la région Hauts-de-France",
         "Directeur ou directrice de la publication",
         "Hébergement",
-        "Amazon Web Services EMEA SARL",
+        "Hébergeur",
     ):
         assert text in html
     # No invented SIREN: an empty field says it must be completed.
@@ -82,30 +83,44 @@ def test_legal_notice_names_publisher_director_and_host(legal_site, client: Clie
 
 @pytest.mark.django_db
 def test_personal_data_page_lists_each_processing_with_basis_retention_and_processors(
-    legal_site, client: Client
+    home_page, client: Client
 ):
+    # Processings the retention register does not know: the page shows the editor's periods.
+    privacy_page(
+        home_page,
+        [
+            {"name": "Traitement Alpha", "legal_basis": DataProcessing.LegalBasis.CONSENT},
+            {
+                "name": "Traitement Bêta",
+                "legal_basis": DataProcessing.LegalBasis.PUBLIC_INTEREST,
+                "retention": "Dix-huit mois après la demande.",
+                "processors": "Sous-traitant Exemple (courriels)",
+            },
+        ],
+    )
     html = unescape(client.get("/donnees-personnelles/").content.decode())
-    for name in ("Lettre d'information", "Demandes de documents", "Inscriptions aux webinaires"):
-        assert name in html
+    assert "Traitement Alpha" in html and "Traitement Bêta" in html
     assert "Consentement (RGPD, art. 6.1.a)" in html
     assert "Mission d'intérêt public (art. 6.1.e)" in html
-    assert "Un an après la demande" in html
-    assert "Amazon SES (courriels) et Amazon S3" in html
+    assert "Dix-huit mois après la demande" in html
+    assert "Sous-traitant Exemple (courriels)" in html
     assert "https://www.cnil.fr/fr/plaintes" in html
 
 
 @pytest.mark.django_db
-def test_accessibility_status_is_computed_from_the_audit_grid(legal_site, client: Client):
-    statement = AccessibilityStatementPage.objects.get()
+def test_accessibility_status_is_computed_from_the_audit_grid(home_page, client: Client):
+    # 2 conforming, 1 non-conforming, 1 not applicable → 2 of 3 applicable: 66,7 %, partial.
+    statement = accessibility_statement(
+        home_page, [("1.1", "C"), ("1.2", "C"), ("4.1", "NC"), ("5.1", "NA")]
+    )
     html = unescape(client.get("/accessibilite/").content.decode())
-    # Demo grid: 10 conforming, 3 non-conforming, 1 not applicable → 76,9 %, partial.
     assert "est partiellement conforme</strong>" in html
-    assert "76,9 % des critères du RGAA 4.1.2 sont respectés" in html
+    assert "66,7 % des critères du RGAA 4.1.2 sont respectés" in html
     assert "Critère 4.1" in html and "Défenseur des droits" in html
     assert "Accessibilité : partiellement conforme" in as_typed(client.get("/").content.decode())
 
     # The editor fixes the non-conformities of the partial grid: still partial (issue 23 item 6,
-    # 92 criteria not audited), said so on the page.
+    # 102 criteria not audited), said so on the page.
     criteria = list(statement.criteria.all())
     for criterion in criteria:
         if criterion.result == AccessibilityCriterion.Result.NON_CONFORMING:
@@ -114,7 +129,7 @@ def test_accessibility_status_is_computed_from_the_audit_grid(legal_site, client
     statement.save_revision().publish()
     assert "Accessibilité : partiellement conforme" in as_typed(client.get("/").content.decode())
     html = unescape(client.get("/accessibilite/").content.decode())
-    assert "Audit partiel :</strong> 92 des 106 critères du RGAA" in as_typed(html)
+    assert "Audit partiel :</strong> 102 des 106 critères du RGAA" in as_typed(html)
     # Once every criterion is audited and met (or not applicable), the footer follows.
     for criterion in criteria:
         if criterion.result == AccessibilityCriterion.Result.NOT_AUDITED:
@@ -138,8 +153,9 @@ def test_accessibility_status_is_computed_from_the_audit_grid(legal_site, client
 
 
 @pytest.mark.django_db
-def test_html_site_map_lists_the_pages_and_the_footer_links_it(legal_site, client: Client):
-    section = StandardPageFactory(parent=legal_site, slug="le-programme", title="Le programme")
+def test_html_site_map_lists_the_pages_and_the_footer_links_it(home_page, client: Client):
+    sitemap_page(home_page)
+    section = StandardPageFactory(parent=home_page, slug="le-programme", title="Le programme")
     StandardPageFactory(parent=section, slug="signataires", title="Les signataires")
     html = unescape(client.get("/plan-du-site/").content.decode())
     assert (
@@ -236,7 +252,7 @@ def test_news_items_are_news_articles(home_page, client: Client, settings):
 
 @pytest.mark.django_db
 def test_newsletter_sign_up_posts_the_address_and_keeps_pages_cacheable(
-    legal_site, client: Client, settings
+    home_page, client: Client, settings
 ):
     from django.core.cache import caches
 
