@@ -12,7 +12,6 @@ from mailing.delivery.links import link_token, track_links
 from mailing.models import Campaign, TrackedLink
 from newsletter.rendering import UNSUBSCRIBE_URL_PLACEHOLDER
 from tests.mailing.conftest import handmade_campaign, make_subscribers, send
-from tests.typography import as_typed
 
 pytestmark = pytest.mark.django_db
 
@@ -132,18 +131,6 @@ def test_the_redirect_counts_the_click_and_goes_to_the_stored_address_only(setti
         0,
         0,
     ]
-
-
-def test_the_privacy_and_cookies_pages_say_how_clicks_are_counted(home_page, client):
-
-    from renouveau.demo_legal import load
-
-    load(home_page)
-    for path in ("/donnees-personnelles/", "/cookies/"):
-        html = " ".join(as_typed(client.get(path).content.decode()).split())
-        assert "La lettre ne contient aucun pixel de suivi" in html, path
-        assert "redirection par notre site dont l'adresse ne contient aucun identifiant" in html
-        assert "aucune donnée personnelle n'est conservée sur les clics" in html
 
 
 def test_a_link_that_shows_its_address_keeps_it(settings):

@@ -70,6 +70,30 @@ def test_the_letter_demo_is_idempotent_and_links_the_cites_that_exist(home_page)
     assert NewsletterIndexPage.objects.get().show_in_menus
 
 
+@pytest.mark.django_db
+def test_the_legal_pages_demo_states_what_the_site_does(home_page, client):
+    """The demo's legal texts: the privacy and cookies pages say how the letter's clicks are
+    counted, each processing of its privacy page has a retention register entry, and its
+    accessibility grid (10 C, 3 NC, 1 NA) gives 76,9 %."""
+    from renouveau.demo_legal import load
+    from renouveau.legal import PersonalDataPage
+    from renouveau.retention import register
+    from tests.typography import as_typed
+
+    load(home_page)
+    for path in ("/donnees-personnelles/", "/cookies/"):
+        text = " ".join(as_typed(client.get(path).content.decode()).split())
+        assert "La lettre ne contient aucun pixel de suivi" in text, path
+        assert "redirection par notre site dont l'adresse ne contient aucun identifiant" in text
+        assert "aucune donnée personnelle n'est conservée sur les clics" in text
+
+    processings = {p.name for p in PersonalDataPage.objects.get().processings.all()}
+    assert processings <= {e.processing for e in register()}
+
+    statement = html.unescape(client.get("/accessibilite/").content.decode())
+    assert "76,9 % des critères du RGAA 4.1.2 sont respectés" in statement
+
+
 def test_demo_font_draws_accented_letters():
     from PIL import ImageFont
 
