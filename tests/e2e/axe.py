@@ -1,13 +1,26 @@
 """Accessibility checks in the browser with axe-core (npm package, injected into the page)."""
 
+from contextlib import suppress
 from pathlib import Path
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
+# Finite animations still running (a message fading in): axe would measure the colours of a
+# frame in between. Endless ones (a spinner) are left alone.
+ANIMATIONS_RUNNING = """() => document.getAnimations().some(
+    (a) => a.playState === 'running' && isFinite(a.effect?.getComputedTiming().endTime)
+)"""
+
+
 def axe_violations(page) -> list[dict]:
-    """axe-core's WCAG 2.1 A/AA violations on the page as it is now."""
+    """axe-core's WCAG 2.1 A/AA violations on the page as it is now, its animations done."""
+    # Some admin pages animate for longer (a pulsing status): measured as they are after 2 s.
+    with suppress(PlaywrightTimeoutError):
+        page.wait_for_function(f"() => !({ANIMATIONS_RUNNING})()", timeout=2000)
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         # Evaluated through the DevTools protocol, so the site's CSP stays on during the tests.
         page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
