@@ -109,9 +109,7 @@ def cached(
     render = current_render()
     if render is not None and full_key in render.built:  # built earlier in this render
         value, made, until = render.built[full_key]
-        collector = cache_tags.current()
-        if collector is not None:
-            collector.merge(made, until)
+        _shown_by_enclosing(made, until)
         return value
     with _lock:
         entry = _local.get(full_key)
@@ -126,10 +124,15 @@ def cached(
         if len(_local) >= LOCAL_MAX_ENTRIES:
             _local.clear()
         _local[full_key] = entry
+    _shown_by_enclosing(built_with, until)
+    return value
+
+
+def _shown_by_enclosing(tags, until: float) -> None:
+    """A fragment met while a page (or a larger fragment) is built: that one depends on it too."""
     collector = cache_tags.current()
     if collector is not None:
-        collector.merge(built_with, until)
-    return value
+        collector.merge(tags, until)
 
 
 def _build(full_key: str, name: str, key: tuple, build: Callable[[], T], current: int) -> T:

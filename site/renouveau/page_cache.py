@@ -127,10 +127,13 @@ class Render:
     changes: dict[tuple[int, int], set[str] | None] = field(default_factory=dict)
     keep: Callable[["Render", dict[str, Any]], None] | None = None
 
-    def finish(self, versions: dict[str, Any] | None = None) -> None:
+    def finish(self, versions: dict[str, Any] | None = None, *, unchanged: bool = False) -> None:
         """Store what was built, unless content changed meanwhile (it may show the state
-        before). `versions`: tag versions read after the render."""
-        if self.keep is not None and self.built and current_generation() == self.generation:
+        before). `versions`: tag versions read after the render; `unchanged`: the caller has
+        just seen the generation unchanged (not read again)."""
+        if self.keep is None or not self.built:
+            return
+        if unchanged or current_generation() == self.generation:
             self.keep(self, versions or {})
 
 
@@ -339,12 +342,12 @@ class PageCacheMiddleware:
                 expires_at = min(moment, expires_at)
         lifetime = int(expires_at - time.time())
         if lifetime <= 0:
-            render.finish()
+            render.finish(unchanged=True)
             return response
         if _shown_page(response) is None:
             shown.tags.add(ANY_CONTENT)
         built_with = cache_tags.versions(shown.tags)  # the fragments' tags among them
-        render.finish(built_with)
+        render.finish(built_with, unchanged=True)  # the generation was checked above
         patch_cache_control(response, public=True, max_age=min(60, lifetime))
         headers = [(k, v) for k, v in response.items() if k.lower() != "x-page-cache"]
         content = response.content
