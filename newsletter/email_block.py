@@ -54,6 +54,12 @@ class NewsletterBlock:
         """Pages whose specific fields (teaser text and image) the block shows."""
         return ()
 
+    def email_links(self, value: Any) -> Iterable[Page]:
+        """Pages the block links to (`context.resolve`): whether the public may see them is
+        asked once for the whole issue. Every block names its link `page`."""
+        page = value.get("page") if hasattr(value, "get") else None
+        return [page] if page is not None else []
+
     def email_images(self, value: Any) -> Iterable[Any]:
         """Images the block shows (their renditions are fetched in one query)."""
         return ()

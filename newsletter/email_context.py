@@ -4,6 +4,7 @@ the whole issue loaded in a few queries, and a list of the links that could not 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
 
-from renouveau.visibility import is_public_page
+from renouveau.visibility import is_public_page, public_pages
 
 from .findings import Finding
 
@@ -38,10 +39,10 @@ def absolute_url(url: str) -> str:
     return url
 
 
-def page_url(page: Page | None) -> str:
+def page_url(page: Page | None, *, public: bool | None = None) -> str:
     """Absolute public address of a page, or "" when the public may not see it (draft, expired,
-    private section) or it is not routable."""
-    if not is_public_page(page):
+    private section) or it is not routable. `public`: when already known (`visibility_by_id`)."""
+    if not (is_public_page(page) if public is None else public):
         return ""
     parts = page.get_url_parts()
     if parts is None:
@@ -52,6 +53,19 @@ def page_url(page: Page | None) -> str:
 # Where the web version's address goes while the issue has none (never published: previews and
 # test sends of a draft). A real send requires a published issue (`checks.check_issue`).
 NO_ARCHIVE_NOTE = "Version en ligne disponible à la publication"
+
+
+def visibility_by_id(pages: Iterable[Page]) -> dict[int, bool]:
+    """`is_public_page` for many pages in one or two queries, not two per page. Aliases are
+    left out (their visibility also depends on the page they copy: `is_public_page` asks)."""
+    ids = {page.pk for page in pages if not page.alias_of_id}
+    if not ids:
+        return {}
+    # `expired` as in `is_public_page` (public_pages() does not look at it).
+    public = set(
+        public_pages(Page.objects.filter(pk__in=ids, expired=False)).values_list("pk", flat=True)
+    )
+    return {pk: pk in public for pk in ids}
 
 
 def issue_archive_url(issue: Any) -> str:
@@ -109,11 +123,18 @@ class EmailContext:
     problem."""
 
     def __init__(
-        self, issue: Any, pages: dict[int, Page], images: dict[int, Any], previews: bool = False
+        self,
+        issue: Any,
+        pages: dict[int, Page],
+        images: dict[int, Any],
+        previews: bool = False,
+        visible: dict[int, bool] | None = None,
     ) -> None:
         self.issue = issue
         self.pages = pages
         self.images = images
+        # Whether the public may see the pages linked to, asked once for the whole issue.
+        self.visible = visible or {}
         self.previews = previews
         # Links that could not be resolved (unpublished page…), for the checks.
         self.problems: list[str] = []
@@ -124,9 +145,11 @@ class EmailContext:
         # The StreamField has already fetched the chosen pages and images in bulk; this adds the
         # specific pages behind teasers (for their teaser text and image) and the renditions.
         page_ids: set[int] = set()
+        links: list[Page] = []
         images: dict[int, Any] = {}
         for child in issue.body:
             page_ids.update(page.pk for page in child.block.email_pages(child.value))
+            links += child.block.email_links(child.value)
             for image in child.block.email_images(child.value):
                 images.setdefault(image.pk, image)
         pages = {page.pk: page for page in Page.objects.filter(pk__in=page_ids).specific()}
@@ -141,7 +164,7 @@ class EmailContext:
             if teaser_image is not None:
                 images.setdefault(teaser_image.pk, teaser_image)
         _prefetch_renditions(images)
-        return cls(issue, pages, images, previews)
+        return cls(issue, pages, images, previews, visibility_by_id(links))
 
     def resolve(self, page: Page | None, where: str) -> tuple[Page | None, str]:
         """The (specific, if loaded) page and its public address; "" and a problem reported
@@ -149,7 +172,7 @@ class EmailContext:
         if page is None:
             return None, ""
         page = self.pages.get(page.pk, page)
-        url = page_url(page)
+        url = page_url(page, public=self.visible.get(page.pk))
         if not url and self.previews:
             self.previewed.append(page.title)
             return page, draft_preview_url(page)
