@@ -14,10 +14,15 @@ import pytest
 from cites_pages.models import CityPage, WebinarPage
 from renouveau.accessibility import AccessibilityStatementPage
 from renouveau.form_pages import FormField, FormPage
-from renouveau.legal import DataProcessing, PersonalDataPage, SitemapPage
+from renouveau.legal import SitemapPage
 from tests.documents.conftest import clear_cache, make_document  # noqa: F401 (fixtures)
 from tests.factories import DocumentLibraryPageFactory, StandardPageFactory
-from tests.pages import issue_with_every_block, legal_notice, one_page_of_each_type
+from tests.pages import (
+    issue_with_every_block,
+    legal_notice,
+    one_page_of_each_type,
+    privacy_page,
+)
 from tests.typography import typography_faults
 
 pytestmark = pytest.mark.django_db
@@ -38,26 +43,8 @@ def site_pages(home) -> None:
         FormField(label="Adresse électronique", field_type="email", required=True),
         FormField(label="Message", field_type="multiline", required=True),
     ]
-    personal_data = PersonalDataPage(
-        title="Données personnelles",
-        slug="donnees-personnelles",
-        controller_name="Préfecture de région",
-        controller_address="2 rue Jacquemars Giélée, 59000 Lille",
-        dpo_contact="dpo@example.org",
-        rights_contact="droits@example.org",
-    )
-    personal_data.processings = [
-        DataProcessing(
-            name="Lettre",
-            purpose="Envoyer la lettre",
-            legal_basis=DataProcessing.LegalBasis.choices[0][0],
-            data="Adresse électronique",
-            retention="Jusqu'au désabonnement",
-        )
-    ]
     for page in [
         contact,
-        personal_data,
         AccessibilityStatementPage(
             title="Déclaration d'accessibilité",
             slug="accessibilite",
@@ -70,6 +57,17 @@ def site_pages(home) -> None:
     ]:
         home.add_child(instance=page)
         page.save_revision().publish()
+    privacy_page(
+        home,
+        [
+            {
+                "name": "Lettre",
+                "purpose": "Envoyer la lettre",
+                "data": "Adresse électronique",
+                "retention": "Jusqu'au désabonnement",
+            }
+        ],
+    )
     legal_notice(home)
     StandardPageFactory(parent=home, title="L'histoire du programme", slug="histoire")
 
