@@ -98,7 +98,13 @@ def subscriber_file(subscriber: Subscriber) -> SubscriberFile:
 def subscriber_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_view_subscribers(request.user):
         raise PermissionDenied
-    subscriber = get_object_or_404(Subscriber.objects.prefetch_related("communes", "cites"), pk=pk)
+    subscriber = get_object_or_404(
+        # The import record and its author are shown: joined, not two more queries.
+        Subscriber.objects.select_related("subscriber_import__created_by").prefetch_related(
+            "communes", "cites"
+        ),
+        pk=pk,
+    )
     return TemplateResponse(
         request,
         "mailing/admin/subscriber.html",
