@@ -41,6 +41,7 @@ from wagtail.snippets.models import get_snippet_models
 GLOBAL = "global"
 PAGE_TABLE = Page._meta.db_table
 _QUOTED = re.compile(r'"([A-Za-z0-9_]+)"')
+_LOOKUP = ("=", "IN (")
 
 
 def cache():
@@ -51,7 +52,7 @@ def cache():
 
 _base_labels: dict[type, str | None] = {}
 _datetime_fields: dict[type, tuple[str, ...]] = {}
-_tables: dict[str, str] | None = None  # listed table -> its primary-key column
+_tables: dict[str, tuple[str, ...]] | None = None  # listed table -> its look-up columns
 
 
 def _tracked_roots() -> list[type[models.Model]]:
@@ -98,16 +99,27 @@ def tables_of(model: type[models.Model]) -> set[str]:
     return found - {PAGE_TABLE}
 
 
-def _listed_tables() -> dict[str, str]:
+def _listed_tables() -> dict[str, tuple[str, ...]]:
+    """Each table a listing reads, with its look-up columns: a query filtering on one of them
+    fetches given rows, it does not list. The primary key; and for child objects (ParentalKey)
+    and many-to-many rows, the link to their owner: a cité's phases or communes are fetched
+    for that cité, and change only with it (its own tag), not with every cité's publish."""
     global _tables
     if _tables is None:
-        tables: dict[str, str] = {PAGE_TABLE: Page._meta.pk.column}
+        columns: dict[str, set[str]] = {PAGE_TABLE: {Page._meta.pk.column}}
         for model in apps.get_models():
             if issubclass(model, Page) or base_label(model):
                 for table in tables_of(model):
                     owner = next((m for m in apps.get_models() if m._meta.db_table == table), model)
-                    tables[table] = owner._meta.pk.column
-        _tables = tables
+                    columns.setdefault(table, set()).add(owner._meta.pk.column)
+                concrete = model._meta.concrete_model
+                for relation in get_all_child_relations(concrete):
+                    table = relation.related_model._meta.db_table
+                    columns.setdefault(table, set()).add(relation.field.column)
+                for field in concrete._meta.many_to_many:
+                    table = field.remote_field.through._meta.db_table
+                    columns.setdefault(table, set()).add(field.m2m_column_name())
+        _tables = {table: tuple(sorted(found)) for table, found in columns.items()}
     return _tables
 
 
@@ -193,14 +205,29 @@ def _record_loaded(sender, instance, **_kwargs) -> None:
                 collector.cap(moment.timestamp())
 
 
+def _fetches_given_rows(sql: str, tables: set[str], listed: dict[str, tuple[str, ...]]) -> bool:
+    """Whether a SELECT fetches given rows (and what joins reach from them) rather than lists:
+    its WHERE begins with a look-up column compared with values (`= %s`, `IN (%s, …)`), with no
+    OR and no subquery that could widen it. A look-up column elsewhere (`NOT ("id" = %s)`, a
+    join's ON) does not make a listing a fetch."""
+    where = sql.partition(" WHERE ")[2].lstrip("(")
+    if not where or " OR " in where or "SELECT" in where:
+        return False
+    return any(
+        where.startswith(f'"{table}"."{column}" {op}')
+        for table in tables
+        for column in listed[table]
+        for op in _LOOKUP
+    )
+
+
 def _record_sql(execute, sql, params, many, context):
     collector = current()
     if collector is not None and sql.lstrip()[:6].upper() == "SELECT":
         listed = _listed_tables()
-        for table in set(_QUOTED.findall(sql)) & listed.keys():
-            by_pk = f'"{table}"."{listed[table]}" = ', f'"{table}"."{listed[table]}" IN ('
-            if not any(pattern in sql for pattern in by_pk):
-                collector.tags.add(f"t:{table}")
+        tables = set(_QUOTED.findall(sql)) & listed.keys()
+        if tables and not _fetches_given_rows(sql, tables, listed):
+            collector.tags.update(f"t:{table}" for table in tables)
     return execute(sql, params, many, context)
 
 

@@ -9,7 +9,7 @@ touch every page (menus, URLs, what is private): everything goes (invalidate_pag
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, ReferenceIndex, Site
@@ -57,11 +57,38 @@ def _referring_to(instance: Model) -> set[str]:
     return tags - {None}
 
 
+def _remember_listed_state(sender, instance, **_kwargs) -> None:
+    """Before a top-level page is saved, note whether it was published and in the menus, so
+    that its publish knows whether the lists of every page change (one small query, for these
+    pages only). A page is created live (the model's default) before its first publish: only a
+    live revision says it was published."""
+    if isinstance(instance, Page) and instance.pk and instance.depth <= MENU_DEPTH:
+        row = (
+            Page.objects.filter(pk=instance.pk)
+            .values_list("live", "live_revision_id", "show_in_menus")
+            .first()
+        )
+        if row is not None:
+            live, live_revision_id, in_menus = row
+            instance._listed_before = (live and live_revision_id is not None, in_menus)
+
+
+def _top_level_lists_change(page: Page) -> bool:
+    """Whether a change of this page adds it to, or removes it from, what lists the top-level
+    pages (menu, footer): a first publish, an unpublish, « afficher dans les menus » ticked or
+    unticked. A plain re-publish does not: what lists the page loaded it, and depends on it
+    through its own tag (a new title reaches the menu that way)."""
+    if page.depth > MENU_DEPTH:
+        return False
+    before = getattr(page, "_listed_before", None)
+    return before is None or before != (page.live, page.show_in_menus)
+
+
 def changed_tags(instance: Model) -> set[str]:
     """What a change of `instance` (a page, snippet or image) makes stale."""
     tags = {cache_tags.object_tag(type(instance), instance.pk)} - {None}
     tags |= {f"t:{table}" for table in cache_tags.tables_of(type(instance))}
-    if isinstance(instance, Page) and instance.depth <= MENU_DEPTH:
+    if isinstance(instance, Page) and _top_level_lists_change(instance):
         tags.add(f"t:{cache_tags.PAGE_TABLE}")
     if instance.pk is not None:
         tags |= _referred_to(instance) | _referring_to(instance)
@@ -103,5 +130,6 @@ def connect() -> None:
     page_unpublished.connect(_page_changed, dispatch_uid="page-cache-unpublished")
     post_page_move.connect(invalidate_page_cache, dispatch_uid="page-cache-moved")
     page_slug_changed.connect(invalidate_page_cache, dispatch_uid="page-cache-slug")
+    pre_save.connect(_remember_listed_state, dispatch_uid="page-cache-listed-state")
     post_save.connect(_on_save_or_delete, dispatch_uid="page-cache-save")
     post_delete.connect(_on_save_or_delete, dispatch_uid="page-cache-delete")

@@ -17,8 +17,11 @@ register = template.Library()
 
 
 def render_city_works(page, request=None) -> str:
+    # Unordered: the model's ordering (by cité title) would join the cités' table, and that
+    # listing would make this section stale at every cité's publish (cache_tags).
     operation = (
         Operation.objects.filter(city_id=page.pk)
+        .order_by()
         .prefetch_related("phases", "deliveries", "notes", "photos__before", "photos__after")
         .first()
     )

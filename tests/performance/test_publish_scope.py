@@ -1,0 +1,81 @@
+"""Issue 32: what a publish leaves warm. Re-publishing a page already in the menus rebuilds only
+what shows it (the menu), not every fragment listing the top-level pages (footer, site, view
+restrictions); a cité's publish leaves the works sections of every cité warm. And what would go
+wrong if it left too much: a new top-level page, or one ticked « afficher dans les menus »,
+reaches the menu of pages already cached."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cites_pages.models import CityPage, NewsIndexPage
+from tests.factories import StandardPageFactory
+from tests.performance.test_invalidation_by_dependency import DependencyTestCase
+from tests.works.builders import track
+
+
+class TestTopLevelPages(DependencyTestCase):
+    def queries_of_fresh_render(self, url: str) -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            self.get(url + "?sans-cache=1")
+        return [query["sql"] for query in captured]
+
+    def test_republishing_an_index_page_rebuilds_the_menu_and_nothing_else_shared(self):
+        url = self.city.url
+        self.queries_of_fresh_render(url)
+        warm = self.queries_of_fresh_render(url)
+
+        index = NewsIndexPage.objects.get()
+        index.title = "Toute l’actualité"
+        index.save_revision().publish()
+
+        after = self.queries_of_fresh_render(url)
+        extra = [sql for sql in after if sql not in warm]
+        self.assertEqual(len(after) - len(warm), len(extra), extra)
+        self.assertTrue(extra, "the menu shows the index's title: it must be rebuilt")
+        self.assertTrue(all('"show_in_menus"' in sql for sql in extra), extra)
+        self.assertIn("Toute l’actualité", self.get(url).content.decode())
+
+    def test_a_new_top_level_page_reaches_the_menu_of_a_cached_page(self):
+        url = self.city.url
+        self.assertNotIn("Nous contacter", self.get(url).content.decode())
+        self.assertEqual(self.cache_state(url), "hit")
+        StandardPageFactory(parent=self.home, title="Nous contacter", show_in_menus=True)
+        self.assertIn("Nous contacter", self.get(url).content.decode())
+
+    def test_a_page_ticked_for_the_menus_reaches_the_menu_of_a_cached_page(self):
+        page = StandardPageFactory(parent=self.home, title="Nous contacter", show_in_menus=False)
+        url = self.city.url
+        self.assertNotIn(f'href="{page.url}"', self.get(url).content.decode())
+        self.assertEqual(self.cache_state(url), "hit")
+        page.show_in_menus = True
+        page.save_revision().publish()
+        self.assertIn(f'href="{page.url}"', self.get(url).content.decode())
+
+    def test_an_unpublished_index_leaves_the_menu_of_a_cached_page(self):
+        index = NewsIndexPage.objects.get()
+        url = self.city.url
+        self.assertIn(f'href="{index.url}"', self.get(url).content.decode())
+        index.unpublish()
+        self.assertNotIn(f'href="{index.url}"', self.get(url).content.decode())
+
+
+class TestPublishingACite(DependencyTestCase):
+    def setUp(self):
+        super().setUp()
+        track(self.city, 120)
+        track(self.other_city, 80)
+
+    def test_another_cite_stays_cached_and_its_own_works_section_stays_warm(self):
+        other_url = self.other_city.url
+        self.get(other_url)
+        self.get(self.city.url + "?sans-cache=1")
+        self.assertEqual(self.cache_state(other_url), "hit")
+
+        city = CityPage.objects.get(pk=self.city.pk)
+        city.title = "Cité renommée"
+        city.save_revision().publish()
+
+        self.assertEqual(self.cache_state(other_url), "hit")
+        after = self.fresh_render_queries(city.url)
+        self.assertFalse([sql for sql in self.last_queries if "works_" in sql], after)
+        self.assertIn("Cité renommée", self.get(city.url).content.decode())
