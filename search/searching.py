@@ -26,7 +26,7 @@ from wagtail.search.query import And, Or, PlainText, SearchQuery
 from wagtail.search.utils import normalise_query_string
 
 from renouveau.models import HomePage
-from renouveau.visibility import public_live
+from renouveau.visibility import private_q, unexpired_q
 
 from . import backend, pg, places, vocabulary
 from .text import CleanQuery, clean_query, excerpt, highlight, variants
@@ -95,11 +95,17 @@ class SearchOutcome:
 
 
 def searchable_pages() -> models.QuerySet:
-    """Every page a visitor may find: live, unexpired, public, below the root. The search
-    backends only filter on declared fields (Page's `id`, not `expire_at`): the expired pages
-    are left out by id."""
-    expired = Page.objects.live().exclude(pk__in=public_live(Page.objects).values("pk"))
-    return Page.objects.live().public().filter(depth__gt=1).exclude(pk__in=expired.values("pk"))
+    """Every page a visitor may find: live, unexpired, public, below the root."""
+    pages = Page.objects.live().filter(depth__gt=1).exclude(private_q())
+    if connection.vendor == "postgresql":
+        # search.pg puts this SQL in its own statement: plain conditions on each page it
+        # probes by primary key. Leaving the expired pages out by id made PostgreSQL read
+        # every page first (75 ms at 50,000 pages, bench/search.py).
+        return pages.filter(unexpired_q())
+    # Wagtail's search backends only filter on declared fields (Page's `id`, not
+    # `expire_at`): the expired pages are left out by id.
+    expired = Page.objects.filter(expire_at__lte=timezone.now())
+    return pages.exclude(pk__in=expired.values("pk"))
 
 
 def type_choices(pages: models.QuerySet | None = None) -> list[TypeChoice]:

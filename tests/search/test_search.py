@@ -1,10 +1,12 @@
 """The search page and the autocomplete endpoint, on whichever database the run uses."""
 
+import datetime
 import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django.utils.html import escape
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import PageViewRestriction
@@ -18,6 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 HOME = "Renouveau du Bassin Minier"
+HOUR = datetime.timedelta(hours=1)
 
 
 def titles(response) -> list[str]:
@@ -67,6 +70,25 @@ def test_draft_and_private_pages_are_not_found(client, home_page, search_pages, 
     reindex()
     response = client.get("/recherche/", {"q": "Sallaumines"})
     assert titles(response) == ["Les rénovations de la cité des Provinces"]
+
+
+def test_expired_pages_are_not_found_before_the_scheduler_unpublishes_them(
+    client, home_page, search_pages, reindex
+):
+    now = timezone.now()
+    StandardPageFactory(
+        parent=home_page, slug="expiree", title="Expirée Sallaumines", expire_at=now - HOUR
+    )
+    StandardPageFactory(
+        parent=home_page, slug="bientot", title="Bientôt expirée Sallaumines", expire_at=now + HOUR
+    )
+    reindex()
+    response = client.get("/recherche/", {"q": "Sallaumines"})
+    assert set(titles(response)) == {
+        "Bientôt expirée Sallaumines",
+        "Les rénovations de la cité des Provinces",
+    }
+    assert response.context["search"].total == 2
 
 
 def test_filter_by_content_type(client, search_pages):
