@@ -4,9 +4,10 @@ here so that a dozen pages exceed them; on SQLite only the cap applies (search.p
 PostgreSQL query)."""
 
 import pytest
+from django.db import connection
 
 from search import pg
-from search.searching import SearchOutcome, run_search
+from search.searching import SearchOutcome, run_search, searchable_pages
 from search.text import clean_query
 from tests.factories import StandardPageFactory
 from tests.typography import as_typed
@@ -105,3 +106,44 @@ def test_tsquery_text_quotes_every_word():
         "'cite' & ('renovation' | 'rehabilitation')"
     )
     assert pg.tsquery_text(["l'x", "a\\b"], "or") == "'l''x' | 'a\\\\b'"
+
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="search.pg is the PostgreSQL query"
+)
+
+
+@postgres_only
+def test_a_word_the_stemmer_drops_does_not_stop_the_other_words_matching(search_pages):
+    """Each term matches the title or the body on its own (search.pg._match_sql); a French
+    stop word PostgreSQL drops ("sont") leaves the other terms, as in the whole query."""
+    alone = run_search({"q": "habitants"}, record_hit=False)
+    with_stop_word = run_search({"q": "habitants sont"}, record_hit=False)
+    assert with_stop_word.messages == []  # every word found, no "any of the words" fallback
+    assert [r.page.pk for r in with_stop_word.results] == [r.page.pk for r in alone.results]
+    assert len(alone.results) == 2
+    # A word in the title and another in the body: the page has them all.
+    both = run_search({"q": "provinces jardin"}, record_hit=False)
+    assert both.messages == [] and [r.page.slug for r in both.results] == [
+        "renovations-sallaumines"
+    ]
+
+
+@postgres_only
+def test_a_query_of_words_the_stemmer_drops_finds_nothing(search_pages):
+    found = pg.ranked_ids(searchable_pages(), ["nous", "sont"], "and", 0, 10)
+    assert (found.total, found.ids) == (0, [])
+    found = pg.ranked_ids(searchable_pages(), ["nous", "sont"], "or", 0, 10)
+    assert (found.total, found.ids) == (0, [])
+
+
+@postgres_only
+def test_index_vectors_are_kept_in_the_row(db):
+    """Migration 0005: the title and body vectors stay in the entry's row (storage MAIN), so
+    that matching 1,001 entries reads no TOAST chunks."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, attstorage FROM pg_attribute WHERE attrelid ="
+            " 'wagtailsearch_indexentry'::regclass AND attname IN ('title', 'body', 'body_text')"
+        )
+        assert dict(cursor.fetchall()) == {"title": "m", "body": "m", "body_text": "x"}
