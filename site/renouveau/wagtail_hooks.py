@@ -1,10 +1,20 @@
-"""Wagtail admin entries of the site package: unlocking admin accounts locked by django-axes."""
+"""Wagtail admin entries of the site package: unlocking admin accounts locked by django-axes;
+the editor's block definitions and rich-text page links made cheaper (editor_blocks.py,
+editor_links.py)."""
 
+from django.core.signals import request_finished
 from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from . import editor_blocks, editor_links
 from .admin_lockouts import admin_urls as lockout_urls
+
+editor_blocks.register()
+# order=1: after Wagtail's own "link" rule (wagtail.admin comes after us in INSTALLED_APPS).
+hooks.register("register_rich_text_features", editor_links.register_link_rule, order=1)
+hooks.register("before_edit_page", editor_links.prefetch_page_links)
+request_finished.connect(editor_links.forget_page_links, dispatch_uid="editor-page-links")
 
 
 class SuperuserMenuItem(MenuItem):
