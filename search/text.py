@@ -219,16 +219,40 @@ def clean_text(text: str) -> str:
     return "".join(sentences).strip(" ,")
 
 
+_SENTENCE_END = re.compile(r"[.!?…]+\s*")
+
+
 def excerpt(text: str, stems: list[str], width: int = 240) -> SafeString:
-    """About `width` characters of `text` around the first matched term, highlighted."""
-    text = clean_text(text)
+    """About `width` characters of `text` around the first matched term, highlighted.
+
+    Only the sentences up to `2 × width` characters past the first match are cleaned, unless
+    the excerpt needs more (cleaning the whole text was most of the excerpt's time, and grows
+    with the page). Cut after a sentence, the cleaned beginning is the beginning of the cleaned
+    whole text (`clean_text` only joins within a sentence and drops a sentence said earlier,
+    where the match cannot be first), so the excerpt is the same."""
+    pattern = _stems_pattern(stems)
+    first = pattern.search(fold(text)) if pattern else None
+    window = _sentence_end(text, (first.start() if first else 0) + 2 * width)
+    for cut in (window, len(text)):
+        cleaned = clean_text(text[:cut])
+        match = pattern.search(fold(cleaned)) if pattern else None
+        start = 0
+        if match and match.start() > width // 3:
+            start = cleaned.rfind(" ", 0, match.start() - width // 3) + 1
+        if cut == len(text) or len(cleaned) > start + width:
+            return _snippet(cleaned, start, width, stems)
+    raise AssertionError("the last cut is the whole text")  # pragma: no cover
+
+
+def _sentence_end(text: str, position: int) -> int:
+    """Where the first sentence ending at or after `position` ends (its spaces included)."""
+    found = _SENTENCE_END.search(text, position)
+    return found.end() if found else len(text)
+
+
+def _snippet(text: str, start: int, width: int, stems: list[str]) -> SafeString:
     if not text:
         return mark_safe("")
-    pattern = _stems_pattern(stems)
-    match = pattern.search(fold(text)) if pattern else None
-    start = 0
-    if match and match.start() > width // 3:
-        start = text.rfind(" ", 0, match.start() - width // 3) + 1
     end = len(text)
     if end - start > width:
         end = text.rfind(" ", start, start + width)
