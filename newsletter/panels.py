@@ -19,16 +19,25 @@ def checks_context(issue: Any) -> dict[str, Any]:
     return {"problems": checks.problems, "warnings": checks.warnings, "size_kb": size_kb}
 
 
+def draft_checks(issue: Any) -> dict[str, Any]:
+    """The blocks left to fill of a draft, which cannot be rendered yet; else its checks."""
+    incomplete = incomplete_blocks(issue)
+    if incomplete:
+        return {"problems": incomplete, "warnings": [], "size_kb": None}
+    return checks_context(issue)
+
+
 def saved_issue_checks(issue: Any) -> dict[str, Any]:
     """The checks of an issue's saved draft, rendered once per revision: opening the editor again
     costs no rendering of the whole letter (issue 32: editors' views). What the checks read
     beyond the draft (linked pages, images, the legal notice) is tracked by the fragment cache,
     which makes them stale when it changes: the saved draft is read afresh inside the
     fragment, so that the images and pages its blocks load are recorded there (the editor's
-    copy, and the revision it came from, have them loaded already)."""
+    copy, and the revision it came from, have them loaded already). The incomplete blocks are
+    kept with them: finding them cleans every block, a query per chosen page or image."""
 
     def build() -> dict[str, Any]:
-        return checks_context(Revision.objects.get(pk=issue.latest_revision_id).as_object())
+        return draft_checks(Revision.objects.get(pk=issue.latest_revision_id).as_object())
 
     return fragments.cached("issue-checks", build, None, issue.pk, issue.latest_revision_id)
 
@@ -43,11 +52,8 @@ class IssueChecksPanel(Panel):
 
         def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
             context = super().get_context_data(parent_context)
-            incomplete = incomplete_blocks(self.instance)
-            if incomplete:  # a draft with blocks to fill cannot be rendered yet
-                context.update(problems=incomplete, warnings=[], size_kb=None)
-            elif self.request.method == "GET" and self.instance.latest_revision_id:
+            if self.request.method == "GET" and self.instance.latest_revision_id:
                 context.update(saved_issue_checks(self.instance))
             else:  # a form sent back with errors: what the editor typed, not yet saved
-                context.update(checks_context(self.instance))
+                context.update(draft_checks(self.instance))
             return context

@@ -5,6 +5,7 @@ production; MJML compilations counted with a profiler hook (every function runs 
 
 import pytest
 from django.core.cache import caches
+from wagtail.blocks import StreamBlock
 
 from renouveau import fragments
 from renouveau.models import SiteImage
@@ -59,3 +60,24 @@ def test_an_image_changed_in_the_library_is_checked_at_once(editor_client, issue
         image.save()
     html, compiled = open_editor(editor_client, issue)
     assert compiled == 1 and "IMG_1234.jpg" in html
+
+
+def test_the_blocks_to_fill_are_kept_with_the_checks(
+    editor_client, issue, fragments_on, monkeypatch
+):
+    """Finding them cleans every block (a query per chosen page or image): once per revision."""
+    cleaned = []
+    clean = StreamBlock.clean  # Wagtail's, counted
+    monkeypatch.setattr(
+        StreamBlock, "clean", lambda block, value: (cleaned.append(1), clean(block, value))[1]
+    )
+    article = next(block for block in issue.body if block.block_type == "article")
+    others = [(block.block_type, block.value) for block in issue.body]
+    issue.body = [("article", {**article.value, "title": ""}), *others]  # a title to fill
+    issue.save_revision()
+
+    for cleanings in (1, 0):
+        cleaned.clear()
+        html, compiled = open_editor(editor_client, issue)
+        assert "bloc à compléter (« Titre »)" in html
+        assert (len(cleaned), compiled) == (cleanings, 0)
