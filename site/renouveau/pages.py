@@ -115,7 +115,23 @@ class BasePage(Page):
         # it): Wagtail serves a page by its `live` flag alone.
         if not path_components and self.expire_at and self.expire_at <= timezone.now():
             raise Http404
+        if len(path_components) > 1 and fragments.enabled():
+            # A page on the way to the one asked for (an index): kept until it changes (its
+            # own tag), so that routing to a news item or a cité does not read it again (its
+            # row, then its specific row) — the first request after that item's publish too.
+            # It only routes: the page served is always read afresh.
+            child = fragments.cached(
+                "route-step", lambda: self._specific_child(path_components[0]), request,
+                self.pk, path_components[0],
+            )  # fmt: skip
+            return child.route(request, path_components[1:])
         return super().route(request, path_components)
+
+    def _specific_child(self, slug: str) -> Page:
+        try:
+            return self.get_children().get(slug=slug).specific
+        except Page.DoesNotExist as missing:  # not kept: raised through the cache
+            raise Http404 from missing
 
     def get_view_restrictions(self):
         """Wagtail's (this page's and its ancestors' restrictions), with no query at all for a

@@ -79,3 +79,22 @@ class TestPublishingACite(DependencyTestCase):
         after = self.fresh_render_queries(city.url)
         self.assertFalse([sql for sql in self.last_queries if "works_" in sql], after)
         self.assertIn("Cité renommée", self.get(city.url).content.decode())
+
+
+class TestRouting(DependencyTestCase):
+    def test_the_first_request_after_an_item_s_publish_does_not_read_its_index_again(self):
+        self.get(self.news.url)
+        self.news.title = "Compte rendu corrigé"
+        self.news.save_revision().publish()
+        with CaptureQueriesContext(connection) as captured:
+            response = self.get(self.news.url)
+        self.assertEqual(response["X-Page-Cache"], "miss")
+        self.assertIn("Compte rendu corrigé", response.content.decode())
+        index_reads = [q["sql"] for q in captured if 'FROM "cites_pages_newsindexpage"' in q["sql"]]
+        self.assertEqual(index_reads, [])
+
+    def test_a_section_created_after_a_not_found_is_served(self):
+        self.assertEqual(self.client.get("/nouvelle-rubrique/premiere-page/").status_code, 404)
+        section = StandardPageFactory(parent=self.home, title="Rubrique", slug="nouvelle-rubrique")
+        StandardPageFactory(parent=section, title="Première page", slug="premiere-page")
+        self.assertEqual(self.client.get("/nouvelle-rubrique/premiere-page/").status_code, 200)
