@@ -107,14 +107,19 @@ def cached(
     current = generation(request)
     full_key = f"fragment:v{VERSION}:{name}:" + ":".join(str(part) for part in key)
     render = current_render()
-    if render is not None and full_key in render.built:  # built earlier in this render
-        value, made, until = render.built[full_key]
-        _shown_by_enclosing(made, until)
-        return value
+    if render is not None:
+        render.used.add(full_key)  # read ahead when the page is next rendered
+        if full_key in render.built:  # built earlier in this render
+            value, made, until = render.built[full_key]
+            _shown_by_enclosing(made, until)
+            return value
     with _lock:
         entry = _local.get(full_key)
     if entry is None or not _usable(entry, current, request):
-        entry = _cache().get(full_key)
+        if render is not None and full_key in render.fetched:
+            entry = render.fetched[full_key]
+        else:
+            entry = _cache().get(full_key)
         if not _usable(entry, current, request):
             return _build(full_key, name, key, build, current)
     value, built_with, until, stamped = entry

@@ -85,22 +85,26 @@ def content_changed(tags: set[str]) -> None:
 
 def _changed_since(stamped: int, current: int, request: HttpRequest | None) -> set[str] | None:
     """The tags changed after generation `stamped` up to `current`, or None if unknown (too far
-    back, or a record missing). Read once per request and stamp."""
+    back, or a record missing). Each generation's record is read once per request: one read
+    for the whole range a page's entries need when they were fetched together (Render)."""
     if not 0 < current - stamped <= CHANGES_SPAN:
         return None
     render = current_render()
     if render is not None:
-        memo = render.changes
+        records = render.records
     elif request is not None:
-        memo = request.__dict__.setdefault("_renouveau_changes", {})
+        records = request.__dict__.setdefault("_renouveau_changes", {})
     else:
-        memo = {}
-    if (stamped, current) not in memo:
-        keys = [CHANGES_KEY.format(generation) for generation in range(stamped + 1, current + 1)]
-        records = _cache().get_many(keys)
-        complete = len(records) == len(keys)
-        memo[stamped, current] = set().union(*records.values()) if complete else None
-    return memo[stamped, current]
+        records = {}
+    wanted = range(stamped + 1, current + 1)
+    missing = [generation for generation in wanted if generation not in records]
+    if missing:
+        found = _cache().get_many([CHANGES_KEY.format(generation) for generation in missing])
+        for generation in missing:
+            records[generation] = found.get(CHANGES_KEY.format(generation))
+    if any(records[generation] is None for generation in wanted):
+        return None
+    return set().union(*(records[generation] for generation in wanted))
 
 
 def still_holds(
@@ -112,7 +116,11 @@ def still_holds(
         return True
     changed = _changed_since(stamped, current, request)
     if changed is None:
-        return cache_tags.still_valid(built_with)
+        render = current_render()
+        known = render.versions if render is not None else {}
+        if not built_with.keys() <= known.keys():
+            known.update(cache_tags.versions(built_with))
+        return all(known.get(tag) == version for tag, version in built_with.items())
     return changed.isdisjoint(built_with)
 
 
@@ -124,8 +132,34 @@ class Render:
 
     generation: int
     built: dict[str, tuple[Any, set[str], float]] = field(default_factory=dict)
-    changes: dict[tuple[int, int], set[str] | None] = field(default_factory=dict)
+    records: dict[int, list[str] | None] = field(default_factory=dict)  # changes, by generation
+    versions: dict[str, Any] = field(default_factory=dict)  # tag versions read in this render
+    used: set[str] = field(default_factory=set)  # the fragments' keys, built or found
+    fetched: dict[str, Any] = field(default_factory=dict)  # entries read ahead (prefetch)
     keep: Callable[["Render", dict[str, Any]], None] | None = None
+
+    def prefetch(self, keys: tuple[str, ...]) -> None:
+        """Read ahead, in one round trip, the fragments this page used when last rendered, and
+        what checking them needs: the change records since the oldest of them, in one more;
+        the versions of the tags of those too old for the records, in one more. Without it,
+        each fragment is one read and one check (two round trips each)."""
+        if not keys:
+            return
+        self.fetched = _cache().get_many(list(keys))
+        stamps = [entry[3] for entry in self.fetched.values() if _is_entry(entry)]
+        recent = [stamp for stamp in stamps if 0 < self.generation - stamp <= CHANGES_SPAN]
+        if recent:
+            _changed_since(min(recent), self.generation, None)
+        older = set().union(
+            *(
+                entry[1]
+                for entry in self.fetched.values()
+                if _is_entry(entry) and _changed_since(entry[3], self.generation, None) is None
+                and entry[3] != self.generation
+            )
+        )  # fmt: skip
+        if older:
+            self.versions.update(cache_tags.versions(older))
 
     def finish(self, versions: dict[str, Any] | None = None, *, unchanged: bool = False) -> None:
         """Store what was built, unless content changed meanwhile (it may show the state
@@ -135,6 +169,11 @@ class Render:
             return
         if unchanged or current_generation() == self.generation:
             self.keep(self, versions or {})
+
+
+def _is_entry(entry: Any) -> bool:
+    """A fragment entry: (value, tag versions, until, generation)."""
+    return isinstance(entry, tuple) and len(entry) == 4 and isinstance(entry[1], dict)
 
 
 _render: ContextVar[Render | None] = ContextVar("page_cache_render", default=None)
@@ -219,7 +258,7 @@ def _is_cacheable_response(response: HttpResponse, request: HttpRequest) -> bool
 
 def _key(request: HttpRequest) -> str:
     raw = f"{request.get_host()}|{request.path}?{_cache_query(request)}".encode()
-    return f"page-cache:v2:{hashlib.sha256(raw).hexdigest()}"
+    return f"page-cache:v3:{hashlib.sha256(raw).hexdigest()}"
 
 
 def _shown_page(response: HttpResponse) -> Page | None:
@@ -269,19 +308,24 @@ def _local_entry(key: str, generation: int) -> tuple | None:
     return entry if entry is not None and entry[5] == generation else None
 
 
-def _cached_response(request: HttpRequest, generation: int) -> HttpResponse | None:
-    """The stored response, if none of what it shows changed since and it has not expired."""
+def _cached_response(
+    request: HttpRequest, generation: int
+) -> tuple[HttpResponse | None, tuple[str, ...]]:
+    """The stored response, if none of what it shows changed since and it has not expired;
+    else None and the keys of the fragments the stale one used (read ahead for the render)."""
     cache = _cache()
     key = _key(request)
     cached = _local_entry(key, generation) or cache.get(key)
-    if cached is None or len(cached) != 6 or cached[3] <= time.time():
-        return None
-    status, headers, content, expires_at, built_with, stamped = cached
+    if cached is None or len(cached) != 7:
+        return None, ()
+    status, headers, content, expires_at, built_with, stamped, fragment_keys = cached
+    if expires_at <= time.time():
+        return None, fragment_keys
     if stamped != generation:
         if not still_holds(built_with, stamped, generation, request):
-            return None
+            return None, fragment_keys
         # Still good after someone else's change: checked once, not on every request.
-        cached = (*cached[:5], generation)
+        cached = (*cached[:5], generation, fragment_keys)
         lifetime = int(expires_at - time.time())
         if lifetime > 0:
             cache.set(key, cached, lifetime)
@@ -290,7 +334,7 @@ def _cached_response(request: HttpRequest, generation: int) -> HttpResponse | No
     for name, value in headers:
         response[name] = value
     response["X-Page-Cache"] = "hit"
-    return response
+    return response, fragment_keys
 
 
 class PageCacheMiddleware:
@@ -302,14 +346,17 @@ class PageCacheMiddleware:
         use_cache = bool(timeout) and _is_cacheable_request(request)
         cache = _cache()
         generation = current_generation() if use_cache else 0
+        fragment_keys = ()
         if use_cache:
             request._renouveau_generation = generation  # the fragments' too (fragments.py)
-            cached = _cached_response(request, generation)
+            cached, fragment_keys = _cached_response(request, generation)
             if cached is not None:
                 return cached
         collecting = cache_tags.collecting() if use_cache else nullcontext(cache_tags.Collector())
         rendering = _rendering(generation) if use_cache else nullcontext()
         with collecting as shown, rendering as render:
+            if render is not None:
+                render.prefetch(fragment_keys)
             response = self.get_response(request)
             if hasattr(response, "render") and callable(response.render):
                 # Render now: a template that puts a CSRF token in the page says so.
@@ -351,7 +398,10 @@ class PageCacheMiddleware:
         patch_cache_control(response, public=True, max_age=min(60, lifetime))
         headers = [(k, v) for k, v in response.items() if k.lower() != "x-page-cache"]
         content = response.content
-        entry = (response.status_code, headers, content, expires_at, built_with, generation)
+        entry = (
+            response.status_code, headers, content, expires_at, built_with, generation,
+            tuple(sorted(render.used)),
+        )  # fmt: skip
         cache.set(_key(request), entry, lifetime)
         _keep_local(_key(request), entry)
         response["X-Page-Cache"] = "miss"

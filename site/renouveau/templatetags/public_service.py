@@ -41,22 +41,29 @@ def _page_url(page: Page | None, request) -> str:
 
 
 def _image(page: Page | None) -> tuple[str, str, int, int]:
-    """(absolute URL, alt text, width, height) of the page's social image, or the default."""
+    """(absolute URL, alt text, width, height) of the page's social image, or the default.
+    Worked out once per page object: the social card and the JSON-LD both show it, and each
+    rendition look-up is two cache round trips (Wagtail writes back what it has just read)."""
+    if page is not None and "_social_image" in page.__dict__:
+        return page.__dict__["_social_image"]
     image = page.get_teaser_image() if hasattr(page, "get_teaser_image") else None
+    found = None
     if image is not None:
         try:
             rendition = image.get_rendition(SOCIAL_IMAGE_SPEC)
         except Exception:  # a missing file must not break the page
             rendition = None
         if rendition is not None:
-            return (_absolute(rendition.url), image.description or image.title, 1200, 630)
-
-    return (
+            found = (_absolute(rendition.url), image.description or image.title, 1200, 630)
+    found = found or (
         _absolute(static("img/partage.png")),
         "Renouveau du Bassin Minier : s'engager ensemble pour rénover les cités minières",
         1200,
         630,
     )
+    if page is not None:
+        page.__dict__["_social_image"] = found
+    return found
 
 
 def _description(page: Page | None) -> str:
