@@ -92,7 +92,10 @@ class EditForm:
                 data.setlist(key, value if isinstance(value, list) else [value])
         if action:
             data[action] = action.removeprefix("action-")
-        return client.post(reverse("wagtailadmin_pages:edit", args=[self.page.pk]), data)
+        # Every value of each name (a list of ticked boxes): a QueryDict's items() give the last.
+        return client.post(
+            reverse("wagtailadmin_pages:edit", args=[self.page.pk]), dict(data.lists())
+        )
 
 
 def block_messages(errors: Any, *path: str | int) -> list[str]:

@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -17,6 +16,7 @@ from wagtail.search import index
 from renouveau import fragments
 from renouveau.blocks import RICH_TEXT_FEATURES, BaseStreamBlock
 from renouveau.models import BasePage
+from renouveau.widgets import CheckboxSelectMultiple
 
 from ..blocks import CONTACT_BLOCKS, DOCUMENT_BLOCKS, KEY_FIGURE_BLOCKS
 from ..paging import base_query, live_pages, paginate
@@ -155,9 +155,9 @@ class CaseStudyPage(BasePage):
         MultiFieldPanel(
             [
                 FieldPanel("theme"),
-                FieldPanel("cities", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("lead_organisations", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("landlords", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("cities", widget=CheckboxSelectMultiple),
+                FieldPanel("lead_organisations", widget=CheckboxSelectMultiple),
+                FieldPanel("landlords", widget=CheckboxSelectMultiple),
                 FieldRowPanel([FieldPanel("start_year"), FieldPanel("end_year")]),
             ],
             heading="Repères",

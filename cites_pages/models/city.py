@@ -1,6 +1,5 @@
 """Cité profiles and their index (list, filters, map, open data)."""
 
-from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -18,6 +17,7 @@ from renouveau import fragments
 from renouveau.blocks import BaseStreamBlock
 from renouveau.french import sort_key
 from renouveau.models import BasePage
+from renouveau.widgets import CheckboxSelectMultiple
 
 from ..blocks import GALLERY_BLOCKS, KEY_FIGURE_BLOCKS, TIMELINE_BLOCKS
 from ..paging import base_query, paginate
@@ -211,7 +211,7 @@ class CityPage(BasePage):
         FieldPanel("intro"),
         MultiFieldPanel(
             [
-                FieldPanel("communes", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("communes", widget=CheckboxSelectMultiple),
                 FieldPanel("epci"),
                 FieldPanel("landlord"),
             ],

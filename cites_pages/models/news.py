@@ -2,7 +2,6 @@
 
 import datetime
 
-from django import forms
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
@@ -17,6 +16,7 @@ from renouveau import fragments
 from renouveau.blocks import BaseStreamBlock
 from renouveau.models import BasePage, SiteImage
 from renouveau.visibility import private_q, public_live
+from renouveau.widgets import CheckboxSelectMultiple
 
 from ..paging import base_query, live_pages, paginate
 from .common import tabs
@@ -135,14 +135,14 @@ class NewsPage(BasePage):
     content_panels = [
         *Page.content_panels,
         MultiFieldPanel(
-            [FieldPanel("date"), FieldPanel("categories", widget=forms.CheckboxSelectMultiple)],
+            [FieldPanel("date"), FieldPanel("categories", widget=CheckboxSelectMultiple)],
             heading="Classement",
         ),
         FieldPanel("lead"),
         FieldPanel("image"),
         FieldPanel("body"),
     ]
-    links_panels = [FieldPanel("related_cities", widget=forms.CheckboxSelectMultiple)]
+    links_panels = [FieldPanel("related_cities", widget=CheckboxSelectMultiple)]
     edit_handler = tabs(("Article", content_panels), ("Cités concernées", links_panels))
     parent_page_types = ["cites_pages.NewsIndexPage"]
     subpage_types: list[str] = []

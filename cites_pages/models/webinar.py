@@ -1,6 +1,5 @@
 """Webinars: upcoming (registration) then replay, schema.org Event, .ics and iCal feed."""
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpResponse
@@ -14,6 +13,7 @@ from wagtail.search import index
 
 from renouveau.blocks import BaseStreamBlock
 from renouveau.models import BasePage
+from renouveau.widgets import CheckboxSelectMultiple
 
 from ..blocks import AGENDA_BLOCKS, DOCUMENT_BLOCKS, REPLAY_BLOCKS, SPEAKER_BLOCKS
 from ..paging import ids_key, live_pages, paginate
@@ -164,11 +164,11 @@ class WebinarPage(RoutablePageMixin, BasePage):
         FieldPanel("speakers"),
     ]
     partners_panels = [
-        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
-        FieldPanel("partners", widget=forms.CheckboxSelectMultiple),
-        FieldPanel("partner_landlords", widget=forms.CheckboxSelectMultiple),
-        FieldPanel("related_case_studies", widget=forms.CheckboxSelectMultiple),
-        FieldPanel("related_cities", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("themes", widget=CheckboxSelectMultiple),
+        FieldPanel("partners", widget=CheckboxSelectMultiple),
+        FieldPanel("partner_landlords", widget=CheckboxSelectMultiple),
+        FieldPanel("related_case_studies", widget=CheckboxSelectMultiple),
+        FieldPanel("related_cities", widget=CheckboxSelectMultiple),
     ]
     replay_panels = [FieldPanel("replay"), FieldPanel("transcript"), FieldPanel("documents")]
     edit_handler = tabs(
