@@ -10,6 +10,8 @@ by the random Draftail keys of an empty rich text's default, which every new blo
 shares anyway.)
 """
 
+from django.apps import apps
+from django.utils import translation
 from django.utils.translation import get_language
 from wagtail.admin.forms.models import register_form_field_override
 from wagtail.blocks.base import BlockField, BlockWidget
@@ -34,6 +36,18 @@ class SharedDefinitionBlockField(BlockField):
     def __init__(self, block=None, **kwargs):
         kwargs.setdefault("widget", SharedDefinitionBlockWidget(block))
         super().__init__(block=block, **kwargs)
+
+
+def pack_all(language: str) -> int:
+    """Packs, for `language`, the block trees of every model's StreamFields: the gunicorn
+    master's warm-up (warmup.py) does it before the fork, so that no worker's first edit view
+    pays for them (the trees are the same objects in the workers). Reads no content."""
+    with translation.override(language):
+        for model in apps.get_models():
+            for field in model._meta.concrete_fields:
+                if isinstance(field, StreamField):
+                    SharedDefinitionBlockWidget(field.stream_block).block_json  # noqa: B018
+    return sum(language in by_language for _, by_language in _PACKED.values())
 
 
 def register() -> None:

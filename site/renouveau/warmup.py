@@ -2,7 +2,8 @@
 content.
 
 gunicorn loads the application once in its master (`preload_app`, gunicorn_conf.py). There
-`load_code()` imports the apps' modules, builds the URL resolver and compiles every template, so
+`load_code()` imports the apps' modules, builds the URL resolver, compiles every template and
+packs the StreamField block definitions the editors' forms hand the admin (editor_blocks), so
 that the forked workers share them instead of each paying for them on its first request. It
 reads neither the database nor the cache: a master started before the release step or before the
 content existed (a first deploy) must not hand its workers a stale view of either. The first
@@ -17,9 +18,12 @@ import time
 from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.db import connections
 from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
 from django.urls import get_resolver
+
+from . import editor_blocks
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +72,7 @@ def load_code() -> dict[str, int]:
     """Import, resolve and compile in this process; counts of what was loaded and what could
     not be (logged, never raised: the site starts all the same)."""
     started = time.monotonic()
-    counts = {"modules": 0, "templates": 0, "failed": 0}
+    counts = {"modules": 0, "templates": 0, "failed": 0, "block trees": 0}
     wrappers = [connections[alias].execute_wrapper(_refuse) for alias in connections]
     for wrapper in wrappers:
         wrapper.__enter__()
@@ -88,12 +92,17 @@ def load_code() -> dict[str, int]:
                 counts["templates"] += 1
             except (TemplateDoesNotExist, TemplateSyntaxError, UnicodeDecodeError):
                 counts["failed"] += 1  # a partial, a static file named like a template
+        try:  # the editors' language is the site's: the admin offers no other
+            counts["block trees"] = editor_blocks.pack_all(settings.LANGUAGE_CODE)
+        except Exception:  # a block reading content at packing: the worker packs it
+            logger.warning("warm-up: block definitions not packed", exc_info=True)
     finally:
         for wrapper in reversed(wrappers):
             wrapper.__exit__(None, None, None)
         connections.close_all()  # none should be open; a forked worker opens its own
     logger.info(
-        "warm-up: %(modules)d modules, %(templates)d templates, %(failed)d skipped",
+        "warm-up: %(modules)d modules, %(templates)d templates, %(block trees)d block trees, "
+        "%(failed)d skipped",
         counts,
         extra={"seconds": round(time.monotonic() - started, 2)},
     )
