@@ -17,7 +17,9 @@ entries with the same SQL Wagtail's indexer runs (`setweight(to_tsvector(…))` 
 bench checks it gives the model page's entry exactly), then VACUUM ANALYZE.
 
 Measured: `search.searching.run_search()` (the whole search: filters, capped count, ranked
-page, excerpts, promotions) for each kind of query, `BENCH_RUNS` times (default 21) after one
+page, excerpts, promotions; what every search shares from the fragment cache, as in
+production, unless `BENCH_FRAGMENTS=0`) for each kind of query, `BENCH_RUNS` times (default
+21) after one
 warm-up, as median and p95, and the 50k/5k ratios; the load average is printed before and
 after. Targets (issue 32), for every kind of query and for all queries together: p95 ≤ 50 ms
 at 5,000 pages, and p95 at 50,000 pages ≤ 1.5 × p95 at 5,000. The bench says whether each is
@@ -96,11 +98,26 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings as django_settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import OperationalError, connection, connections, transaction  # noqa: E402
 from search_pages import build  # noqa: E402
 
+from renouveau import fragments  # noqa: E402
 from search.searching import run_search  # noqa: E402
+
+# As in production (issue 32), what every search shares (the type, commune and intercommunalité
+# choices, the private sections) comes from the fragment cache, one cache per database size
+# (here in the process's memory; in production Redis, or the process's own copy).
+# BENCH_FRAGMENTS=0: built on every search, as the test settings do.
+if os.environ.get("BENCH_FRAGMENTS", "1") == "1":
+    django_settings.FRAGMENT_CACHE_SECONDS = 86400
+    django_settings.CACHES.update(
+        {
+            f"bench-{size}": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+            for size in SIZES
+        }
+    )
 
 # The vocabulary of « Vouliez-vous dire … ? » (issue 30); absent from older code.
 with contextlib.suppress(ImportError):
@@ -121,6 +138,13 @@ def connection_for(size: int):
     return wrapper
 
 
+def switch_to(size: int, wrappers: dict) -> None:
+    """Searches go to the database of `size` pages, and to its own fragment cache."""
+    connections._connections.default = wrappers[size]
+    django_settings.PAGE_CACHE_ALIAS = f"bench-{size}"
+    fragments._local.clear()  # the process's copies of the other size's fragments
+
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
@@ -139,12 +163,12 @@ def measure(sizes: list[int]) -> dict[int, dict[str, list[float]]]:
         durations: dict[int, list[float]] = {size: [] for size in sizes}
         totals = {}
         for size in sizes:  # warm-up, and the result count
-            connections._connections.default = wrappers[size]
+            switch_to(size, wrappers)
             outcome = run_search(params, record_hit=False)
             totals[size] = f"{'>' if getattr(outcome, 'more', False) else ''}{outcome.total}"
         for _ in range(RUNS):
             for size in sizes:
-                connections._connections.default = wrappers[size]
+                switch_to(size, wrappers)
                 started = time.perf_counter()
                 run_search(params, record_hit=False)
                 durations[size].append((time.perf_counter() - started) * 1000)
@@ -161,7 +185,7 @@ def measure(sizes: list[int]) -> dict[int, dict[str, list[float]]]:
     vocabulary = sys.modules.get("search.vocabulary")
     if vocabulary is not None:  # the code after issue 30: the vocabulary's one-off build
         for size in sizes:
-            connections._connections.default = wrappers[size]
+            switch_to(size, wrappers)
             started = time.perf_counter()
             words = vocabulary._build()
             took = (time.perf_counter() - started) * 1000

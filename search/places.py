@@ -13,6 +13,7 @@ from django.db.models import Q
 from wagtail.models import Page
 
 from cites_pages.models import EPCI, Commune
+from renouveau import fragments
 
 PLACE_MODELS: dict[str, type[models.Model]] = {"commune": Commune, "epci": EPCI}
 
@@ -27,14 +28,20 @@ def place_model(kind: str) -> type[models.Model] | None:
     return PLACE_MODELS.get(kind)
 
 
-def place_choices(kind: str) -> list[PlaceChoice]:
+def place_choices(kind: str, request=None) -> list[PlaceChoice]:
+    """Every commune (or intercommunalité) by name, kept until one of them changes."""
     model = place_model(kind)
     if model is None:
         return []
-    return [
-        PlaceChoice(slug, name)
-        for slug, name in model._default_manager.order_by("name").values_list("slug", "name")
-    ]
+    return fragments.cached(
+        "search-places",
+        lambda: [
+            PlaceChoice(slug, name)
+            for slug, name in model._default_manager.order_by("name").values_list("slug", "name")
+        ],
+        request,
+        kind,
+    )
 
 
 def find_place(kind: str, slug: str) -> models.Model | None:

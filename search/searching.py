@@ -25,6 +25,7 @@ from wagtail.models import Page, get_page_models
 from wagtail.search.query import And, Or, PlainText, SearchQuery
 from wagtail.search.utils import normalise_query_string
 
+from renouveau import fragments
 from renouveau.models import HomePage
 from renouveau.visibility import private_q, unexpired_q
 
@@ -105,23 +106,19 @@ def searchable_pages() -> models.QuerySet:
     return pages.exclude(pk__in=Page.objects.filter(expire_at__lte=timezone.now()).values("pk"))
 
 
-def type_choices(pages: models.QuerySet | None = None) -> list[TypeChoice]:
-    """The page types that have at least one public page (one query). One `EXISTS` per page
-    type, each stopping at the first public page of that type (index on the content type),
-    rather than a DISTINCT over every page (20 ms at 50,000 pages)."""
-    pages = searchable_pages() if pages is None else pages
+def _type_choices(pages: models.QuerySet) -> list[TypeChoice]:
+    """The page types that have at least one public page (one query), kept in the fragment
+    cache until a page changes. One `EXISTS` per page type, each stopping at the first public
+    page of that type (index on the content type), not a DISTINCT over every page."""
+    fragments.depends_on_every_page()
     page_types = ContentType.objects.get_for_models(*get_page_models()).values()
     ct_ids = set(
         ContentType.objects.filter(pk__in=[ct.pk for ct in page_types])
         .filter(Exists(pages.order_by().filter(content_type_id=OuterRef("pk"))))
         .values_list("pk", flat=True)
     )
-    choices = []
-    for ct_id in ct_ids:
-        model = ContentType.objects.get_for_id(ct_id).model_class()
-        if model is None:
-            continue
-        choices.append(TypeChoice(model._meta.label_lower, facet_label(model)))
+    models_shown = (ContentType.objects.get_for_id(ct_id).model_class() for ct_id in ct_ids)
+    choices = [TypeChoice(m._meta.label_lower, facet_label(m)) for m in models_shown if m]
     return sorted(choices, key=lambda choice: choice.label)
 
 
@@ -372,9 +369,9 @@ def run_search(
     query = clean_query(params.get("q") if isinstance(params.get("q"), str) else "")
     outcome = SearchOutcome(query=query, messages=list(query.messages))
     visible = searchable_pages()  # evaluates the view restrictions once for the whole search
-    outcome.type_choices = type_choices(visible)
-    outcome.commune_choices = places.place_choices("commune")
-    outcome.epci_choices = places.place_choices("epci")
+    outcome.type_choices = fragments.cached("search-types", lambda: _type_choices(visible), request)
+    outcome.commune_choices = places.place_choices("commune", request)
+    outcome.epci_choices = places.place_choices("epci", request)
 
     pages = visible
     hints: dict[str, Any] = {}

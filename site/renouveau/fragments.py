@@ -25,7 +25,14 @@ from django.http import HttpRequest
 from wagtail.models import PageViewRestriction
 
 from . import cache_tags
-from .page_cache import Render, _cache, current_generation, current_render, still_holds
+from .page_cache import (
+    ANY_CONTENT,
+    Render,
+    _cache,
+    current_generation,
+    current_render,
+    still_holds,
+)
 
 T = TypeVar("T")
 VERSION = 2  # bump when the shape of a cached value changes (a deploy keeps the tags)
@@ -160,6 +167,15 @@ def _build(full_key: str, name: str, key: tuple, build: Callable[[], T], current
         with _lock:
             _local[full_key] = entry
     return value
+
+
+def depends_on_every_page() -> None:
+    """What is being built depends on every page, beyond what it loads or lists (which page
+    types have a public page): rebuilt after any change, like the responses that show no page
+    (page_cache.ANY_CONTENT)."""
+    collector = cache_tags.current()
+    if collector is not None:
+        collector.tags.add(ANY_CONTENT)
 
 
 def restricted_sections(request: HttpRequest | None = None) -> list[tuple[str, int]]:

@@ -43,13 +43,14 @@ INDEXES = ["/cites/", "/actualites/", "/webinaires/", "/retours-d-experience/"]
 QUERIES = {
     "/": 0,
     "/cites/": 3,
-    CITY: 10,
+    # A detail page reads only itself on its way (its index: a fragment, renouveau/pages.py).
+    CITY: 8,
     "/actualites/": 3,
-    NEWS: 6,
+    NEWS: 4,
     "/webinaires/": 6,
-    WEBINAR: 9,
+    WEBINAR: 7,
     "/retours-d-experience/": 3,
-    CASE_STUDY: 12,
+    CASE_STUDY: 10,
     "/le-programme-en-chiffres/": 2,  # its totals: once per content generation
 }
 
