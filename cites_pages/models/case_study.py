@@ -211,6 +211,8 @@ class CaseStudyPage(BasePage):
                 {"end_year": "L'année de fin doit être postérieure ou égale à l'année de début."}
             )
 
+    shown_related = ("teaser_image", "theme", "related_webinar")
+
     def get_teaser_text(self) -> str:
         return self.teaser_text or self.intro or self.search_description or ""
 

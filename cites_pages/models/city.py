@@ -269,6 +269,8 @@ class CityPage(BasePage):
                 {"longitude": "Saisissez la latitude et la longitude, ou aucune des deux."}
             )
 
+    shown_related = ("teaser_image", "epci", "landlord")
+
     def get_context(self, request, *args, **kwargs):
         # Here, not at the top: listing.py queries the page models (a cycle).
         from ..listing import mentions_of

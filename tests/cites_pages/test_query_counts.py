@@ -43,14 +43,15 @@ INDEXES = ["/cites/", "/actualites/", "/webinaires/", "/retours-d-experience/"]
 QUERIES = {
     "/": 0,
     "/cites/": 3,
-    # A detail page reads only itself on its way (its index: a fragment, renouveau/pages.py).
-    CITY: 8,
+    # A detail page reads only itself on its way (its index: a fragment, renouveau/pages.py),
+    # and the foreign keys it shows in one join (BasePage.shown_related).
+    CITY: 6,
     "/actualites/": 3,
     NEWS: 4,
     "/webinaires/": 6,
     WEBINAR: 7,
     "/retours-d-experience/": 3,
-    CASE_STUDY: 10,
+    CASE_STUDY: 8,
     "/le-programme-en-chiffres/": 2,  # its totals: once per content generation
 }
 
