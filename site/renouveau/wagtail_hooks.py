@@ -1,16 +1,21 @@
 """Wagtail admin entries of the site package: unlocking admin accounts locked by django-axes;
-the editor's block definitions and rich-text page links made cheaper (editor_blocks.py,
-editor_links.py)."""
+the editor's block definitions, rich-text page links and many-to-many values made cheaper
+(editor_blocks.py, editor_links.py, widgets.py)."""
 
 from django.core.signals import request_finished
+from django.db import models
 from django.urls import reverse
 from wagtail import hooks
+from wagtail.admin.forms.models import register_form_field_override
 from wagtail.admin.menu import MenuItem
 
-from . import editor_blocks, editor_links
+from . import editor_blocks, editor_links, widgets
 from .admin_lockouts import admin_urls as lockout_urls
 
 editor_blocks.register()
+register_form_field_override(
+    models.ManyToManyField, override={"form_class": widgets.KeysMultipleChoiceField}
+)
 # order=1: after Wagtail's own "link" rule (wagtail.admin comes after us in INSTALLED_APPS).
 hooks.register("register_rich_text_features", editor_links.register_link_rule, order=1)
 hooks.register("before_edit_page", editor_links.prefetch_page_links)

@@ -110,3 +110,21 @@ def test_the_webinar_editor_shows_and_saves_the_ticked_boxes(admin_client, home_
 def edit_view(client, page):
     response = client.get(f"/admin/pages/{page.pk}/edit/")
     return BeautifulSoup(response.content, "html.parser")
+
+
+def test_the_ticked_boxes_are_read_by_their_keys(admin_client, home_page):
+    """A webinar's cités and case studies, as saved: their keys are read, not the pages."""
+    taffin, lemay = cities(home_page, "Cité Taffin", "Cité Lemay")
+    webinar = WebinarPageFactory(
+        parent=WebinarIndexPageFactory(parent=home_page), related_cities=[lemay]
+    )
+    admin_client.get(f"/admin/pages/{webinar.pk}/edit/")  # the editing session is made
+    with CaptureQueriesContext(connection) as read:
+        soup = edit_view(admin_client, webinar)
+    assert boxes(str(soup.select_one("#id_related_cities"))) == {
+        "Cité Taffin": False,
+        "Cité Lemay": True,
+    }
+    ticked_read = [q["sql"] for q in read if "webinarpage_related_cities" in q["sql"]]
+    # One column, the key (SELECT "cites_pages_citypage"."page_ptr_id" AS "pk" FROM …).
+    assert [sql.split(" FROM ")[0].endswith(' AS "pk"') for sql in ticked_read] == [True]
