@@ -5,11 +5,13 @@ PostgreSQL query)."""
 
 import pytest
 from django.db import connection
+from modelsearch.conf import get_app_config
 
 from search import pg
 from search.searching import SearchOutcome, run_search, searchable_pages
 from search.text import clean_query
 from tests.factories import StandardPageFactory
+from tests.search.conftest import update_index
 from tests.typography import as_typed
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +149,34 @@ def test_index_vectors_are_kept_in_the_row(db):
             " 'wagtailsearch_indexentry'::regclass AND attname IN ('title', 'body', 'body_text')"
         )
         assert dict(cursor.fetchall()) == {"title": "m", "body": "m", "body_text": "x"}
+
+
+def _three_pages_out_of_table_order(home_page, title: str) -> list:
+    """Three pages saying "terril" alike; updates then move the first page's index entry and
+    the first two pages' rows after the others (PostgreSQL may read either table first)."""
+    pages = [
+        StandardPageFactory(
+            parent=home_page,
+            slug=f"terril-{letter}",
+            title=f"{title} {letter}",
+            body=[("paragraph", "<p>Le terril domine la cité.</p>")],
+        )
+        for letter in "abc"
+    ]
+    update_index()
+    oldest = get_app_config().get_model("IndexEntry").objects.get(object_id=str(pages[0].pk))
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE wagtailsearch_indexentry SET body = body WHERE id = %s", [oldest.pk])
+        for page in pages[:2]:
+            cursor.execute("UPDATE wagtailcore_page SET title = title WHERE id = %s", [page.pk])
+    return pages
+
+
+@postgres_only
+def test_the_first_matches_are_those_of_the_oldest_entries_not_of_the_table_order(home_page):
+    """Past the cap, the matches listed are the entries' first by id, wherever an update put
+    their rows in the table (search.pg orders by id so as to keep its pages in shared_buffers)."""
+    first, second, third = _three_pages_out_of_table_order(home_page, "Page")
+    # Cap 1: the first two matches are ranked (same score: the newer page first), one listed.
+    found = pg.ranked_ids(searchable_pages(), ["terril"], "and", 0, 10, cap=1)
+    assert found.more and found.ids == [second.pk]
