@@ -54,8 +54,9 @@ class CheckboxSelectMultiple(forms.CheckboxSelectMultiple):
 
 class KeysMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Django's field, which shows the initial value of a many-to-many relation (a queryset of
-    its objects, ParentalManyToManyField's) by reading the objects whole for their keys: a
-    case study's cités, pages with all their StreamFields, cost 5 ms where their keys cost 1."""
+    its objects, ParentalManyToManyField's) by reading the objects whole for their keys (pages
+    with all their StreamFields): the keys alone save 1.3 ms of a case study's edit view, 3.3 ms
+    of a webinar's (in-process, bench database, medians of 11)."""
 
     def prepare_value(self, value):
         if isinstance(value, QuerySet):
