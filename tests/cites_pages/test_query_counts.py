@@ -37,22 +37,20 @@ INDEXES = ["/cites/", "/actualites/", "/webinaires/", "/retours-d-experience/"]
 # Queries of a warm request (fragments built by an earlier one), on tests/sites.py's programme.
 # The indexes' lists of a page of results are cached whole: their pages are not loaded
 # (webinars: their ids).
-# Detail pages go through Wagtail's own routing (one query per level, then the specific page
-# and its foreign keys as the template reads them): HomePage.route, which did it in two, is
-# gone (issue 28 item 3; it was 5, 4, 7 and 7).
+# A page is read in one query, with the foreign keys its template shows (BasePage.route and
+# shown_related): which page answers at a slug, and the indexes on the way to it, come from the
+# fragment cache (they change when pages are moved, renamed or deleted, not published).
 QUERIES = {
     "/": 0,
-    "/cites/": 3,
-    # A detail page reads only itself on its way (its index: a fragment, renouveau/pages.py),
-    # and the foreign keys it shows in one join (BasePage.shown_related).
-    CITY: 6,
-    "/actualites/": 3,
-    NEWS: 4,
-    "/webinaires/": 6,
-    WEBINAR: 7,
-    "/retours-d-experience/": 3,
-    CASE_STUDY: 8,
-    "/le-programme-en-chiffres/": 2,  # its totals: once per content generation
+    "/cites/": 2,
+    CITY: 4,
+    "/actualites/": 2,
+    NEWS: 3,
+    "/webinaires/": 5,
+    WEBINAR: 6,
+    "/retours-d-experience/": 2,
+    CASE_STUDY: 6,
+    "/le-programme-en-chiffres/": 1,  # its totals: once per content generation
 }
 
 

@@ -98,3 +98,28 @@ class TestRouting(DependencyTestCase):
         section = StandardPageFactory(parent=self.home, title="Rubrique", slug="nouvelle-rubrique")
         StandardPageFactory(parent=section, title="Première page", slug="premiere-page")
         self.assertEqual(self.client.get("/nouvelle-rubrique/premiere-page/").status_code, 200)
+
+    def test_the_page_asked_for_is_read_in_one_query_after_its_publish(self):
+        self.get(self.news.url)
+        self.news.save_revision().publish()
+        with CaptureQueriesContext(connection) as captured:
+            self.get(self.news.url)
+        page_reads = [q["sql"] for q in captured if '"wagtailcore_page"."slug" = ' in q["sql"]]
+        self.assertEqual(page_reads, [])  # which page answers at that slug: kept
+
+    def test_a_deleted_renamed_or_unpublished_page_is_no_longer_served(self):
+        url = self.news.url
+        self.get(url)
+        self.news.unpublish()
+        self.assertEqual(self.client.get(url).status_code, 404)
+        self.news.save_revision().publish()
+        self.assertEqual(self.get(url).status_code, 200)
+        self.news.slug = "compte-rendu-renomme"
+        with self.captureOnCommitCallbacks(execute=True):  # Wagtail says it after the commit
+            self.news.save_revision().publish()
+        renamed = url.replace(url.rstrip("/").rsplit("/", 1)[1], "compte-rendu-renomme")
+        old = self.client.get(url)  # Wagtail's redirect from the old address, not the page
+        self.assertEqual((old.status_code, old["Location"]), (301, renamed))
+        self.assertEqual(self.get(renamed).status_code, 200)
+        self.news.delete()
+        self.assertEqual(self.client.get(renamed).status_code, 404)
