@@ -136,8 +136,11 @@ class BasePage(Page):
             )  # fmt: skip
             model = ContentType.objects.get_for_id(key[1]).model_class()
             if model is not None:
+                pages = model.objects.filter(pk=key[0])
                 related = getattr(model, "shown_related", ())
-                child = model.objects.select_related(*related).filter(pk=key[0]).first()
+                if related:  # (select_related() with no name would follow every key)
+                    pages = pages.select_related(*related)
+                child = pages.first()
                 if child is not None:
                     child._cached_parent_obj = self  # as Wagtail's route does
                     return child.route(request, [])
