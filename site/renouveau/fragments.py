@@ -29,6 +29,7 @@ from .page_cache import (
     ANY_CONTENT,
     Render,
     _cache,
+    _is_entry,
     current_generation,
     current_render,
     still_holds,
@@ -88,7 +89,7 @@ def generation(request: HttpRequest | None = None) -> int:
 
 def _usable(entry: Any, current: int, request: HttpRequest | None) -> bool:
     """Not expired, and built in this generation or with tags that still hold."""
-    if not isinstance(entry, tuple) or len(entry) != 4 or entry[2] <= time.time():
+    if not _is_entry(entry) or entry[2] <= time.time():
         return False
     return still_holds(entry[1], entry[3], current, request)
 
