@@ -9,7 +9,14 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.http import urlencode
 
-from renouveau.visibility import private_q, public_live
+from renouveau import fragments
+from renouveau.visibility import is_public_page, private_q, public_live
+
+# What a link to another page shows of it: its title and address, and what says whether it is
+# public (a page loaded with its other fields deferred does not query them one by one).
+LINK_FIELDS = (
+    "title", "url_path", "path", "depth", "live", "expired", "go_live_at", "expire_at", "alias_of"
+)  # fmt: skip
 
 
 def paginate(request: HttpRequest, items: Any, per_page: int) -> PaginatorPage:
@@ -48,5 +55,22 @@ def live_pages(manager: Any, request: HttpRequest | None = None) -> list:
     In a preview the relation is still in memory (modelcluster) and cannot be queried."""
     pages = manager.all()
     if hasattr(pages, "live"):
-        return list(public_live(pages).exclude(private_sections(request)).order_by("title"))
+        public = public_live(pages).exclude(private_sections(request))
+        return list(public.order_by("title").only(*LINK_FIELDS))
     return sorted((p for p in pages if p.live), key=lambda p: p.title)
+
+
+def page_link(model: type, page_id: int | None, request: HttpRequest | None = None) -> dict | None:
+    """Title and address of the page `page_id` (of `model`) while it is public, else None: kept
+    as a fragment of that page, so that a publish of the page showing the link does not read
+    the other page again."""
+    if not page_id:
+        return None
+
+    def build() -> dict | None:
+        page = model.objects.filter(pk=page_id).only(*LINK_FIELDS).first()
+        if not is_public_page(page):
+            return None
+        return {"title": page.title, "url": page.get_url(request)}
+
+    return fragments.cached("page-link", build, request, page_id)

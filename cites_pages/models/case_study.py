@@ -19,7 +19,7 @@ from renouveau.models import BasePage
 from renouveau.widgets import CheckboxSelectMultiple
 
 from ..blocks import CONTACT_BLOCKS, DOCUMENT_BLOCKS, KEY_FIGURE_BLOCKS
-from ..paging import base_query, live_pages, paginate
+from ..paging import base_query, live_pages, page_link, paginate
 from .common import tabs
 from .snippets import Landlord, Organisation, Theme
 
@@ -211,7 +211,7 @@ class CaseStudyPage(BasePage):
                 {"end_year": "L'année de fin doit être postérieure ou égale à l'année de début."}
             )
 
-    shown_related = ("teaser_image", "theme", "related_webinar")
+    shown_related = ("theme",)
 
     def get_teaser_text(self) -> str:
         return self.teaser_text or self.intro or self.search_description or ""
@@ -226,6 +226,11 @@ class CaseStudyPage(BasePage):
             cities=live_pages(self.cities, request),
             lead_organisations=list(self.lead_organisations.all()),
             landlords=list(self.landlords.all()),
+            related_webinar=page_link(
+                self._meta.get_field("related_webinar").related_model,
+                self.related_webinar_id,
+                request,
+            ),
         )
         return context
 

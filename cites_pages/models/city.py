@@ -269,7 +269,7 @@ class CityPage(BasePage):
                 {"longitude": "Saisissez la latitude et la longitude, ou aucune des deux."}
             )
 
-    shown_related = ("teaser_image", "epci", "landlord")
+    shown_related = ("epci", "landlord")
 
     def get_context(self, request, *args, **kwargs):
         # Here, not at the top: listing.py queries the page models (a cycle).

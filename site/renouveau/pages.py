@@ -177,7 +177,8 @@ class BasePage(Page):
     schema_org_type = "WebPage"
     # Foreign keys the page's template shows: loaded together, in one join, when it is served
     # (load_shown_related), rather than one query each as the template reaches them.
-    shown_related: tuple[str, ...] = ("teaser_image",)
+    # (The teaser image is not one: the social card keeps its own fragment of it.)
+    shown_related: tuple[str, ...] = ()
 
     def get_context(self, request, *args, **kwargs):
         if not getattr(request, "is_preview", False):  # a draft's keys may differ from the row's
@@ -206,6 +207,10 @@ class BasePage(Page):
 
     def get_teaser_image(self) -> SiteImage | None:
         return self.teaser_image
+
+    def get_teaser_image_id(self) -> int | None:
+        """The id of get_teaser_image() without loading it (the social card's fragment)."""
+        return self.teaser_image_id
 
 
 class HomePage(BasePage):

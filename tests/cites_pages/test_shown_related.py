@@ -1,6 +1,7 @@
-"""What a case study or a cité shows through its foreign keys (theme, webinar, intercommunalité,
-landlord, social image) comes in one join when the page is served (BasePage.shown_related),
-not one query each; a preview shows the draft's choices, not the published row's."""
+"""What a cité shows through its foreign keys (intercommunalité, landlord) comes in one join
+when the page is served (BasePage.shown_related), not one query each; a preview shows the
+draft's choices, not the published row's. (A case study's theme, webinar and social image:
+tests/performance/test_link_fragments.py.)"""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,15 +16,6 @@ def lookups_of(table: str, queries: list[dict]) -> list[str]:
 
 
 class TestShownRelated(ProgrammeSiteTestCase):
-    def test_a_case_study_reads_its_theme_webinar_and_image_in_one_join(self):
-        page = CaseStudyPage.objects.get(pk=self.programme.case_studies["jardin"].pk)
-        with CaptureQueriesContext(connection) as captured:
-            html = self.html(page.url)
-        self.assertIn(page.theme.name.replace("'", "&#x27;"), html)
-        self.assertIn(page.related_webinar.title, html)
-        for table in ("cites_pages_theme", "cites_pages_webinarpage", "renouveau_siteimage"):
-            self.assertEqual(lookups_of(table, captured.captured_queries), [], table)
-
     def test_a_cite_reads_its_intercommunalite_and_landlord_in_one_join(self):
         page = CityPage.objects.filter(landlord__isnull=False, epci__isnull=False).first()
         with CaptureQueriesContext(connection) as captured:

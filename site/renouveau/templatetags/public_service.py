@@ -11,6 +11,7 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
+from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from .. import fragments
@@ -42,19 +43,15 @@ def _page_url(page: Page | None, request) -> str:
 
 def _image(page: Page | None) -> tuple[str, str, int, int]:
     """(absolute URL, alt text, width, height) of the page's social image, or the default.
-    Worked out once per page object: the social card and the JSON-LD both show it, and each
-    rendition look-up is two cache round trips (Wagtail writes back what it has just read)."""
+    Worked out once per page object (the social card and the JSON-LD both show it), and kept as
+    a fragment of its image: a publish of the page does not look the rendition up again (two
+    cache round trips, Wagtail writing back what it has just read), nor load the image."""
     if page is not None and "_social_image" in page.__dict__:
         return page.__dict__["_social_image"]
-    image = page.get_teaser_image() if hasattr(page, "get_teaser_image") else None
+    image_id = page.get_teaser_image_id() if hasattr(page, "get_teaser_image_id") else None
     found = None
-    if image is not None:
-        try:
-            rendition = image.get_rendition(SOCIAL_IMAGE_SPEC)
-        except Exception:  # a missing file must not break the page
-            rendition = None
-        if rendition is not None:
-            found = (_absolute(rendition.url), image.description or image.title, 1200, 630)
+    if image_id:
+        found = fragments.cached("social-image", lambda: _social_image(image_id), None, image_id)
     found = found or (
         _absolute(static("img/partage.png")),
         "Renouveau du Bassin Minier : s'engager ensemble pour rénover les cités minières",
@@ -64,6 +61,17 @@ def _image(page: Page | None) -> tuple[str, str, int, int]:
     if page is not None:
         page.__dict__["_social_image"] = found
     return found
+
+
+def _social_image(image_id: int) -> tuple[str, str, int, int] | None:
+    image = get_image_model().objects.filter(pk=image_id).first()
+    if image is None:
+        return None
+    try:
+        rendition = image.get_rendition(SOCIAL_IMAGE_SPEC)
+    except Exception:  # a missing file must not break the page
+        return None
+    return (_absolute(rendition.url), image.description or image.title, 1200, 630)
 
 
 def _description(page: Page | None) -> str:
