@@ -40,7 +40,8 @@ LANGUAGE_COOKIE_SECURE = True
 
 STORAGES = {
     **STORAGES,
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # whitenoise's compressed, hashed files; each URL worked out once per process
+    "staticfiles": {"BACKEND": "renouveau.static_files.RememberingStaticFilesStorage"},
 }
 
 # Cache and page cache: every process must share them (base.py reads REDIS_URL). A per-process
