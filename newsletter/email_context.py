@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from wagtail.images import get_image_model
 from wagtail.models import Page
@@ -17,6 +16,7 @@ from wagtail.rich_text import expand_db_html
 from renouveau.visibility import is_public_page, public_pages
 
 from .findings import Finding
+from .teasers import load_teased_pages
 
 UNSUBSCRIBE_URL_PLACEHOLDER = "https://unsubscribe.invalid/__UNSUBSCRIBE_TOKEN__"
 # The generic unsubscribe page (built by the mailing app) used where no recipient is known:
@@ -152,13 +152,7 @@ class EmailContext:
             links += child.block.email_links(child.value)
             for image in child.block.email_images(child.value):
                 images.setdefault(image.pk, image)
-        pages = {page.pk: page for page in Page.objects.filter(pk__in=page_ids).specific()}
-        by_class: dict[type, list[Page]] = {}
-        for page in pages.values():
-            if hasattr(page, "teaser_image_id"):
-                by_class.setdefault(type(page), []).append(page)
-        for same_class in by_class.values():
-            prefetch_related_objects(same_class, "teaser_image")
+        pages = load_teased_pages(page_ids)
         for page in pages.values():
             teaser_image = page.get_teaser_image() if hasattr(page, "get_teaser_image") else None
             if teaser_image is not None:

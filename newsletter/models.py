@@ -19,6 +19,7 @@ from .email_context import page_url
 from .feeds import IssuesFeed
 from .panels import IssueChecksPanel
 from .preview import email_page, email_preview
+from .teasers import show_teased_pages
 
 FRENCH_MONTHS = [
     "janvier",
@@ -151,6 +152,11 @@ class NewsletterIssuePage(RoutablePageMixin, BasePage):
 
     def get_teaser_text(self) -> str:
         return super().get_teaser_text() or self.preheader
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        show_teased_pages(self.body)  # not two or three queries per page put forward
+        return context
 
     # --- routes --------------------------------------------------------------------------------
 

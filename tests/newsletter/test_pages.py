@@ -181,3 +181,46 @@ def test_other_apps_add_sections_to_the_archive_through_a_hook(client, issue, se
     with hooks.register_temporarily("newsletter_archive_sections", section):
         html = client.get("/lettre/").content.decode()
     assert '<h2 id="abonnement">Abonnez-vous à « La lettre »</h2>' in html
+
+
+@pytest.mark.parametrize("page_kind", ["standard", "news"])
+def test_the_issue_page_costs_the_same_queries_for_many_pages_put_forward(
+    client, issue, settings, page_kind
+):
+    """Each « Page mise en avant » shows its page's teaser text and image: read for the whole
+    issue at once, not its specific page and its image per teaser (fragments on, as in
+    production, where telling whether a page is public costs no query)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cites_pages.models import NewsPage
+    from tests.factories import NewsIndexPageFactory, StandardPageFactory
+    from tests.pages import add_blocks
+
+    settings.FRAGMENT_CACHE_SECONDS = 300
+    home = issue.get_site().root_page
+    news_index = NewsIndexPageFactory(parent=home) if page_kind == "news" else None
+
+    def teased_page():
+        if page_kind == "news":
+            page = NewsPage(title="Comité", slug=f"comite-{NewsPage.objects.count()}",
+                            image=SiteImageFactory())  # fmt: skip
+            news_index.add_child(instance=page)
+            page.save_revision().publish()
+            return page
+        return StandardPageFactory(parent=home, teaser_image=SiteImageFactory())
+
+    def queries_with(count: int) -> int:
+        teasers = [
+            ("page_teaser", {"page": teased_page(), "show_image": True}) for _ in range(count)
+        ]
+        add_blocks(NewsletterIssuePage.objects.get(pk=issue.pk), *teasers)
+        for _ in range(2):  # renditions made, shared fragments (menu, footer) kept
+            assert client.get("/lettre/n2/").status_code == 200
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get("/lettre/n2/").content.decode()
+        assert html.count('class="card newsletter-teaser"') >= count
+        return len(captured)
+
+    one = queries_with(1)
+    assert queries_with(8) == one
