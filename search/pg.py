@@ -4,10 +4,13 @@ Wagtail's database backend ranks every matching page (`ts_rank` reads each page'
 `body` vector out of TOAST storage) and counts them all before taking ten: 88 ms at 5,000
 pages for a word most pages contain, and ten times more at 50,000. Here one SQL statement:
 
-1. **matches** — the first `RESULTS_CAP + 1` visible pages (in entry id order) whose
-   `title || body` match the query, found through the GIN index on that expression
-   (migration 0002); the index answers the match, no `body` vector is read. Their count
-   is the total shown ("plus de 1 000 résultats" past the cap).
+1. **matches** — the first `RESULTS_CAP + 1` visible pages (in entry id order) whose title or
+   body matches each term of the query (`title @@ q OR body @@ q`, `_match_sql`: what
+   `(title || body) @@ q` means, without concatenating two vectors per entry read), through
+   the per-column GIN indexes, or by reading the entries in id order when most match (their
+   vectors kept in the row, migration 0005). Their count is the total shown ("plus de 1 000
+   résultats" past the cap). (The GIN index on `title || body` of migration 0002 serves the
+   admin's search, which goes through Wagtail's backend and its concatenation.)
 2. **pool** — a bounded candidate set: up to `TITLE_POOL` pages whose title matches the
    query on its own (GIN index on `title`; the title carries the heaviest weight, so these are
    the best matches) and the first `BODY_POOL` matches.
