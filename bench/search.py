@@ -25,6 +25,12 @@ after. Targets (issue 32), for every kind of query and for all queries together:
 at 5,000 pages, and p95 at 50,000 pages ≤ 1.5 × p95 at 5,000. The bench says whether each is
 met and exits non-zero when one is missed. The machine is shared: run it twice, note the load.
 
+`BENCH_HTTP=1` measures the search page instead, over HTTP: one gunicorn per size with the
+Procfile's options (2 workers, preload), production settings and a Redis of the bench's own,
+as bench/vs_bakerydemo.py runs the site; each request `GET /recherche/?…` carries a parameter
+no page reads, so the page cache never answers it (the whole page is rendered: search,
+template, shared fragments from Redis), wall-clock on loopback. Same targets.
+
 `BENCH_PLAN=1` measures instead, at the first size, each query with the planner overrides that
 search/pg.py used to set (`PLAN_OVERRIDES`: no sequential, plain index, hash or merge scans, no
 parallel workers; here for the whole search) and without them (the planner's own plan), taking
@@ -35,11 +41,14 @@ turns run by run, every statement stopped at `BENCH_PLAN_TIMEOUT_MS` (5,000) (is
 """
 
 import contextlib
+import itertools
 import math
 import os
 import statistics
+import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -55,6 +64,7 @@ SIZES = [int(size) for size in os.environ.get("BENCH_SIZES", "5000,50000").split
 RUNS = int(os.environ.get("BENCH_RUNS", "21"))
 REUSE = os.environ.get("BENCH_REUSE") == "1"
 PLAN = os.environ.get("BENCH_PLAN") == "1"
+HTTP = os.environ.get("BENCH_HTTP") == "1"
 KEEP = os.environ.get("BENCH_KEEP") == "1" or REUSE
 # Issue 32: p95 ≤ 50 ms at 5,000 pages, and at most 1.5 times that p95 at 50,000.
 TARGET_SIZE = 5000
@@ -150,27 +160,80 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
+def in_process_searchers(sizes: list[int]) -> tuple[dict, Callable[[], None]]:
+    """`run_search()` on each size's database, as a visitor's search runs it; and the closing."""
+    wrappers = {size: connection_for(size) for size in sizes}
+
+    def searcher(size: int) -> Callable[[dict], str]:
+        def search(params: dict) -> str:
+            switch_to(size, wrappers)
+            outcome = run_search(params, record_hit=False)
+            return f"{'>' if getattr(outcome, 'more', False) else ''}{outcome.total}"
+
+        return search
+
+    def close() -> None:
+        for wrapper in wrappers.values():
+            wrapper.close()
+
+    return {size: searcher(size) for size in sizes}, close
+
+
+def http_searchers(sizes: list[int]) -> tuple[dict, Callable[[], None]]:
+    """The search page of a gunicorn per size (production settings), past the page cache."""
+    import tempfile
+    import urllib.parse
+
+    from vs_bakerydemo import OUR_SETTINGS, Server, production_env, start_redis
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-search-http-"))
+    (tmp / "bench_ours.py").write_text(OUR_SETTINGS)
+    redis, redis_port = start_redis()
+    servers: dict[int, Server] = {}
+    for size in sizes:
+        env = production_env(tmp, f"{PG}/{db_name(size)}", redis_port)
+        manage = [sys.executable, str(ROOT / "manage.py")]
+        subprocess.run([*manage, "release"], cwd=ROOT, env=env, check=True, capture_output=True)
+        servers[size] = Server(
+            ROOT / ".venv" / "bin" / "gunicorn", ROOT,
+            ["-c", "site/renouveau/gunicorn_conf.py", "--pythonpath", "site", "renouveau.wsgi"],
+            env,
+        )  # fmt: skip
+    requests = itertools.count()
+
+    def searcher(size: int) -> Callable[[dict], str]:
+        def search(params: dict) -> str:
+            # A parameter no page reads: the page cache neither answers nor keeps the page.
+            query = urllib.parse.urlencode({**params, "bench-run": next(requests)})
+            servers[size].get(f"/recherche/?{query}")
+            return "-"
+
+        return search
+
+    def close() -> None:
+        for server in servers.values():
+            server.stop()
+        redis.terminate()
+
+    return {size: searcher(size) for size in sizes}, close
+
+
 def measure(sizes: list[int]) -> dict[int, dict[str, list[float]]]:
     """Each query `RUNS` times at every size, the sizes taking turns run by run, so that the
     load of the shared machine, which drifts over minutes, weighs on every size alike."""
-    wrappers = {size: connection_for(size) for size in sizes}
+    searchers, close = (http_searchers if HTTP else in_process_searchers)(sizes)
     results: dict[int, dict[str, list[float]]] = {size: {} for size in sizes}
-    print(f"\n{RUNS} runs per query and size, sizes interleaved")
+    print(f"\n{RUNS} runs per query and size, sizes interleaved{', over HTTP' if HTTP else ''}")
     header = "".join(f"{f'{size} pages':>22}" for size in sizes)
     print(f"  {'query':44} {header}")
     print(f"  {'':44} {' results  median    p95' * len(sizes)}")
     for kind, params in QUERIES:
         durations: dict[int, list[float]] = {size: [] for size in sizes}
-        totals = {}
-        for size in sizes:  # warm-up, and the result count
-            switch_to(size, wrappers)
-            outcome = run_search(params, record_hit=False)
-            totals[size] = f"{'>' if getattr(outcome, 'more', False) else ''}{outcome.total}"
+        totals = {size: searchers[size](params) for size in sizes}  # warm-up, result count
         for _ in range(RUNS):
             for size in sizes:
-                switch_to(size, wrappers)
                 started = time.perf_counter()
-                run_search(params, record_hit=False)
+                searchers[size](params)
                 durations[size].append((time.perf_counter() - started) * 1000)
         cells = ""
         for size in sizes:
@@ -182,16 +245,20 @@ def measure(sizes: list[int]) -> dict[int, dict[str, list[float]]]:
             )
         label = f"{kind}: {' '.join(f'{k}={v}' for k, v in params.items())}"
         print(f"  {label[:44]:44} {cells}")
+    close()
+    if HTTP:
+        return results
     vocabulary = sys.modules.get("search.vocabulary")
     if vocabulary is not None:  # the code after issue 30: the vocabulary's one-off build
+        wrappers = {size: connection_for(size) for size in sizes}
         for size in sizes:
             switch_to(size, wrappers)
             started = time.perf_counter()
             words = vocabulary._build()
             took = (time.perf_counter() - started) * 1000
             print(f"  vocabulary of {size} pages: {len(words)} words built in {took:.0f} ms")
-    for wrapper in wrappers.values():
-        wrapper.close()
+        for wrapper in wrappers.values():
+            wrapper.close()
     return results
 
 
