@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 from wagtail.images import get_image_model
+from wagtail.images.models import SourceImageIOError
 from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
 
@@ -99,9 +100,14 @@ def credit_label(credit: str) -> str:
 def email_image(
     image: Any, *, alt: str = "", credit: str = "", caption: str = ""
 ) -> dict[str, Any] | None:
+    """The e-mail's values of an image; None when there is none, or when its original file
+    cannot be read (no rendition can be made: EmailContext reports it)."""
     if image is None:
         return None
-    one, two = image.get_rendition(IMAGE_SPEC), image.get_rendition(IMAGE_SPEC_2X)
+    try:
+        one, two = image.get_rendition(IMAGE_SPEC), image.get_rendition(IMAGE_SPEC_2X)
+    except SourceImageIOError:
+        return None
     return {
         "src": absolute_url(one.url),
         "src2x": absolute_url(two.url),
@@ -184,19 +190,37 @@ class EmailContext:
         """A (possibly empty) CreditedImageBlock value."""
         if not value or value.get("image") is None:
             return None
-        image = value["image"]
-        return email_image(
-            self.images.get(image.pk, image),
-            alt=value.get("alt_text") or "",
-            credit=value.get("credit") or "",
-            caption=value.get("caption") or "",
+        image = self.images.get(value["image"].pk, value["image"])
+        return self._readable(
+            image,
+            email_image(
+                image,
+                alt=value.get("alt_text") or "",
+                credit=value.get("credit") or "",
+                caption=value.get("caption") or "",
+            ),
         )
 
     def teaser_image(self, page: Page | None) -> dict[str, Any] | None:
         image = page.get_teaser_image() if hasattr(page, "get_teaser_image") else None
         if image is None:
             return None
-        return email_image(self.images.get(image.pk, image))
+        image = self.images.get(image.pk, image)
+        return self._readable(image, email_image(image))
+
+    def _readable(self, image: Any, values: dict[str, Any] | None) -> dict[str, Any] | None:
+        """An image whose file cannot be read is left out of the mail (its web version and
+        previews still show), and stops any send until it is replaced."""
+        if values is None:
+            self.problems.append(
+                Finding(
+                    f"Le fichier de l'image « {image.title} » est introuvable : remplacez-le "
+                    "dans la médiathèque ou choisissez une autre image.",
+                    url=reverse("wagtailimages:edit", args=[image.pk]),
+                    link_text="Ouvrir l'image",
+                )
+            )
+        return values
 
 
 def _prefetch_renditions(images: dict[int, Any]) -> None:

@@ -2,6 +2,7 @@
 may be intended needs an acknowledgement recorded on the campaign."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -89,3 +90,31 @@ def test_a_very_tall_image_is_a_warning(issue):
     tall = rendered.html.replace("</body>", image + "</body>")
     tall_rendered = type(rendered)(rendered.subject, rendered.preheader, tall, rendered.text)
     assert any("600×2400" in w for w in issue_warnings(issue, tall_rendered))
+
+
+def test_an_image_whose_file_is_lost_is_left_out_and_stops_the_send(client, issue):
+    """A library image whose original file cannot be read (a storage restored without it): the
+    e-mail's web version still answers, without that image; the checks name the image and lead
+    to it, and no send may go (a test included) until it is replaced."""
+    from newsletter.models import NewsletterIssuePage
+    from tests.factories import SiteImageFactory
+    from tests.pages import add_blocks
+
+    lost = SiteImageFactory(title="Façades de la cité Lemay")
+    issue = add_blocks(
+        NewsletterIssuePage.objects.get(pk=issue.pk),
+        ("image", {"image": lost, "alt_text": "", "caption": "", "credit": ""}),
+    )
+    stem = Path(lost.file.name).stem  # renditions are named after the original
+    lost.file.storage.delete(lost.file.name)  # gone, and no rendition made yet
+
+    response = client.get(issue.url + "email/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Renouveau du Bassin Minier" in html and stem not in html
+    rendered = render_issue(issue, unsubscribe_url=UNSUBSCRIBE_URL_PLACEHOLDER)
+    for test_send in (False, True):
+        problems = check_issue(issue, rendered, test_send=test_send)
+        [missing] = [p for p in problems if "Façades de la cité Lemay" in p]
+        assert "est introuvable" in missing
+        assert missing.url == f"/admin/images/{lost.pk}/"
