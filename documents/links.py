@@ -42,6 +42,14 @@ class LinkUsedUp(LinkError):
     reason = "used-up"
 
 
+class DocumentUnavailable(LinkError):
+    """The link is good but the document's file is missing from storage: the use is not
+    counted, and an error is logged (Sentry, where configured)."""
+
+    status = 503
+    reason = "unavailable"
+
+
 def link_max_age() -> timedelta:
     return timedelta(days=settings.DOCUMENTS_LINK_MAX_AGE_DAYS)
 

@@ -37,6 +37,11 @@ def is_s3(storage) -> bool:
     return hasattr(storage, "bucket_name") and hasattr(storage, "querystring_expire")
 
 
+def is_stored(file: FieldFile) -> bool:
+    """Whether the file is in its storage (one HEAD request on S3)."""
+    return bool(file.name) and file.storage.exists(file.name)
+
+
 def download_filename(title: str, file: FieldFile) -> str:
     """The name a download is saved under: from the document's title, never the stored name
     (which tells where and how files are kept)."""

@@ -32,10 +32,10 @@ from renouveau.sns import (
 
 from .forms import DocumentRequestForm
 from .inbound import InboundError, parse_notification
-from .links import LinkError, check_token, link_expires_at, use_token
+from .links import DocumentUnavailable, LinkError, check_token, link_expires_at, use_token
 from .models import Availability, DocumentLibraryPage, LibraryDocument
 from .sending import request_from_form
-from .storage import download_filename, download_origin, presigned_url
+from .storage import download_filename, download_origin, is_stored, presigned_url
 from .tasks import record_inbound_mail
 
 logger = logging.getLogger(__name__)
@@ -115,6 +115,17 @@ def _link_error(request: HttpRequest, error: LinkError, document=None) -> HttpRe
     return render(request, "documents/link_error.html", context, status=error.status)
 
 
+def _check_stored(document: LibraryDocument) -> None:
+    if not is_stored(document.file):
+        logger.error(
+            "Document %s (« %s ») : son fichier est absent du stockage, les liens personnels "
+            "ne peuvent pas le délivrer.",
+            document.pk,
+            document.title,
+        )
+        raise DocumentUnavailable
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def download_view(request: HttpRequest, token: str) -> HttpResponse:
@@ -123,7 +134,10 @@ def download_view(request: HttpRequest, token: str) -> HttpResponse:
     Mail scanners that open links (GET) therefore do not use up the visitor's downloads.
     """
     try:
-        document_request = check_token(token) if request.method != "POST" else use_token(token)
+        document_request = check_token(token)
+        if request.method == "POST":
+            _check_stored(document_request.document)  # before the use is counted
+            document_request = use_token(token)
     except LinkError as error:
         return _link_error(request, error)
     document = document_request.document

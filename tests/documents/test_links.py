@@ -7,6 +7,7 @@ import urllib.request
 import boto3
 import pytest
 from django.core import signing
+from django.core.files.base import ContentFile
 
 from documents.links import SALT, make_token
 from documents.models import DocumentRequest, RequestSource, RequestStatus
@@ -157,3 +158,26 @@ def test_s3_round_trip_and_presigned_redirect(client, s3_storage, make_document,
     request.save()
     response = client.post(link(request))
     assert response.status_code == 410 and "Location" not in response
+
+
+def test_a_document_whose_file_is_missing_does_not_use_up_the_link(
+    client, document_request, caplog
+):
+    """The file gone from storage (a restore without it): the visitor gets a French page and a
+    503, not a 500; the use is not counted, so the same link works once the file is back; the
+    error is logged with the document, without the requester's address."""
+    document = document_request.document
+    document.file.storage.delete(document.file.name)
+    with caplog.at_level("ERROR", logger="documents.views"):
+        response = client.post(link(document_request))
+    assert response.status_code == 503
+    assert "Ce document est momentanément indisponible" in as_typed(response.content.decode())
+    document_request.refresh_from_db()
+    assert document_request.download_count == 0
+    [record] = [r for r in caplog.records if r.name == "documents.views"]
+    assert record.levelname == "ERROR" and f"Document {document.pk}" in record.getMessage()
+    assert "jeanne@example.org" not in record.getMessage()
+
+    document.file.storage.save(document.file.name, ContentFile(CONTENT))  # back
+    response = client.post(link(document_request))
+    assert response.status_code == 200 and b"".join(response.streaming_content) == CONTENT
