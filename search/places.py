@@ -5,6 +5,7 @@ directly, and every page model that points at them (directly, or through another
 a case study's cité) can be filtered.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -44,11 +45,16 @@ def place_choices(kind: str, request=None) -> list[PlaceChoice]:
     )
 
 
+# What a slug can be: anything else (a NUL byte, which PostgreSQL refuses in a query's text,
+# markup, spaces) is an unknown place without asking the database.
+_SLUG = re.compile(r"[-\w]{1,150}")
+
+
 def find_place(kind: str, slug: str) -> models.Model | None:
     model = place_model(kind)
-    if model is None or not slug:
+    if model is None or not slug or not _SLUG.fullmatch(slug):
         return None
-    return model._default_manager.filter(slug=slug[:150]).first()
+    return model._default_manager.filter(slug=slug).first()
 
 
 def _forward_relations(model: type[models.Model]) -> list[models.Field]:

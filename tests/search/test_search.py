@@ -108,6 +108,9 @@ def test_filter_by_content_type(client, search_pages):
         ({"type": "auth.user"}, "Le type de contenu demandé n'existe pas"),
         ({"commune": "atlantide"}, "commune demandée est inconnue"),
         ({"epci": "<b>x</b>"}, "intercommunalité demandée est inconnue"),
+        # PostgreSQL refuses a NUL byte in a query's text: it never reaches the database.
+        ({"commune": "cite\x00"}, "commune demandée est inconnue"),
+        ({"epci": "\x00"}, "intercommunalité demandée est inconnue"),
     ],
 )
 def test_unknown_filters_are_ignored_with_a_message(client, search_pages, params, message):
