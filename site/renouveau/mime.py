@@ -29,14 +29,38 @@ from django.core.mail.utils import DNS_NAME
 
 
 def _qp(text: str) -> bytes:
-    # binascii's C implementation; lines stay ≤ 76 characters, as QP requires. It leaves a lone
-    # CR as it is: line ends become LF here, and CRLF when the mail is assembled.
+    # binascii's C implementation, then its over-long lines split: it leaves a lone CR as it
+    # is (line ends become LF here, and CRLF when the mail is assembled), and a space or tab
+    # escaped at a line's end (=20) can make that line 77 characters.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return quopri.encodestring(text.encode("utf-8"))
+    encoded = quopri.encodestring(text.encode("utf-8"))
+    if all(len(line) <= QP_MAX_LINE for line in encoded.split(b"\n")):
+        return encoded
+    return b"\n".join(_split_long(line) for line in encoded.split(b"\n"))
 
 
 # RFC 2045 § 6.7: an encoded line is at most 76 characters, the soft break's "=" included.
 QP_MAX_LINE = 76
+
+
+def _cut(line: bytes) -> int:
+    """Where to put a soft line break so that the part before it, with its "=", is at most
+    76 characters: never inside an "=XX" escape."""
+    cut = 0
+    while True:
+        step = 3 if line[cut : cut + 1] == b"=" else 1
+        if cut + step > QP_MAX_LINE - 1:
+            return cut
+        cut += step
+
+
+def _split_long(line: bytes) -> bytes:
+    parts = []
+    while len(line) > QP_MAX_LINE:
+        cut = _cut(line)
+        parts.append(line[:cut] + b"=")
+        line = line[cut:]
+    return b"\n".join([*parts, line])
 
 
 def _soft_end(encoded: bytes) -> bytes:
@@ -47,12 +71,7 @@ def _soft_end(encoded: bytes) -> bytes:
     last = encoded[start:]
     if len(last) < QP_MAX_LINE:
         return encoded + b"=\n"
-    cut = 0
-    while True:
-        step = 3 if last[cut : cut + 1] == b"=" else 1
-        if cut + step > QP_MAX_LINE - 1:
-            break
-        cut += step
+    cut = _cut(last)
     return encoded[:start] + last[:cut] + b"=\n" + last[cut:] + b"=\n"
 
 

@@ -42,6 +42,8 @@ def test_every_encoded_line_is_at_most_76_and_decodes_to_the_join(body, value):
 
 @settings(max_examples=100, deadline=None)
 @given(text=_text, html=_text)
+# Found by Hypothesis in CI: binascii escapes a space at a line's end (=20) past 76 characters.
+@example(text="", html="aaaaaaaaaaaaaaaaa€€«\u00a0’’’ \n")
 def test_a_transactional_mail_has_no_body_line_over_76(text, html):
     raw = build_mail(to=["a@example.org"], subject="Sujet", text=text, html=html or None)
     body = raw.split(b"\r\n\r\n", 1)[1]
