@@ -86,13 +86,13 @@ def check_token(token: str) -> DocumentRequest:
     return request
 
 
-def use_token(token: str) -> DocumentRequest:
-    """Check the link and count one use; raise a LinkError when it cannot be used."""
-    request = check_token(token)
+def count_use(request: DocumentRequest) -> DocumentRequest:
+    """Count one use of a checked link (check_token); LinkUsedUp when another download took
+    the last one in between."""
     counted = DocumentRequest.objects.filter(
         pk=request.pk, download_count__lt=settings.DOCUMENTS_LINK_MAX_USES
     ).update(download_count=F("download_count") + 1, last_download_at=timezone.now())
-    if not counted:  # another download took the last use in between
+    if not counted:
         raise LinkUsedUp
     request.refresh_from_db(fields=["download_count", "last_download_at"])
     return request

@@ -32,7 +32,7 @@ from renouveau.sns import (
 
 from .forms import DocumentRequestForm
 from .inbound import InboundError, parse_notification
-from .links import DocumentUnavailable, LinkError, check_token, link_expires_at, use_token
+from .links import DocumentUnavailable, LinkError, check_token, count_use, link_expires_at
 from .models import Availability, DocumentLibraryPage, LibraryDocument
 from .sending import request_from_form
 from .storage import download_filename, download_origin, is_stored, presigned_url
@@ -137,7 +137,7 @@ def download_view(request: HttpRequest, token: str) -> HttpResponse:
         document_request = check_token(token)
         if request.method == "POST":
             _check_stored(document_request.document)  # before the use is counted
-            document_request = use_token(token)
+            document_request = count_use(document_request)
     except LinkError as error:
         return _link_error(request, error)
     document = document_request.document

@@ -7,25 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import models
 from django.db.models import prefetch_related_objects
-from wagtail.images import get_image_model
 from wagtail.models import Page
 
 TEASER_BLOCK = "page_teaser"
-
-
-def teaser_image_fields(model: type[Page]) -> list[str]:
-    """The image foreign keys get_teaser_image() may read (a news item falls back on its main
-    image)."""
-    image_model = get_image_model()
-    return [
-        field.name
-        for field in model._meta.get_fields()
-        if isinstance(field, models.ForeignKey)
-        and field.related_model is image_model
-        and field.name in ("teaser_image", "image")
-    ]
 
 
 def load_teased_pages(page_ids: Iterable[int]) -> dict[int, Page]:
@@ -36,7 +21,7 @@ def load_teased_pages(page_ids: Iterable[int]) -> dict[int, Page]:
     for page in pages.values():
         by_class.setdefault(type(page), []).append(page)
     for model, same_class in by_class.items():
-        fields = teaser_image_fields(model)
+        fields = getattr(model, "teaser_image_fields", ())  # BasePage's, first set first
         if fields:
             prefetch_related_objects(same_class, *fields)
     return pages

@@ -52,7 +52,7 @@ _SLUG = re.compile(r"[-\w]{1,150}")
 
 def find_place(kind: str, slug: str) -> models.Model | None:
     model = place_model(kind)
-    if model is None or not slug or not _SLUG.fullmatch(slug):
+    if model is None or not _SLUG.fullmatch(slug or ""):
         return None
     return model._default_manager.filter(slug=slug).first()
 

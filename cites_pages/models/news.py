@@ -166,12 +166,7 @@ class NewsPage(BasePage):
         return self.teaser_text or self.lead or self.search_description or ""
 
     shown_related = ("image",)
-
-    def get_teaser_image(self) -> SiteImage | None:
-        return self.teaser_image or self.image
-
-    def get_teaser_image_id(self) -> int | None:
-        return self.teaser_image_id or self.image_id
+    teaser_image_fields = ("teaser_image", "image")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -34,8 +34,6 @@ def _qp(text: str) -> bytes:
     # escaped at a line's end (=20) can make that line 77 characters.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     encoded = quopri.encodestring(text.encode("utf-8"))
-    if all(len(line) <= QP_MAX_LINE for line in encoded.split(b"\n")):
-        return encoded
     return b"\n".join(_split_long(line) for line in encoded.split(b"\n"))
 
 
@@ -55,6 +53,7 @@ def _cut(line: bytes) -> int:
 
 
 def _split_long(line: bytes) -> bytes:
+    """The line as it is when short enough, else split with soft breaks."""
     parts = []
     while len(line) > QP_MAX_LINE:
         cut = _cut(line)

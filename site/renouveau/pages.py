@@ -205,12 +205,21 @@ class BasePage(Page):
     def get_teaser_text(self) -> str:
         return self.teaser_text or self.search_description or ""
 
+    # The image foreign keys that give the teaser image, first set first (a news item falls
+    # back on its main image): read by get_teaser_image(), its id alone (the social card's
+    # fragment) and the newsletter's bulk loading of teased pages.
+    teaser_image_fields: tuple[str, ...] = ("teaser_image",)
+
     def get_teaser_image(self) -> SiteImage | None:
-        return self.teaser_image
+        name = self._teaser_image_field()
+        return getattr(self, name) if name else None
 
     def get_teaser_image_id(self) -> int | None:
-        """The id of get_teaser_image() without loading it (the social card's fragment)."""
-        return self.teaser_image_id
+        name = self._teaser_image_field()
+        return getattr(self, f"{name}_id") if name else None
+
+    def _teaser_image_field(self) -> str | None:
+        return next((n for n in self.teaser_image_fields if getattr(self, f"{n}_id")), None)
 
 
 class HomePage(BasePage):
